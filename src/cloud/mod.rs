@@ -1,0 +1,3 @@
+//! The job box in the cloud: what the panel can ask of it.
+
+pub mod types;

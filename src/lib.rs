@@ -1,0 +1,3 @@
+//! baseline-panel: a terminal control panel for the lab's weekly baseline model run on AWS.
+
+pub mod cloud;
