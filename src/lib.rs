@@ -1,3 +1,17 @@
 //! baseline-panel: a terminal control panel for the lab's weekly baseline model run on AWS.
 
+pub mod action;
+pub mod app;
+pub mod cli;
 pub mod cloud;
+pub mod config;
+pub mod effects;
+pub mod keymap;
+pub mod logging;
+pub mod state;
+pub mod timefmt;
+pub mod tui;
+pub mod ui;
+
+#[cfg(test)]
+mod fixtures;

@@ -1,0 +1,229 @@
+//! The real cloud: the AWS SDK for Rust with aws-config's default credential chain
+//! (environment, profiles, SSO cache, IMDS) and `AWS_ENDPOINT_URL` support.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types::Filter;
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use super::error::{Failure, classify};
+use super::{Cloud, CloudError, Identity, Instance, InstanceState, StatusChecks};
+use crate::config::{Config, Target};
+
+/// The instance states the panel cares about (terminated boxes are history).
+const LIVE_STATES: [&str; 5] = ["pending", "running", "stopping", "stopped", "shutting-down"];
+
+/// Builds the shared SDK configuration from the panel's configuration.
+pub async fn sdk_config(cfg: &Config) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(cfg.region.clone()))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_attempt_timeout(Duration::from_secs(10))
+                .operation_timeout(Duration::from_secs(25))
+                .build(),
+        );
+    if let Some(p) = &cfg.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(u) = &cfg.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    loader.load().await
+}
+
+/// The cloud as AWS answers it.
+pub struct AwsCloud {
+    ec2: aws_sdk_ec2::Client,
+    sts: aws_sdk_sts::Client,
+    target: Target,
+    region: String,
+    profile: Option<String>,
+    endpoint: String,
+}
+
+impl AwsCloud {
+    /// Connects (lazily: no call is made until the first request).
+    pub async fn connect(cfg: &Config) -> Self {
+        let sdk = sdk_config(cfg).await;
+        let endpoint = cfg
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .unwrap_or_else(|| format!("ec2.{}.amazonaws.com", cfg.region));
+        AwsCloud {
+            ec2: aws_sdk_ec2::Client::new(&sdk),
+            sts: aws_sdk_sts::Client::new(&sdk),
+            target: cfg.target.clone(),
+            region: cfg.region.clone(),
+            profile: cfg.profile.clone(),
+            endpoint,
+        }
+    }
+
+    /// Classifies an SDK error for `action` (e.g. `ec2:StartInstances`).
+    pub fn fail<E, R>(&self, action: &str, err: SdkError<E, R>) -> CloudError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let transport = matches!(
+            err,
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)
+        );
+        let f = Failure {
+            action: action.into(),
+            code: err.code().map(str::to_owned),
+            message: err.message().map(str::to_owned),
+            chain: DisplayErrorContext(&err).to_string(),
+            transport,
+            profile: self.profile.clone(),
+            endpoint: self.endpoint.clone(),
+        };
+        tracing::warn!(action, chain = %f.chain, "cloud call failed");
+        match classify(&f) {
+            CloudError::NotFound { .. } => self.not_found(),
+            e => e,
+        }
+    }
+
+    fn not_found(&self) -> CloudError {
+        CloudError::NotFound {
+            target: self.target.to_string(),
+            region: self.region.clone(),
+        }
+    }
+
+    async fn status_checks(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(String, StatusChecks)>, CloudError> {
+        let out = self
+            .ec2
+            .describe_instance_status()
+            .set_instance_ids(Some(ids.to_vec()))
+            .include_all_instances(true)
+            .send()
+            .await
+            .map_err(|e| self.fail("ec2:DescribeInstanceStatus", e))?;
+        let summary = |s: Option<&aws_sdk_ec2::types::InstanceStatusSummary>| {
+            s.and_then(|s| s.status())
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_else(|| "-".into())
+        };
+        Ok(out
+            .instance_statuses()
+            .iter()
+            .filter_map(|s| {
+                let id = s.instance_id()?.to_string();
+                Some((
+                    id,
+                    StatusChecks {
+                        system: summary(s.system_status()),
+                        instance: summary(s.instance_status()),
+                    },
+                ))
+            })
+            .collect())
+    }
+}
+
+fn timestamp(t: &aws_smithy_types::DateTime) -> Option<jiff::Timestamp> {
+    jiff::Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok()
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+fn convert(i: &aws_sdk_ec2::types::Instance) -> Instance {
+    Instance {
+        id: i.instance_id().unwrap_or_default().to_string(),
+        name: i
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some("Name"))
+            .and_then(|t| t.value())
+            .map(str::to_owned),
+        state: InstanceState::from_name(
+            i.state()
+                .and_then(|s| s.name())
+                .map(|n| n.as_str())
+                .unwrap_or("unknown"),
+        ),
+        instance_type: i.instance_type().map(|t| t.as_str().to_string()),
+        launch_time: i.launch_time().and_then(timestamp),
+        public_dns: non_empty(i.public_dns_name()),
+        public_ip: non_empty(i.public_ip_address()),
+        availability_zone: i.placement().and_then(|p| non_empty(p.availability_zone())),
+        state_transition_reason: non_empty(i.state_transition_reason()),
+        state_reason_code: i.state_reason().and_then(|r| non_empty(r.code())),
+        state_reason_message: i.state_reason().and_then(|r| non_empty(r.message())),
+        status_checks: None,
+    }
+}
+
+#[async_trait]
+impl Cloud for AwsCloud {
+    async fn instances(&self) -> Result<Vec<Instance>, CloudError> {
+        let mut req = self.ec2.describe_instances();
+        req = match &self.target {
+            Target::Id(id) => req.instance_ids(id),
+            Target::Name(name) => req
+                .filters(Filter::builder().name("tag:Name").values(name).build())
+                .filters(
+                    Filter::builder()
+                        .name("instance-state-name")
+                        .set_values(Some(LIVE_STATES.iter().map(|s| s.to_string()).collect()))
+                        .build(),
+                ),
+        };
+        let mut found = Vec::new();
+        let mut pages = req.into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.fail("ec2:DescribeInstances", e))?;
+            for r in page.reservations() {
+                found.extend(r.instances().iter().map(convert));
+            }
+        }
+        found.retain(|i| i.state != InstanceState::Terminated);
+        if found.is_empty() {
+            return Err(self.not_found());
+        }
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        let ids: Vec<String> = found.iter().map(|i| i.id.clone()).collect();
+        match self.status_checks(&ids).await {
+            Ok(checks) => {
+                for (id, c) in checks {
+                    if let Some(i) = found.iter_mut().find(|i| i.id == id) {
+                        i.status_checks = Some(c);
+                    }
+                }
+            }
+            // The instance list is still worth showing; the checks column says "-".
+            Err(e) => tracing::warn!(error = %e, "status checks unavailable"),
+        }
+        Ok(found)
+    }
+
+    async fn identity(&self) -> Result<Identity, CloudError> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| self.fail("sts:GetCallerIdentity", e))?;
+        Ok(Identity {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
+        })
+    }
+
+    fn kind(&self) -> &'static str {
+        "aws"
+    }
+}

@@ -1,0 +1,263 @@
+//! The simulated box of the demo mode: no AWS, no network, its own clock.
+//!
+//! The box cycles stopped → pending → running → stopping → stopped, like a weekly run squeezed
+//! into about a minute and a half.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use jiff::{SignedDuration, Timestamp};
+
+use super::{Cloud, CloudError, Identity, Instance, InstanceState, StatusChecks};
+
+/// How long the simulated box stays in each phase.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoTimings {
+    /// Stopped, before the simulated schedule starts it again.
+    pub idle: SignedDuration,
+    /// Pending (booting).
+    pub boot: SignedDuration,
+    /// Running the model script.
+    pub run: SignedDuration,
+    /// Stopping.
+    pub halt: SignedDuration,
+}
+
+impl Default for DemoTimings {
+    fn default() -> Self {
+        DemoTimings {
+            idle: SignedDuration::from_secs(20),
+            boot: SignedDuration::from_secs(6),
+            run: SignedDuration::from_secs(70),
+            halt: SignedDuration::from_secs(5),
+        }
+    }
+}
+
+/// Why the simulated box last stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StopCause {
+    Script,
+    Hand,
+}
+
+/// The simulated box as a pure state machine over time.
+#[derive(Debug, Clone)]
+pub struct DemoBox {
+    timings: DemoTimings,
+    state: InstanceState,
+    since: Timestamp,
+    launched: Option<Timestamp>,
+    stopped_at: Option<Timestamp>,
+    cause: StopCause,
+}
+
+impl DemoBox {
+    /// A stopped box whose last run ended well, at `now`.
+    pub fn new(now: Timestamp, timings: DemoTimings) -> Self {
+        DemoBox {
+            timings,
+            state: InstanceState::Stopped,
+            since: now,
+            launched: Some(now - SignedDuration::from_hours(2)),
+            stopped_at: Some(now - SignedDuration::from_mins(20)),
+            cause: StopCause::Script,
+        }
+    }
+
+    /// Moves the box along its cycle up to `now`.
+    pub fn advance(&mut self, now: Timestamp) {
+        loop {
+            let t = &self.timings;
+            let (limit, next) = match self.state {
+                InstanceState::Stopped => (t.idle, InstanceState::Pending),
+                InstanceState::Pending => (t.boot, InstanceState::Running),
+                InstanceState::Running => (t.run, InstanceState::Stopping),
+                InstanceState::Stopping => (t.halt, InstanceState::Stopped),
+                _ => return,
+            };
+            let at = self.since + limit;
+            if at > now {
+                return;
+            }
+            self.enter(next, at, StopCause::Script);
+        }
+    }
+
+    fn enter(&mut self, state: InstanceState, at: Timestamp, cause: StopCause) {
+        match state {
+            InstanceState::Pending => self.launched = Some(at),
+            InstanceState::Stopping => self.cause = cause,
+            InstanceState::Stopped => self.stopped_at = Some(at),
+            _ => {}
+        }
+        self.state = state;
+        self.since = at;
+    }
+
+    /// Starts a stopped box now.
+    pub fn start(&mut self, now: Timestamp) -> Result<(), CloudError> {
+        self.advance(now);
+        match self.state {
+            InstanceState::Stopped => {
+                self.enter(InstanceState::Pending, now, StopCause::Script);
+                Ok(())
+            }
+            s => Err(CloudError::WrongState(format!(
+                "the instance is {s}, not stopped"
+            ))),
+        }
+    }
+
+    /// Stops a pending or running box now, by hand.
+    pub fn stop(&mut self, now: Timestamp) -> Result<(), CloudError> {
+        self.advance(now);
+        match self.state {
+            InstanceState::Pending | InstanceState::Running => {
+                self.enter(InstanceState::Stopping, now, StopCause::Hand);
+                Ok(())
+            }
+            s => Err(CloudError::WrongState(format!(
+                "the instance is {s}, not running"
+            ))),
+        }
+    }
+
+    /// The box as EC2 would describe it at its current state.
+    pub fn describe(&self) -> Instance {
+        let up = matches!(self.state, InstanceState::Pending | InstanceState::Running);
+        let (reason, code, message) = match (self.state, self.cause) {
+            (InstanceState::Stopped | InstanceState::Stopping, StopCause::Script) => (
+                self.stopped_at
+                    .map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
+                Some("Client.InstanceInitiatedShutdown"),
+                Some("Client.InstanceInitiatedShutdown: Instance initiated shutdown"),
+            ),
+            (InstanceState::Stopped | InstanceState::Stopping, StopCause::Hand) => (
+                self.stopped_at
+                    .map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
+                Some("Client.UserInitiatedShutdown"),
+                Some("Client.UserInitiatedShutdown: User initiated shutdown"),
+            ),
+            _ => (None, None, None),
+        };
+        let checks = match self.state {
+            InstanceState::Running => StatusChecks {
+                system: "ok".into(),
+                instance: "ok".into(),
+            },
+            InstanceState::Pending => StatusChecks {
+                system: "initializing".into(),
+                instance: "initializing".into(),
+            },
+            _ => StatusChecks {
+                system: "not-applicable".into(),
+                instance: "not-applicable".into(),
+            },
+        };
+        Instance {
+            id: "i-0db5237193478dd8d".into(),
+            name: Some("baseline model".into()),
+            state: self.state,
+            instance_type: Some("r5.2xlarge".into()),
+            launch_time: self.launched,
+            public_dns: up.then(|| "ec2-54-210-17-3.compute-1.amazonaws.com".into()),
+            public_ip: up.then(|| "54.210.17.3".into()),
+            availability_zone: Some("us-east-1a".into()),
+            state_transition_reason: reason,
+            state_reason_code: code.map(str::to_owned),
+            state_reason_message: message.map(str::to_owned),
+            status_checks: Some(checks),
+        }
+    }
+}
+
+/// The demo cloud: one simulated box on the wall clock.
+#[derive(Clone)]
+pub struct DemoCloud {
+    inner: Arc<Mutex<DemoBox>>,
+}
+
+impl DemoCloud {
+    /// A demo cloud whose box starts stopped, now.
+    pub fn new(timings: DemoTimings) -> Self {
+        DemoCloud {
+            inner: Arc::new(Mutex::new(DemoBox::new(Timestamp::now(), timings))),
+        }
+    }
+
+    fn with_box<T>(&self, f: impl FnOnce(&mut DemoBox) -> T) -> T {
+        let mut b = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        b.advance(Timestamp::now());
+        f(&mut b)
+    }
+}
+
+#[async_trait]
+impl Cloud for DemoCloud {
+    async fn instances(&self) -> Result<Vec<Instance>, CloudError> {
+        Ok(vec![self.with_box(|b| b.describe())])
+    }
+
+    async fn identity(&self) -> Result<Identity, CloudError> {
+        Ok(Identity {
+            account: "123456789012".into(),
+            arn: "arn:aws:iam::123456789012:user/demo".into(),
+        })
+    }
+
+    fn kind(&self) -> &'static str {
+        "demo"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t0() -> Timestamp {
+        "2026-11-23T09:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn cycles_through_a_whole_run() {
+        let tm = DemoTimings::default();
+        let mut b = DemoBox::new(t0(), tm);
+        let mut seen = vec![b.describe().state];
+        let mut now = t0();
+        for _ in 0..120 {
+            now += SignedDuration::from_secs(1);
+            b.advance(now);
+            let s = b.describe().state;
+            if seen.last() != Some(&s) {
+                seen.push(s);
+            }
+        }
+        use InstanceState::*;
+        assert_eq!(seen, vec![Stopped, Pending, Running, Stopping, Stopped]);
+        let i = b.describe();
+        assert_eq!(
+            i.state_reason_code.as_deref(),
+            Some("Client.InstanceInitiatedShutdown")
+        );
+        assert_eq!(i.launch_time, Some(t0() + tm.idle));
+    }
+
+    #[test]
+    fn start_and_stop_by_hand() {
+        let mut b = DemoBox::new(t0(), DemoTimings::default());
+        b.start(t0()).unwrap();
+        assert_eq!(b.describe().state, InstanceState::Pending);
+        assert!(b.start(t0()).is_err(), "starting a pending box is refused");
+        let later = t0() + SignedDuration::from_secs(10);
+        b.stop(later).unwrap();
+        b.advance(later + SignedDuration::from_secs(6));
+        let i = b.describe();
+        assert_eq!(i.state, InstanceState::Stopped);
+        assert_eq!(
+            i.state_reason_code.as_deref(),
+            Some("Client.UserInitiatedShutdown")
+        );
+        assert!(i.public_dns.is_none());
+    }
+}

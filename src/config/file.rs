@@ -1,0 +1,152 @@
+//! The TOML config file (`$XDG_CONFIG_HOME/baseline-panel/config.toml` or `--config PATH`).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::ConfigError;
+
+/// `[aws]` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSection {
+    /// AWS profile name.
+    pub profile: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// Custom endpoint.
+    pub endpoint_url: Option<String>,
+}
+
+/// `[instance]` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceSection {
+    /// Value of the `Name` tag.
+    pub name: Option<String>,
+    /// Exact instance id (wins over the name).
+    pub id: Option<String>,
+    /// Substring identifying the script line in the user data.
+    pub script_pattern: Option<String>,
+}
+
+/// `[schedule]` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSection {
+    /// EventBridge rule name.
+    pub rule: Option<String>,
+    /// Lambda function name.
+    pub lambda: Option<String>,
+}
+
+/// `[logs]` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsSection {
+    /// Run log group.
+    pub run_group: Option<String>,
+    /// Lines kept per source.
+    pub buffer_lines: Option<usize>,
+}
+
+/// `[slack]` section (the token lives in `.env` or the environment, never here).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlackSection {
+    /// Channel id.
+    pub channel: Option<String>,
+    /// Web API base.
+    pub api_url: Option<String>,
+    /// Post a notice when the panel starts a run or switches dev mode.
+    pub notify_actions: Option<bool>,
+}
+
+/// `[github]` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GithubSection {
+    /// REST API base.
+    pub api_url: Option<String>,
+    /// `owner/name` of the sandbox repository.
+    pub sandbox_repo: Option<String>,
+}
+
+/// `[panel]` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelSection {
+    /// Disable every action that changes anything.
+    pub read_only: Option<bool>,
+    /// Poll interval while the box is active, seconds.
+    pub poll_fast_secs: Option<u64>,
+    /// Poll interval while the box is stopped, seconds.
+    pub poll_slow_secs: Option<u64>,
+}
+
+/// The whole file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// `[aws]`.
+    #[serde(default)]
+    pub aws: AwsSection,
+    /// `[instance]`.
+    #[serde(default)]
+    pub instance: InstanceSection,
+    /// `[schedule]`.
+    #[serde(default)]
+    pub schedule: ScheduleSection,
+    /// `[logs]`.
+    #[serde(default)]
+    pub logs: LogsSection,
+    /// `[slack]`.
+    #[serde(default)]
+    pub slack: SlackSection,
+    /// `[github]`.
+    #[serde(default)]
+    pub github: GithubSection,
+    /// `[panel]`.
+    #[serde(default)]
+    pub panel: PanelSection,
+}
+
+impl FileConfig {
+    /// Reads and parses a config file.
+    pub fn read(path: &Path) -> Result<FileConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses config text; errors name `path`, the line and the key.
+    pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let line = text[..offset].matches('\n').count() + 1;
+            let line_text = text.lines().nth(line - 1).unwrap_or("");
+            let message = e.message().trim().to_string();
+            ConfigError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                key: key_of(line_text, &message),
+                message,
+            }
+        })
+    }
+}
+
+/// The key an error is about: the unknown field the message names, else the key on the line.
+fn key_of(line_text: &str, message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some(end) = rest.find('`')
+    {
+        return rest[..end].to_string();
+    }
+    match line_text.split_once('=') {
+        Some((k, _)) if !k.trim().is_empty() => k.trim().trim_matches('"').to_string(),
+        _ => line_text.trim().trim_matches(['[', ']']).to_string(),
+    }
+}

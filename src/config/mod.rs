@@ -1,0 +1,390 @@
+//! Configuration, layered and validated once:
+//! built-in defaults ← TOML file ← `.env` in the working directory ← environment ← flags.
+
+mod dotenv;
+mod file;
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+pub use dotenv::DotEnv;
+pub use file::FileConfig;
+
+/// Default Slack Web API base.
+pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api/";
+/// Default GitHub REST API base.
+pub const DEFAULT_GITHUB_API_URL: &str = "https://api.github.com";
+
+/// A configuration problem, naming the file, line and key where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A file has a syntax or type error.
+    #[error("{path}:{line}: {key}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The key on that line (or `-` when none can be named).
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value is present but not acceptable.
+    #[error("{key}: {message}")]
+    Invalid {
+        /// The key, e.g. `instance.id` or `--instance-id`.
+        key: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+/// Values given on the command line (or through the environment variables clap reads for them).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--config PATH`.
+    pub config_path: Option<PathBuf>,
+    /// `--profile` / `AWS_PROFILE`.
+    pub profile: Option<String>,
+    /// `--region` / `AWS_REGION`.
+    pub region: Option<String>,
+    /// `--instance-id`.
+    pub instance_id: Option<String>,
+    /// `--instance-name`.
+    pub instance_name: Option<String>,
+    /// `--endpoint-url` / `AWS_ENDPOINT_URL`.
+    pub endpoint_url: Option<String>,
+    /// `--read-only`.
+    pub read_only: bool,
+    /// `--demo`.
+    pub demo: bool,
+}
+
+/// How the job box is found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// By exact instance id.
+    Id(String),
+    /// By the value of the `Name` tag.
+    Name(String),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Id(id) => write!(f, "{id}"),
+            Target::Name(n) => write!(f, "Name={n}"),
+        }
+    }
+}
+
+/// Slack settings. The token never leaves its secret wrapper except into an HTTP header.
+#[derive(Debug, Clone)]
+pub struct SlackConfig {
+    /// Bot token (`SLACK_API_TOKEN`).
+    pub token: Option<SecretString>,
+    /// Channel id (`CHANNEL_ID`).
+    pub channel: Option<String>,
+    /// Web API base (`SLACK_API_URL`).
+    pub api_url: String,
+    /// True when the base URL was set by the user (plain http is then allowed, for tests).
+    pub api_url_overridden: bool,
+    /// Post a short notice when the panel starts a run or switches dev mode.
+    pub notify_actions: bool,
+}
+
+/// GitHub settings for the doctor's push-permission check.
+#[derive(Debug, Clone)]
+pub struct GithubConfig {
+    /// Token (`GITHUB_TOKEN`), optional.
+    pub token: Option<SecretString>,
+    /// REST API base (`GITHUB_API_URL`).
+    pub api_url: String,
+    /// `owner/name` of the sandbox repository.
+    pub sandbox_repo: String,
+}
+
+/// The validated configuration the whole program runs on.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Run against the simulated box.
+    pub demo: bool,
+    /// AWS profile, when one is named.
+    pub profile: Option<String>,
+    /// AWS region.
+    pub region: String,
+    /// Custom AWS endpoint (moto, LocalStack), when set.
+    pub endpoint_url: Option<String>,
+    /// How the instance is found.
+    pub target: Target,
+    /// Substring that identifies the script line in the user data.
+    pub script_pattern: String,
+    /// EventBridge rule that starts the box.
+    pub rule_name: String,
+    /// Lambda the rule triggers.
+    pub lambda_name: String,
+    /// CloudWatch Logs group of the run's output.
+    pub log_group: String,
+    /// Maximum lines kept per log source.
+    pub log_buffer_lines: usize,
+    /// Disables every action that changes anything.
+    pub read_only: bool,
+    /// Poll interval while the box is pending/running/stopping, seconds.
+    pub poll_fast_secs: u64,
+    /// Poll interval while the box is stopped, seconds.
+    pub poll_slow_secs: u64,
+    /// Slack settings.
+    pub slack: SlackConfig,
+    /// GitHub settings.
+    pub github: GithubConfig,
+    /// The TOML file that was read, if any.
+    pub config_file: Option<PathBuf>,
+    /// The `.env` file that was read, if any.
+    pub dotenv_file: Option<PathBuf>,
+}
+
+/// Reads environment variables; a seam so tests need not touch the process environment.
+pub trait Env {
+    /// The value of `key`, if set and not empty.
+    fn var(&self, key: &str) -> Option<String>;
+}
+
+/// The real process environment.
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.is_empty())
+    }
+}
+
+/// The XDG config file path: `$XDG_CONFIG_HOME/baseline-panel/config.toml`.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "baseline-panel")
+        .map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The XDG state directory: `$XDG_STATE_HOME/baseline-panel` (backups, the log file).
+pub fn state_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "baseline-panel")
+        .and_then(|d| d.state_dir().map(Path::to_path_buf))
+        .unwrap_or_else(|| std::env::temp_dir().join("baseline-panel"))
+}
+
+/// An environment with nothing set.
+pub struct NoEnv;
+
+impl Env for NoEnv {
+    fn var(&self, _key: &str) -> Option<String> {
+        None
+    }
+}
+
+impl Config {
+    /// The built-in defaults alone (no file, no environment, no flags).
+    pub fn builtin() -> Config {
+        Self::resolve(
+            &FileConfig::default(),
+            &DotEnv::default(),
+            &NoEnv,
+            &Overrides::default(),
+        )
+        .expect("built-in defaults are valid")
+    }
+
+    /// Loads every layer: the config file (explicit or XDG), `.env` in `cwd`, the environment, flags.
+    pub fn load(flags: &Overrides, cwd: &Path, env: &dyn Env) -> Result<Config, ConfigError> {
+        let (file, config_file) = match &flags.config_path {
+            Some(p) => (FileConfig::read(p)?, Some(p.clone())),
+            None => match default_config_path().filter(|p| p.exists()) {
+                Some(p) => (FileConfig::read(&p)?, Some(p)),
+                None => (FileConfig::default(), None),
+            },
+        };
+        let dotenv_path = cwd.join(".env");
+        let (dotenv, dotenv_file) = if dotenv_path.is_file() {
+            (DotEnv::read(&dotenv_path)?, Some(dotenv_path))
+        } else {
+            (DotEnv::default(), None)
+        };
+        let mut cfg = Self::resolve(&file, &dotenv, env, flags)?;
+        cfg.config_file = config_file;
+        cfg.dotenv_file = dotenv_file;
+        Ok(cfg)
+    }
+
+    /// Merges the layers (no I/O) and validates the result.
+    pub fn resolve(
+        file: &FileConfig,
+        dotenv: &DotEnv,
+        env: &dyn Env,
+        flags: &Overrides,
+    ) -> Result<Config, ConfigError> {
+        // .env < environment: a key set in the environment wins.
+        let key = |k: &str| env.var(k).or_else(|| dotenv.get(k).map(str::to_owned));
+        let aws = &file.aws;
+        let inst = &file.instance;
+        let profile = flags.profile.clone().or_else(|| aws.profile.clone());
+        let region = flags
+            .region
+            .clone()
+            .or_else(|| env.var("AWS_DEFAULT_REGION"))
+            .or_else(|| aws.region.clone())
+            .unwrap_or_else(|| "us-east-1".into());
+        let endpoint_url = flags
+            .endpoint_url
+            .clone()
+            .or_else(|| aws.endpoint_url.clone());
+        let instance_id = flags.instance_id.clone().or_else(|| inst.id.clone());
+        let target = match (instance_id, flags.instance_name.clone()) {
+            (_, Some(name)) => Target::Name(name),
+            (Some(id), None) => Target::Id(id),
+            (None, None) => {
+                Target::Name(inst.name.clone().unwrap_or_else(|| "baseline model".into()))
+            }
+        };
+        let slack_url = key("SLACK_API_URL").or_else(|| file.slack.api_url.clone());
+        let github_url = key("GITHUB_API_URL").or_else(|| file.github.api_url.clone());
+        let cfg = Config {
+            demo: flags.demo,
+            profile,
+            region,
+            endpoint_url,
+            target,
+            script_pattern: inst
+                .script_pattern
+                .clone()
+                .unwrap_or_else(|| "run-baseline.sh".into()),
+            rule_name: file
+                .schedule
+                .rule
+                .clone()
+                .unwrap_or_else(|| "MondayMorning9aEST".into()),
+            lambda_name: file
+                .schedule
+                .lambda
+                .clone()
+                .unwrap_or_else(|| "start-baseline-instance".into()),
+            log_group: file
+                .logs
+                .run_group
+                .clone()
+                .unwrap_or_else(|| "/baseline-model/run".into()),
+            log_buffer_lines: file.logs.buffer_lines.unwrap_or(100_000),
+            read_only: flags.read_only || file.panel.read_only.unwrap_or(false),
+            poll_fast_secs: file.panel.poll_fast_secs.unwrap_or(5),
+            poll_slow_secs: file.panel.poll_slow_secs.unwrap_or(60),
+            slack: SlackConfig {
+                token: key("SLACK_API_TOKEN").map(SecretString::from),
+                channel: key("CHANNEL_ID").or_else(|| file.slack.channel.clone()),
+                api_url_overridden: slack_url.is_some(),
+                api_url: slack_url.unwrap_or_else(|| DEFAULT_SLACK_API_URL.into()),
+                notify_actions: file.slack.notify_actions.unwrap_or(false),
+            },
+            github: GithubConfig {
+                token: key("GITHUB_TOKEN").map(SecretString::from),
+                api_url: github_url.unwrap_or_else(|| DEFAULT_GITHUB_API_URL.into()),
+                sandbox_repo: file
+                    .github
+                    .sandbox_repo
+                    .clone()
+                    .unwrap_or_else(|| "reichlabmachine/sandbox".into()),
+            },
+            config_file: None,
+            dotenv_file: None,
+        };
+        cfg.validate()?;
+        Ok(if cfg.demo { cfg.demo_pacing() } else { cfg })
+    }
+
+    /// The demo box lives a whole run in about a minute: poll it every second or two.
+    fn demo_pacing(mut self) -> Config {
+        self.poll_fast_secs = 1;
+        self.poll_slow_secs = 2;
+        self
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: String| {
+            Err(ConfigError::Invalid {
+                key: key.into(),
+                message,
+            })
+        };
+        if let Target::Id(id) = &self.target {
+            let hex = id.strip_prefix("i-").unwrap_or("");
+            if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                return bad(
+                    "instance.id",
+                    format!(
+                        "`{id}` is not an EC2 instance id (expected i- followed by hex digits)"
+                    ),
+                );
+            }
+        }
+        if let Target::Name(n) = &self.target
+            && n.trim().is_empty()
+        {
+            return bad(
+                "instance.name",
+                "the instance name tag must not be empty".into(),
+            );
+        }
+        if self.region.is_empty()
+            || !self
+                .region
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return bad(
+                "aws.region",
+                format!("`{}` is not an AWS region name", self.region),
+            );
+        }
+        for (key, url) in [
+            ("aws.endpoint_url", self.endpoint_url.as_deref()),
+            ("SLACK_API_URL", Some(self.slack.api_url.as_str())),
+            ("GITHUB_API_URL", Some(self.github.api_url.as_str())),
+        ] {
+            if let Some(u) = url
+                && !(u.starts_with("https://") || u.starts_with("http://"))
+            {
+                return bad(key, format!("`{u}` is not an http(s) URL"));
+            }
+        }
+        if self.script_pattern.trim().is_empty() {
+            return bad("instance.script_pattern", "must not be empty".into());
+        }
+        if self.poll_fast_secs == 0 || self.poll_slow_secs == 0 {
+            return bad(
+                "panel.poll_*_secs",
+                "poll intervals must be at least 1 second".into(),
+            );
+        }
+        if self.log_buffer_lines < 100 {
+            return bad("logs.buffer_lines", "keep at least 100 lines".into());
+        }
+        if !self.github.sandbox_repo.contains('/') {
+            return bad("github.sandbox_repo", "expected owner/name".into());
+        }
+        Ok(())
+    }
+
+    /// Short text naming the AWS profile, for the header.
+    pub fn profile_label(&self) -> &str {
+        self.profile.as_deref().unwrap_or("default chain")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,83 @@
+//! Terminal input to actions.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::action::Action;
+use crate::state::{Overlay, State};
+
+/// The action for a terminal event, if it means anything in the current state.
+pub fn resolve(event: &Event, state: &State) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => key_action(key, state),
+        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('c') if ctrl => return Some(Action::Quit),
+        KeyCode::Char('z') if ctrl => return Some(Action::Suspend),
+        _ => {}
+    }
+    if state.overlay == Some(Overlay::Help) {
+        return match key.code {
+            KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Esc | KeyCode::Char('?') => Some(Action::Dismiss),
+            _ => None,
+        };
+    }
+    match key.code {
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('r') => Some(Action::Refresh),
+        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        KeyCode::Esc => Some(Action::Dismiss),
+        KeyCode::Tab => Some(Action::SelectNext),
+        KeyCode::BackTab => Some(Action::SelectPrev),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::fixtures::now;
+
+    fn key(c: KeyCode, m: KeyModifiers) -> Event {
+        Event::Key(KeyEvent::new(c, m))
+    }
+
+    #[test]
+    fn basic_keys() {
+        let s = State::new(&Config::builtin(), "aws", now());
+        assert!(matches!(
+            resolve(&key(KeyCode::Char('q'), KeyModifiers::NONE), &s),
+            Some(Action::Quit)
+        ));
+        assert!(matches!(
+            resolve(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), &s),
+            Some(Action::Quit)
+        ));
+        assert!(matches!(
+            resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s),
+            Some(Action::Refresh)
+        ));
+        assert!(matches!(
+            resolve(&Event::Resize(90, 30), &s),
+            Some(Action::Resize(90, 30))
+        ));
+    }
+
+    #[test]
+    fn help_overlay_swallows_other_keys() {
+        let mut s = State::new(&Config::builtin(), "aws", now());
+        s.overlay = Some(Overlay::Help);
+        assert!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s).is_none());
+        assert!(matches!(
+            resolve(&key(KeyCode::Esc, KeyModifiers::NONE), &s),
+            Some(Action::Dismiss)
+        ));
+    }
+}

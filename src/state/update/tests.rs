@@ -1,0 +1,160 @@
+use jiff::SignedDuration;
+
+use super::*;
+use crate::action::Effect;
+use crate::cloud::{CloudError, InstanceState};
+use crate::config::Config;
+use crate::fixtures::{instance, now};
+use crate::state::State;
+
+fn fresh() -> State {
+    State::new(&Config::builtin(), "aws", now())
+}
+
+fn loaded(state: &mut State) -> u64 {
+    let fx = update(state, Action::Tick(now()));
+    let Some(Effect::FetchInstances { seq }) = fx.first().cloned() else {
+        panic!("expected a fetch, got {fx:?}")
+    };
+    seq
+}
+
+#[test]
+fn first_tick_fetches_and_answer_fills_the_instance_panel() {
+    let mut s = fresh();
+    let seq = loaded(&mut s);
+    let fx = update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq,
+            result: Ok(vec![instance(InstanceState::Running)]),
+        },
+    );
+    assert!(fx.is_empty());
+    assert_eq!(s.instance().unwrap().state, InstanceState::Running);
+    assert_eq!(s.instances.ok_at, Some(now()));
+    assert!(s.box_active());
+}
+
+#[test]
+fn a_running_box_is_polled_fast_and_a_stopped_one_slowly() {
+    let mut s = fresh();
+    let seq = loaded(&mut s);
+    update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq,
+            result: Ok(vec![instance(InstanceState::Running)]),
+        },
+    );
+    assert!(update(&mut s, Action::Tick(now() + SignedDuration::from_secs(4))).is_empty());
+    let fx = update(&mut s, Action::Tick(now() + SignedDuration::from_secs(5)));
+    let [Effect::FetchInstances { seq }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq: *seq,
+            result: Ok(vec![instance(InstanceState::Stopped)]),
+        },
+    );
+    assert!(update(&mut s, Action::Tick(now() + SignedDuration::from_secs(30))).is_empty());
+}
+
+#[test]
+fn an_error_keeps_the_last_good_value_and_marks_it_stale() {
+    let mut s = fresh();
+    let seq = loaded(&mut s);
+    update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq,
+            result: Ok(vec![instance(InstanceState::Stopped)]),
+        },
+    );
+    let seq = match update(&mut s, Action::Refresh).as_slice() {
+        [Effect::FetchInstances { seq }] => *seq,
+        other => panic!("{other:?}"),
+    };
+    let err = CloudError::Unreachable {
+        endpoint: "http://127.0.0.1:9".into(),
+        detail: "connection refused".into(),
+    };
+    update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq,
+            result: Err(err),
+        },
+    );
+    assert!(s.instances.is_stale());
+    assert_eq!(s.instance().unwrap().state, InstanceState::Stopped);
+    assert_eq!(
+        s.instances.error.as_deref(),
+        Some("cannot reach http://127.0.0.1:9: connection refused")
+    );
+    assert!(!s.should_quit, "errors never end the panel");
+}
+
+#[test]
+fn stale_answers_are_dropped() {
+    let mut s = fresh();
+    let old = loaded(&mut s);
+    update(&mut s, Action::Refresh);
+    update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq: old,
+            result: Ok(vec![instance(InstanceState::Running)]),
+        },
+    );
+    assert!(
+        s.instances.value.is_none(),
+        "the answer to a superseded request is ignored"
+    );
+}
+
+#[test]
+fn help_toggles_and_escape_closes_overlay_before_notice() {
+    let mut s = fresh();
+    update(&mut s, Action::ToggleHelp);
+    assert!(s.overlay.is_some());
+    s.notice = Some(crate::state::Notice {
+        level: crate::state::Level::Warn,
+        text: "x".into(),
+    });
+    update(&mut s, Action::Dismiss);
+    assert!(s.overlay.is_none());
+    assert!(s.notice.is_some());
+    update(&mut s, Action::Dismiss);
+    assert!(s.notice.is_none());
+}
+
+#[test]
+fn selection_wraps_over_several_instances() {
+    let mut s = fresh();
+    let seq = loaded(&mut s);
+    let mut second = instance(InstanceState::Stopped);
+    second.id = "i-0aaaaaaaaaaaaaaaa".into();
+    update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq,
+            result: Ok(vec![instance(InstanceState::Running), second]),
+        },
+    );
+    update(&mut s, Action::SelectNext);
+    assert_eq!(s.instance().unwrap().id, "i-0aaaaaaaaaaaaaaaa");
+    update(&mut s, Action::SelectNext);
+    assert_eq!(s.selected, 0);
+    update(&mut s, Action::SelectPrev);
+    assert_eq!(s.selected, 1);
+}
+
+#[test]
+fn quit_sets_the_flag() {
+    let mut s = fresh();
+    update(&mut s, Action::Quit);
+    assert!(s.should_quit);
+}

@@ -1,0 +1,59 @@
+//! The terminal: enter and restore (also from the panic hook and on signals), suspend.
+
+use std::io::{Stdout, stdout};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// The terminal the panel draws on.
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Switches to the alternate screen in raw mode, and makes sure a panic restores it first.
+pub fn enter() -> std::io::Result<Term> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
+    term.clear()?;
+    Ok(term)
+}
+
+/// Leaves the alternate screen and raw mode. Safe to call more than once.
+pub fn restore() {
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Gives the terminal back to the shell and stops the process (Ctrl-Z); returns after `fg`.
+pub fn suspend(term: &mut Term) -> std::io::Result<()> {
+    restore();
+    // SAFETY: raising a signal on our own process; SIGTSTP's default action stops it until SIGCONT.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    term.clear()
+}
+
+fn install_panic_hook() {
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}

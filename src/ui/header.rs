@@ -1,0 +1,36 @@
+//! The top line: where the panel points and in which mode.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::state::State;
+
+/// Draws the header.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let c = &state.context;
+    let mut spans = vec![Span::styled(" baseline-panel ", t.title()), Span::raw(" ")];
+    let mode_badge = match c.mode {
+        "demo" => Span::styled(" DEMO ", t.badge(Color::Magenta)),
+        _ => Span::styled(" AWS ", t.badge(Color::Cyan)),
+    };
+    spans.push(mode_badge);
+    if c.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" READ-ONLY ", t.badge(Color::Yellow)));
+    }
+    let mut field = |label: &str, value: &str| {
+        spans.push(Span::styled(format!("  {label} "), t.dim()));
+        spans.push(Span::raw(value.to_string()));
+    };
+    field("profile", &c.profile);
+    field("region", &c.region);
+    field("instance", &c.target);
+    if let Some(e) = &c.endpoint {
+        field("endpoint", e);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,44 @@
+//! The `?` overlay: every key and what it does.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+
+use crate::state::State;
+
+/// Keys and what they do, in the order shown.
+pub const KEYS: &[(&str, &str)] = &[
+    ("q, Ctrl-C", "quit"),
+    ("r", "refresh now"),
+    (
+        "Tab, Shift-Tab",
+        "next / previous instance (when several match)",
+    ),
+    ("?", "show / hide this help"),
+    ("Esc", "close overlay, dismiss message"),
+    ("Ctrl-Z", "suspend to the shell (fg to return)"),
+];
+
+/// Draws the help overlay centred over `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let mut lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<16}"), t.key()),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(" Esc or ? to close", t.dim()));
+    let h = lines.len() as u16 + 2;
+    let rect = super::centered(area, 64, h);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Span::styled(" Keys ", t.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

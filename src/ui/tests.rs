@@ -1,0 +1,112 @@
+//! Snapshots of the panel's main states over ratatui's TestBackend.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::action::Action;
+use crate::cloud::{CloudError, Instance, InstanceState};
+use crate::config::Config;
+use crate::fixtures::{instance, now};
+use crate::state::{State, update};
+
+/// Renders `state` at `w`x`h` and returns the screen as text.
+pub fn render(state: &State, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| super::draw(f, state)).unwrap();
+    term.backend().to_string()
+}
+
+/// A state that has received `result` for its first fetch.
+pub fn with_result(result: Result<Vec<Instance>, CloudError>) -> State {
+    let mut s = State::new(&Config::builtin(), "aws", now());
+    let fx = update(&mut s, Action::Tick(now()));
+    let Some(crate::action::Effect::FetchInstances { seq }) = fx.first().cloned() else {
+        panic!()
+    };
+    update(&mut s, Action::InstancesLoaded { seq, result });
+    s
+}
+
+#[test]
+fn loading() {
+    let s = State::new(&Config::builtin(), "aws", now());
+    insta::assert_snapshot!(render(&s, 100, 24));
+}
+
+#[test]
+fn running() {
+    let s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    insta::assert_snapshot!(render(&s, 100, 24));
+}
+
+#[test]
+fn stopped_by_the_script() {
+    let s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+    insta::assert_snapshot!(render(&s, 100, 24));
+}
+
+#[test]
+fn no_credentials_before_any_data() {
+    let s = with_result(Err(CloudError::Credentials(
+        "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`".into(),
+    )));
+    insta::assert_snapshot!(render(&s, 100, 24));
+}
+
+#[test]
+fn stale_after_the_endpoint_died() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    let seq = match update(&mut s, Action::Refresh).as_slice() {
+        [crate::action::Effect::FetchInstances { seq }] => *seq,
+        _ => panic!(),
+    };
+    s.now += jiff::SignedDuration::from_secs(30);
+    let err = CloudError::Unreachable {
+        endpoint: "http://127.0.0.1:5000".into(),
+        detail: "connection refused".into(),
+    };
+    update(
+        &mut s,
+        Action::InstancesLoaded {
+            seq,
+            result: Err(err),
+        },
+    );
+    let screen = render(&s, 120, 24);
+    assert!(screen.contains("stale since 10:12:00 UTC"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn several_instances_match_the_tag() {
+    let mut second = instance(InstanceState::Stopped);
+    second.id = "i-0aaaaaaaaaaaaaaaa".into();
+    let s = with_result(Ok(vec![instance(InstanceState::Running), second]));
+    insta::assert_snapshot!(render(&s, 100, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+    update(&mut s, Action::ToggleHelp);
+    insta::assert_snapshot!(render(&s, 100, 24));
+}
+
+#[test]
+fn terminal_too_small() {
+    let s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+    let screen = render(&s, 40, 10);
+    assert!(screen.contains("Terminal too small"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn read_only_demo_header() {
+    let mut cfg = Config::builtin();
+    cfg.read_only = true;
+    cfg.demo = true;
+    let s = State::new(&cfg, "demo", now());
+    let screen = render(&s, 100, 24);
+    assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
+    assert!(screen.lines().next().unwrap().contains("DEMO"));
+}

@@ -1,0 +1,4 @@
+//! Shared test support: a moto server per test, the seed instance, the binary under test.
+#![allow(dead_code)]
+
+pub mod moto;

@@ -1,0 +1,205 @@
+//! Starts `moto_server` on a free loopback port for one test, seeds the lab's instance with the
+//! SDK, and runs the real binary against it in an isolated environment.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
+use base64::Engine;
+
+/// The seed README's exact user data.
+pub const SEED_USER_DATA: &str = include_str!("../../assets/user-data.txt");
+
+/// A running moto server, killed on drop.
+pub struct Moto {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Scratch directory for HOME, XDG dirs and the working directory.
+    pub dir: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A port nothing listens on.
+pub fn dead_url() -> String {
+    format!("http://127.0.0.1:{}", free_port())
+}
+
+impl Moto {
+    /// Starts moto, or returns None with a loud message when it is not installed (never on CI).
+    pub fn start() -> Option<Moto> {
+        let port = free_port();
+        let spawned = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let child = match spawned {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "moto_server is required on CI: {e}"
+                );
+                eprintln!(
+                    "\n\n*** SKIPPED: moto_server not found ({e}); run .ci/run or `pip install 'moto[server]'` ***\n"
+                );
+                return None;
+            }
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let moto = Moto {
+            child,
+            url,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(moto)
+    }
+
+    /// Kills the server (to test a dead endpoint mid-session).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// An EC2 client of the SDK pointed at moto.
+    pub async fn ec2(&self) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::new(&self.sdk().await)
+    }
+
+    /// SDK configuration pointed at moto with test credentials.
+    pub async fn sdk(&self) -> aws_config::SdkConfig {
+        let creds =
+            aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "tests");
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(&self.url)
+            .credentials_provider(creds)
+            .load()
+            .await
+    }
+
+    /// Launches an instance tagged `Name=<name>` with the given user data; returns its id.
+    pub async fn launch(&self, name: &str, user_data: &str) -> String {
+        let out = self
+            .ec2()
+            .await
+            .run_instances()
+            .image_id("ami-12c6146b")
+            .instance_type(InstanceType::R52xlarge)
+            .min_count(1)
+            .max_count(1)
+            .user_data(base64::engine::general_purpose::STANDARD.encode(user_data))
+            .tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(ResourceType::Instance)
+                    .tags(Tag::builder().key("Name").value(name).build())
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("run_instances on moto");
+        out.instances()[0].instance_id().unwrap().to_string()
+    }
+
+    /// Stops an instance through the SDK.
+    pub async fn stop(&self, id: &str) {
+        self.ec2()
+            .await
+            .stop_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .expect("stop on moto");
+    }
+
+    /// The binary with a clean environment: moto endpoint, test credentials, scratch HOME/XDG.
+    pub fn panel(&self) -> Command {
+        panel_command(&self.url, self.dir.path())
+    }
+
+    /// Runs the binary with `args` and returns its output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.panel()
+            .args(args)
+            .output()
+            .expect("run baseline-panel")
+    }
+
+    /// The AWS CLI pointed at moto, as an independent witness.
+    pub fn aws(&self, args: &[&str]) -> Option<String> {
+        let out = Command::new("aws")
+            .args([
+                "--endpoint-url",
+                &self.url,
+                "--region",
+                "us-east-1",
+                "--output",
+                "json",
+            ])
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .output()
+            .ok()?;
+        assert!(
+            out.status.success(),
+            "aws {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(String::from_utf8(out.stdout).unwrap())
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The binary under test, isolated from the user's real config, credentials and `.env`.
+pub fn panel_command(endpoint: &str, scratch: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_baseline-panel"));
+    for var in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_SESSION_TOKEN",
+        "SLACK_API_TOKEN",
+        "CHANNEL_ID",
+        "GITHUB_TOKEN",
+        "NO_COLOR",
+    ] {
+        c.env_remove(var);
+    }
+    let home: PathBuf = scratch.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    c.current_dir(scratch)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_STATE_HOME", home.join(".state"))
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ENDPOINT_URL", endpoint);
+    c
+}
