@@ -1,0 +1,83 @@
+//! The real binary in a real terminal (tmux): what a person sees and types.
+
+mod support;
+
+use std::path::Path;
+
+use support::moto::{Moto, SEED_USER_DATA};
+use support::tmux::{self, Tmux};
+
+const BIN: &str = env!("CARGO_BIN_EXE_baseline-panel");
+
+fn env_for(scratch: &Path, endpoint: &str) -> Vec<(String, String)> {
+    let home = scratch.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let h = |p: &str| home.join(p).to_string_lossy().into_owned();
+    vec![
+        ("HOME".into(), h("")),
+        ("XDG_CONFIG_HOME".into(), h(".config")),
+        ("XDG_STATE_HOME".into(), h(".state")),
+        ("AWS_CONFIG_FILE".into(), h("aws-config")),
+        ("AWS_SHARED_CREDENTIALS_FILE".into(), h("aws-credentials")),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
+        ("AWS_ENDPOINT_URL".into(), endpoint.into()),
+    ]
+}
+
+#[test]
+fn demo_panel_shows_the_box_help_and_quits_cleanly() {
+    if !tmux::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(BIN, &["--demo"], &env_for(dir.path(), "http://127.0.0.1:9"), 110, 32);
+    let screen = t.wait_for("baseline model", 20);
+    assert!(screen.contains("DEMO"), "{screen}");
+    assert!(screen.contains("i-0db5237193478dd8d"), "{screen}");
+    t.keys(&["?"]);
+    t.wait_for("Keys", 5);
+    t.keys(&["Escape"]);
+    t.wait_gone("Keys", 5);
+    t.keys(&["q"]);
+    let after = t.wait_for("PANEL-EXITED 0", 10);
+    assert!(!after.contains("Instance"), "the alternate screen is gone after quitting:\n{after}");
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    if !tmux::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(BIN, &["--demo"], &env_for(dir.path(), "http://127.0.0.1:9"), 50, 12);
+    t.wait_for("Terminal too small", 20);
+    t.keys(&["C-c"]);
+    t.wait_for("PANEL-EXITED 0", 10);
+}
+
+#[test]
+fn panel_on_moto_shows_the_instance_and_survives_a_dead_endpoint() {
+    if !tmux::available() {
+        return;
+    }
+    let Some(mut moto) = Moto::start() else { return };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = rt.block_on(moto.launch("baseline model", SEED_USER_DATA));
+    let t = Tmux::start(BIN, &[], &env_for(moto.dir.path(), &moto.url), 120, 32);
+    let screen = t.wait_for(&id, 30);
+    assert!(screen.contains("● running"), "{screen}");
+    assert!(screen.contains("endpoint http://127.0.0.1"), "the header names the endpoint:\n{screen}");
+
+    moto.kill();
+    t.keys(&["r"]);
+    let screen = t.wait_for("stale since", 30);
+    assert!(screen.contains("connection refused"), "{screen}");
+    assert!(screen.contains(&id), "the last good data stays on screen:\n{screen}");
+    // Input still answers while the endpoint is dead.
+    t.keys(&["?"]);
+    t.wait_for("Keys", 5);
+    t.keys(&["q"]);
+    t.wait_for("PANEL-EXITED 0", 10);
+}
