@@ -1,3 +1,5 @@
 //! baseline-panel: a terminal control panel for the lab's weekly baseline model run on AWS.
 
+pub mod backup;
 pub mod cloud;
+pub mod userdata;
