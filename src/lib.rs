@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod cloud;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod state;
 pub mod timefmt;
 pub mod tui;
 pub mod ui;
+pub mod userdata;
 
 #[cfg(test)]
 mod fixtures;

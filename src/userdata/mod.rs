@@ -1,0 +1,385 @@
+//! Reading and switching the instance's cloud-init user data, byte for byte.
+//!
+//! The instance's user data is a MIME multipart whose shell part ends with the line that runs
+//! the model script ([`SEED_USER_DATA`]). "Dev mode" is that line commented out, so the
+//! instance can boot for development without starting a run.
+//!
+//! Everything here is pure: bytes in, bytes out. A rewrite changes exactly one line and keeps
+//! every other byte as it was: other lines, each line's own ending (LF or CRLF), the presence
+//! or absence of a final newline, indentation, other MIME parts and the boundary. Anything the
+//! module is not sure about is refused with a [`UserDataError`] and nothing changes.
+
+mod error;
+mod every_boot;
+mod lines;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use error::UserDataError;
+
+/// The user data of the lab's instance, as documented in the automation README: the reference
+/// template used in demo mode and tests.
+pub const SEED_USER_DATA: &str = r#"Content-Type: multipart/mixed; boundary="//"
+MIME-Version: 1.0
+
+--//
+Content-Type: text/cloud-config; charset="us-ascii"
+MIME-Version: 1.0
+Content-Transfer-Encoding: 7bit
+Content-Disposition: attachment; filename="cloud-config.txt"
+
+#cloud-config
+cloud_final_modules:
+- [scripts-user, always]
+
+--//
+Content-Type: text/x-shellscript; charset="us-ascii"
+MIME-Version: 1.0
+Content-Transfer-Encoding: 7bit
+Content-Disposition: attachment; filename="userdata.txt"
+
+#!/bin/bash
+su -c "~ec2-user/run-baseline.sh" ec2-user >> /tmp/startup-out.txt
+--//--
+"#;
+
+/// AWS's limit on the size of raw (not yet base64-encoded) user data, in bytes.
+pub const MAX_USER_DATA_BYTES: usize = 16 * 1024;
+
+/// The two first bytes of every gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Whether booting the instance runs the model script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The script line is active: booting starts a run.
+    Run,
+    /// The script line is commented out: booting only brings the machine up for development.
+    Dev,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::Run => "run",
+            Mode::Dev => "dev",
+        })
+    }
+}
+
+/// Which line of the user data runs the model script: every line containing this text, commented
+/// or not, is a candidate, and exactly one line must be.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScriptLine {
+    pattern: String,
+}
+
+impl ScriptLine {
+    /// The pattern of the lab's user data: the name of the model script.
+    pub const DEFAULT_PATTERN: &'static str = "run-baseline.sh";
+
+    /// A pattern matching lines that contain `pattern`; it must be non-empty and hold no line
+    /// break.
+    pub fn new(pattern: impl Into<String>) -> Result<Self, UserDataError> {
+        let pattern = pattern.into();
+        if pattern.is_empty() || pattern.contains(['\n', '\r']) {
+            return Err(UserDataError::InvalidPattern { pattern });
+        }
+        Ok(Self { pattern })
+    }
+
+    /// The text a candidate line contains.
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    /// Whether a line (without its ending) contains the pattern.
+    pub fn matches(&self, line: &str) -> bool {
+        line.contains(&self.pattern)
+    }
+}
+
+impl Default for ScriptLine {
+    fn default() -> Self {
+        Self {
+            pattern: Self::DEFAULT_PATTERN.to_owned(),
+        }
+    }
+}
+
+impl FromStr for ScriptLine {
+    type Err = UserDataError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl fmt::Display for ScriptLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.pattern)
+    }
+}
+
+/// Something worth telling the user about the user data that does not stop the tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Warning {
+    /// No cloud-config `- [scripts-user, always]` entry: cloud-init runs the script only on the
+    /// instance's first boot, so a changed user data has no effect on the next start.
+    NotRunEveryBoot,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::NotRunEveryBoot => f.write_str(
+                "the user data has no cloud-config \"- [scripts-user, always]\" entry, so cloud-init \
+                 runs its script only on the first boot and a change will not take effect on the \
+                 next start; add that entry under cloud_final_modules",
+            ),
+        }
+    }
+}
+
+/// What the user data says about the script line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// Whether booting runs the model script.
+    pub mode: Mode,
+    /// 1-based number of the script line.
+    pub line_number: usize,
+    /// The script line's text, without its line ending.
+    pub line: String,
+    /// Whether the user data asks cloud-init to run its scripts on every boot.
+    pub runs_every_boot: bool,
+    /// Size of the user data in bytes.
+    pub size: usize,
+    /// Things to tell the user; empty when all is well.
+    pub warnings: Vec<Warning>,
+}
+
+/// The result of switching the script line to a mode.
+///
+/// When the line already was in the requested mode, `changed` is `false`, `bytes` equals the
+/// input and `new_line` equals `old_line`: there is nothing to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    /// The whole new user data.
+    pub bytes: Vec<u8>,
+    /// Whether `bytes` differs from the input.
+    pub changed: bool,
+    /// The mode the new user data is in (the requested one).
+    pub mode: Mode,
+    /// 1-based number of the script line.
+    pub line_number: usize,
+    /// The script line before, without its line ending.
+    pub old_line: String,
+    /// The script line after, without its line ending.
+    pub new_line: String,
+    /// Things to tell the user; empty when all is well.
+    pub warnings: Vec<Warning>,
+}
+
+/// The user data's one script line, found.
+struct Located<'a> {
+    line: lines::Line<'a>,
+    line_number: usize,
+    runs_every_boot: bool,
+}
+
+impl Located<'_> {
+    fn mode(&self) -> Mode {
+        if lines::is_commented(self.line.content) {
+            Mode::Dev
+        } else {
+            Mode::Run
+        }
+    }
+
+    fn warnings(&self) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        if !self.runs_every_boot {
+            warnings.push(Warning::NotRunEveryBoot);
+        }
+        warnings
+    }
+}
+
+/// Checks the bytes are readable user data and finds the single line containing `pattern`.
+fn locate<'a>(bytes: &'a [u8], pattern: &ScriptLine) -> Result<Located<'a>, UserDataError> {
+    if bytes.is_empty() {
+        return Err(UserDataError::Empty);
+    }
+    if bytes.starts_with(&GZIP_MAGIC) {
+        return Err(UserDataError::Gzip);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| UserDataError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let mut candidates = lines::split(text)
+        .enumerate()
+        .filter(|(_, line)| pattern.matches(line.content));
+    let Some((index, line)) = candidates.next() else {
+        return Err(UserDataError::NoMatchingLine {
+            pattern: pattern.pattern().to_owned(),
+        });
+    };
+    let others: Vec<usize> = candidates.map(|(i, _)| i + 1).collect();
+    if !others.is_empty() {
+        return Err(UserDataError::SeveralLines {
+            pattern: pattern.pattern().to_owned(),
+            lines: std::iter::once(index + 1).chain(others).collect(),
+        });
+    }
+    Ok(Located {
+        line,
+        line_number: index + 1,
+        runs_every_boot: every_boot::runs_every_boot(text),
+    })
+}
+
+/// Reads the mode of the user data: which line runs the model script and whether it is
+/// commented out.
+///
+/// Refuses empty, gzip-compressed and non-UTF-8 user data, and user data where no line or more
+/// than one line contains the pattern. A missing every-boot entry is only a warning.
+pub fn inspect(bytes: &[u8], pattern: &ScriptLine) -> Result<Inspection, UserDataError> {
+    let located = locate(bytes, pattern)?;
+    Ok(Inspection {
+        mode: located.mode(),
+        line_number: located.line_number,
+        line: located.line.content.to_owned(),
+        runs_every_boot: located.runs_every_boot,
+        size: bytes.len(),
+        warnings: located.warnings(),
+    })
+}
+
+/// Puts `# ` after the line's leading blanks.
+fn comment_out(content: &str) -> String {
+    let indent = lines::indent_len(content);
+    format!("{}# {}", &content[..indent], &content[indent..])
+}
+
+/// Removes the comment marker after the line's leading blanks: the `#` and at most one space
+/// after it. A line commented more than once (`## ...`, `# # ...`) loses every marker, so the
+/// result always runs.
+fn uncomment(content: &str) -> String {
+    let mut line = content.to_owned();
+    while lines::is_commented(&line) {
+        let hash = lines::indent_len(&line);
+        let marker = if line[hash + 1..].starts_with(' ') {
+            2
+        } else {
+            1
+        };
+        line.replace_range(hash..hash + marker, "");
+    }
+    line
+}
+
+/// Switches the script line into dev mode (`on`: commented out) or run mode (`!on`: active).
+///
+/// Turning dev mode on inserts `# ` after the line's leading blanks; turning it off removes the
+/// `#` and at most one following space (repeatedly, if the line was commented more than once).
+/// Every other byte is kept. When the line is already in the requested mode the result has
+/// `changed: false` and the input bytes.
+///
+/// Refuses everything [`inspect`] refuses, a result larger than [`MAX_USER_DATA_BYTES`], and
+/// a change after which the pattern would not find the same line in the requested mode.
+pub fn set_dev_mode(
+    bytes: &[u8],
+    pattern: &ScriptLine,
+    on: bool,
+) -> Result<Rewrite, UserDataError> {
+    let located = locate(bytes, pattern)?;
+    let wanted = if on { Mode::Dev } else { Mode::Run };
+    let old_line = located.line.content;
+    let warnings = located.warnings();
+    if located.mode() == wanted {
+        return Ok(Rewrite {
+            bytes: bytes.to_vec(),
+            changed: false,
+            mode: wanted,
+            line_number: located.line_number,
+            old_line: old_line.to_owned(),
+            new_line: old_line.to_owned(),
+            warnings,
+        });
+    }
+    let new_line = match wanted {
+        Mode::Dev => comment_out(old_line),
+        Mode::Run => uncomment(old_line),
+    };
+    let line = located.line;
+    let size = bytes.len() - old_line.len() + new_line.len();
+    if size > MAX_USER_DATA_BYTES {
+        return Err(UserDataError::TooLarge { size });
+    }
+    let mut new_bytes = Vec::with_capacity(size);
+    new_bytes.extend_from_slice(&bytes[..line.start]);
+    new_bytes.extend_from_slice(new_line.as_bytes());
+    new_bytes.extend_from_slice(line.ending.as_bytes());
+    new_bytes.extend_from_slice(&bytes[line.end()..]);
+    // The new user data must read back as the same line in the wanted mode, or the user could
+    // not see the change nor switch it back with the same pattern.
+    let reads_back = locate(&new_bytes, pattern)
+        .is_ok_and(|after| after.line_number == located.line_number && after.mode() == wanted);
+    if !reads_back {
+        return Err(UserDataError::PatternWouldNotMatch {
+            pattern: pattern.pattern().to_owned(),
+            line: located.line_number,
+        });
+    }
+    Ok(Rewrite {
+        bytes: new_bytes,
+        changed: true,
+        mode: wanted,
+        line_number: located.line_number,
+        old_line: old_line.to_owned(),
+        new_line,
+        warnings,
+    })
+}
+
+/// Shows a line's text safely on a terminal: control characters other than tab are escaped.
+fn printable(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The one-line diff of a rewrite, for the user to confirm:
+///
+/// ```text
+/// line 21:
+/// -su -c "~ec2-user/run-baseline.sh" ec2-user >> /tmp/startup-out.txt
+/// +# su -c "~ec2-user/run-baseline.sh" ec2-user >> /tmp/startup-out.txt
+/// ```
+///
+/// An unchanged rewrite shows `line 21 (unchanged):` and the line after a space. Control
+/// characters in the line are escaped so they cannot act on the terminal. No final newline.
+pub fn diff_line(rewrite: &Rewrite) -> String {
+    let number = rewrite.line_number;
+    if rewrite.changed {
+        format!(
+            "line {number}:\n-{}\n+{}",
+            printable(&rewrite.old_line),
+            printable(&rewrite.new_line)
+        )
+    } else {
+        format!(
+            "line {number} (unchanged):\n {}",
+            printable(&rewrite.old_line)
+        )
+    }
+}
