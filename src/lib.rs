@@ -9,6 +9,7 @@ pub mod config;
 pub mod effects;
 pub mod keymap;
 pub mod logging;
+pub mod schedule;
 pub mod state;
 pub mod timefmt;
 pub mod tui;
