@@ -3,10 +3,12 @@
 pub mod action;
 pub mod app;
 pub mod backup;
+pub mod chat;
 pub mod cli;
 pub mod cloud;
 pub mod config;
 pub mod effects;
+pub mod github;
 pub mod keymap;
 pub mod logging;
 pub mod schedule;
