@@ -1,3 +1,4 @@
 //! baseline-panel: a terminal control panel for the lab's weekly baseline model run on AWS.
 
 pub mod cloud;
+pub mod run;
