@@ -11,6 +11,7 @@ pub mod effects;
 pub mod github;
 pub mod keymap;
 pub mod logging;
+pub mod run;
 pub mod schedule;
 pub mod state;
 pub mod timefmt;
