@@ -2,18 +2,29 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-/// A compact duration: `45s`, `3m05s`, `1h12m`, `2d04h`.
+/// A duration the way the panel prints it: its two largest units, the second zero-padded.
+///
+/// `45s`, `3m05s`, `1h12m`, `2d04h`; a zero second unit is left out (`6h`, `3m`, `2d`). Whole
+/// seconds, rounded down; a negative duration gets a leading `-`.
 pub fn human_duration(d: SignedDuration) -> String {
-    let s = d.as_secs().max(0);
-    let (days, h, m, sec) = (s / 86_400, (s / 3600) % 24, (s / 60) % 60, s % 60);
+    let secs = d.unsigned_abs().as_secs();
+    let sign = if d.is_negative() && secs > 0 { "-" } else { "" };
+    let (days, hours, mins, s) = (secs / 86_400, secs / 3_600 % 24, secs / 60 % 60, secs % 60);
+    let pair = |a: u64, ua: char, b: u64, ub: char| {
+        if b == 0 {
+            format!("{sign}{a}{ua}")
+        } else {
+            format!("{sign}{a}{ua}{b:02}{ub}")
+        }
+    };
     if days > 0 {
-        format!("{days}d{h:02}h")
-    } else if h > 0 {
-        format!("{h}h{m:02}m")
-    } else if m > 0 {
-        format!("{m}m{sec:02}s")
+        pair(days, 'd', hours, 'h')
+    } else if hours > 0 {
+        pair(hours, 'h', mins, 'm')
+    } else if mins > 0 {
+        pair(mins, 'm', s, 's')
     } else {
-        format!("{sec}s")
+        format!("{sign}{s}s")
     }
 }
 
@@ -44,6 +55,7 @@ mod tests {
         assert_eq!(f(185), "3m05s");
         assert_eq!(f(4320), "1h12m");
         assert_eq!(f(2 * 86_400 + 4 * 3600 + 59), "2d04h");
-        assert_eq!(f(-5), "0s");
+        assert_eq!(f(-5), "-5s");
+        assert_eq!(f(6 * 3600), "6h");
     }
 }

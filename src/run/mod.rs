@@ -166,31 +166,7 @@ pub enum RunRulesError {
     NonPositiveMaxDuration(String),
 }
 
-/// A duration the way the panel prints it: its two largest units, the second zero-padded.
-///
-/// `45s`, `3m05s`, `1h12m`, `2d04h`; a zero second unit is left out (`6h`, `3m`, `2d`). Whole
-/// seconds, rounded down; a negative duration gets a leading `-`.
-pub fn human_duration(d: SignedDuration) -> String {
-    let secs = d.unsigned_abs().as_secs();
-    let sign = if d.is_negative() && secs > 0 { "-" } else { "" };
-    let (days, hours, mins, s) = (secs / 86_400, secs / 3_600 % 24, secs / 60 % 60, secs % 60);
-    let pair = |a: u64, ua: char, b: u64, ub: char| {
-        if b == 0 {
-            format!("{sign}{a}{ua}")
-        } else {
-            format!("{sign}{a}{ua}{b:02}{ub}")
-        }
-    };
-    if days > 0 {
-        pair(days, 'd', hours, 'h')
-    } else if hours > 0 {
-        pair(hours, 'h', mins, 'm')
-    } else if mins > 0 {
-        pair(mins, 'm', s, 's')
-    } else {
-        format!("{sign}{s}s")
-    }
-}
+pub use crate::timefmt::human_duration;
 
 /// The time EC2 wrote into an instance's state transition reason, if any.
 ///

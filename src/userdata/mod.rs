@@ -22,29 +22,7 @@ pub use error::UserDataError;
 
 /// The user data of the lab's instance, as documented in the automation README: the reference
 /// template used in demo mode and tests.
-pub const SEED_USER_DATA: &str = r#"Content-Type: multipart/mixed; boundary="//"
-MIME-Version: 1.0
-
---//
-Content-Type: text/cloud-config; charset="us-ascii"
-MIME-Version: 1.0
-Content-Transfer-Encoding: 7bit
-Content-Disposition: attachment; filename="cloud-config.txt"
-
-#cloud-config
-cloud_final_modules:
-- [scripts-user, always]
-
---//
-Content-Type: text/x-shellscript; charset="us-ascii"
-MIME-Version: 1.0
-Content-Transfer-Encoding: 7bit
-Content-Disposition: attachment; filename="userdata.txt"
-
-#!/bin/bash
-su -c "~ec2-user/run-baseline.sh" ec2-user >> /tmp/startup-out.txt
---//--
-"#;
+pub const SEED_USER_DATA: &str = include_str!("../../assets/user-data.txt");
 
 /// AWS's limit on the size of raw (not yet base64-encoded) user data, in bytes.
 pub const MAX_USER_DATA_BYTES: usize = 16 * 1024;

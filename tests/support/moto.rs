@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
 use base64::Engine;
 
 /// The seed README's exact user data.
-pub const SEED_USER_DATA: &str = include_str!("../../assets/user-data.txt");
+pub use baseline_panel::userdata::SEED_USER_DATA;
 
 /// A running moto server, killed on drop.
 pub struct Moto {
