@@ -6,8 +6,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_ec2::types::Filter;
+use aws_sdk_ec2::primitives::Blob;
+use aws_sdk_ec2::types::{BlobAttributeValue, Filter, InstanceAttributeName};
 use aws_smithy_types::error::display::DisplayErrorContext;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::error::{Failure, classify};
 use super::{Cloud, CloudError, Identity, Instance, InstanceState, StatusChecks};
@@ -38,6 +41,7 @@ pub async fn sdk_config(cfg: &Config) -> SdkConfig {
 
 /// The cloud as AWS answers it.
 pub struct AwsCloud {
+    sdk: SdkConfig,
     ec2: aws_sdk_ec2::Client,
     sts: aws_sdk_sts::Client,
     target: Target,
@@ -49,7 +53,11 @@ pub struct AwsCloud {
 impl AwsCloud {
     /// Connects (lazily: no call is made until the first request).
     pub async fn connect(cfg: &Config) -> Self {
-        let sdk = sdk_config(cfg).await;
+        Self::with_sdk(cfg, sdk_config(cfg).await)
+    }
+
+    /// A cloud on an already built SDK configuration (tests use explicit credentials).
+    pub fn with_sdk(cfg: &Config, sdk: SdkConfig) -> Self {
         let endpoint = cfg
             .endpoint_url
             .clone()
@@ -58,10 +66,35 @@ impl AwsCloud {
         AwsCloud {
             ec2: aws_sdk_ec2::Client::new(&sdk),
             sts: aws_sdk_sts::Client::new(&sdk),
+            sdk,
             target: cfg.target.clone(),
             region: cfg.region.clone(),
             profile: cfg.profile.clone(),
             endpoint,
+        }
+    }
+
+    /// The SDK configuration, for clients of other services.
+    pub fn sdk(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
+    /// Settles a call that may be a dry run: EC2 answers a permitted dry run with the error
+    /// code `DryRunOperation`.
+    fn settle<T, E, R>(
+        &self,
+        action: &str,
+        dry_run: bool,
+        r: Result<T, SdkError<E, R>>,
+    ) -> Result<(), CloudError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        match r {
+            Ok(_) => Ok(()),
+            Err(e) if dry_run && e.code() == Some("DryRunOperation") => Ok(()),
+            Err(e) => Err(self.fail(action, e)),
         }
     }
 
@@ -221,6 +254,63 @@ impl Cloud for AwsCloud {
             account: out.account().unwrap_or_default().to_string(),
             arn: out.arn().unwrap_or_default().to_string(),
         })
+    }
+
+    async fn start(&self, ids: &[String], dry_run: bool) -> Result<(), CloudError> {
+        let r = self
+            .ec2
+            .start_instances()
+            .set_instance_ids(Some(ids.to_vec()))
+            .dry_run(dry_run)
+            .send()
+            .await;
+        self.settle("ec2:StartInstances", dry_run, r)
+    }
+
+    async fn stop(&self, ids: &[String], dry_run: bool) -> Result<(), CloudError> {
+        let r = self
+            .ec2
+            .stop_instances()
+            .set_instance_ids(Some(ids.to_vec()))
+            .dry_run(dry_run)
+            .send()
+            .await;
+        self.settle("ec2:StopInstances", dry_run, r)
+    }
+
+    async fn user_data(&self, id: &str) -> Result<Vec<u8>, CloudError> {
+        let out = self
+            .ec2
+            .describe_instance_attribute()
+            .instance_id(id)
+            .attribute(InstanceAttributeName::UserData)
+            .send()
+            .await
+            .map_err(|e| self.fail("ec2:DescribeInstanceAttribute", e))?;
+        // EC2 answers with the base64 text of the user data: decode it once.
+        let text = out.user_data().and_then(|v| v.value()).unwrap_or_default();
+        BASE64.decode(text.trim()).map_err(|e| {
+            CloudError::Other(format!(
+                "EC2 returned user data for {id} that is not valid base64 ({e})"
+            ))
+        })
+    }
+
+    async fn set_user_data(&self, id: &str, bytes: &[u8], dry_run: bool) -> Result<(), CloudError> {
+        // The attribute's blob must hold the base64 *text*; the SDK encodes the blob once more
+        // for the wire, and EC2 decodes it once. Raw bytes are refused as malformed.
+        let value = BlobAttributeValue::builder()
+            .value(Blob::new(BASE64.encode(bytes)))
+            .build();
+        let r = self
+            .ec2
+            .modify_instance_attribute()
+            .instance_id(id)
+            .user_data(value)
+            .dry_run(dry_run)
+            .send()
+            .await;
+        self.settle("ec2:ModifyInstanceAttribute", dry_run, r)
     }
 
     fn kind(&self) -> &'static str {

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 
 use super::{Cloud, CloudError, Identity, Instance, InstanceState, StatusChecks};
+use crate::userdata::{Mode, SEED_USER_DATA, ScriptLine, inspect};
 
 /// How long the simulated box stays in each phase.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +51,8 @@ pub struct DemoBox {
     launched: Option<Timestamp>,
     stopped_at: Option<Timestamp>,
     cause: StopCause,
+    user_data: Vec<u8>,
+    script_runs: bool,
 }
 
 impl DemoBox {
@@ -62,6 +65,8 @@ impl DemoBox {
             launched: Some(now - SignedDuration::from_hours(2)),
             stopped_at: Some(now - SignedDuration::from_mins(20)),
             cause: StopCause::Script,
+            user_data: SEED_USER_DATA.as_bytes().to_vec(),
+            script_runs: true,
         }
     }
 
@@ -72,6 +77,8 @@ impl DemoBox {
             let (limit, next) = match self.state {
                 InstanceState::Stopped => (t.idle, InstanceState::Pending),
                 InstanceState::Pending => (t.boot, InstanceState::Running),
+                // Without the script (dev mode) nothing shuts the box down: it runs until stopped.
+                InstanceState::Running if !self.script_runs => return,
                 InstanceState::Running => (t.run, InstanceState::Stopping),
                 InstanceState::Stopping => (t.halt, InstanceState::Stopped),
                 _ => return,
@@ -86,7 +93,12 @@ impl DemoBox {
 
     fn enter(&mut self, state: InstanceState, at: Timestamp, cause: StopCause) {
         match state {
-            InstanceState::Pending => self.launched = Some(at),
+            InstanceState::Pending => {
+                self.launched = Some(at);
+                let pattern = ScriptLine::default();
+                self.script_runs =
+                    inspect(&self.user_data, &pattern).is_ok_and(|i| i.mode == Mode::Run);
+            }
             InstanceState::Stopping => self.cause = cause,
             InstanceState::Stopped => self.stopped_at = Some(at),
             _ => {}
@@ -121,6 +133,34 @@ impl DemoBox {
                 "the instance is {s}, not running"
             ))),
         }
+    }
+
+    /// The user data, as EC2 would return it.
+    pub fn user_data(&self) -> &[u8] {
+        &self.user_data
+    }
+
+    /// Replaces the user data; refused unless stopped, as EC2 does.
+    pub fn set_user_data(&mut self, now: Timestamp, bytes: &[u8]) -> Result<(), CloudError> {
+        self.advance(now);
+        if self.state != InstanceState::Stopped {
+            return Err(CloudError::WrongState(format!(
+                "the instance is {}: user data can only be changed while it is stopped",
+                self.state
+            )));
+        }
+        self.user_data = bytes.to_vec();
+        Ok(())
+    }
+
+    /// The time the current phase began.
+    pub fn since(&self) -> Timestamp {
+        self.since
+    }
+
+    /// True when this boot runs the model script.
+    pub fn script_runs(&self) -> bool {
+        self.script_runs
     }
 
     /// The box as EC2 would describe it at its current state.
@@ -186,7 +226,8 @@ impl DemoCloud {
         }
     }
 
-    fn with_box<T>(&self, f: impl FnOnce(&mut DemoBox) -> T) -> T {
+    /// Runs `f` on the box, brought up to date with the wall clock.
+    pub fn with_box<T>(&self, f: impl FnOnce(&mut DemoBox) -> T) -> T {
         let mut b = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         b.advance(Timestamp::now());
         f(&mut b)
@@ -204,6 +245,36 @@ impl Cloud for DemoCloud {
             account: "123456789012".into(),
             arn: "arn:aws:iam::123456789012:user/demo".into(),
         })
+    }
+
+    async fn start(&self, _ids: &[String], dry_run: bool) -> Result<(), CloudError> {
+        if dry_run {
+            return Ok(());
+        }
+        self.with_box(|b| b.start(Timestamp::now()))
+    }
+
+    async fn stop(&self, _ids: &[String], dry_run: bool) -> Result<(), CloudError> {
+        if dry_run {
+            return Ok(());
+        }
+        self.with_box(|b| b.stop(Timestamp::now()))
+    }
+
+    async fn user_data(&self, _id: &str) -> Result<Vec<u8>, CloudError> {
+        Ok(self.with_box(|b| b.user_data().to_vec()))
+    }
+
+    async fn set_user_data(
+        &self,
+        _id: &str,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<(), CloudError> {
+        if dry_run {
+            return Ok(());
+        }
+        self.with_box(|b| b.set_user_data(Timestamp::now(), bytes))
     }
 
     fn kind(&self) -> &'static str {
@@ -259,5 +330,21 @@ mod tests {
             Some("Client.UserInitiatedShutdown")
         );
         assert!(i.public_dns.is_none());
+    }
+
+    #[test]
+    fn dev_mode_box_boots_without_the_script_and_stays_up() {
+        let mut b = DemoBox::new(t0(), DemoTimings::default());
+        let dev =
+            crate::userdata::set_dev_mode(b.user_data(), &ScriptLine::default(), true).unwrap();
+        b.set_user_data(t0(), &dev.bytes).unwrap();
+        b.start(t0()).unwrap();
+        assert!(
+            b.set_user_data(t0(), SEED_USER_DATA.as_bytes()).is_err(),
+            "refused unless stopped"
+        );
+        b.advance(t0() + SignedDuration::from_hours(3));
+        assert_eq!(b.describe().state, InstanceState::Running);
+        assert!(!b.script_runs());
     }
 }

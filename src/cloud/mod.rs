@@ -30,6 +30,20 @@ pub trait Cloud: Send + Sync {
     /// Who the credentials belong to (STS GetCallerIdentity).
     async fn identity(&self) -> Result<Identity, CloudError>;
 
+    /// Starts the instances. With `dry_run`, only asks EC2 whether the credentials may
+    /// (`Ok` means permitted; a refusal is [`CloudError::AccessDenied`] naming `ec2:StartInstances`).
+    async fn start(&self, ids: &[String], dry_run: bool) -> Result<(), CloudError>;
+
+    /// Stops the instances; `dry_run` as for [`Cloud::start`].
+    async fn stop(&self, ids: &[String], dry_run: bool) -> Result<(), CloudError>;
+
+    /// The instance's user data, decoded: the exact bytes cloud-init runs (empty when none).
+    async fn user_data(&self, id: &str) -> Result<Vec<u8>, CloudError>;
+
+    /// Replaces the instance's user data with `bytes` (EC2 accepts this only while it is stopped;
+    /// callers check the state first). With `dry_run`, only checks the permission.
+    async fn set_user_data(&self, id: &str, bytes: &[u8], dry_run: bool) -> Result<(), CloudError>;
+
     /// `aws` or `demo`, for the header.
     fn kind(&self) -> &'static str;
 }
