@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use crate::cloud::{CloudError, Instance};
+use crate::state::{DevInfo, Intent};
 
 /// One thing that happened. `update` turns it into state changes and effects.
 #[derive(Debug, Clone)]
@@ -25,6 +26,39 @@ pub enum Action {
     Resize(u16, u16),
     /// Suspend the panel to the shell (Ctrl-Z); the app handles the terminal.
     Suspend,
+    /// Ask to start a run (key `s`).
+    StartRequested,
+    /// Ask to stop the box (key `x`).
+    StopRequested,
+    /// Move the dialog highlight.
+    DialogStep(isize),
+    /// Choose the highlighted dialog button (`None`) or the one at an index.
+    DialogPick(Option<usize>),
+    /// The `y` key in a dialog: the only doing choice, if there is exactly one.
+    DialogYes,
+    /// Close the dialog without doing anything.
+    DialogCancel,
+    /// The answer to a permission pre-check (a DryRun) for `intent`.
+    Prechecked {
+        /// What was checked.
+        intent: Intent,
+        /// `Ok` when permitted.
+        result: Result<(), CloudError>,
+    },
+    /// The answer to carrying out `intent`.
+    Done {
+        /// What was done.
+        intent: Intent,
+        /// How it went.
+        result: Result<(), CloudError>,
+    },
+    /// The user data's dev-mode reading for an instance.
+    DevInfoLoaded {
+        /// The instance.
+        id: String,
+        /// What the user data says, or why it could not be read.
+        result: Result<DevInfo, String>,
+    },
     /// The answer to a `FetchInstances` effect.
     InstancesLoaded {
         /// Request number, to drop stale answers.
@@ -41,6 +75,15 @@ pub enum Effect {
     FetchInstances {
         /// Request number.
         seq: u64,
+    },
+    /// Check with a DryRun that `Intent` is permitted; answer with [`Action::Prechecked`].
+    Precheck(Intent),
+    /// Carry out a confirmed intent; answer with [`Action::Done`].
+    Execute(Intent),
+    /// Read the instance's user data and its dev mode; answer with [`Action::DevInfoLoaded`].
+    FetchDevInfo {
+        /// The instance.
+        id: String,
     },
     /// Ring the terminal bell.
     Bell,

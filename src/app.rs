@@ -29,17 +29,10 @@ pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Resul
     result
 }
 
-async fn run_loop(
-    term: &mut tui::Term,
-    cfg: &Config,
-    cloud: Arc<dyn Cloud>,
-    started: Instant,
-) -> Result<()> {
+async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let runner = Runner {
-        cloud: cloud.clone(),
-        tx: tx.clone(),
-    };
+    let script_line = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())?;
+    let runner = Runner { cloud: cloud.clone(), tx: tx.clone(), script_line };
     let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
     state.theme = Theme::from_env();
     let size = term.size()?;

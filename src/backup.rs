@@ -132,11 +132,7 @@ impl BackupStore {
             });
         }
         backups.sort_by(|a, b| {
-            (b.timestamp, b.sequence, &b.instance_id).cmp(&(
-                a.timestamp,
-                a.sequence,
-                &a.instance_id,
-            ))
+            (b.timestamp, b.sequence, &b.instance_id).cmp(&(a.timestamp, a.sequence, &a.instance_id))
         });
         Ok(backups)
     }
@@ -148,11 +144,7 @@ impl BackupStore {
     pub fn read(&self, path_or_name: &str) -> io::Result<Vec<u8>> {
         let given = Path::new(path_or_name);
         let is_bare_name = given.components().count() == 1 && given.file_name().is_some();
-        if is_bare_name {
-            fs::read(self.dir.join(given))
-        } else {
-            fs::read(given)
-        }
+        if is_bare_name { fs::read(self.dir.join(given)) } else { fs::read(given) }
     }
 
     /// Creates the directory, private to the user, if it does not exist yet.
@@ -200,9 +192,7 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 fn is_valid_instance_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('.')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// An `InvalidInput` error unless `id` is safe to put in a file name.
@@ -250,8 +240,7 @@ fn parse_name(name: &str) -> Option<(&str, Timestamp, u32)> {
 fn parse_time(time: &str) -> Option<Timestamp> {
     let b = time.as_bytes();
     let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
-    let well_formed =
-        b.len() == TIME_LEN && digits(0..8) && b[8] == b'T' && digits(9..15) && b[15] == b'Z';
+    let well_formed = b.len() == TIME_LEN && digits(0..8) && b[8] == b'T' && digits(9..15) && b[15] == b'Z';
     if !well_formed {
         return None;
     }
@@ -288,9 +277,7 @@ mod tests {
     #[test]
     fn save_names_the_file_after_instance_and_utc_time() {
         let (_tmp, store) = store();
-        let path = store
-            .save("i-0db5237193478dd8d", b"x", at("2026-11-25T12:14:55.987Z"))
-            .unwrap();
+        let path = store.save("i-0db5237193478dd8d", b"x", at("2026-11-25T12:14:55.987Z")).unwrap();
         assert_eq!(name(&path), "i-0db5237193478dd8d-20261125T121455Z.userdata");
         assert_eq!(path.parent().unwrap(), store.dir());
     }
@@ -300,9 +287,7 @@ mod tests {
     fn directory_is_0700_and_files_are_0600() {
         use std::os::unix::fs::PermissionsExt;
         let (_tmp, store) = store();
-        let path = store
-            .save("i-1", b"secret", at("2026-11-25T12:00:00Z"))
-            .unwrap();
+        let path = store.save("i-1", b"secret", at("2026-11-25T12:00:00Z")).unwrap();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(store.dir()), 0o700);
         assert_eq!(mode(&path), 0o600);
@@ -327,9 +312,7 @@ mod tests {
     fn bytes_round_trip_exactly() {
         let (_tmp, store) = store();
         let bytes: Vec<u8> = (0..=255u8).chain(*b"\r\n\n\x1f\x8b").collect();
-        let path = store
-            .save("i-1", &bytes, at("2026-11-25T12:00:00Z"))
-            .unwrap();
+        let path = store.save("i-1", &bytes, at("2026-11-25T12:00:00Z")).unwrap();
         assert_eq!(store.read(name(&path)).unwrap(), bytes);
         assert_eq!(store.read(path.to_str().unwrap()).unwrap(), bytes);
         let empty = store.save("i-1", b"", at("2026-11-25T12:00:01Z")).unwrap();
@@ -350,10 +333,8 @@ mod tests {
         fs::write(store.dir().join("i-aaa-2026.userdata"), "bad time").unwrap();
 
         let all = store.list(None).unwrap();
-        let seen: Vec<(&str, Timestamp, u32, u64)> = all
-            .iter()
-            .map(|e| (e.instance_id.as_str(), e.timestamp, e.sequence, e.size))
-            .collect();
+        let seen: Vec<(&str, Timestamp, u32, u64)> =
+            all.iter().map(|e| (e.instance_id.as_str(), e.timestamp, e.sequence, e.size)).collect();
         assert_eq!(
             seen,
             vec![
@@ -390,14 +371,8 @@ mod tests {
     #[test]
     fn names_parse_back() {
         let t = at("2026-11-25T12:14:55Z");
-        assert_eq!(
-            parse_name("i-0ab-20261125T121455Z.userdata"),
-            Some(("i-0ab", t, 1))
-        );
-        assert_eq!(
-            parse_name("i-0ab-20261125T121455Z-12.userdata"),
-            Some(("i-0ab", t, 12))
-        );
+        assert_eq!(parse_name("i-0ab-20261125T121455Z.userdata"), Some(("i-0ab", t, 1)));
+        assert_eq!(parse_name("i-0ab-20261125T121455Z-12.userdata"), Some(("i-0ab", t, 12)));
         for bad in [
             "i-0ab-20261125T121455Z.txt",
             "-20261125T121455Z.userdata",

@@ -27,15 +27,9 @@ pub fn instance(state: InstanceState) -> Instance {
         state_reason_message: stopped
             .then(|| "Client.InstanceInitiatedShutdown: Instance initiated shutdown".into()),
         status_checks: Some(if up {
-            StatusChecks {
-                system: "ok".into(),
-                instance: "ok".into(),
-            }
+            StatusChecks { system: "ok".into(), instance: "ok".into() }
         } else {
-            StatusChecks {
-                system: "not-applicable".into(),
-                instance: "not-applicable".into(),
-            }
+            StatusChecks { system: "not-applicable".into(), instance: "not-applicable".into() }
         }),
     }
 }

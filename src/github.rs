@@ -40,9 +40,7 @@ impl RepoAccess {
 #[non_exhaustive]
 pub enum GithubError {
     /// The API address is not a usable URL.
-    #[error(
-        "The GitHub API address {url:?} is not a valid http(s) URL ({reason}): fix GITHUB_API_URL."
-    )]
+    #[error("The GitHub API address {url:?} is not a valid http(s) URL ({reason}): fix GITHUB_API_URL.")]
     InvalidUrl {
         /// The address as given.
         url: String,
@@ -98,9 +96,7 @@ pub enum GithubError {
         retry_after: Option<u64>,
     },
     /// HTTP 5xx.
-    #[error(
-        "GitHub answered HTTP {status} (a problem on GitHub's side): try again in a few minutes."
-    )]
+    #[error("GitHub answered HTTP {status} (a problem on GitHub's side): try again in a few minutes.")]
     Server {
         /// The HTTP status.
         status: u16,
@@ -112,17 +108,13 @@ pub enum GithubError {
         status: u16,
     },
     /// Connection failed.
-    #[error(
-        "GitHub cannot be reached ({detail}): check the network connection and GITHUB_API_URL."
-    )]
+    #[error("GitHub cannot be reached ({detail}): check the network connection and GITHUB_API_URL.")]
     Unreachable {
         /// What failed, without the URL.
         detail: String,
     },
     /// No answer in time.
-    #[error(
-        "GitHub did not answer within {seconds} s: check the network connection and try again."
-    )]
+    #[error("GitHub did not answer within {seconds} s: check the network connection and try again.")]
     Timeout {
         /// The time limit that was hit.
         seconds: u64,
@@ -194,8 +186,8 @@ impl GithubClient {
         let auth = match token.as_ref().map(|t| t.expose_secret().trim()) {
             None | Some("") => None,
             Some(t) => {
-                let mut v = HeaderValue::from_str(&format!("Bearer {t}"))
-                    .map_err(|_| GithubError::MalformedToken)?;
+                let mut v =
+                    HeaderValue::from_str(&format!("Bearer {t}")).map_err(|_| GithubError::MalformedToken)?;
                 v.set_sensitive(true);
                 Some(v)
             }
@@ -206,15 +198,8 @@ impl GithubClient {
             .timeout(request_timeout)
             .user_agent("baseline-panel")
             .build()
-            .map_err(|e| GithubError::Setup {
-                detail: innermost(&e),
-            })?;
-        Ok(Self {
-            http,
-            base,
-            auth,
-            request_timeout,
-        })
+            .map_err(|e| GithubError::Setup { detail: innermost(&e) })?;
+        Ok(Self { http, base, auth, request_timeout })
     }
 
     /// Reads the repository `owner_repo` (`owner/name`) and the token's push permission.
@@ -229,13 +214,10 @@ impl GithubClient {
     /// The request and its interpretation.
     async fn fetch_repo(&self, owner_repo: &str) -> Result<RepoAccess, GithubError> {
         let repo = check_repo_name(owner_repo)?;
-        let url =
-            self.base
-                .join(&format!("repos/{repo}"))
-                .map_err(|e| GithubError::InvalidUrl {
-                    url: self.base.to_string(),
-                    reason: e.to_string(),
-                })?;
+        let url = self
+            .base
+            .join(&format!("repos/{repo}"))
+            .map_err(|e| GithubError::InvalidUrl { url: self.base.to_string(), reason: e.to_string() })?;
         let mut request = self
             .http
             .get(url)
@@ -251,9 +233,7 @@ impl GithubClient {
         tracing::debug!(repo, status = status.as_u16(), "GitHub answered");
         if status.is_success() {
             let reply: RepoReply =
-                serde_json::from_slice(&body).map_err(|e| GithubError::NotJson {
-                    detail: e.to_string(),
-                })?;
+                serde_json::from_slice(&body).map_err(|e| GithubError::NotJson { detail: e.to_string() })?;
             return Ok(RepoAccess {
                 full_name: reply.full_name,
                 private: reply.private,
@@ -266,10 +246,9 @@ impl GithubClient {
         }
         Err(match status {
             StatusCode::UNAUTHORIZED => GithubError::BadToken,
-            StatusCode::NOT_FOUND => GithubError::NotFound {
-                repo: repo.to_owned(),
-                with_token: self.auth.is_some(),
-            },
+            StatusCode::NOT_FOUND => {
+                GithubError::NotFound { repo: repo.to_owned(), with_token: self.auth.is_some() }
+            }
             StatusCode::FORBIDDEN => GithubError::Forbidden {
                 repo: repo.to_owned(),
                 message: serde_json::from_slice::<serde_json::Value>(&body)
@@ -285,13 +264,9 @@ impl GithubClient {
     /// A transport error as a [`GithubError`].
     fn transport(&self, e: &reqwest::Error) -> GithubError {
         if e.is_timeout() && !e.is_connect() {
-            GithubError::Timeout {
-                seconds: self.request_timeout.as_secs(),
-            }
+            GithubError::Timeout { seconds: self.request_timeout.as_secs() }
         } else {
-            GithubError::Unreachable {
-                detail: innermost(e),
-            }
+            GithubError::Unreachable { detail: innermost(e) }
         }
     }
 }
@@ -301,17 +276,10 @@ fn rate_limited(status: StatusCode, headers: &HeaderMap) -> Option<GithubError> 
     if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
         return None;
     }
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let exhausted = header("x-ratelimit-remaining") == Some("0");
-    let retry_after = headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok());
+    let retry_after =
+        headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
     (exhausted || retry_after.is_some() || status == StatusCode::TOO_MANY_REQUESTS).then(|| {
         GithubError::RateLimited {
             reset: header("x-ratelimit-reset").and_then(|v| v.parse().ok()),
@@ -327,39 +295,29 @@ fn check_repo_name(given: &str) -> Result<&str, GithubError> {
         !p.is_empty()
             && p != "."
             && p != ".."
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     };
     match name.split_once('/') {
         Some((owner, repo)) if ok_part(owner) && ok_part(repo) => Ok(name),
-        _ => Err(GithubError::BadRepoName {
-            given: given.to_owned(),
-        }),
+        _ => Err(GithubError::BadRepoName { given: given.to_owned() }),
     }
 }
 
 /// Parses the API address; plain http only for loopback. The result ends in `/`.
 fn parse_base(raw: &str) -> Result<Url, GithubError> {
-    let invalid = |reason: String| GithubError::InvalidUrl {
-        url: raw.to_owned(),
-        reason,
-    };
+    let invalid = |reason: String| GithubError::InvalidUrl { url: raw.to_owned(), reason };
     let mut url = Url::parse(raw.trim()).map_err(|e| invalid(e.to_string()))?;
     let host = match url.host_str() {
         Some(h) if !h.is_empty() => h.trim_start_matches('[').trim_end_matches(']'),
         _ => return Err(invalid("no host".to_owned())),
     };
     let loopback = host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
         "http" => {
-            return Err(GithubError::InsecureUrl {
-                url: raw.to_owned(),
-            });
+            return Err(GithubError::InsecureUrl { url: raw.to_owned() });
         }
         other => return Err(invalid(format!("unsupported scheme `{other}`"))),
     }
@@ -385,10 +343,7 @@ mod tests {
 
     #[test]
     fn repo_names_must_be_owner_slash_name() {
-        assert_eq!(
-            check_repo_name("reichlab/sandbox").unwrap(),
-            "reichlab/sandbox"
-        );
+        assert_eq!(check_repo_name("reichlab/sandbox").unwrap(), "reichlab/sandbox");
         for bad in ["sandbox", "a/b/c", "/b", "a/", "a/..", "a b/c", "a/b?x=1"] {
             assert!(check_repo_name(bad).is_err(), "{bad}");
         }
@@ -398,15 +353,9 @@ mod tests {
     fn http_only_for_loopback() {
         assert!(parse_base("http://127.0.0.1:8080").is_ok());
         assert!(parse_base("http://localhost:8080/api/v3").is_ok());
-        assert!(matches!(
-            parse_base("http://api.github.com"),
-            Err(GithubError::InsecureUrl { .. })
-        ));
+        assert!(matches!(parse_base("http://api.github.com"), Err(GithubError::InsecureUrl { .. })));
         let url = parse_base("https://ghe.example/api/v3").unwrap();
-        assert_eq!(
-            url.join("repos/a/b").unwrap().as_str(),
-            "https://ghe.example/api/v3/repos/a/b"
-        );
+        assert_eq!(url.join("repos/a/b").unwrap().as_str(), "https://ghe.example/api/v3/repos/a/b");
     }
 
     #[test]

@@ -21,6 +21,16 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('z') if ctrl => return Some(Action::Suspend),
         _ => {}
     }
+    if state.dialog.is_some() {
+        return match key.code {
+            KeyCode::Char('y') => Some(Action::DialogYes),
+            KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => Some(Action::DialogCancel),
+            KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => Some(Action::DialogStep(-1)),
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::DialogStep(1)),
+            KeyCode::Enter => Some(Action::DialogPick(None)),
+            _ => None,
+        };
+    }
     if state.overlay == Some(Overlay::Help) {
         return match key.code {
             KeyCode::Char('q') => Some(Action::Quit),
@@ -31,6 +41,8 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
     match key.code {
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('r') => Some(Action::Refresh),
+        KeyCode::Char('s') => Some(Action::StartRequested),
+        KeyCode::Char('x') => Some(Action::StopRequested),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Esc => Some(Action::Dismiss),
         KeyCode::Tab => Some(Action::SelectNext),
@@ -52,22 +64,10 @@ mod tests {
     #[test]
     fn basic_keys() {
         let s = State::new(&Config::builtin(), "aws", now());
-        assert!(matches!(
-            resolve(&key(KeyCode::Char('q'), KeyModifiers::NONE), &s),
-            Some(Action::Quit)
-        ));
-        assert!(matches!(
-            resolve(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), &s),
-            Some(Action::Quit)
-        ));
-        assert!(matches!(
-            resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s),
-            Some(Action::Refresh)
-        ));
-        assert!(matches!(
-            resolve(&Event::Resize(90, 30), &s),
-            Some(Action::Resize(90, 30))
-        ));
+        assert!(matches!(resolve(&key(KeyCode::Char('q'), KeyModifiers::NONE), &s), Some(Action::Quit)));
+        assert!(matches!(resolve(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), &s), Some(Action::Quit)));
+        assert!(matches!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s), Some(Action::Refresh)));
+        assert!(matches!(resolve(&Event::Resize(90, 30), &s), Some(Action::Resize(90, 30))));
     }
 
     #[test]
@@ -75,9 +75,6 @@ mod tests {
         let mut s = State::new(&Config::builtin(), "aws", now());
         s.overlay = Some(Overlay::Help);
         assert!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s).is_none());
-        assert!(matches!(
-            resolve(&key(KeyCode::Esc, KeyModifiers::NONE), &s),
-            Some(Action::Dismiss)
-        ));
+        assert!(matches!(resolve(&key(KeyCode::Esc, KeyModifiers::NONE), &s), Some(Action::Dismiss)));
     }
 }

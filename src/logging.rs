@@ -17,20 +17,10 @@ pub fn init() -> Option<WorkerGuard> {
     let path = log_path();
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = EnvFilter::try_from_env("BASELINE_PANEL_LOG").unwrap_or_else(|_| {
-        EnvFilter::new("info,aws_smithy_runtime=warn,aws_config=warn,hyper=warn")
-    });
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init()
-        .ok()?;
+    let filter = EnvFilter::try_from_env("BASELINE_PANEL_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,aws_smithy_runtime=warn,aws_config=warn,hyper=warn"));
+    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
     Some(guard)
 }

@@ -16,17 +16,10 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let args = Cli::parse();
     let _log = logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            return fail(Failure {
-                code: 1,
-                message: format!("cannot start the async runtime: {e}"),
-            });
+            return fail(Failure { code: 1, message: format!("cannot start the async runtime: {e}") });
         }
     };
     match runtime.block_on(run(args, started)) {
@@ -51,9 +44,8 @@ async fn run(args: Cli, started: Instant) -> Result<(), Failure> {
     };
     match &args.command {
         Some(cmd) => cli::run(cmd, &cfg, cloud).await,
-        None => app::run(&cfg, cloud, started).await.map_err(|e| Failure {
-            code: 1,
-            message: format!("the panel stopped: {e}"),
-        }),
+        None => app::run(&cfg, cloud, started)
+            .await
+            .map_err(|e| Failure { code: 1, message: format!("the panel stopped: {e}") }),
     }
 }

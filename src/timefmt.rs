@@ -11,11 +11,7 @@ pub fn human_duration(d: SignedDuration) -> String {
     let sign = if d.is_negative() && secs > 0 { "-" } else { "" };
     let (days, hours, mins, s) = (secs / 86_400, secs / 3_600 % 24, secs / 60 % 60, secs % 60);
     let pair = |a: u64, ua: char, b: u64, ub: char| {
-        if b == 0 {
-            format!("{sign}{a}{ua}")
-        } else {
-            format!("{sign}{a}{ua}{b:02}{ub}")
-        }
+        if b == 0 { format!("{sign}{a}{ua}") } else { format!("{sign}{a}{ua}{b:02}{ub}") }
     };
     if days > 0 {
         pair(days, 'd', hours, 'h')

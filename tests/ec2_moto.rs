@@ -33,37 +33,21 @@ async fn dry_runs_change_nothing_and_real_calls_do() {
     let c = cloud(&moto, &id).await;
     let ids = vec![id.clone()];
 
-    c.stop(&ids, true)
-        .await
-        .expect("dry run is permitted on moto");
-    assert_eq!(
-        c.instances().await.unwrap()[0].state,
-        InstanceState::Running,
-        "dry run stopped nothing"
-    );
+    c.stop(&ids, true).await.expect("dry run is permitted on moto");
+    assert_eq!(c.instances().await.unwrap()[0].state, InstanceState::Running, "dry run stopped nothing");
 
     c.stop(&ids, false).await.unwrap();
     let state = c.instances().await.unwrap()[0].state;
-    assert!(
-        matches!(state, InstanceState::Stopped | InstanceState::Stopping),
-        "{state}"
-    );
+    assert!(matches!(state, InstanceState::Stopped | InstanceState::Stopping), "{state}");
     if let Some(w) = witness_state(&moto, &id) {
         assert!(w == "stopped" || w == "stopping", "AWS CLI sees {w}");
     }
 
     c.start(&ids, true).await.unwrap();
-    assert_ne!(
-        c.instances().await.unwrap()[0].state,
-        InstanceState::Running,
-        "dry run started nothing"
-    );
+    assert_ne!(c.instances().await.unwrap()[0].state, InstanceState::Running, "dry run started nothing");
     c.start(&ids, false).await.unwrap();
     let state = c.instances().await.unwrap()[0].state;
-    assert!(
-        matches!(state, InstanceState::Running | InstanceState::Pending),
-        "{state}"
-    );
+    assert!(matches!(state, InstanceState::Running | InstanceState::Pending), "{state}");
 }
 
 #[tokio::test]
@@ -71,27 +55,13 @@ async fn user_data_round_trips_byte_for_byte_without_double_encoding() {
     let Some(moto) = Moto::start() else { return };
     let id = moto.launch("baseline model", SEED_USER_DATA).await;
     let c = cloud(&moto, &id).await;
-    assert_eq!(
-        c.user_data(&id).await.unwrap(),
-        SEED_USER_DATA.as_bytes(),
-        "reads the seed's exact bytes"
-    );
+    assert_eq!(c.user_data(&id).await.unwrap(), SEED_USER_DATA.as_bytes(), "reads the seed's exact bytes");
 
     moto.stop(&id).await;
-    let changed = SEED_USER_DATA
-        .replace("su -c", "# su -c")
-        .replace('\n', "\r\n");
-    c.set_user_data(&id, changed.as_bytes(), true)
-        .await
-        .unwrap();
-    assert_eq!(
-        c.user_data(&id).await.unwrap(),
-        SEED_USER_DATA.as_bytes(),
-        "dry run wrote nothing"
-    );
-    c.set_user_data(&id, changed.as_bytes(), false)
-        .await
-        .unwrap();
+    let changed = SEED_USER_DATA.replace("su -c", "# su -c").replace('\n', "\r\n");
+    c.set_user_data(&id, changed.as_bytes(), true).await.unwrap();
+    assert_eq!(c.user_data(&id).await.unwrap(), SEED_USER_DATA.as_bytes(), "dry run wrote nothing");
+    c.set_user_data(&id, changed.as_bytes(), false).await.unwrap();
     assert_eq!(c.user_data(&id).await.unwrap(), changed.as_bytes());
 
     // The AWS CLI witness: the attribute holds base64 of the exact bytes, encoded once.
@@ -108,9 +78,7 @@ async fn user_data_round_trips_byte_for_byte_without_double_encoding() {
         "text",
     ]) {
         use base64::Engine;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(out.trim())
-            .unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD.decode(out.trim()).unwrap();
         assert_eq!(decoded, changed.as_bytes());
     }
 }

@@ -32,13 +32,7 @@ fn demo_panel_shows_the_box_help_and_quits_cleanly() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(
-        BIN,
-        &["--demo"],
-        &env_for(dir.path(), "http://127.0.0.1:9"),
-        110,
-        32,
-    );
+    let t = Tmux::start(BIN, &["--demo"], &env_for(dir.path(), "http://127.0.0.1:9"), 110, 32);
     let screen = t.wait_for("baseline model", 20);
     assert!(screen.contains("DEMO"), "{screen}");
     assert!(screen.contains("i-0db5237193478dd8d"), "{screen}");
@@ -48,10 +42,7 @@ fn demo_panel_shows_the_box_help_and_quits_cleanly() {
     t.wait_gone("Keys", 5);
     t.keys(&["q"]);
     let after = t.wait_for("PANEL-EXITED 0", 10);
-    assert!(
-        !after.contains("Instance"),
-        "the alternate screen is gone after quitting:\n{after}"
-    );
+    assert!(!after.contains("Instance"), "the alternate screen is gone after quitting:\n{after}");
 }
 
 #[test]
@@ -60,13 +51,7 @@ fn too_small_terminal_says_so() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(
-        BIN,
-        &["--demo"],
-        &env_for(dir.path(), "http://127.0.0.1:9"),
-        50,
-        12,
-    );
+    let t = Tmux::start(BIN, &["--demo"], &env_for(dir.path(), "http://127.0.0.1:9"), 50, 12);
     t.wait_for("Terminal too small", 20);
     t.keys(&["C-c"]);
     t.wait_for("PANEL-EXITED 0", 10);
@@ -85,19 +70,13 @@ fn panel_on_moto_shows_the_instance_and_survives_a_dead_endpoint() {
     let t = Tmux::start(BIN, &[], &env_for(moto.dir.path(), &moto.url), 120, 32);
     let screen = t.wait_for(&id, 30);
     assert!(screen.contains("● running"), "{screen}");
-    assert!(
-        screen.contains("endpoint http://127.0.0.1"),
-        "the header names the endpoint:\n{screen}"
-    );
+    assert!(screen.contains("endpoint http://127.0.0.1"), "the header names the endpoint:\n{screen}");
 
     moto.kill();
     t.keys(&["r"]);
     let screen = t.wait_for("stale since", 30);
     assert!(screen.contains("connection refused"), "{screen}");
-    assert!(
-        screen.contains(&id),
-        "the last good data stays on screen:\n{screen}"
-    );
+    assert!(screen.contains(&id), "the last good data stays on screen:\n{screen}");
     // Input still answers while the endpoint is dead.
     t.keys(&["?"]);
     t.wait_for("Keys", 5);

@@ -50,14 +50,8 @@ async fn check_sends_bearer_token_and_reads_identity() {
     assert_eq!(me.url.as_deref(), Some("https://reichlab.slack.com/"));
     let reqs = stub.requests();
     assert_eq!(reqs.len(), 1);
-    assert_eq!(
-        (reqs[0].method.as_str(), reqs[0].path.as_str()),
-        ("POST", "/api/auth.test")
-    );
-    assert_eq!(
-        reqs[0].header("authorization"),
-        Some(format!("Bearer {TOKEN}").as_str())
-    );
+    assert_eq!((reqs[0].method.as_str(), reqs[0].path.as_str()), ("POST", "/api/auth.test"));
+    assert_eq!(reqs[0].header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
     assert_eq!(chat.kind(), "slack");
 }
 
@@ -77,10 +71,7 @@ async fn post_sends_utf8_json_to_the_configured_channel() {
     assert_eq!(posted.channel, CHANNEL);
     assert_eq!(posted.ts, "1732540000.000100");
     let req = &stub.requests_to("/api/chat.postMessage")[0];
-    assert_eq!(
-        req.header("content-type"),
-        Some("application/json; charset=utf-8")
-    );
+    assert_eq!(req.header("content-type"), Some("application/json; charset=utf-8"));
     assert_eq!(req.json(), json!({ "channel": CHANNEL, "text": text }));
 }
 
@@ -90,10 +81,7 @@ async fn upload_takes_three_steps_with_matching_byte_count() {
     let chat = client(&stub, quick());
     // Binary content, not valid UTF-8, an odd size.
     let bytes: Vec<u8> = (0..3001u32).map(|i| (i * 7 % 256) as u8).collect();
-    let up = chat
-        .upload("weekly report.csv", bytes.clone(), Some("Weekly results"))
-        .await
-        .expect("upload");
+    let up = chat.upload("weekly report.csv", bytes.clone(), Some("Weekly results")).await.expect("upload");
 
     let reqs = stub.requests();
     let paths: Vec<&str> = reqs.iter().map(|r| r.path.as_str()).collect();
@@ -110,17 +98,9 @@ async fn upload_takes_three_steps_with_matching_byte_count() {
     let form = ticket.form();
     assert_eq!(form["filename"], "weekly report.csv");
     let declared: usize = form["length"].parse().unwrap();
-    assert_eq!(
-        declared,
-        sent.body.len(),
-        "declared length = bytes received"
-    );
+    assert_eq!(declared, sent.body.len(), "declared length = bytes received");
     assert_eq!(sent.body, bytes);
-    assert_eq!(
-        sent.header("authorization"),
-        None,
-        "no token to the upload URL"
-    );
+    assert_eq!(sent.header("authorization"), None, "no token to the upload URL");
 
     assert_eq!(
         complete.json(),
@@ -138,9 +118,7 @@ async fn upload_takes_three_steps_with_matching_byte_count() {
 async fn upload_without_comment_sends_none() {
     let stub = HttpStub::start(fake_slack()).await;
     let chat = client(&stub, quick());
-    chat.upload("a.txt", b"hello".to_vec(), None)
-        .await
-        .expect("upload");
+    chat.upload("a.txt", b"hello".to_vec(), None).await.expect("upload");
     let complete = &stub.requests_to("/api/files.completeUploadExternal")[0];
     assert_eq!(complete.json().get("initial_comment"), None);
 }
@@ -160,88 +138,55 @@ async fn failed_byte_upload_stops_before_completing() {
     .await;
     let chat = client(&stub, quick());
     let err = chat.upload("a.txt", b"x".to_vec(), None).await.unwrap_err();
-    assert!(
-        matches!(err, ChatError::Http { status: 400, .. }),
-        "{err:?}"
-    );
-    assert!(
-        stub.requests_to("/api/files.completeUploadExternal")
-            .is_empty()
-    );
+    assert!(matches!(err, ChatError::Http { status: 400, .. }), "{err:?}");
+    assert!(stub.requests_to("/api/files.completeUploadExternal").is_empty());
 }
 
 #[tokio::test]
 async fn rate_limit_waits_retry_after_then_succeeds() {
-    let limited = Reply::json(429, json!({ "ok": false, "error": "ratelimited" }))
-        .with_header("Retry-After", "1");
+    let limited =
+        Reply::json(429, json!({ "ok": false, "error": "ratelimited" })).with_header("Retry-After", "1");
     let ok = Reply::json(200, json!({ "ok": true, "team": "T", "user": "u" }));
-    let stub = HttpStub::scripted(
-        Script::new()
-            .on("/api/auth.test", limited)
-            .on("/api/auth.test", ok),
-    )
-    .await;
+    let stub = HttpStub::scripted(Script::new().on("/api/auth.test", limited).on("/api/auth.test", ok)).await;
     let chat = client(&stub, SlackOptions::default());
     let started = Instant::now();
     let me = chat.check().await.expect("succeeds after the wait");
     let waited = started.elapsed();
     assert_eq!(me.team, "T");
     assert_eq!(stub.requests().len(), 2);
-    assert!(
-        waited >= Duration::from_millis(950),
-        "waited only {waited:?}"
-    );
+    assert!(waited >= Duration::from_millis(950), "waited only {waited:?}");
     assert!(waited < Duration::from_secs(5), "waited {waited:?}");
 }
 
 #[tokio::test]
 async fn rate_limit_gives_up_after_three_retries() {
-    let limited = Reply::json(429, json!({ "ok": false, "error": "ratelimited" }))
-        .with_header("Retry-After", "1");
+    let limited =
+        Reply::json(429, json!({ "ok": false, "error": "ratelimited" })).with_header("Retry-After", "1");
     let stub = HttpStub::scripted(Script::new().on("/api/chat.postMessage", limited)).await;
     let chat = client(&stub, quick());
     let started = Instant::now();
     let err = chat.post("hi").await.unwrap_err();
-    assert_eq!(
-        err,
-        ChatError::RateLimited {
-            retry_after: Some(1),
-            retries: 3
-        }
-    );
+    assert_eq!(err, ChatError::RateLimited { retry_after: Some(1), retries: 3 });
     assert_eq!(err.code(), Some("ratelimited"));
     assert_eq!(stub.requests().len(), 4, "one try and three retries");
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "waits are capped"
-    );
+    assert!(started.elapsed() < Duration::from_secs(1), "waits are capped");
     assert!(err.to_string().contains("wait 1 s"), "{err}");
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_then_reported() {
-    let stub = HttpStub::scripted(Script::new().on(
-        "/api/auth.test",
-        Reply::text(503, "text/html", "<h1>down</h1>"),
-    ))
+    let stub = HttpStub::scripted(
+        Script::new().on("/api/auth.test", Reply::text(503, "text/html", "<h1>down</h1>")),
+    )
     .await;
     let err = client(&stub, quick()).check().await.unwrap_err();
-    assert_eq!(
-        err,
-        ChatError::Server {
-            method: "auth.test".into(),
-            status: 503
-        }
-    );
+    assert_eq!(err, ChatError::Server { method: "auth.test".into(), status: 503 });
     assert_eq!(stub.requests().len(), 3, "one try and two retries");
 
     let stub = HttpStub::scripted(
         Script::new()
             .on("/api/auth.test", Reply::text(500, "text/plain", "oops"))
-            .on(
-                "/api/auth.test",
-                Reply::json(200, json!({ "ok": true, "team": "T", "user": "u" })),
-            ),
+            .on("/api/auth.test", Reply::json(200, json!({ "ok": true, "team": "T", "user": "u" }))),
     )
     .await;
     assert!(client(&stub, quick()).check().await.is_ok());
@@ -255,32 +200,10 @@ async fn slack_error_codes_map_to_helpful_errors() {
         ("invalid_auth", ChatError::InvalidAuth, "SLACK_API_TOKEN"),
         ("not_authed", ChatError::NotAuthed, "SLACK_API_TOKEN"),
         ("account_inactive", ChatError::AccountInactive, "reinstall"),
-        (
-            "token_revoked",
-            ChatError::TokenRevoked,
-            "reinstall the app",
-        ),
-        (
-            "channel_not_found",
-            ChatError::ChannelNotFound {
-                channel: CHANNEL.into(),
-            },
-            "CHANNEL_ID",
-        ),
-        (
-            "not_in_channel",
-            ChatError::NotInChannel {
-                channel: CHANNEL.into(),
-            },
-            "/invite @",
-        ),
-        (
-            "is_archived",
-            ChatError::IsArchived {
-                channel: CHANNEL.into(),
-            },
-            "archived",
-        ),
+        ("token_revoked", ChatError::TokenRevoked, "reinstall the app"),
+        ("channel_not_found", ChatError::ChannelNotFound { channel: CHANNEL.into() }, "CHANNEL_ID"),
+        ("not_in_channel", ChatError::NotInChannel { channel: CHANNEL.into() }, "/invite @"),
+        ("is_archived", ChatError::IsArchived { channel: CHANNEL.into() }, "archived"),
         ("msg_too_long", ChatError::MsgTooLong, "shorten"),
         (
             "restricted_action",
@@ -293,8 +216,7 @@ async fn slack_error_codes_map_to_helpful_errors() {
         ),
     ];
     for (code, expected, hint) in cases {
-        let stub =
-            HttpStub::scripted(Script::new().on("/api/chat.postMessage", slack_error(code))).await;
+        let stub = HttpStub::scripted(Script::new().on("/api/chat.postMessage", slack_error(code))).await;
         let err = client(&stub, quick()).post("hello").await.unwrap_err();
         assert_eq!(err, expected, "{code}");
         assert_eq!(err.code(), Some(code));
@@ -313,16 +235,10 @@ async fn missing_scope_names_the_needed_scope() {
                 "provided": "chat:write" }),
     );
     let stub = HttpStub::scripted(Script::new().on("/api/files.getUploadURLExternal", reply)).await;
-    let err = client(&stub, quick())
-        .upload("a.txt", b"abc".to_vec(), None)
-        .await
-        .unwrap_err();
+    let err = client(&stub, quick()).upload("a.txt", b"abc".to_vec(), None).await.unwrap_err();
     assert_eq!(
         err,
-        ChatError::MissingScope {
-            needed: "files:write".into(),
-            provided: Some("chat:write".into())
-        }
+        ChatError::MissingScope { needed: "files:write".into(), provided: Some("chat:write".into()) }
     );
     assert!(err.to_string().contains("`files:write`"), "{err}");
     assert_eq!(stub.requests().len(), 1, "no bytes sent after a refusal");
@@ -336,29 +252,17 @@ async fn extra_detail_from_slack_is_kept() {
                 "response_metadata": { "messages": ["[ERROR] missing required field: length"] } }),
     );
     let stub = HttpStub::scripted(Script::new().on("/api/files.getUploadURLExternal", reply)).await;
-    let err = client(&stub, quick())
-        .upload("a.txt", Vec::new(), None)
-        .await
-        .unwrap_err();
+    let err = client(&stub, quick()).upload("a.txt", Vec::new(), None).await.unwrap_err();
     assert_eq!(err.code(), Some("invalid_arguments"));
-    assert!(
-        err.to_string().contains("missing required field: length"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("missing required field: length"), "{err}");
 }
 
 #[tokio::test]
 async fn answers_that_are_not_slack_json_are_reported() {
     let stub = HttpStub::scripted(
         Script::new()
-            .on(
-                "/api/auth.test",
-                Reply::text(200, "text/html", "<html>captive portal</html>"),
-            )
-            .on(
-                "/api/chat.postMessage",
-                Reply::text(404, "text/html", "<h1>404</h1>"),
-            ),
+            .on("/api/auth.test", Reply::text(200, "text/html", "<html>captive portal</html>"))
+            .on("/api/chat.postMessage", Reply::text(404, "text/html", "<h1>404</h1>")),
     )
     .await;
     let chat = client(&stub, quick());
@@ -367,16 +271,9 @@ async fn answers_that_are_not_slack_json_are_reported() {
     assert!(err.to_string().contains("text/html"), "{err}");
     assert_eq!(err.code(), None);
     let err = chat.post("x").await.unwrap_err();
-    assert_eq!(
-        err,
-        ChatError::Http {
-            method: "chat.postMessage".into(),
-            status: 404
-        }
-    );
+    assert_eq!(err, ChatError::Http { method: "chat.postMessage".into(), status: 404 });
 
-    let stub =
-        HttpStub::scripted(Script::new().on("/api/auth.test", Reply::json(200, json!([1])))).await;
+    let stub = HttpStub::scripted(Script::new().on("/api/auth.test", Reply::json(200, json!([1])))).await;
     let err = client(&stub, quick()).check().await.unwrap_err();
     assert!(matches!(err, ChatError::NotJson { .. }), "{err:?}");
 }
@@ -398,17 +295,11 @@ async fn unreachable_and_slow_servers_are_reported() {
     .unwrap();
     let err = chat.check().await.unwrap_err();
     assert!(matches!(err, ChatError::Unreachable { .. }), "{err:?}");
-    assert!(
-        err.to_string().starts_with("Slack cannot be reached"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("Slack cannot be reached"), "{err}");
 
     let slow = Reply::json(200, json!({ "ok": true })).delayed(Duration::from_secs(3));
     let stub = HttpStub::scripted(Script::new().on("/api/auth.test", slow)).await;
-    let options = SlackOptions {
-        request_timeout: Duration::from_millis(300),
-        ..quick()
-    };
+    let options = SlackOptions { request_timeout: Duration::from_millis(300), ..quick() };
     let started = Instant::now();
     let err = client(&stub, options).check().await.unwrap_err();
     assert!(matches!(err, ChatError::Timeout { .. }), "{err:?}");
@@ -421,13 +312,8 @@ async fn plain_http_is_refused_unless_allowed() {
     let err = SlackChat::new(url, SecretString::from(TOKEN), CHANNEL.into(), false).unwrap_err();
     assert!(matches!(err, ChatError::InsecureUrl { .. }), "{err:?}");
     assert!(SlackChat::new(url, SecretString::from(TOKEN), CHANNEL.into(), true).is_ok());
-    let https = SlackChat::new(
-        "https://slack.com/api",
-        SecretString::from(TOKEN),
-        CHANNEL.into(),
-        false,
-    )
-    .unwrap();
+    let https =
+        SlackChat::new("https://slack.com/api", SecretString::from(TOKEN), CHANNEL.into(), false).unwrap();
     assert_eq!(https.base_url(), "https://slack.com/api/");
 }
 
@@ -466,15 +352,13 @@ async fn token_never_appears_in_debug_errors_or_logs() {
         let echo = req.header("authorization").unwrap_or("").to_owned();
         match req.path.as_str() {
             "/api/auth.test" => Reply::text(200, "text/plain", &echo),
-            "/api/chat.postMessage" => Reply::json(
-                200,
-                json!({ "ok": false, "error": "invalid_auth", "echo": echo }),
-            ),
-            "/api/files.getUploadURLExternal" => Reply::json(
-                429,
-                json!({ "ok": false, "error": "ratelimited", "echo": echo }),
-            )
-            .with_header("Retry-After", "1"),
+            "/api/chat.postMessage" => {
+                Reply::json(200, json!({ "ok": false, "error": "invalid_auth", "echo": echo }))
+            }
+            "/api/files.getUploadURLExternal" => {
+                Reply::json(429, json!({ "ok": false, "error": "ratelimited", "echo": echo }))
+                    .with_header("Retry-After", "1")
+            }
             _ => Reply::text(500, "text/plain", &echo),
         }
     })
@@ -486,12 +370,7 @@ async fn token_never_appears_in_debug_errors_or_logs() {
         chat.post("x").await.unwrap_err(),
         chat.upload("f", b"abc".to_vec(), None).await.unwrap_err(),
     ];
-    let refused = SlackChat::new(
-        "http://127.0.0.1:9/",
-        SecretString::from(TOKEN),
-        CHANNEL.into(),
-        false,
-    );
+    let refused = SlackChat::new("http://127.0.0.1:9/", SecretString::from(TOKEN), CHANNEL.into(), false);
     errors.push(refused.unwrap_err());
     let dropped = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -519,10 +398,7 @@ async fn token_never_appears_in_debug_errors_or_logs() {
         }
     }
     let logs = String::from_utf8_lossy(&trace.lock().unwrap()).into_owned();
-    assert!(
-        logs.contains("Slack call failed"),
-        "the capture works: {logs}"
-    );
+    assert!(logs.contains("Slack call failed"), "the capture works: {logs}");
     assert!(!logs.contains(secret_part), "token in logs:\n{logs}");
 }
 
@@ -537,14 +413,9 @@ fn fake_refuses_json_for_upload_url_like_slack() {
         query: None,
         headers: vec![
             ("authorization".into(), format!("Bearer {TOKEN}")),
-            (
-                "content-type".into(),
-                "application/json; charset=utf-8".into(),
-            ),
+            ("content-type".into(), "application/json; charset=utf-8".into()),
         ],
-        body: json!({ "filename": "a", "length": 1 })
-            .to_string()
-            .into_bytes(),
+        body: json!({ "filename": "a", "length": 1 }).to_string().into_bytes(),
     };
     let reply: Value = serde_json::from_slice(&fake(&req).body).unwrap();
     assert_eq!(reply["error"], "invalid_arguments");

@@ -6,11 +6,7 @@ use serde_json::Value;
 use support::moto::{Moto, SEED_USER_DATA, dead_url, panel_command};
 
 fn json(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("status --json prints JSON")
 }
 
@@ -63,20 +59,12 @@ async fn stopped_instance_reports_reason_and_no_uptime() {
     assert_eq!(i["state"], "stopped");
     assert_eq!(i["uptime_seconds"], Value::Null);
     assert_eq!(i["state_reason"]["code"], "Client.UserInitiatedShutdown");
-    assert!(
-        i["state_transition_reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("User initiated (")
-    );
+    assert!(i["state_transition_reason"].as_str().unwrap().starts_with("User initiated ("));
     assert_eq!(i["status_checks"]["system"], "not-applicable");
 
     let human = moto.run(&["status", "--instance-id", &id]);
     let text = String::from_utf8(human.stdout).unwrap();
-    assert!(
-        text.contains(&format!("instance     {id} (baseline model)")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("instance     {id} (baseline model)")), "{text}");
     assert!(text.contains("state        stopped"), "{text}");
 }
 
@@ -90,11 +78,7 @@ async fn several_tagged_instances_are_all_listed_with_a_warning() {
     let w = doc["warnings"][0].as_str().unwrap();
     assert!(w.contains("2 instances match Name=baseline model"), "{w}");
     let human = moto.run(&["status"]);
-    assert!(
-        stderr(&human).contains("warning: 2 instances match"),
-        "{}",
-        stderr(&human)
-    );
+    assert!(stderr(&human).contains("warning: 2 instances match"), "{}", stderr(&human));
 }
 
 #[tokio::test]
@@ -122,15 +106,9 @@ async fn unknown_instance_id_exits_3() {
 fn dead_endpoint_exits_5() {
     let dir = tempfile::tempdir().unwrap();
     let url = dead_url();
-    let out = panel_command(&url, dir.path())
-        .args(["status"])
-        .output()
-        .unwrap();
+    let out = panel_command(&url, dir.path()).args(["status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5));
-    assert_eq!(
-        stderr(&out).trim(),
-        format!("baseline-panel: cannot reach {url}: connection refused")
-    );
+    assert_eq!(stderr(&out).trim(), format!("baseline-panel: cannot reach {url}: connection refused"));
 }
 
 #[test]
@@ -143,11 +121,7 @@ fn missing_credentials_exit_4() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(
-        stderr(&out).contains("no AWS credentials found"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("no AWS credentials found"), "{}", stderr(&out));
 }
 
 #[test]
@@ -168,11 +142,7 @@ fn expired_sso_session_says_how_to_log_in() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(
-        stderr(&out).contains("aws sso login --profile lab"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("aws sso login --profile lab"), "{}", stderr(&out));
 }
 
 #[test]
@@ -192,15 +162,8 @@ fn malformed_config_file_names_file_line_and_key() {
 #[test]
 fn malformed_dotenv_names_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join(".env"),
-        "CHANNEL_ID=C01\nSLACK_API_TOKEN=\"xoxb-unterminated\n",
-    )
-    .unwrap();
-    let out = panel_command(&dead_url(), dir.path())
-        .args(["status"])
-        .output()
-        .unwrap();
+    std::fs::write(dir.path().join(".env"), "CHANNEL_ID=C01\nSLACK_API_TOKEN=\"xoxb-unterminated\n").unwrap();
+    let out = panel_command(&dead_url(), dir.path()).args(["status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(6));
     let msg = stderr(&out);
     assert!(msg.contains(".env:2: SLACK_API_TOKEN:"), "{msg}");

@@ -47,10 +47,7 @@ impl Case {
     /// The whole user data; the script line is commented with `comment` after its indent.
     fn render(&self, comment: &str) -> Vec<u8> {
         let mut lines = self.others.clone();
-        lines.insert(
-            self.position,
-            format!("{}{comment}{}", self.indent, self.script),
-        );
+        lines.insert(self.position, format!("{}{comment}{}", self.indent, self.script));
         lines
             .iter()
             .zip(&self.endings)
@@ -62,10 +59,7 @@ impl Case {
 
 /// The script line's pattern: the real one, or a made-up word.
 fn pattern() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just(ScriptLine::DEFAULT_PATTERN.to_owned()),
-        "[a-z][a-z.~/-]{2,12}",
-    ]
+    prop_oneof![Just(ScriptLine::DEFAULT_PATTERN.to_owned()), "[a-z][a-z.~/-]{2,12}",]
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -77,10 +71,9 @@ fn case() -> impl Strategy<Value = Case> {
         "[a-z \"~/-]{0,10}",
         "[ -~]{0,20}",
     )
-        .prop_filter(
-            "other lines must not contain the pattern",
-            |(pattern, others, ..)| !others.iter().any(|line| line.contains(pattern.as_str())),
-        )
+        .prop_filter("other lines must not contain the pattern", |(pattern, others, ..)| {
+            !others.iter().any(|line| line.contains(pattern.as_str()))
+        })
         .prop_flat_map(|(pattern, others, index, indent, before, after)| {
             let count = others.len() + 1;
             let case = Case {
@@ -91,11 +84,7 @@ fn case() -> impl Strategy<Value = Case> {
                 indent,
                 endings: Vec::new(),
             };
-            (
-                Just(case),
-                prop::collection::vec(ending(), count - 1),
-                last_ending(),
-            )
+            (Just(case), prop::collection::vec(ending(), count - 1), last_ending())
         })
         .prop_map(|(mut case, mut endings, last)| {
             endings.push(last);
@@ -230,10 +219,7 @@ fn never_panics(bytes: &[u8], pattern: &str) -> Result<(), TestCaseError> {
             (Err(refused), Err(also)) => prop_assert_eq!(refused, also),
             (Err(refused), Ok(_)) => prop_assert!(false, "inspect refused with {refused:?}"),
             (Ok(_), Err(err)) => prop_assert!(
-                matches!(
-                    err,
-                    UserDataError::PatternWouldNotMatch { .. } | UserDataError::TooLarge { .. }
-                ),
+                matches!(err, UserDataError::PatternWouldNotMatch { .. } | UserDataError::TooLarge { .. }),
                 "only the rewrite itself may be refused, not {:?}",
                 err
             ),

@@ -71,9 +71,7 @@ pub struct DemoChat {
 
 impl std::fmt::Debug for DemoChat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DemoChat")
-            .field("entries", &lock(&self.log).len())
-            .finish()
+        f.debug_struct("DemoChat").field("entries", &lock(&self.log).len()).finish()
     }
 }
 
@@ -96,11 +94,7 @@ impl DemoChat {
 
     /// An empty simulated channel reading `clock` for timestamp ids.
     pub fn with_clock(clock: Clock) -> Self {
-        Self {
-            log: Arc::default(),
-            inner: Arc::default(),
-            clock,
-        }
+        Self { log: Arc::default(), inner: Arc::default(), clock }
     }
 
     /// The shared channel contents, oldest first, for the UI to show.
@@ -132,11 +126,7 @@ impl DemoChat {
         let mut inner = lock(&self.inner);
         let micros = now.max(inner.last_micros + 1);
         inner.last_micros = micros;
-        format!(
-            "{}.{:06}",
-            micros.div_euclid(1_000_000),
-            micros.rem_euclid(1_000_000)
-        )
+        format!("{}.{:06}", micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000))
     }
 }
 
@@ -158,14 +148,8 @@ impl Chat for DemoChat {
             return Err(ChatError::MsgTooLong);
         }
         let ts = self.next_ts();
-        lock(&self.log).push(DemoEntry::Message {
-            ts: ts.clone(),
-            text: text.to_owned(),
-        });
-        Ok(Posted {
-            channel: DEMO_CHANNEL.to_owned(),
-            ts,
-        })
+        lock(&self.log).push(DemoEntry::Message { ts: ts.clone(), text: text.to_owned() });
+        Ok(Posted { channel: DEMO_CHANNEL.to_owned(), ts })
     }
 
     async fn upload(
@@ -188,10 +172,7 @@ impl Chat for DemoChat {
             size: bytes.len(),
             comment: comment.map(str::to_owned),
         });
-        Ok(Uploaded {
-            file_id,
-            title: filename.to_owned(),
-        })
+        Ok(Uploaded { file_id, title: filename.to_owned() })
     }
 
     fn kind(&self) -> &'static str {
@@ -217,28 +198,14 @@ mod tests {
         let chat = fixed("2026-11-23T14:00:00.25Z");
         let log = chat.channel_log();
         let p = chat.post("run started").await.unwrap();
-        let u = chat
-            .upload("out.txt", b"12345".to_vec(), Some("results"))
-            .await
-            .unwrap();
+        let u = chat.upload("out.txt", b"12345".to_vec(), Some("results")).await.unwrap();
         assert_eq!(p.channel, chat.channel());
         assert_eq!(u.title, "out.txt");
         let entries = log.lock().unwrap().clone();
         assert_eq!(entries.len(), 2);
-        assert_eq!(
-            entries[0],
-            DemoEntry::Message {
-                ts: p.ts.clone(),
-                text: "run started".into()
-            }
-        );
+        assert_eq!(entries[0], DemoEntry::Message { ts: p.ts.clone(), text: "run started".into() });
         match &entries[1] {
-            DemoEntry::File {
-                file_id,
-                size,
-                comment,
-                ..
-            } => {
+            DemoEntry::File { file_id, size, comment, .. } => {
                 assert_eq!(file_id, &u.file_id);
                 assert_eq!(*size, 5);
                 assert_eq!(comment.as_deref(), Some("results"));

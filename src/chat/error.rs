@@ -7,9 +7,7 @@
 #[non_exhaustive]
 pub enum ChatError {
     /// No token configured.
-    #[error(
-        "No Slack token is configured: set SLACK_API_TOKEN to the app's Bot User OAuth Token (xoxb-…)."
-    )]
+    #[error("No Slack token is configured: set SLACK_API_TOKEN to the app's Bot User OAuth Token (xoxb-…).")]
     MissingToken,
     /// No channel configured.
     #[error(
@@ -22,9 +20,7 @@ pub enum ChatError {
     )]
     MalformedToken,
     /// The API address is not a usable URL.
-    #[error(
-        "The Slack API address {url:?} is not a valid http(s) URL ({reason}): fix SLACK_API_URL."
-    )]
+    #[error("The Slack API address {url:?} is not a valid http(s) URL ({reason}): fix SLACK_API_URL.")]
     InvalidUrl {
         /// The address as given.
         url: String,
@@ -47,9 +43,7 @@ pub enum ChatError {
     },
 
     /// Slack `not_authed`: no token reached Slack.
-    #[error(
-        "Slack received no token: set SLACK_API_TOKEN to the app's Bot User OAuth Token (xoxb-…)."
-    )]
+    #[error("Slack received no token: set SLACK_API_TOKEN to the app's Bot User OAuth Token (xoxb-…).")]
     NotAuthed,
     /// Slack `invalid_auth`: the token is not valid.
     #[error(
@@ -83,9 +77,7 @@ pub enum ChatError {
         channel: String,
     },
     /// Slack `is_archived`.
-    #[error(
-        "Slack channel {channel} is archived: unarchive it or set CHANNEL_ID to an active channel."
-    )]
+    #[error("Slack channel {channel} is archived: unarchive it or set CHANNEL_ID to an active channel.")]
     IsArchived {
         /// The configured channel id.
         channel: String,
@@ -136,9 +128,7 @@ pub enum ChatError {
         detail: String,
     },
     /// No answer in time.
-    #[error(
-        "Slack did not answer {method} within {seconds} s: check the network connection and try again."
-    )]
+    #[error("Slack did not answer {method} within {seconds} s: check the network connection and try again.")]
     Timeout {
         /// The Web API method (or `file upload`).
         method: String,
@@ -196,10 +186,7 @@ fn retries_hint(retries: u32) -> String {
 
 /// ` (detail)` or nothing.
 fn detail_suffix(detail: &Option<String>) -> String {
-    detail
-        .as_deref()
-        .map(|d| format!(" ({d})"))
-        .unwrap_or_default()
+    detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
 }
 
 impl ChatError {
@@ -265,20 +252,12 @@ impl ChatError {
             "channel_not_found" => Self::ChannelNotFound { channel },
             "not_in_channel" => Self::NotInChannel { channel },
             "is_archived" => Self::IsArchived { channel },
-            "missing_scope" => Self::MissingScope {
-                needed: needed.unwrap_or_else(|| "(not named)".to_owned()),
-                provided,
-            },
+            "missing_scope" => {
+                Self::MissingScope { needed: needed.unwrap_or_else(|| "(not named)".to_owned()), provided }
+            }
             "msg_too_long" => Self::MsgTooLong,
-            "ratelimited" | "rate_limited" => Self::RateLimited {
-                retry_after: None,
-                retries: 0,
-            },
-            _ => Self::Api {
-                method: method.to_owned(),
-                code: code.to_owned(),
-                detail,
-            },
+            "ratelimited" | "rate_limited" => Self::RateLimited { retry_after: None, retries: 0 },
+            _ => Self::Api { method: method.to_owned(), code: code.to_owned(), detail },
         }
     }
 }
@@ -333,10 +312,7 @@ mod tests {
 
     #[test]
     fn transport_errors_have_no_code() {
-        let e = ChatError::Timeout {
-            method: "auth.test".into(),
-            seconds: 20,
-        };
+        let e = ChatError::Timeout { method: "auth.test".into(), seconds: 20 };
         assert_eq!(e.code(), None);
         assert!(!e.is_config());
     }

@@ -19,8 +19,8 @@ use super::{Chat, ChatError, ChatIdentity, Posted, Uploaded};
 mod wire;
 
 use wire::{
-    AuthReply, CompleteReply, Envelope, Payload, PostReply, TicketReply, encode_form, innermost,
-    parse_base, retry_after_secs,
+    AuthReply, CompleteReply, Envelope, Payload, PostReply, TicketReply, encode_form, innermost, parse_base,
+    retry_after_secs,
 };
 
 /// The Slack Web API's address.
@@ -92,13 +92,7 @@ impl SlackChat {
         channel: String,
         allow_insecure: bool,
     ) -> Result<Self, ChatError> {
-        Self::with_options(
-            base_url,
-            token,
-            channel,
-            allow_insecure,
-            SlackOptions::default(),
-        )
+        Self::with_options(base_url, token, channel, allow_insecure, SlackOptions::default())
     }
 
     /// Like [`SlackChat::new`], with explicit time limits and retry policy.
@@ -118,25 +112,16 @@ impl SlackChat {
             return Err(ChatError::MissingChannel);
         }
         let base = parse_base(base_url, allow_insecure)?;
-        let mut auth = HeaderValue::from_str(&format!("Bearer {token}"))
-            .map_err(|_| ChatError::MalformedToken)?;
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| ChatError::MalformedToken)?;
         auth.set_sensitive(true);
         let http = Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
             .user_agent(concat!("baseline-panel/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ChatError::Setup {
-                detail: innermost(&e),
-            })?;
-        Ok(Self {
-            http,
-            base,
-            auth,
-            channel,
-            allow_insecure,
-            options,
-        })
+            .map_err(|e| ChatError::Setup { detail: innermost(&e) })?;
+        Ok(Self { http, base, auth, channel, allow_insecure, options })
     }
 
     /// The Web API address in use (always ending in `/`).
@@ -146,11 +131,7 @@ impl SlackChat {
 
     /// Sends a request built by `make`, retrying HTTP 429 (after `Retry-After`), HTTP
     /// 5xx and failed connections within the configured limits.
-    async fn send(
-        &self,
-        label: &str,
-        make: impl Fn() -> RequestBuilder,
-    ) -> Result<Response, ChatError> {
+    async fn send(&self, label: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, ChatError> {
         let opts = &self.options;
         let (mut rate_retries, mut server_retries) = (0u32, 0u32);
         loop {
@@ -168,19 +149,14 @@ impl SlackChat {
                         tokio::time::sleep(self.backoff(server_retries)).await;
                         continue;
                     }
-                    return Err(ChatError::Unreachable {
-                        detail: innermost(&e),
-                    });
+                    return Err(ChatError::Unreachable { detail: innermost(&e) });
                 }
             };
             let status = response.status();
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let retry_after = retry_after_secs(response.headers());
                 if rate_retries >= opts.max_rate_retries {
-                    return Err(ChatError::RateLimited {
-                        retry_after,
-                        retries: rate_retries,
-                    });
+                    return Err(ChatError::RateLimited { retry_after, retries: rate_retries });
                 }
                 rate_retries += 1;
                 let wait = Duration::from_secs(retry_after.unwrap_or(1)).min(opts.max_retry_wait);
@@ -195,10 +171,7 @@ impl SlackChat {
             }
             if status.is_server_error() {
                 if server_retries >= opts.max_server_retries {
-                    return Err(ChatError::Server {
-                        method: label.to_owned(),
-                        status: status.as_u16(),
-                    });
+                    return Err(ChatError::Server { method: label.to_owned(), status: status.as_u16() });
                 }
                 server_retries += 1;
                 tracing::debug!(
@@ -215,21 +188,14 @@ impl SlackChat {
     }
 
     /// Calls a Web API method and decodes its successful answer.
-    async fn api<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        payload: Payload<'_>,
-    ) -> Result<T, ChatError> {
-        let url = self.base.join(method).map_err(|e| ChatError::InvalidUrl {
-            url: self.base.to_string(),
-            reason: e.to_string(),
-        })?;
+    async fn api<T: DeserializeOwned>(&self, method: &str, payload: Payload<'_>) -> Result<T, ChatError> {
+        let url = self
+            .base
+            .join(method)
+            .map_err(|e| ChatError::InvalidUrl { url: self.base.to_string(), reason: e.to_string() })?;
         let response = self
             .send(method, || {
-                let request = self
-                    .http
-                    .post(url.clone())
-                    .header(AUTHORIZATION, self.auth.clone());
+                let request = self.http.post(url.clone()).header(AUTHORIZATION, self.auth.clone());
                 match payload {
                     Payload::Empty => request,
                     Payload::Form(fields) => request
@@ -242,41 +208,19 @@ impl SlackChat {
             })
             .await?;
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("none")
-            .to_owned();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.body_error(method, &e))?;
-        tracing::debug!(
-            method,
-            status = status.as_u16(),
-            bytes = body.len(),
-            "Slack answered"
-        );
+        let content_type =
+            response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
+        let body = response.bytes().await.map_err(|e| self.body_error(method, &e))?;
+        tracing::debug!(method, status = status.as_u16(), bytes = body.len(), "Slack answered");
         let not_json = |detail: String| {
             if status.is_success() {
-                ChatError::NotJson {
-                    method: method.to_owned(),
-                    detail,
-                }
+                ChatError::NotJson { method: method.to_owned(), detail }
             } else {
-                ChatError::Http {
-                    method: method.to_owned(),
-                    status: status.as_u16(),
-                }
+                ChatError::Http { method: method.to_owned(), status: status.as_u16() }
             }
         };
         let value: Value = serde_json::from_slice(&body).map_err(|_| {
-            not_json(format!(
-                "HTTP {}, content type {content_type}, {} bytes",
-                status.as_u16(),
-                body.len()
-            ))
+            not_json(format!("HTTP {}, content type {content_type}, {} bytes", status.as_u16(), body.len()))
         })?;
         let envelope: Envelope = serde_json::from_value(value.clone())
             .map_err(|_| not_json("the answer is not a JSON object".to_owned()))?;
@@ -287,10 +231,8 @@ impl SlackChat {
             Some(true) => {}
             Some(false) => {
                 let code = envelope.error.unwrap_or_else(|| "unknown_error".to_owned());
-                let detail = envelope
-                    .response_metadata
-                    .map(|m| m.messages.join("; "))
-                    .filter(|m| !m.is_empty());
+                let detail =
+                    envelope.response_metadata.map(|m| m.messages.join("; ")).filter(|m| !m.is_empty());
                 return Err(ChatError::from_slack(
                     method,
                     &code,
@@ -315,13 +257,8 @@ impl SlackChat {
         bytes: Vec<u8>,
         comment: Option<&str>,
     ) -> Result<Uploaded, ChatError> {
-        let fields = [
-            ("filename", filename.to_owned()),
-            ("length", bytes.len().to_string()),
-        ];
-        let ticket: TicketReply = self
-            .api("files.getUploadURLExternal", Payload::Form(&fields))
-            .await?;
+        let fields = [("filename", filename.to_owned()), ("length", bytes.len().to_string())];
+        let ticket: TicketReply = self.api("files.getUploadURLExternal", Payload::Form(&fields)).await?;
         let upload_url = self.check_upload_url(&ticket.upload_url)?;
 
         let response = self
@@ -336,10 +273,7 @@ impl SlackChat {
         // Drain the short "OK - <length>" answer so the connection can be reused.
         let _ = response.bytes().await;
         if status != StatusCode::OK {
-            return Err(ChatError::Http {
-                method: UPLOAD_STEP.to_owned(),
-                status: status.as_u16(),
-            });
+            return Err(ChatError::Http { method: UPLOAD_STEP.to_owned(), status: status.as_u16() });
         }
         tracing::debug!(bytes = bytes.len(), "file bytes sent to Slack");
 
@@ -350,19 +284,14 @@ impl SlackChat {
         if let Some(comment) = comment {
             body["initial_comment"] = Value::String(comment.to_owned());
         }
-        let done: CompleteReply = self
-            .api("files.completeUploadExternal", Payload::Json(&body))
-            .await?;
+        let done: CompleteReply = self.api("files.completeUploadExternal", Payload::Json(&body)).await?;
         let title = done
             .files
             .into_iter()
             .find(|f| f.id == ticket.file_id)
             .and_then(|f| f.title)
             .unwrap_or_else(|| filename.to_owned());
-        Ok(Uploaded {
-            file_id: ticket.file_id,
-            title,
-        })
+        Ok(Uploaded { file_id: ticket.file_id, title })
     }
 
     /// Parses the upload URL Slack handed out, holding it to the same https rule.
@@ -382,9 +311,7 @@ impl SlackChat {
 
     /// The wait before the `attempt`-th 5xx retry.
     fn backoff(&self, attempt: u32) -> Duration {
-        self.options
-            .server_backoff
-            .saturating_mul(1 << attempt.saturating_sub(1).min(8))
+        self.options.server_backoff.saturating_mul(1 << attempt.saturating_sub(1).min(8))
     }
 
     /// The timeout error for `label`.
@@ -397,13 +324,7 @@ impl SlackChat {
 
     /// An error while reading an answer's body.
     fn body_error(&self, label: &str, e: &reqwest::Error) -> ChatError {
-        if e.is_timeout() {
-            self.timeout(label)
-        } else {
-            ChatError::Unreachable {
-                detail: innermost(e),
-            }
-        }
+        if e.is_timeout() { self.timeout(label) } else { ChatError::Unreachable { detail: innermost(e) } }
     }
 }
 
@@ -430,10 +351,7 @@ impl Chat for SlackChat {
     async fn post(&self, text: &str) -> Result<Posted, ChatError> {
         let body = json!({ "channel": self.channel, "text": text });
         let reply: Result<PostReply, _> = self.api("chat.postMessage", Payload::Json(&body)).await;
-        logged("chat.postMessage", reply).map(|r| Posted {
-            channel: r.channel,
-            ts: r.ts,
-        })
+        logged("chat.postMessage", reply).map(|r| Posted { channel: r.channel, ts: r.ts })
     }
 
     async fn upload(
@@ -464,21 +382,11 @@ mod tests {
 
     #[test]
     fn empty_token_or_channel_is_a_config_error() {
-        let e = SlackChat::new(
-            DEFAULT_BASE_URL,
-            SecretString::from("  "),
-            "C1".into(),
-            false,
-        );
+        let e = SlackChat::new(DEFAULT_BASE_URL, SecretString::from("  "), "C1".into(), false);
         assert_eq!(e.unwrap_err(), ChatError::MissingToken);
         let e = SlackChat::new(DEFAULT_BASE_URL, token(), " ".into(), false);
         assert_eq!(e.unwrap_err(), ChatError::MissingChannel);
-        let e = SlackChat::new(
-            DEFAULT_BASE_URL,
-            SecretString::from("xoxb-a\nb"),
-            "C1".into(),
-            false,
-        );
+        let e = SlackChat::new(DEFAULT_BASE_URL, SecretString::from("xoxb-a\nb"), "C1".into(), false);
         assert_eq!(e.unwrap_err(), ChatError::MalformedToken);
     }
 
@@ -486,15 +394,8 @@ mod tests {
     fn upload_url_follows_the_https_rule() {
         let strict = SlackChat::new(DEFAULT_BASE_URL, token(), "C1".into(), false).unwrap();
         let plain = "http://files.example/upload/v1/abc";
-        assert!(matches!(
-            strict.check_upload_url(plain),
-            Err(ChatError::InsecureUrl { .. })
-        ));
-        assert!(
-            strict
-                .check_upload_url("https://files.slack.com/upload/v1/abc")
-                .is_ok()
-        );
+        assert!(matches!(strict.check_upload_url(plain), Err(ChatError::InsecureUrl { .. })));
+        assert!(strict.check_upload_url("https://files.slack.com/upload/v1/abc").is_ok());
         let lax = SlackChat::new("http://127.0.0.1:9/", token(), "C1".into(), true).unwrap();
         assert!(lax.check_upload_url(plain).is_ok());
     }

@@ -90,28 +90,19 @@ impl From<CloudError> for Failure {
             CloudError::Unreachable { .. } | CloudError::Throttled(_) => 5,
             CloudError::WrongState(_) | CloudError::Other(_) => 1,
         };
-        Failure {
-            code,
-            message: e.to_string(),
-        }
+        Failure { code, message: e.to_string() }
     }
 }
 
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Self {
-        Failure {
-            code: 6,
-            message: e.to_string(),
-        }
+        Failure { code: 6, message: e.to_string() }
     }
 }
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure {
-            code: 1,
-            message: e.to_string(),
-        }
+        Failure { code: 1, message: e.to_string() }
     }
 }
 

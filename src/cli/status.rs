@@ -126,23 +126,11 @@ pub fn table(list: &[Instance], now: Timestamp) -> String {
             s.push('\n');
         }
         let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {v}\n"));
-        row(
-            "instance",
-            format!("{} ({})", i.id, i.name.as_deref().unwrap_or("no Name tag")),
-        );
-        let up = i
-            .uptime(now)
-            .map(|d| format!(" (up {})", human_duration(d)))
-            .unwrap_or_default();
+        row("instance", format!("{} ({})", i.id, i.name.as_deref().unwrap_or("no Name tag")));
+        let up = i.uptime(now).map(|d| format!(" (up {})", human_duration(d))).unwrap_or_default();
         row("state", format!("{}{up}", i.state));
-        row(
-            "type",
-            i.instance_type.clone().unwrap_or_else(|| "-".into()),
-        );
-        row(
-            "zone",
-            i.availability_zone.clone().unwrap_or_else(|| "-".into()),
-        );
+        row("type", i.instance_type.clone().unwrap_or_else(|| "-".into()));
+        row("zone", i.availability_zone.clone().unwrap_or_else(|| "-".into()));
         if let Some(t) = i.launch_time {
             row("launched", format!("{} ({})", utc(t), ago(t, now)));
         }
@@ -153,20 +141,14 @@ pub fn table(list: &[Instance], now: Timestamp) -> String {
             row("public ip", ip.clone());
         }
         if let Some(c) = &i.status_checks {
-            row(
-                "checks",
-                format!("system {}, instance {}", c.system, c.instance),
-            );
+            row("checks", format!("system {}, instance {}", c.system, c.instance));
         }
         if let Some(r) = &i.state_transition_reason {
             row("last change", r.clone());
         }
         if let Some(c) = &i.state_reason_code {
             // EC2's message repeats the code ("Client.UserInitiatedShutdown: User initiated shutdown").
-            row(
-                "reason",
-                i.state_reason_message.clone().unwrap_or_else(|| c.clone()),
-            );
+            row("reason", i.state_reason_message.clone().unwrap_or_else(|| c.clone()));
         }
     }
     s

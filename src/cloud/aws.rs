@@ -104,10 +104,7 @@ impl AwsCloud {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
     {
-        let transport = matches!(
-            err,
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)
-        );
+        let transport = matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_));
         let f = Failure {
             action: action.into(),
             code: err.code().map(str::to_owned),
@@ -125,16 +122,10 @@ impl AwsCloud {
     }
 
     fn not_found(&self) -> CloudError {
-        CloudError::NotFound {
-            target: self.target.to_string(),
-            region: self.region.clone(),
-        }
+        CloudError::NotFound { target: self.target.to_string(), region: self.region.clone() }
     }
 
-    async fn status_checks(
-        &self,
-        ids: &[String],
-    ) -> Result<Vec<(String, StatusChecks)>, CloudError> {
+    async fn status_checks(&self, ids: &[String]) -> Result<Vec<(String, StatusChecks)>, CloudError> {
         let out = self
             .ec2
             .describe_instance_status()
@@ -144,9 +135,7 @@ impl AwsCloud {
             .await
             .map_err(|e| self.fail("ec2:DescribeInstanceStatus", e))?;
         let summary = |s: Option<&aws_sdk_ec2::types::InstanceStatusSummary>| {
-            s.and_then(|s| s.status())
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_else(|| "-".into())
+            s.and_then(|s| s.status()).map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into())
         };
         Ok(out
             .instance_statuses()
@@ -176,17 +165,9 @@ fn non_empty(s: Option<&str>) -> Option<String> {
 fn convert(i: &aws_sdk_ec2::types::Instance) -> Instance {
     Instance {
         id: i.instance_id().unwrap_or_default().to_string(),
-        name: i
-            .tags()
-            .iter()
-            .find(|t| t.key() == Some("Name"))
-            .and_then(|t| t.value())
-            .map(str::to_owned),
+        name: i.tags().iter().find(|t| t.key() == Some("Name")).and_then(|t| t.value()).map(str::to_owned),
         state: InstanceState::from_name(
-            i.state()
-                .and_then(|s| s.name())
-                .map(|n| n.as_str())
-                .unwrap_or("unknown"),
+            i.state().and_then(|s| s.name()).map(|n| n.as_str()).unwrap_or("unknown"),
         ),
         instance_type: i.instance_type().map(|t| t.as_str().to_string()),
         launch_time: i.launch_time().and_then(timestamp),
@@ -206,14 +187,14 @@ impl Cloud for AwsCloud {
         let mut req = self.ec2.describe_instances();
         req = match &self.target {
             Target::Id(id) => req.instance_ids(id),
-            Target::Name(name) => req
-                .filters(Filter::builder().name("tag:Name").values(name).build())
-                .filters(
+            Target::Name(name) => {
+                req.filters(Filter::builder().name("tag:Name").values(name).build()).filters(
                     Filter::builder()
                         .name("instance-state-name")
                         .set_values(Some(LIVE_STATES.iter().map(|s| s.to_string()).collect()))
                         .build(),
-                ),
+                )
+            }
         };
         let mut found = Vec::new();
         let mut pages = req.into_paginator().send();
@@ -244,12 +225,8 @@ impl Cloud for AwsCloud {
     }
 
     async fn identity(&self) -> Result<Identity, CloudError> {
-        let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| self.fail("sts:GetCallerIdentity", e))?;
+        let out =
+            self.sts.get_caller_identity().send().await.map_err(|e| self.fail("sts:GetCallerIdentity", e))?;
         Ok(Identity {
             account: out.account().unwrap_or_default().to_string(),
             arn: out.arn().unwrap_or_default().to_string(),
@@ -257,24 +234,12 @@ impl Cloud for AwsCloud {
     }
 
     async fn start(&self, ids: &[String], dry_run: bool) -> Result<(), CloudError> {
-        let r = self
-            .ec2
-            .start_instances()
-            .set_instance_ids(Some(ids.to_vec()))
-            .dry_run(dry_run)
-            .send()
-            .await;
+        let r = self.ec2.start_instances().set_instance_ids(Some(ids.to_vec())).dry_run(dry_run).send().await;
         self.settle("ec2:StartInstances", dry_run, r)
     }
 
     async fn stop(&self, ids: &[String], dry_run: bool) -> Result<(), CloudError> {
-        let r = self
-            .ec2
-            .stop_instances()
-            .set_instance_ids(Some(ids.to_vec()))
-            .dry_run(dry_run)
-            .send()
-            .await;
+        let r = self.ec2.stop_instances().set_instance_ids(Some(ids.to_vec())).dry_run(dry_run).send().await;
         self.settle("ec2:StopInstances", dry_run, r)
     }
 
@@ -290,18 +255,14 @@ impl Cloud for AwsCloud {
         // EC2 answers with the base64 text of the user data: decode it once.
         let text = out.user_data().and_then(|v| v.value()).unwrap_or_default();
         BASE64.decode(text.trim()).map_err(|e| {
-            CloudError::Other(format!(
-                "EC2 returned user data for {id} that is not valid base64 ({e})"
-            ))
+            CloudError::Other(format!("EC2 returned user data for {id} that is not valid base64 ({e})"))
         })
     }
 
     async fn set_user_data(&self, id: &str, bytes: &[u8], dry_run: bool) -> Result<(), CloudError> {
         // The attribute's blob must hold the base64 *text*; the SDK encodes the blob once more
         // for the wire, and EC2 decodes it once. Raw bytes are refused as malformed.
-        let value = BlobAttributeValue::builder()
-            .value(Blob::new(BASE64.encode(bytes)))
-            .build();
+        let value = BlobAttributeValue::builder().value(Blob::new(BASE64.encode(bytes))).build();
         let r = self
             .ec2
             .modify_instance_attribute()

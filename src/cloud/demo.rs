@@ -96,8 +96,7 @@ impl DemoBox {
             InstanceState::Pending => {
                 self.launched = Some(at);
                 let pattern = ScriptLine::default();
-                self.script_runs =
-                    inspect(&self.user_data, &pattern).is_ok_and(|i| i.mode == Mode::Run);
+                self.script_runs = inspect(&self.user_data, &pattern).is_ok_and(|i| i.mode == Mode::Run);
             }
             InstanceState::Stopping => self.cause = cause,
             InstanceState::Stopped => self.stopped_at = Some(at),
@@ -115,9 +114,7 @@ impl DemoBox {
                 self.enter(InstanceState::Pending, now, StopCause::Script);
                 Ok(())
             }
-            s => Err(CloudError::WrongState(format!(
-                "the instance is {s}, not stopped"
-            ))),
+            s => Err(CloudError::WrongState(format!("the instance is {s}, not stopped"))),
         }
     }
 
@@ -129,9 +126,7 @@ impl DemoBox {
                 self.enter(InstanceState::Stopping, now, StopCause::Hand);
                 Ok(())
             }
-            s => Err(CloudError::WrongState(format!(
-                "the instance is {s}, not running"
-            ))),
+            s => Err(CloudError::WrongState(format!("the instance is {s}, not running"))),
         }
     }
 
@@ -168,32 +163,23 @@ impl DemoBox {
         let up = matches!(self.state, InstanceState::Pending | InstanceState::Running);
         let (reason, code, message) = match (self.state, self.cause) {
             (InstanceState::Stopped | InstanceState::Stopping, StopCause::Script) => (
-                self.stopped_at
-                    .map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
+                self.stopped_at.map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
                 Some("Client.InstanceInitiatedShutdown"),
                 Some("Client.InstanceInitiatedShutdown: Instance initiated shutdown"),
             ),
             (InstanceState::Stopped | InstanceState::Stopping, StopCause::Hand) => (
-                self.stopped_at
-                    .map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
+                self.stopped_at.map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
                 Some("Client.UserInitiatedShutdown"),
                 Some("Client.UserInitiatedShutdown: User initiated shutdown"),
             ),
             _ => (None, None, None),
         };
         let checks = match self.state {
-            InstanceState::Running => StatusChecks {
-                system: "ok".into(),
-                instance: "ok".into(),
-            },
-            InstanceState::Pending => StatusChecks {
-                system: "initializing".into(),
-                instance: "initializing".into(),
-            },
-            _ => StatusChecks {
-                system: "not-applicable".into(),
-                instance: "not-applicable".into(),
-            },
+            InstanceState::Running => StatusChecks { system: "ok".into(), instance: "ok".into() },
+            InstanceState::Pending => {
+                StatusChecks { system: "initializing".into(), instance: "initializing".into() }
+            }
+            _ => StatusChecks { system: "not-applicable".into(), instance: "not-applicable".into() },
         };
         Instance {
             id: "i-0db5237193478dd8d".into(),
@@ -221,9 +207,7 @@ pub struct DemoCloud {
 impl DemoCloud {
     /// A demo cloud whose box starts stopped, now.
     pub fn new(timings: DemoTimings) -> Self {
-        DemoCloud {
-            inner: Arc::new(Mutex::new(DemoBox::new(Timestamp::now(), timings))),
-        }
+        DemoCloud { inner: Arc::new(Mutex::new(DemoBox::new(Timestamp::now(), timings))) }
     }
 
     /// Runs `f` on the box, brought up to date with the wall clock.
@@ -241,10 +225,7 @@ impl Cloud for DemoCloud {
     }
 
     async fn identity(&self) -> Result<Identity, CloudError> {
-        Ok(Identity {
-            account: "123456789012".into(),
-            arn: "arn:aws:iam::123456789012:user/demo".into(),
-        })
+        Ok(Identity { account: "123456789012".into(), arn: "arn:aws:iam::123456789012:user/demo".into() })
     }
 
     async fn start(&self, _ids: &[String], dry_run: bool) -> Result<(), CloudError> {
@@ -265,12 +246,7 @@ impl Cloud for DemoCloud {
         Ok(self.with_box(|b| b.user_data().to_vec()))
     }
 
-    async fn set_user_data(
-        &self,
-        _id: &str,
-        bytes: &[u8],
-        dry_run: bool,
-    ) -> Result<(), CloudError> {
+    async fn set_user_data(&self, _id: &str, bytes: &[u8], dry_run: bool) -> Result<(), CloudError> {
         if dry_run {
             return Ok(());
         }
@@ -307,10 +283,7 @@ mod tests {
         use InstanceState::*;
         assert_eq!(seen, vec![Stopped, Pending, Running, Stopping, Stopped]);
         let i = b.describe();
-        assert_eq!(
-            i.state_reason_code.as_deref(),
-            Some("Client.InstanceInitiatedShutdown")
-        );
+        assert_eq!(i.state_reason_code.as_deref(), Some("Client.InstanceInitiatedShutdown"));
         assert_eq!(i.launch_time, Some(t0() + tm.idle));
     }
 
@@ -325,24 +298,17 @@ mod tests {
         b.advance(later + SignedDuration::from_secs(6));
         let i = b.describe();
         assert_eq!(i.state, InstanceState::Stopped);
-        assert_eq!(
-            i.state_reason_code.as_deref(),
-            Some("Client.UserInitiatedShutdown")
-        );
+        assert_eq!(i.state_reason_code.as_deref(), Some("Client.UserInitiatedShutdown"));
         assert!(i.public_dns.is_none());
     }
 
     #[test]
     fn dev_mode_box_boots_without_the_script_and_stays_up() {
         let mut b = DemoBox::new(t0(), DemoTimings::default());
-        let dev =
-            crate::userdata::set_dev_mode(b.user_data(), &ScriptLine::default(), true).unwrap();
+        let dev = crate::userdata::set_dev_mode(b.user_data(), &ScriptLine::default(), true).unwrap();
         b.set_user_data(t0(), &dev.bytes).unwrap();
         b.start(t0()).unwrap();
-        assert!(
-            b.set_user_data(t0(), SEED_USER_DATA.as_bytes()).is_err(),
-            "refused unless stopped"
-        );
+        assert!(b.set_user_data(t0(), SEED_USER_DATA.as_bytes()).is_err(), "refused unless stopped");
         b.advance(t0() + SignedDuration::from_hours(3));
         assert_eq!(b.describe().state, InstanceState::Running);
         assert!(!b.script_runs());

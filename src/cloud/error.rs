@@ -6,9 +6,7 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CloudError {
     /// Nothing matched the configured id or tag.
-    #[error(
-        "no instance found for {target} in {region}; check --instance-name/--instance-id and --region"
-    )]
+    #[error("no instance found for {target} in {region}; check --instance-name/--instance-id and --region")]
     NotFound {
         /// What was searched for.
         target: String,
@@ -48,10 +46,7 @@ pub enum CloudError {
 impl CloudError {
     /// True when retrying later may help (the panel keeps polling in any case).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            CloudError::Unreachable { .. } | CloudError::Throttled(_)
-        )
+        matches!(self, CloudError::Unreachable { .. } | CloudError::Throttled(_))
     }
 }
 
@@ -82,18 +77,12 @@ pub fn classify(f: &Failure) -> CloudError {
     if let Some(code) = f.code.as_deref() {
         let msg = f.message.clone().unwrap_or_default();
         return match code {
-            "UnauthorizedOperation"
-            | "AccessDenied"
-            | "AccessDeniedException"
-            | "AuthorizationError" => {
+            "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" | "AuthorizationError" => {
                 let mut detail = String::new();
                 if !msg.is_empty() && !msg.contains("Encoded authorization failure message") {
                     let _ = write!(detail, " — {}", first_line(&msg));
                 }
-                CloudError::AccessDenied {
-                    action: f.action.clone(),
-                    detail,
-                }
+                CloudError::AccessDenied { action: f.action.clone(), detail }
             }
             "AuthFailure"
             | "InvalidClientTokenId"
@@ -102,16 +91,12 @@ pub fn classify(f: &Failure) -> CloudError {
             | "IncompleteSignature" => CloudError::Credentials(format!(
                 "AWS refused the credentials ({code}); check the profile `{profile}` or the AWS_* variables"
             )),
-            "ExpiredToken"
-            | "ExpiredTokenException"
-            | "RequestExpired"
-            | "TokenRefreshRequired" => CloudError::Credentials(format!(
-                "AWS credentials have expired; {sso_hint} (or refresh them)"
-            )),
-            "RequestLimitExceeded"
-            | "Throttling"
-            | "ThrottlingException"
-            | "TooManyRequestsException" => CloudError::Throttled(code.to_string()),
+            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
+                CloudError::Credentials(format!("AWS credentials have expired; {sso_hint} (or refresh them)"))
+            }
+            "RequestLimitExceeded" | "Throttling" | "ThrottlingException" | "TooManyRequestsException" => {
+                CloudError::Throttled(code.to_string())
+            }
             "IncorrectInstanceState" | "IncorrectState" => CloudError::WrongState(first_line(&msg)),
             c if c.starts_with("InvalidInstanceID") => CloudError::NotFound {
                 target: f.message.clone().unwrap_or_else(|| c.to_string()),
@@ -124,9 +109,7 @@ pub fn classify(f: &Failure) -> CloudError {
     if chain.contains("sso")
         && (chain.contains("expired") || chain.contains("token") || chain.contains("cache"))
     {
-        return CloudError::Credentials(format!(
-            "the SSO session has expired or is missing; {sso_hint}"
-        ));
+        return CloudError::Credentials(format!("the SSO session has expired or is missing; {sso_hint}"));
     }
     if chain.contains("credential") {
         return CloudError::Credentials(
@@ -140,10 +123,7 @@ pub fn classify(f: &Failure) -> CloudError {
         || chain.contains("dns error")
         || chain.contains("timed out")
     {
-        return CloudError::Unreachable {
-            endpoint: f.endpoint.clone(),
-            detail: transport_detail(&chain),
-        };
+        return CloudError::Unreachable { endpoint: f.endpoint.clone(), detail: transport_detail(&chain) };
     }
     CloudError::Other(format!("{} failed: {}", f.action, first_line(&f.chain)))
 }
@@ -190,10 +170,8 @@ mod tests {
 
     #[test]
     fn access_denied_names_the_action() {
-        let e = classify(&service(
-            "UnauthorizedOperation",
-            "You are not authorized to perform this operation.",
-        ));
+        let e =
+            classify(&service("UnauthorizedOperation", "You are not authorized to perform this operation."));
         assert_eq!(
             e.to_string(),
             "not permitted: ec2:DescribeInstances — You are not authorized to perform this operation."
@@ -209,16 +187,9 @@ mod tests {
 
     #[test]
     fn expired_token_points_at_sso_login_for_the_profile() {
-        let mut f = service(
-            "ExpiredToken",
-            "The security token included in the request is expired",
-        );
+        let mut f = service("ExpiredToken", "The security token included in the request is expired");
         f.profile = Some("lab".into());
-        assert!(
-            classify(&f)
-                .to_string()
-                .contains("aws sso login --profile lab")
-        );
+        assert!(classify(&f).to_string().contains("aws sso login --profile lab"));
     }
 
     #[test]
@@ -240,11 +211,7 @@ mod tests {
             chain: "failed to construct request: no credentials in the property bag".into(),
             ..Default::default()
         };
-        assert!(
-            classify(&f)
-                .to_string()
-                .starts_with("no AWS credentials found")
-        );
+        assert!(classify(&f).to_string().starts_with("no AWS credentials found"));
     }
 
     #[test]
@@ -256,18 +223,12 @@ mod tests {
             endpoint: "http://127.0.0.1:9".into(),
             ..Default::default()
         };
-        assert_eq!(
-            classify(&f).to_string(),
-            "cannot reach http://127.0.0.1:9: connection refused"
-        );
+        assert_eq!(classify(&f).to_string(), "cannot reach http://127.0.0.1:9: connection refused");
     }
 
     #[test]
     fn unknown_code_keeps_code_and_first_line() {
         let e = classify(&service("Weird", "line one\nline two"));
-        assert_eq!(
-            e.to_string(),
-            "ec2:DescribeInstances failed: Weird: line one"
-        );
+        assert_eq!(e.to_string(), "ec2:DescribeInstances failed: Weird: line one");
     }
 }

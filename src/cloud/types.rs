@@ -52,10 +52,7 @@ impl InstanceState {
 
     /// True while the box is changing state or up: polls run faster then.
     pub fn is_active(self) -> bool {
-        matches!(
-            self,
-            Self::Pending | Self::Running | Self::Stopping | Self::ShuttingDown
-        )
+        matches!(self, Self::Pending | Self::Running | Self::Stopping | Self::ShuttingDown)
     }
 }
 

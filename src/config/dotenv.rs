@@ -22,10 +22,8 @@ impl std::fmt::Debug for DotEnv {
 impl DotEnv {
     /// Reads and parses a `.env` file.
     pub fn read(path: &Path) -> Result<DotEnv, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
         Self::parse(&text, path)
     }
 
@@ -45,10 +43,7 @@ impl DotEnv {
 
     /// The value of a key, if the file sets it.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.values
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.values.get(key).map(String::as_str).filter(|v| !v.is_empty())
     }
 }
 

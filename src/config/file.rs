@@ -84,6 +84,32 @@ pub struct PanelSection {
     pub poll_slow_secs: Option<u64>,
 }
 
+/// `[run]` section: how a run's outcome is judged.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSection {
+    /// Regex of a log line that means the run failed.
+    pub failure_marker: Option<String>,
+    /// Regex of a log line that says the run got to its end.
+    pub success_marker: Option<String>,
+    /// A box still up this many hours after launch is reported as stuck.
+    pub max_hours: Option<f64>,
+}
+
+/// `[dev]` section: dev mode and SSH.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevSection {
+    /// SSH user (default `ec2-user`).
+    pub ssh_user: Option<String>,
+    /// SSH private key path, added as `-i KEY`.
+    pub ssh_key: Option<String>,
+    /// Warn when a dev-mode box has been up longer than this many hours.
+    pub max_hours: Option<f64>,
+    /// Warn when dev mode is on and the schedule fires within this many hours.
+    pub alarm_hours: Option<f64>,
+}
+
 /// The whole file; every key is optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,15 +135,19 @@ pub struct FileConfig {
     /// `[panel]`.
     #[serde(default)]
     pub panel: PanelSection,
+    /// `[run]`.
+    #[serde(default)]
+    pub run: RunSection,
+    /// `[dev]`.
+    #[serde(default)]
+    pub dev: DevSection,
 }
 
 impl FileConfig {
     /// Reads and parses a config file.
     pub fn read(path: &Path) -> Result<FileConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
         Self::parse(&text, path)
     }
 
@@ -128,12 +158,7 @@ impl FileConfig {
             let line = text[..offset].matches('\n').count() + 1;
             let line_text = text.lines().nth(line - 1).unwrap_or("");
             let message = e.message().trim().to_string();
-            ConfigError::Syntax {
-                path: path.to_path_buf(),
-                line,
-                key: key_of(line_text, &message),
-                message,
-            }
+            ConfigError::Syntax { path: path.to_path_buf(), line, key: key_of(line_text, &message), message }
         })
     }
 }

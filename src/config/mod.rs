@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
+use crate::run::RunRules;
+
 pub use dotenv::DotEnv;
 pub use file::FileConfig;
 
@@ -114,6 +116,19 @@ pub struct GithubConfig {
     pub sandbox_repo: String,
 }
 
+/// Dev mode and SSH settings.
+#[derive(Debug, Clone)]
+pub struct DevConfig {
+    /// SSH user.
+    pub ssh_user: String,
+    /// SSH private key, if one is named.
+    pub ssh_key: Option<String>,
+    /// Warn when a dev-mode box has been up longer than this.
+    pub max_up: jiff::SignedDuration,
+    /// Warn when dev mode is on and the schedule fires within this window.
+    pub alarm_window: jiff::SignedDuration,
+}
+
 /// The validated configuration the whole program runs on.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -143,6 +158,10 @@ pub struct Config {
     pub poll_fast_secs: u64,
     /// Poll interval while the box is stopped, seconds.
     pub poll_slow_secs: u64,
+    /// How a run's outcome is judged.
+    pub run_rules: RunRules,
+    /// Dev mode and SSH.
+    pub dev: DevConfig,
     /// Slack settings.
     pub slack: SlackConfig,
     /// GitHub settings.
@@ -170,8 +189,7 @@ impl Env for ProcessEnv {
 
 /// The XDG config file path: `$XDG_CONFIG_HOME/baseline-panel/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "baseline-panel")
-        .map(|d| d.config_dir().join("config.toml"))
+    directories::ProjectDirs::from("", "", "baseline-panel").map(|d| d.config_dir().join("config.toml"))
 }
 
 /// The XDG state directory: `$XDG_STATE_HOME/baseline-panel` (backups, the log file).
@@ -193,13 +211,8 @@ impl Env for NoEnv {
 impl Config {
     /// The built-in defaults alone (no file, no environment, no flags).
     pub fn builtin() -> Config {
-        Self::resolve(
-            &FileConfig::default(),
-            &DotEnv::default(),
-            &NoEnv,
-            &Overrides::default(),
-        )
-        .expect("built-in defaults are valid")
+        Self::resolve(&FileConfig::default(), &DotEnv::default(), &NoEnv, &Overrides::default())
+            .expect("built-in defaults are valid")
     }
 
     /// Loads every layer: the config file (explicit or XDG), `.env` in `cwd`, the environment, flags.
@@ -241,17 +254,19 @@ impl Config {
             .or_else(|| env.var("AWS_DEFAULT_REGION"))
             .or_else(|| aws.region.clone())
             .unwrap_or_else(|| "us-east-1".into());
-        let endpoint_url = flags
-            .endpoint_url
-            .clone()
-            .or_else(|| aws.endpoint_url.clone());
+        let endpoint_url = flags.endpoint_url.clone().or_else(|| aws.endpoint_url.clone());
         let instance_id = flags.instance_id.clone().or_else(|| inst.id.clone());
         let target = match (instance_id, flags.instance_name.clone()) {
             (_, Some(name)) => Target::Name(name),
             (Some(id), None) => Target::Id(id),
-            (None, None) => {
-                Target::Name(inst.name.clone().unwrap_or_else(|| "baseline model".into()))
-            }
+            (None, None) => Target::Name(inst.name.clone().unwrap_or_else(|| "baseline model".into())),
+        };
+        let run_rules = run_rules(&file.run)?;
+        let dev = DevConfig {
+            ssh_user: file.dev.ssh_user.clone().unwrap_or_else(|| "ec2-user".into()),
+            ssh_key: file.dev.ssh_key.clone(),
+            max_up: hours("dev.max_hours", file.dev.max_hours, 4.0)?,
+            alarm_window: hours("dev.alarm_hours", file.dev.alarm_hours, 24.0)?,
         };
         let slack_url = key("SLACK_API_URL").or_else(|| file.slack.api_url.clone());
         let github_url = key("GITHUB_API_URL").or_else(|| file.github.api_url.clone());
@@ -261,29 +276,16 @@ impl Config {
             region,
             endpoint_url,
             target,
-            script_pattern: inst
-                .script_pattern
-                .clone()
-                .unwrap_or_else(|| "run-baseline.sh".into()),
-            rule_name: file
-                .schedule
-                .rule
-                .clone()
-                .unwrap_or_else(|| "MondayMorning9aEST".into()),
-            lambda_name: file
-                .schedule
-                .lambda
-                .clone()
-                .unwrap_or_else(|| "start-baseline-instance".into()),
-            log_group: file
-                .logs
-                .run_group
-                .clone()
-                .unwrap_or_else(|| "/baseline-model/run".into()),
+            script_pattern: inst.script_pattern.clone().unwrap_or_else(|| "run-baseline.sh".into()),
+            rule_name: file.schedule.rule.clone().unwrap_or_else(|| "MondayMorning9aEST".into()),
+            lambda_name: file.schedule.lambda.clone().unwrap_or_else(|| "start-baseline-instance".into()),
+            log_group: file.logs.run_group.clone().unwrap_or_else(|| "/baseline-model/run".into()),
             log_buffer_lines: file.logs.buffer_lines.unwrap_or(100_000),
             read_only: flags.read_only || file.panel.read_only.unwrap_or(false),
             poll_fast_secs: file.panel.poll_fast_secs.unwrap_or(5),
             poll_slow_secs: file.panel.poll_slow_secs.unwrap_or(60),
+            run_rules,
+            dev,
             slack: SlackConfig {
                 token: key("SLACK_API_TOKEN").map(SecretString::from),
                 channel: key("CHANNEL_ID").or_else(|| file.slack.channel.clone()),
@@ -315,41 +317,23 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let bad = |key: &str, message: String| {
-            Err(ConfigError::Invalid {
-                key: key.into(),
-                message,
-            })
-        };
+        let bad = |key: &str, message: String| Err(ConfigError::Invalid { key: key.into(), message });
         if let Target::Id(id) = &self.target {
             let hex = id.strip_prefix("i-").unwrap_or("");
             if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                 return bad(
                     "instance.id",
-                    format!(
-                        "`{id}` is not an EC2 instance id (expected i- followed by hex digits)"
-                    ),
+                    format!("`{id}` is not an EC2 instance id (expected i- followed by hex digits)"),
                 );
             }
         }
         if let Target::Name(n) = &self.target
             && n.trim().is_empty()
         {
-            return bad(
-                "instance.name",
-                "the instance name tag must not be empty".into(),
-            );
+            return bad("instance.name", "the instance name tag must not be empty".into());
         }
-        if self.region.is_empty()
-            || !self
-                .region
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return bad(
-                "aws.region",
-                format!("`{}` is not an AWS region name", self.region),
-            );
+        if self.region.is_empty() || !self.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return bad("aws.region", format!("`{}` is not an AWS region name", self.region));
         }
         for (key, url) in [
             ("aws.endpoint_url", self.endpoint_url.as_deref()),
@@ -366,10 +350,7 @@ impl Config {
             return bad("instance.script_pattern", "must not be empty".into());
         }
         if self.poll_fast_secs == 0 || self.poll_slow_secs == 0 {
-            return bad(
-                "panel.poll_*_secs",
-                "poll intervals must be at least 1 second".into(),
-            );
+            return bad("panel.poll_*_secs", "poll intervals must be at least 1 second".into());
         }
         if self.log_buffer_lines < 100 {
             return bad("logs.buffer_lines", "keep at least 100 lines".into());
@@ -384,6 +365,28 @@ impl Config {
     pub fn profile_label(&self) -> &str {
         self.profile.as_deref().unwrap_or("default chain")
     }
+}
+
+/// A positive number of hours from the file, or the default.
+fn hours(key: &str, value: Option<f64>, default: f64) -> Result<jiff::SignedDuration, ConfigError> {
+    let h = value.unwrap_or(default);
+    if !(h.is_finite() && h > 0.0 && h < 24.0 * 366.0) {
+        return Err(ConfigError::Invalid {
+            key: key.into(),
+            message: format!("`{h}` is not a positive number of hours"),
+        });
+    }
+    Ok(jiff::SignedDuration::from_secs_f64(h * 3600.0))
+}
+
+fn run_rules(s: &file::RunSection) -> Result<RunRules, ConfigError> {
+    let max = hours("run.max_hours", s.max_hours, 6.0)?;
+    RunRules::new(
+        s.success_marker.as_deref().unwrap_or(crate::run::DEFAULT_SUCCESS_MARKER),
+        s.failure_marker.as_deref().unwrap_or(crate::run::DEFAULT_FAILURE_MARKER),
+        max,
+    )
+    .map_err(|e| ConfigError::Invalid { key: "run.*_marker".into(), message: e.to_string() })
 }
 
 #[cfg(test)]

@@ -37,35 +37,19 @@ fn defaults_match_the_lab_setup() {
 
 #[test]
 fn each_layer_overrides_the_one_before() {
-    let f =
-        file("[aws]\nregion = \"eu-west-1\"\nprofile = \"file\"\n[slack]\nchannel = \"CFILE\"\n");
-    let dot = DotEnv::parse(
-        "CHANNEL_ID=CDOTENV\nSLACK_API_TOKEN=xoxb-dotenv\n",
-        Path::new(".env"),
-    )
-    .unwrap();
+    let f = file("[aws]\nregion = \"eu-west-1\"\nprofile = \"file\"\n[slack]\nchannel = \"CFILE\"\n");
+    let dot = DotEnv::parse("CHANNEL_ID=CDOTENV\nSLACK_API_TOKEN=xoxb-dotenv\n", Path::new(".env")).unwrap();
     let none = Overrides::default();
     let c = Config::resolve(&f, &dot, &NoEnv, &none).unwrap();
     assert_eq!(c.region, "eu-west-1");
     assert_eq!(c.profile.as_deref(), Some("file"));
-    assert_eq!(
-        c.slack.channel.as_deref(),
-        Some("CDOTENV"),
-        ".env beats the file"
-    );
+    assert_eq!(c.slack.channel.as_deref(), Some("CDOTENV"), ".env beats the file");
     let e = env(&[("CHANNEL_ID", "CENV"), ("SLACK_API_TOKEN", "xoxb-env")]);
     let c = Config::resolve(&f, &dot, &e, &none).unwrap();
-    assert_eq!(
-        c.slack.channel.as_deref(),
-        Some("CENV"),
-        "environment beats .env"
-    );
+    assert_eq!(c.slack.channel.as_deref(), Some("CENV"), "environment beats .env");
     assert_eq!(c.slack.token.as_ref().unwrap().expose_secret(), "xoxb-env");
-    let flags = Overrides {
-        region: Some("us-west-2".into()),
-        profile: Some("flag".into()),
-        ..Default::default()
-    };
+    let flags =
+        Overrides { region: Some("us-west-2".into()), profile: Some("flag".into()), ..Default::default() };
     let c = Config::resolve(&f, &dot, &e, &flags).unwrap();
     assert_eq!(c.region, "us-west-2");
     assert_eq!(c.profile.as_deref(), Some("flag"));
@@ -76,39 +60,22 @@ fn instance_flags_choose_the_target() {
     let f = file("[instance]\nid = \"i-0abc\"\n");
     let c = Config::resolve(&f, &DotEnv::default(), &NoEnv, &Overrides::default()).unwrap();
     assert_eq!(c.target, Target::Id("i-0abc".into()));
-    let flags = Overrides {
-        instance_name: Some("other box".into()),
-        ..Default::default()
-    };
+    let flags = Overrides { instance_name: Some("other box".into()), ..Default::default() };
     let c = Config::resolve(&f, &DotEnv::default(), &NoEnv, &flags).unwrap();
     assert_eq!(c.target, Target::Name("other box".into()));
 }
 
 #[test]
 fn bad_instance_id_is_refused_with_the_key() {
-    let flags = Overrides {
-        instance_id: Some("baseline".into()),
-        ..Default::default()
-    };
-    let e =
-        Config::resolve(&FileConfig::default(), &DotEnv::default(), &NoEnv, &flags).unwrap_err();
-    assert!(
-        e.to_string()
-            .starts_with("instance.id: `baseline` is not an EC2 instance id"),
-        "{e}"
-    );
+    let flags = Overrides { instance_id: Some("baseline".into()), ..Default::default() };
+    let e = Config::resolve(&FileConfig::default(), &DotEnv::default(), &NoEnv, &flags).unwrap_err();
+    assert!(e.to_string().starts_with("instance.id: `baseline` is not an EC2 instance id"), "{e}");
 }
 
 #[test]
 fn slack_url_override_is_remembered() {
     let e = env(&[("SLACK_API_URL", "http://127.0.0.1:9999/api/")]);
-    let c = Config::resolve(
-        &FileConfig::default(),
-        &DotEnv::default(),
-        &e,
-        &Overrides::default(),
-    )
-    .unwrap();
+    let c = Config::resolve(&FileConfig::default(), &DotEnv::default(), &e, &Overrides::default()).unwrap();
     assert_eq!(c.slack.api_url, "http://127.0.0.1:9999/api/");
     assert!(c.slack.api_url_overridden);
 }
@@ -117,31 +84,22 @@ fn slack_url_override_is_remembered() {
 fn toml_type_error_names_file_line_and_key() {
     let text = "[panel]\nread_only = true\npoll_fast_secs = \"fast\"\n";
     let e = FileConfig::parse(text, Path::new("/etc/bp.toml")).unwrap_err();
-    let ConfigError::Syntax { line, key, .. } = &e else {
-        panic!("{e:?}")
-    };
+    let ConfigError::Syntax { line, key, .. } = &e else { panic!("{e:?}") };
     assert_eq!((*line, key.as_str()), (3, "poll_fast_secs"));
-    assert!(
-        e.to_string().starts_with("/etc/bp.toml:3: poll_fast_secs:"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("/etc/bp.toml:3: poll_fast_secs:"), "{e}");
 }
 
 #[test]
 fn toml_unknown_key_is_named() {
     let e = FileConfig::parse("[instance]\nnmae = \"x\"\n", Path::new("c.toml")).unwrap_err();
-    let ConfigError::Syntax { line, key, .. } = &e else {
-        panic!("{e:?}")
-    };
+    let ConfigError::Syntax { line, key, .. } = &e else { panic!("{e:?}") };
     assert_eq!((*line, key.as_str()), (2, "nmae"));
 }
 
 #[test]
 fn toml_syntax_error_has_a_line() {
     let e = FileConfig::parse("[aws]\nregion = \n", Path::new("c.toml")).unwrap_err();
-    let ConfigError::Syntax { line, .. } = &e else {
-        panic!("{e:?}")
-    };
+    let ConfigError::Syntax { line, .. } = &e else { panic!("{e:?}") };
     assert_eq!(*line, 2);
 }
 
@@ -151,38 +109,20 @@ fn dotenv_error_names_line_and_key_but_not_the_value() {
     let e = DotEnv::parse(text, Path::new("/work/.env")).unwrap_err();
     let msg = e.to_string();
     assert!(msg.starts_with("/work/.env:3: SLACK_API_TOKEN:"), "{msg}");
-    assert!(
-        !msg.contains("secret-value"),
-        "the value never appears: {msg}"
-    );
+    assert!(!msg.contains("secret-value"), "the value never appears: {msg}");
 }
 
 #[test]
 fn dotenv_debug_shows_keys_only() {
     let d = DotEnv::parse("SLACK_API_TOKEN=xoxb-123\n", Path::new(".env")).unwrap();
     let dbg = format!("{d:?}");
-    assert!(
-        dbg.contains("SLACK_API_TOKEN") && !dbg.contains("xoxb-123"),
-        "{dbg}"
-    );
+    assert!(dbg.contains("SLACK_API_TOKEN") && !dbg.contains("xoxb-123"), "{dbg}");
 }
 
 #[test]
 fn config_debug_redacts_tokens() {
-    let e = env(&[
-        ("SLACK_API_TOKEN", "xoxb-very-secret"),
-        ("GITHUB_TOKEN", "ghp_secret"),
-    ]);
-    let c = Config::resolve(
-        &FileConfig::default(),
-        &DotEnv::default(),
-        &e,
-        &Overrides::default(),
-    )
-    .unwrap();
+    let e = env(&[("SLACK_API_TOKEN", "xoxb-very-secret"), ("GITHUB_TOKEN", "ghp_secret")]);
+    let c = Config::resolve(&FileConfig::default(), &DotEnv::default(), &e, &Overrides::default()).unwrap();
     let dbg = format!("{c:?}");
-    assert!(
-        !dbg.contains("xoxb-very-secret") && !dbg.contains("ghp_secret"),
-        "{dbg}"
-    );
+    assert!(!dbg.contains("xoxb-very-secret") && !dbg.contains("ghp_secret"), "{dbg}");
 }

@@ -82,12 +82,7 @@ pub fn history(
         };
         let (lines, tail) = rest.split_at(len);
         if Some(boot) == current {
-            chunks.push(Chunk {
-                start: boot,
-                at_launch: true,
-                lines,
-                current: true,
-            });
+            chunks.push(Chunk { start: boot, at_launch: true, lines, current: true });
         } else {
             split_by_gaps(lines, Some(boot), gap, &mut chunks);
         }
@@ -127,12 +122,7 @@ fn split_by_gaps<'a>(
 ) {
     if lines.is_empty() {
         if let Some(boot) = boot {
-            out.push(Chunk {
-                start: boot,
-                at_launch: true,
-                lines,
-                current: false,
-            });
+            out.push(Chunk { start: boot, at_launch: true, lines, current: false });
         }
         return;
     }
@@ -142,11 +132,7 @@ fn split_by_gaps<'a>(
         if cut {
             let first = from == 0 && boot.is_some();
             out.push(Chunk {
-                start: if first {
-                    boot.unwrap_or(lines[0].ts)
-                } else {
-                    lines[from].ts
-                },
+                start: if first { boot.unwrap_or(lines[0].ts) } else { lines[from].ts },
                 at_launch: first,
                 lines: &lines[from..i],
                 current: false,
@@ -166,9 +152,7 @@ fn record(
     now: Timestamp,
 ) -> RunRecord {
     let facts = LineFacts::of(chunk.lines, rules);
-    let first_failure = facts
-        .first_failure
-        .map(|l| one_line(&l.text, FIRST_FAILURE_MAX_CHARS));
+    let first_failure = facts.first_failure.map(|l| one_line(&l.text, FIRST_FAILURE_MAX_CHARS));
     if let (true, Some(inst)) = (chunk.current, instance) {
         let judged = judge(inst, chunk.start, chunk.lines, rules, now);
         return RunRecord {
@@ -185,16 +169,11 @@ fn record(
 
     // Only the newest run may still be going, and only when no instance says otherwise.
     let unsure = newest && instance.is_none_or(|i| i.launch_time.is_none() && i.state.is_active());
-    let quiet_for = facts
-        .last
-        .map(|l| now.duration_since(l.ts).max(SignedDuration::ZERO));
+    let quiet_for = facts.last.map(|l| now.duration_since(l.ts).max(SignedDuration::ZERO));
     let may_be_going = unsure && quiet_for.is_some_and(|q| q <= gap);
 
     let (outcome, evidence) = if let Some(failure) = facts.first_failure {
-        (
-            Outcome::Failed,
-            LineFacts::failure_evidence(failure, chunk.start),
-        )
+        (Outcome::Failed, LineFacts::failure_evidence(failure, chunk.start))
     } else if facts.count == 0 {
         unknown("no log lines for this boot".to_owned())
     } else if may_be_going {
@@ -205,11 +184,7 @@ fn record(
     } else {
         (Outcome::Succeeded, facts.quiet_evidence())
     };
-    let ended = if may_be_going && outcome != Outcome::Failed {
-        None
-    } else {
-        facts.last.map(|l| l.ts)
-    };
+    let ended = if may_be_going && outcome != Outcome::Failed { None } else { facts.last.map(|l| l.ts) };
     RunRecord {
         started: chunk.start,
         started_at_launch: chunk.at_launch,
@@ -235,14 +210,7 @@ mod tests {
         now: &str,
         inst: Option<&Instance>,
     ) -> Vec<RunRecord> {
-        history(
-            events,
-            boots,
-            &RunRules::default(),
-            DEFAULT_RUN_GAP,
-            mon(now),
-            inst,
-        )
+        history(events, boots, &RunRules::default(), DEFAULT_RUN_GAP, mon(now), inst)
     }
 
     /// `n` whole days after Monday `hm`.
@@ -261,25 +229,12 @@ mod tests {
         ];
         let got = runs(&events, &[], "15:00", None);
         assert_eq!(got.len(), 2);
-        assert_eq!(
-            (got[0].started, got[0].ended),
-            (mon("11:00"), Some(mon("11:10")))
-        );
-        assert_eq!(
-            (got[1].started, got[1].ended),
-            (mon("09:00"), Some(mon("09:50")))
-        );
+        assert_eq!((got[0].started, got[0].ended), (mon("11:00"), Some(mon("11:10"))));
+        assert_eq!((got[1].started, got[1].ended), (mon("09:00"), Some(mon("09:50"))));
         assert_eq!((got[0].lines, got[1].lines), (2, 3));
         assert_eq!(got[1].duration, Some(SignedDuration::from_mins(50)));
-        assert!(
-            got.iter()
-                .all(|r| r.outcome == Outcome::Succeeded && !r.started_at_launch)
-        );
-        assert!(
-            got[1].evidence.starts_with("success marker \"done\""),
-            "{}",
-            got[1].evidence
-        );
+        assert!(got.iter().all(|r| r.outcome == Outcome::Succeeded && !r.started_at_launch));
+        assert!(got[1].evidence.starts_with("success marker \"done\""), "{}", got[1].evidence);
     }
 
     #[test]
@@ -295,20 +250,12 @@ mod tests {
         let starts: Vec<_> = got.iter().map(|r| r.started).collect();
         assert_eq!(starts, [mon("12:00"), mon("09:15"), mon("09:00")]);
         assert!(got.iter().all(|r| r.started_at_launch));
-        assert_eq!(
-            got[0].outcome,
-            Outcome::Unknown {
-                reason: "no log lines for this boot".into()
-            }
-        );
+        assert_eq!(got[0].outcome, Outcome::Unknown { reason: "no log lines for this boot".into() });
         assert_eq!((got[0].lines, got[0].ended), (0, None));
         assert_eq!(got[1].outcome, Outcome::Succeeded);
         assert_eq!(got[2].outcome, Outcome::Failed);
         assert_eq!(got[2].first_failure.as_deref(), Some("Execution halted"));
-        assert_eq!(
-            got[2].evidence,
-            "failure marker 10m into the run: \"Execution halted\""
-        );
+        assert_eq!(got[2].evidence, "failure marker 10m into the run: \"Execution halted\"");
     }
 
     #[test]
@@ -316,14 +263,8 @@ mod tests {
         let events = [line(mon("09:01"), "a"), line(mon("10:00"), "b")];
         let got = runs(&events, &[mon("09:00")], "15:00", None);
         assert_eq!(got.len(), 2);
-        assert_eq!(
-            (got[1].started, got[1].started_at_launch),
-            (mon("09:00"), true)
-        );
-        assert_eq!(
-            (got[0].started, got[0].started_at_launch),
-            (mon("10:00"), false)
-        );
+        assert_eq!((got[1].started, got[1].started_at_launch), (mon("09:00"), true));
+        assert_eq!((got[0].started, got[0].started_at_launch), (mon("10:00"), false));
     }
 
     #[test]
@@ -344,11 +285,7 @@ mod tests {
         assert_eq!(got[0].started, mon("09:00"));
         assert_eq!(got[0].lines, 3);
         assert_eq!(got[0].outcome, Outcome::Succeeded);
-        assert_eq!(
-            got[0].ended,
-            Some(mon("11:32")),
-            "stop time from the transition reason"
-        );
+        assert_eq!(got[0].ended, Some(mon("11:32")), "stop time from the transition reason");
         assert!(got[0].evidence.starts_with("shut down by the run script"));
         assert_eq!((got[1].started, got[1].lines), (mon("08:00"), 1));
     }
@@ -359,12 +296,7 @@ mod tests {
         let inst = instance(InstanceState::Running, Some(mon("09:00")));
         let got = runs(&events, &[mon("09:00")], "09:30", Some(&inst));
         assert_eq!(got.len(), 1);
-        assert_eq!(
-            got[0].outcome,
-            Outcome::InProgress {
-                elapsed: SignedDuration::from_mins(30)
-            }
-        );
+        assert_eq!(got[0].outcome, Outcome::InProgress { elapsed: SignedDuration::from_mins(30) });
 
         let inst = stopped(mon("09:00"), Some(REASON_USER_SHUTDOWN), None);
         let got = runs(&events, &[], "09:30", Some(&inst));
@@ -381,16 +313,11 @@ mod tests {
 
     #[test]
     fn a_recent_newest_run_without_instance_is_unknown() {
-        let events = [
-            line(mon("09:00"), "starting"),
-            line(mon("09:10"), "running make"),
-        ];
+        let events = [line(mon("09:00"), "starting"), line(mon("09:10"), "running make")];
         let got = runs(&events, &[], "09:25", None);
         assert_eq!(
             got[0].outcome,
-            Outcome::Unknown {
-                reason: "last log line 15m ago: the run may still be going".into()
-            }
+            Outcome::Unknown { reason: "last log line 15m ago: the run may still be going".into() }
         );
         assert_eq!(got[0].ended, None);
         // Once the silence outlasts the gap, it ended.
@@ -400,10 +327,7 @@ mod tests {
         // A failure line is a failure even while the run may be going.
         let failing = [line(mon("09:00"), "error: x")];
         let got = runs(&failing, &[], "09:05", None);
-        assert_eq!(
-            (&got[0].outcome, got[0].ended),
-            (&Outcome::Failed, Some(mon("09:00")))
-        );
+        assert_eq!((&got[0].outcome, got[0].ended), (&Outcome::Failed, Some(mon("09:00"))));
     }
 
     #[test]
@@ -428,11 +352,7 @@ mod tests {
         assert!(first.starts_with("Error in model fit: xxx"), "{first}");
         assert_eq!(first.chars().count(), FIRST_FAILURE_MAX_CHARS);
         assert_eq!(got[0].outcome, Outcome::Failed);
-        assert!(
-            got[0].evidence.len() < 200,
-            "evidence stays short: {}",
-            got[0].evidence
-        );
+        assert!(got[0].evidence.len() < 200, "evidence stays short: {}", got[0].evidence);
     }
 
     #[test]
@@ -442,31 +362,16 @@ mod tests {
         for week in (0..60).rev() {
             let start = day(7 * week, "09:00");
             events.push(line(start, "starting"));
-            let last = if week % 7 == 0 {
-                "Execution halted"
-            } else {
-                "done"
-            };
+            let last = if week % 7 == 0 { "Execution halted" } else { "done" };
             events.push(line(start + SignedDuration::from_mins(25), last));
         }
-        let got = history(
-            &events,
-            &[],
-            &RunRules::default(),
-            DEFAULT_RUN_GAP,
-            day(7 * 60, "09:00"),
-            None,
-        );
+        let got = history(&events, &[], &RunRules::default(), DEFAULT_RUN_GAP, day(7 * 60, "09:00"), None);
         assert_eq!(got.len(), 60);
         assert!(got.windows(2).all(|w| w[0].started > w[1].started));
         assert_eq!(got[0].started, day(7 * 59, "09:00"));
         for (i, rec) in got.iter().enumerate() {
             let week = 59 - i as i64;
-            let want = if week % 7 == 0 {
-                Outcome::Failed
-            } else {
-                Outcome::Succeeded
-            };
+            let want = if week % 7 == 0 { Outcome::Failed } else { Outcome::Succeeded };
             assert_eq!(rec.outcome, want, "week {week}");
             assert_eq!(rec.lines, 2);
         }

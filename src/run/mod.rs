@@ -26,8 +26,7 @@ use serde::Serialize;
 /// Case-insensitive whole words: `error`, `failed`, `failure`, `fatal`, `traceback` (a Python
 /// crash) and `execution halted` (what R prints when a script stops on an error). Plurals do not
 /// match, so counters such as `0 errors` or `no failures` are not taken for failures.
-pub const DEFAULT_FAILURE_MARKER: &str =
-    r"(?i)\b(error|failed|failure|fatal|traceback|execution halted)\b";
+pub const DEFAULT_FAILURE_MARKER: &str = r"(?i)\b(error|failed|failure|fatal|traceback|execution halted)\b";
 
 /// Default pattern of a log line that says the run got to its end.
 ///
@@ -75,10 +74,7 @@ pub struct RunLogLine {
 impl RunLogLine {
     /// A log line logged at `ts`.
     pub fn new(ts: Timestamp, text: impl Into<String>) -> Self {
-        Self {
-            ts,
-            text: text.into(),
-        }
+        Self { ts, text: text.into() }
     }
 }
 
@@ -108,11 +104,7 @@ impl Default for RunRules {
 
 impl RunRules {
     /// Rules from configured patterns, checked once.
-    pub fn new(
-        success: &str,
-        failure: &str,
-        max_duration: SignedDuration,
-    ) -> Result<Self, RunRulesError> {
+    pub fn new(success: &str, failure: &str, max_duration: SignedDuration) -> Result<Self, RunRulesError> {
         let compile = |which: &'static str, pattern: &str| {
             Regex::new(pattern).map_err(|source| RunRulesError::BadMarker {
                 which,
@@ -121,9 +113,7 @@ impl RunRules {
             })
         };
         if max_duration <= SignedDuration::ZERO {
-            return Err(RunRulesError::NonPositiveMaxDuration(human_duration(
-                max_duration,
-            )));
+            return Err(RunRulesError::NonPositiveMaxDuration(human_duration(max_duration)));
         }
         Ok(Self {
             success: compile("success", success)?,
@@ -239,15 +229,10 @@ impl<'a> LineFacts<'a> {
     fn quiet_evidence(&self) -> String {
         match (self.count, self.last_success) {
             (0, _) => "no log lines since launch".to_owned(),
-            (n, Some(ok)) => format!(
-                "success marker {}, no failure marker in {n} log line{}",
-                quote(&ok.text),
-                plural(n)
-            ),
-            (n, None) => format!(
-                "no failure marker in {n} log line{}, no success marker either",
-                plural(n)
-            ),
+            (n, Some(ok)) => {
+                format!("success marker {}, no failure marker in {n} log line{}", quote(&ok.text), plural(n))
+            }
+            (n, None) => format!("no failure marker in {n} log line{}, no success marker either", plural(n)),
         }
     }
 }
@@ -323,27 +308,15 @@ mod tests {
         assert_eq!(human_duration(d(2 * 86_400 + 4 * 3_600 + 59 * 60)), "2d04h");
         assert_eq!(human_duration(d(2 * 86_400)), "2d");
         assert_eq!(human_duration(d(-(3 * 60 + 5))), "-3m05s");
-        assert_eq!(
-            human_duration(SignedDuration::MIN).chars().next(),
-            Some('-')
-        );
+        assert_eq!(human_duration(SignedDuration::MIN).chars().next(), Some('-'));
     }
 
     #[test]
     fn transition_time_reads_gmt_and_utc() {
         let want: Timestamp = "2026-11-23T09:41:07Z".parse().unwrap();
-        assert_eq!(
-            transition_time("User initiated (2026-11-23 09:41:07 GMT)"),
-            Some(want)
-        );
-        assert_eq!(
-            transition_time("User initiated (2026-11-23 09:41:07 UTC)"),
-            Some(want)
-        );
-        assert_eq!(
-            transition_time("Server.ScheduledStop (2026-11-23 09:41:07 GMT) scheduled"),
-            Some(want)
-        );
+        assert_eq!(transition_time("User initiated (2026-11-23 09:41:07 GMT)"), Some(want));
+        assert_eq!(transition_time("User initiated (2026-11-23 09:41:07 UTC)"), Some(want));
+        assert_eq!(transition_time("Server.ScheduledStop (2026-11-23 09:41:07 GMT) scheduled"), Some(want));
     }
 
     #[test]
@@ -389,12 +362,7 @@ mod tests {
     #[test]
     fn default_success_marker_catches_the_script_end() {
         let rules = RunRules::default();
-        for line in [
-            "done",
-            "done. shutting down.",
-            "Finished in 2h",
-            "completed successfully",
-        ] {
+        for line in ["done", "done. shutting down.", "Finished in 2h", "completed successfully"] {
             assert!(rules.is_success(line), "{line:?} should be a success");
         }
         for line in ["running make", "undone", "incomplete"] {

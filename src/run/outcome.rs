@@ -4,8 +4,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::{
-    LineFacts, REASON_INSTANCE_SHUTDOWN, REASON_USER_SHUTDOWN, RunLogLine, RunRules,
-    human_duration, quote, transition_time,
+    LineFacts, REASON_INSTANCE_SHUTDOWN, REASON_USER_SHUTDOWN, RunLogLine, RunRules, human_duration, quote,
+    transition_time,
 };
 use crate::cloud::types::{Instance, InstanceState};
 
@@ -88,12 +88,7 @@ pub struct LastRun {
 /// 5. Stopped with `Client.UserInitiatedShutdown`: [`Outcome::StoppedByHand`].
 /// 6. Anything else (another or no state reason, stopping, terminated, ...):
 ///    [`Outcome::Unknown`].
-pub fn last_run(
-    instance: &Instance,
-    log: &[RunLogLine],
-    rules: &RunRules,
-    now: Timestamp,
-) -> LastRun {
+pub fn last_run(instance: &Instance, log: &[RunLogLine], rules: &RunRules, now: Timestamp) -> LastRun {
     let Some(launch) = instance.launch_time else {
         let reason = "EC2 reports no launch time: the instance has never been started".to_owned();
         return LastRun {
@@ -142,10 +137,9 @@ pub(super) fn judge(
         (Outcome::InProgress { elapsed }, evidence)
     } else if state == S::Stopped {
         match instance.state_reason_code.as_deref() {
-            Some(REASON_INSTANCE_SHUTDOWN) => (
-                Outcome::Succeeded,
-                format!("shut down by the run script; {}", facts.quiet_evidence()),
-            ),
+            Some(REASON_INSTANCE_SHUTDOWN) => {
+                (Outcome::Succeeded, format!("shut down by the run script; {}", facts.quiet_evidence()))
+            }
             Some(REASON_USER_SHUTDOWN) => (
                 Outcome::StoppedByHand,
                 format!(
@@ -195,12 +189,7 @@ pub(super) fn judge(
 
 /// An unknown outcome and its evidence, both saying `reason`.
 pub(super) fn unknown(reason: String) -> (Outcome, String) {
-    (
-        Outcome::Unknown {
-            reason: reason.clone(),
-        },
-        reason,
-    )
+    (Outcome::Unknown { reason: reason.clone() }, reason)
 }
 
 /// One line about a run that is going.
@@ -212,11 +201,9 @@ fn in_progress_evidence(
 ) -> String {
     let ago = |ts: Timestamp| human_duration(now.duration_since(ts).max(SignedDuration::ZERO));
     let tail = match (facts.last_success, facts.last) {
-        (Some(ok), _) => format!(
-            "success marker {} {} ago, the shutdown should follow",
-            quote(&ok.text),
-            ago(ok.ts)
-        ),
+        (Some(ok), _) => {
+            format!("success marker {} {} ago, the shutdown should follow", quote(&ok.text), ago(ok.ts))
+        }
         (None, Some(last)) => format!("last log line {} ago", ago(last.ts)),
         (None, None) => "no log lines yet".to_owned(),
     };
@@ -243,17 +230,9 @@ mod tests {
     #[test]
     fn running_within_max_duration_is_in_progress() {
         let inst = instance(InstanceState::Running, Some(mon("09:00")));
-        let log = [
-            line(mon("09:02"), "starting"),
-            line(mon("09:30"), "running make"),
-        ];
+        let log = [line(mon("09:02"), "starting"), line(mon("09:30"), "running make")];
         let run = judge_at(&inst, &log, "10:12");
-        assert_eq!(
-            run.outcome,
-            Outcome::InProgress {
-                elapsed: SignedDuration::from_mins(72)
-            }
-        );
+        assert_eq!(run.outcome, Outcome::InProgress { elapsed: SignedDuration::from_mins(72) });
         assert_eq!(run.started, Some(mon("09:00")));
         assert_eq!((run.ended, run.duration), (None, None));
         assert_eq!(run.evidence, "running for 1h12m; last log line 42m ago");
@@ -263,12 +242,7 @@ mod tests {
     fn pending_is_in_progress_with_no_lines_yet() {
         let inst = instance(InstanceState::Pending, Some(mon("09:00")));
         let run = judge_at(&inst, &[], "09:00");
-        assert_eq!(
-            run.outcome,
-            Outcome::InProgress {
-                elapsed: SignedDuration::ZERO
-            }
-        );
+        assert_eq!(run.outcome, Outcome::InProgress { elapsed: SignedDuration::ZERO });
         assert_eq!(run.evidence, "pending for 0s; no log lines yet");
     }
 
@@ -286,17 +260,11 @@ mod tests {
         let log = [line(mon("09:02"), "starting")];
         let run = judge_at(&inst, &log, "16:12");
         assert_eq!(run.outcome, Outcome::Failed);
-        assert_eq!(
-            run.evidence,
-            "running 7h12m, longer than the usual 6h: the script may be stuck"
-        );
+        assert_eq!(run.evidence, "running 7h12m, longer than the usual 6h: the script may be stuck");
         assert_eq!(run.ended, None, "a stuck run has not ended");
 
         // Configurable: the same box is fine under an 8 h limit.
-        let rules = RunRules {
-            max_duration: SignedDuration::from_hours(8),
-            ..RunRules::default()
-        };
+        let rules = RunRules { max_duration: SignedDuration::from_hours(8), ..RunRules::default() };
         let run = last_run(&inst, &log, &rules, mon("16:12"));
         assert!(matches!(run.outcome, Outcome::InProgress { .. }));
     }
@@ -322,10 +290,7 @@ mod tests {
     #[test]
     fn failure_marker_before_launch_belongs_to_an_older_run() {
         let inst = stopped(mon("09:00"), Some(REASON_INSTANCE_SHUTDOWN), None);
-        let log = [
-            line(mon("08:59"), "Execution halted"),
-            line(mon("09:30"), "done"),
-        ];
+        let log = [line(mon("08:59"), "Execution halted"), line(mon("09:30"), "done")];
         let run = judge_at(&inst, &log, "10:00");
         assert_eq!(run.outcome, Outcome::Succeeded);
     }
@@ -337,10 +302,7 @@ mod tests {
             Some(REASON_INSTANCE_SHUTDOWN),
             Some("User initiated (2026-11-23 10:12:30 GMT)"),
         );
-        let log = [
-            line(mon("09:01"), "PDF_DIR success: x"),
-            line(mon("10:12"), "done. shutting down."),
-        ];
+        let log = [line(mon("09:01"), "PDF_DIR success: x"), line(mon("10:12"), "done. shutting down.")];
         let run = judge_at(&inst, &log, "12:00");
         assert_eq!(run.outcome, Outcome::Succeeded);
         assert_eq!(
@@ -361,26 +323,17 @@ mod tests {
         );
         let run = judge_at(&inst, &[line(mon("08:00"), "old run")], "12:00");
         assert_eq!(run.outcome, Outcome::Succeeded);
-        assert_eq!(
-            run.evidence,
-            "shut down by the run script; no log lines since launch"
-        );
+        assert_eq!(run.evidence, "shut down by the run script; no log lines since launch");
         assert_eq!(run.duration, Some(SignedDuration::from_hours(1)));
     }
 
     #[test]
     fn script_shutdown_without_success_marker_counts_lines() {
         let inst = stopped(mon("09:00"), Some(REASON_INSTANCE_SHUTDOWN), None);
-        let log = [
-            line(mon("09:01"), "starting"),
-            line(mon("09:50"), "uploading"),
-        ];
+        let log = [line(mon("09:01"), "starting"), line(mon("09:50"), "uploading")];
         let run = judge_at(&inst, &log, "12:00");
         assert_eq!(run.outcome, Outcome::Succeeded);
-        assert!(
-            run.evidence
-                .ends_with("no failure marker in 2 log lines, no success marker either")
-        );
+        assert!(run.evidence.ends_with("no failure marker in 2 log lines, no success marker either"));
         // No time in the transition reason: the last line ends the run.
         assert_eq!(run.ended, Some(mon("09:50")));
     }
@@ -394,11 +347,7 @@ mod tests {
         );
         let run = judge_at(&inst, &[line(mon("09:05"), "starting")], "12:00");
         assert_eq!(run.outcome, Outcome::StoppedByHand);
-        assert!(
-            run.evidence.starts_with("stopped by a user"),
-            "{}",
-            run.evidence
-        );
+        assert!(run.evidence.starts_with("stopped by a user"), "{}", run.evidence);
         assert_eq!(run.ended, Some("2026-11-23T09:41:07Z".parse().unwrap()));
     }
 
@@ -406,16 +355,10 @@ mod tests {
     fn failure_marker_wins_over_any_shutdown() {
         for code in [REASON_INSTANCE_SHUTDOWN, REASON_USER_SHUTDOWN] {
             let inst = stopped(mon("09:00"), Some(code), None);
-            let log = [
-                line(mon("09:30"), "push failed"),
-                line(mon("09:31"), "done"),
-            ];
+            let log = [line(mon("09:30"), "push failed"), line(mon("09:31"), "done")];
             let run = judge_at(&inst, &log, "12:00");
             assert_eq!(run.outcome, Outcome::Failed, "{code}");
-            assert_eq!(
-                run.evidence,
-                "failure marker 30m into the run: \"push failed\""
-            );
+            assert_eq!(run.evidence, "failure marker 30m into the run: \"push failed\"");
         }
     }
 
@@ -435,9 +378,7 @@ mod tests {
 
         let inst = stopped(mon("09:00"), None, None);
         let run = judge_at(&inst, &[], "12:00");
-        assert!(
-            matches!(run.outcome, Outcome::Unknown { ref reason } if reason.contains("no state reason"))
-        );
+        assert!(matches!(run.outcome, Outcome::Unknown { ref reason } if reason.contains("no state reason")));
         assert_eq!(run.evidence, "stopped, but EC2 gives no state reason");
     }
 
@@ -458,11 +399,7 @@ mod tests {
                 "{state}: {:?}",
                 run.outcome
             );
-            let want_end = if state == InstanceState::Unknown {
-                mon("09:10")
-            } else {
-                mon("10:00")
-            };
+            let want_end = if state == InstanceState::Unknown { mon("09:10") } else { mon("10:00") };
             assert_eq!(run.ended, Some(want_end), "{state}");
         }
     }
@@ -483,24 +420,14 @@ mod tests {
     fn labels_and_json_tags() {
         let cases = [
             (
-                Outcome::InProgress {
-                    elapsed: SignedDuration::from_mins(72),
-                },
+                Outcome::InProgress { elapsed: SignedDuration::from_mins(72) },
                 "in progress",
                 r#"{"kind":"in_progress","elapsed":"PT1H12M"}"#,
             ),
             (Outcome::Succeeded, "succeeded", r#"{"kind":"succeeded"}"#),
             (Outcome::Failed, "failed", r#"{"kind":"failed"}"#),
-            (
-                Outcome::StoppedByHand,
-                "stopped by hand",
-                r#"{"kind":"stopped_by_hand"}"#,
-            ),
-            (
-                Outcome::Unknown { reason: "x".into() },
-                "unknown",
-                r#"{"kind":"unknown","reason":"x"}"#,
-            ),
+            (Outcome::StoppedByHand, "stopped by hand", r#"{"kind":"stopped_by_hand"}"#),
+            (Outcome::Unknown { reason: "x".into() }, "unknown", r#"{"kind":"unknown","reason":"x"}"#),
         ];
         for (outcome, label, json) in cases {
             assert_eq!(outcome.label(), label);

@@ -77,11 +77,7 @@ impl Cron {
     pub fn next_after(&self, t: Timestamp) -> Option<Timestamp> {
         let next_minute = t.as_second().div_euclid(60).checked_add(1)? * 60;
         let start = Offset::UTC.to_datetime(Timestamp::from_second(next_minute).ok()?);
-        let start = if start.year() < FIRST_YEAR {
-            date(FIRST_YEAR, 1, 1).at(0, 0, 0, 0)
-        } else {
-            start
-        };
+        let start = if start.year() < FIRST_YEAR { date(FIRST_YEAR, 1, 1).at(0, 0, 0, 0) } else { start };
         self.first_from(start)
     }
 
@@ -93,10 +89,7 @@ impl Cron {
         let first_year = FIRST_YEAR as u32;
         let mut from_year = sy;
         loop {
-            let y = self
-                .years
-                .next_from(from_year.checked_sub(first_year)?, span)?
-                + first_year;
+            let y = self.years.next_from(from_year.checked_sub(first_year)?, span)? + first_year;
             let mut from_month = if y == sy { sm } else { 1 };
             while let Some(m) = self.months.next_from(from_month, 12) {
                 let same_month = y == sy && m == sm;

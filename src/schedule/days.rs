@@ -92,11 +92,7 @@ impl MonthCal {
 /// Rejects `?` inside a list.
 fn no_question_mark(field: CronField, text: &str) -> Result<(), ScheduleError> {
     if text.contains('?') {
-        return Err(ScheduleError::field(
-            field,
-            text,
-            "`?` must stand alone in the field",
-        ));
+        return Err(ScheduleError::field(field, text, "`?` must stand alone in the field"));
     }
     Ok(())
 }
@@ -127,9 +123,7 @@ impl MonthDays {
                     return Err(ScheduleError::field(
                         spec.field,
                         text,
-                        format!(
-                            "`{item}`: `W` follows a single day, as in `15W`, or `L`, as in `LW`"
-                        ),
+                        format!("`{item}`: `W` follows a single day, as in `15W`, or `L`, as in `LW`"),
                     ));
                 }
                 days.nearest_weekday.push(spec.value(n, text)?);
@@ -137,9 +131,7 @@ impl MonthDays {
                 return Err(ScheduleError::field(
                     spec.field,
                     text,
-                    format!(
-                        "`{item}` is not a day-of-month entry; use 1-31, `L`, `L-3`, `LW` or `15W`"
-                    ),
+                    format!("`{item}` is not a day-of-month entry; use 1-31, `L`, `L-3`, `LW` or `15W`"),
                 ));
             } else {
                 spec.add_item(item, text, &mut days.plain)?;
@@ -306,10 +298,7 @@ mod tests {
         assert_eq!(days("?", "SUN", 2026, 1), vec![4, 11, 18, 25]);
         assert_eq!(days("?", "7", 2026, 1), vec![3, 10, 17, 24, 31]);
         assert_eq!(days("?", "L", 2026, 1), vec![3, 10, 17, 24, 31]);
-        assert_eq!(
-            days("?", "MON,WED", 2026, 1),
-            vec![5, 7, 12, 14, 19, 21, 26, 28]
-        );
+        assert_eq!(days("?", "MON,WED", 2026, 1), vec![5, 7, 12, 14, 19, 21, 26, 28]);
     }
 
     #[test]
@@ -328,14 +317,8 @@ mod tests {
     #[test]
     fn day_fields_are_checked_together() {
         assert_eq!(Days::parse("?", "?"), Err(ScheduleError::NoDaysSet));
-        assert!(matches!(
-            Days::parse("1", "MON"),
-            Err(ScheduleError::BothDaysSet { .. })
-        ));
-        assert!(matches!(
-            Days::parse("*", "*"),
-            Err(ScheduleError::BothDaysSet { .. })
-        ));
+        assert!(matches!(Days::parse("1", "MON"), Err(ScheduleError::BothDaysSet { .. })));
+        assert!(matches!(Days::parse("*", "*"), Err(ScheduleError::BothDaysSet { .. })));
     }
 
     #[test]

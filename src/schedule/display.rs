@@ -66,26 +66,12 @@ fn span_text(minutes: i128) -> String {
 
 /// Everything the panel shows about the fire at `at`, seen from `now` in zone `tz`.
 pub fn fire_time(at: Timestamp, now: Timestamp, tz: &TimeZone) -> FireTime {
-    FireTime {
-        at,
-        utc: format_utc(at),
-        local: format_in_zone(at, tz),
-        countdown: countdown(now, at),
-    }
+    FireTime { at, utc: format_utc(at), local: format_in_zone(at, tz), countdown: countdown(now, at) }
 }
 
 /// The next `n` fires of `schedule` after `now`, ready to show in zone `tz`.
-pub fn upcoming_fires(
-    schedule: &Schedule,
-    now: Timestamp,
-    tz: &TimeZone,
-    n: usize,
-) -> Vec<FireTime> {
-    schedule
-        .upcoming(now, n)
-        .into_iter()
-        .map(|at| fire_time(at, now, tz))
-        .collect()
+pub fn upcoming_fires(schedule: &Schedule, now: Timestamp, tz: &TimeZone, n: usize) -> Vec<FireTime> {
+    schedule.upcoming(now, n).into_iter().map(|at| fire_time(at, now, tz)).collect()
 }
 
 #[cfg(test)]
@@ -111,22 +97,13 @@ mod tests {
     #[test]
     fn the_same_utc_fire_moves_with_daylight_saving() {
         let ny = new_york();
-        assert_eq!(
-            format_in_zone(ts("2026-07-06T09:00:00Z"), &ny),
-            "Mon 2026-07-06 05:00 EDT"
-        );
+        assert_eq!(format_in_zone(ts("2026-07-06T09:00:00Z"), &ny), "Mon 2026-07-06 05:00 EDT");
         // Daylight saving time ends on Sunday 2026-11-01: Monday 26 Oct is still EDT,
         // Monday 2 Nov is EST.
         let lab = Schedule::parse("cron(0 9 ? * MON *)").unwrap();
         let now = ts("2026-10-24T16:00:00Z");
-        let shown: Vec<String> = upcoming_fires(&lab, now, &ny, 2)
-            .into_iter()
-            .map(|f| f.local)
-            .collect();
-        assert_eq!(
-            shown,
-            ["Mon 2026-10-26 05:00 EDT", "Mon 2026-11-02 04:00 EST"]
-        );
+        let shown: Vec<String> = upcoming_fires(&lab, now, &ny, 2).into_iter().map(|f| f.local).collect();
+        assert_eq!(shown, ["Mon 2026-10-26 05:00 EDT", "Mon 2026-11-02 04:00 EST"]);
     }
 
     #[test]

@@ -108,10 +108,6 @@ pub enum ScheduleError {
 impl ScheduleError {
     /// Shorthand for a [`ScheduleError::Field`].
     pub(crate) fn field(field: CronField, text: &str, problem: impl Into<String>) -> Self {
-        ScheduleError::Field {
-            field,
-            text: text.to_string(),
-            problem: problem.into(),
-        }
+        ScheduleError::Field { field, text: text.to_string(), problem: problem.into() }
     }
 }

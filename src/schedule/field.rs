@@ -3,9 +3,8 @@
 use super::error::{CronField, ScheduleError};
 
 /// Month names as EventBridge accepts them, January first.
-pub(crate) const MONTH_NAMES: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
+pub(crate) const MONTH_NAMES: [&str; 12] =
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 
 /// Day names as EventBridge accepts them, Sunday first (Sunday = 1).
 pub(crate) const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
@@ -29,11 +28,7 @@ impl<const W: usize> Bits<W> {
 
     /// Adds `v`.
     pub(crate) fn insert(&mut self, v: u32) {
-        debug_assert!(
-            v < Self::END,
-            "{v} does not fit in a set below {}",
-            Self::END
-        );
+        debug_assert!(v < Self::END, "{v} does not fit in a set below {}", Self::END);
         self.0[(v / 64) as usize] |= 1 << (v % 64);
     }
 
@@ -83,13 +78,7 @@ impl Spec {
             CronField::DayOfWeek => (1, 7, &DAY_NAMES, true),
             CronField::Year => (1970, 2199, &[], false),
         };
-        Spec {
-            field,
-            min,
-            max,
-            names,
-            wraps,
-        }
+        Spec { field, min, max, names, wraps }
     }
 
     /// What the field accepts, for messages: `0-59`, `1-12 or JAN-DEC`, ….
@@ -103,11 +92,7 @@ impl Spec {
 
     /// Bit index of value `v` (years are stored from 1970).
     pub(crate) fn index(&self, v: u32) -> u32 {
-        if self.field == CronField::Year {
-            v - self.min
-        } else {
-            v
-        }
+        if self.field == CronField::Year { v - self.min } else { v }
     }
 
     /// Reads one value: a number or, where the field has names, a name (upper case).
@@ -115,13 +100,7 @@ impl Spec {
         if let Some(pos) = self.names.iter().position(|n| *n == s) {
             return Ok(self.min + pos as u32);
         }
-        let problem = || {
-            format!(
-                "`{s}` is not a {} value; use {}",
-                self.field,
-                self.accepted()
-            )
-        };
+        let problem = || format!("`{s}` is not a {} value; use {}", self.field, self.accepted());
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ScheduleError::field(self.field, whole, problem()));
         }
@@ -180,10 +159,7 @@ impl Spec {
             return Err(ScheduleError::field(
                 self.field,
                 whole,
-                format!(
-                    "range `{base}` runs backwards; write the smaller {} first",
-                    self.field
-                ),
+                format!("range `{base}` runs backwards; write the smaller {} first", self.field),
             ));
         }
         let len = self.max - self.min + 1;
@@ -219,9 +195,7 @@ impl Spec {
         if self.names.is_empty() || upper.contains(['?', '#']) {
             return false;
         }
-        upper
-            .split([',', '-', '/'])
-            .all(|tok| !tok.contains(['L', 'W']) || self.names.contains(&tok))
+        upper.split([',', '-', '/']).all(|tok| !tok.contains(['L', 'W']) || self.names.contains(&tok))
     }
 }
 
@@ -232,36 +206,25 @@ mod tests {
     fn members(field: CronField, text: &str) -> Vec<u32> {
         let spec = Spec::of(field);
         let bits: YearBits = spec.parse(text).unwrap();
-        (spec.min..=spec.max)
-            .filter(|v| bits.contains(spec.index(*v)))
-            .collect()
+        (spec.min..=spec.max).filter(|v| bits.contains(spec.index(*v))).collect()
     }
 
     #[test]
     fn lists_ranges_and_steps() {
         assert_eq!(members(CronField::Minutes, "0/15"), vec![0, 15, 30, 45]);
         assert_eq!(members(CronField::Minutes, "*/20"), vec![0, 20, 40]);
-        assert_eq!(
-            members(CronField::Minutes, "1/10"),
-            vec![1, 11, 21, 31, 41, 51]
-        );
+        assert_eq!(members(CronField::Minutes, "1/10"), vec![1, 11, 21, 31, 41, 51]);
         assert_eq!(members(CronField::Hours, "8-10,14"), vec![8, 9, 10, 14]);
         assert_eq!(members(CronField::Hours, "9-17/4"), vec![9, 13, 17]);
         assert_eq!(members(CronField::DayOfMonth, "*/10"), vec![1, 11, 21, 31]);
-        assert_eq!(
-            members(CronField::Year, "2026-2030/2"),
-            vec![2026, 2028, 2030]
-        );
+        assert_eq!(members(CronField::Year, "2026-2030/2"), vec![2026, 2028, 2030]);
     }
 
     #[test]
     fn names_are_case_insensitive_and_wrap() {
         assert_eq!(members(CronField::Month, "jan,Jul-AUG"), vec![1, 7, 8]);
         assert_eq!(members(CronField::Month, "NOV-FEB"), vec![1, 2, 11, 12]);
-        assert_eq!(
-            members(CronField::DayOfWeek, "MON-FRI"),
-            vec![2, 3, 4, 5, 6]
-        );
+        assert_eq!(members(CronField::DayOfWeek, "MON-FRI"), vec![2, 3, 4, 5, 6]);
         assert_eq!(members(CronField::DayOfWeek, "FRI-MON"), vec![1, 2, 6, 7]);
         assert_eq!(members(CronField::Hours, "22-1"), vec![0, 1, 22, 23]);
     }
@@ -274,11 +237,7 @@ mod tests {
     #[test]
     fn bad_entries_name_the_field() {
         let err = error(CronField::Minutes, "60");
-        assert!(
-            err.to_string()
-                .starts_with("minutes field `60`: `60` is out of range"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("minutes field `60`: `60` is out of range"), "{err}");
         let err = error(CronField::Month, "JANUARY");
         assert!(err.to_string().contains("use 1-12 or JAN-DEC"), "{err}");
         let err = error(CronField::Hours, "*/0");

@@ -95,9 +95,7 @@ const PACIFIC: &str = "PST8PDT,M3.2.0,M11.1.0";
 ///
 /// Uses the system's time zone database, or a built-in rule when it has none.
 pub fn zone_for(name: &str) -> Option<TimeZone> {
-    let (_, iana, posix) = ZONES
-        .iter()
-        .find(|(n, _, _)| n.eq_ignore_ascii_case(name))?;
+    let (_, iana, posix) = ZONES.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name))?;
     if *iana == "UTC" {
         return Some(TimeZone::UTC);
     }
@@ -114,11 +112,7 @@ pub fn name_hint(rule_name: &str) -> Option<NameHint> {
         let tz = zone_for(&label)?;
         Some(ClaimedZone { label, tz })
     });
-    Some(NameHint {
-        weekday: found.weekday,
-        time: found.time,
-        zone,
-    })
+    Some(NameHint { weekday: found.weekday, time: found.time, zone })
 }
 
 /// A one-line note when the schedule's next fire after `now`, read in the zone the rule's
@@ -156,11 +150,7 @@ pub fn check_name(rule_name: &str, schedule: &Schedule, now: Timestamp) -> Optio
     let utc_text = if day_ok {
         utc.strftime("%H:%M UTC").to_string()
     } else {
-        format!(
-            "{} {}",
-            weekday_name(utc.weekday()),
-            utc.strftime("%H:%M UTC")
-        )
+        format!("{} {}", weekday_name(utc.weekday()), utc.strftime("%H:%M UTC"))
     };
     if hint.agrees(&utc) {
         return Some(format!(
@@ -180,17 +170,13 @@ pub fn check_name(rule_name: &str, schedule: &Schedule, now: Timestamp) -> Optio
             "Rule name says {claim}, but it fires {fires} ({utc_text}): EventBridge cron runs in UTC, so the local hour shifts with daylight saving time."
         ));
     }
-    Some(format!(
-        "Rule name says {claim}, but it fires {fires} ({utc_text})."
-    ))
+    Some(format!("Rule name says {claim}, but it fires {fires} ({utc_text})."))
 }
 
 impl NameHint {
     /// Whether a fire seen as `at` (in some zone) is at the claimed time and on the claimed day.
     fn agrees(&self, at: &jiff::Zoned) -> bool {
-        let time_ok = self
-            .time
-            .is_none_or(|t| at.hour() == t.hour && at.minute() == t.minute);
+        let time_ok = self.time.is_none_or(|t| at.hour() == t.hour && at.minute() == t.minute);
         time_ok && self.weekday.is_none_or(|w| at.weekday() == w)
     }
 
@@ -220,11 +206,7 @@ fn clock_text(t: ClaimedTime) -> String {
         0 => 12,
         h => h,
     };
-    if t.minute == 0 {
-        format!("{hour12} {suffix}")
-    } else {
-        format!("{hour12}:{:02} {suffix}", t.minute)
-    }
+    if t.minute == 0 { format!("{hour12} {suffix}") } else { format!("{hour12}:{:02} {suffix}", t.minute) }
 }
 
 /// `Monday`, `Tuesday`, ….

@@ -45,18 +45,14 @@ impl Schedule {
         let inner = |prefix: &str| -> Option<&str> {
             let head = trimmed.get(..prefix.len())?;
             let rest = trimmed.strip_suffix(')')?;
-            head.eq_ignore_ascii_case(prefix)
-                .then(|| rest.get(prefix.len()..))
-                .flatten()
+            head.eq_ignore_ascii_case(prefix).then(|| rest.get(prefix.len()..)).flatten()
         };
         if let Some(fields) = inner("cron(") {
             Cron::parse(fields).map(Schedule::Cron)
         } else if let Some(text) = inner("rate(") {
             Rate::parse(text).map(Schedule::Rate)
         } else {
-            Err(ScheduleError::UnknownForm {
-                expr: trimmed.to_string(),
-            })
+            Err(ScheduleError::UnknownForm { expr: trimmed.to_string() })
         }
     }
 
@@ -144,36 +140,20 @@ mod tests {
 
     #[test]
     fn rejects_other_forms() {
-        for bad in [
-            "0 9 ? * MON *",
-            "cron(0 9 ? * MON *",
-            "at(2026-01-01T00:00:00)",
-            "",
-            "cron",
-        ] {
+        for bad in ["0 9 ? * MON *", "cron(0 9 ? * MON *", "at(2026-01-01T00:00:00)", "", "cron"] {
             let err = Schedule::parse(bad).unwrap_err();
-            assert!(
-                matches!(err, ScheduleError::UnknownForm { .. }),
-                "{bad}: {err}"
-            );
+            assert!(matches!(err, ScheduleError::UnknownForm { .. }), "{bad}: {err}");
         }
         let err = Schedule::parse("cron(0 9 * * ?)").unwrap_err();
         assert_eq!(err, ScheduleError::FieldCount { found: 5 });
-        assert!(
-            err.to_string()
-                .contains("has 5 field(s), but EventBridge needs 6")
-        );
+        assert!(err.to_string().contains("has 5 field(s), but EventBridge needs 6"));
     }
 
     #[test]
     fn upcoming_lists_consecutive_fires() {
         let s = Schedule::parse("cron(0 9 ? * MON *)").unwrap();
         let got = s.upcoming(ts("2026-12-25T00:00:00Z"), 3);
-        let want = [
-            "2026-12-28T09:00:00Z",
-            "2027-01-04T09:00:00Z",
-            "2027-01-11T09:00:00Z",
-        ];
+        let want = ["2026-12-28T09:00:00Z", "2027-01-04T09:00:00Z", "2027-01-11T09:00:00Z"];
         assert_eq!(got, want.map(ts).to_vec());
     }
 
@@ -181,10 +161,7 @@ mod tests {
     fn upcoming_stops_when_the_schedule_ends() {
         let s = Schedule::parse("cron(30 6 1 1,7 ? 2027)").unwrap();
         let got = s.upcoming(ts("2026-01-01T00:00:00Z"), 5);
-        assert_eq!(
-            got,
-            vec![ts("2027-01-01T06:30:00Z"), ts("2027-07-01T06:30:00Z")]
-        );
+        assert_eq!(got, vec![ts("2027-01-01T06:30:00Z"), ts("2027-07-01T06:30:00Z")]);
     }
 
     #[test]

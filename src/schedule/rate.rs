@@ -62,9 +62,7 @@ impl Rate {
         };
         let parts: Vec<&str> = text.split_whitespace().collect();
         let [value, unit] = parts[..] else {
-            return Err(err(
-                "write a value and a unit, as in `rate(5 minutes)` or `rate(1 hour)`",
-            ));
+            return Err(err("write a value and a unit, as in `rate(5 minutes)` or `rate(1 hour)`"));
         };
         let value = value
             .parse::<u32>()
@@ -82,10 +80,7 @@ impl Rate {
             _ => return Err(err("the unit must be minute(s), hour(s) or day(s)")),
         };
         if value == 1 && plural {
-            return Err(err(&format!(
-                "with the value 1 the unit is singular: `1 {}`",
-                unit.singular()
-            )));
+            return Err(err(&format!("with the value 1 the unit is singular: `1 {}`", unit.singular())));
         }
         if value != 1 && !plural {
             return Err(err(&format!(
@@ -93,11 +88,7 @@ impl Rate {
                 unit.singular()
             )));
         }
-        Ok(Rate {
-            value,
-            unit,
-            anchor: None,
-        })
+        Ok(Rate { value, unit, anchor: None })
     }
 
     /// The number of units between fires.
@@ -122,10 +113,7 @@ impl Rate {
 
     /// The same rate, counted from `anchor` (typically the rule's creation time).
     pub fn with_anchor(self, anchor: Timestamp) -> Rate {
-        Rate {
-            anchor: Some(anchor),
-            ..self
-        }
+        Rate { anchor: Some(anchor), ..self }
     }
 
     /// The first fire strictly after `t`: `anchor + k × period` with the smallest k ≥ 1,
@@ -142,9 +130,7 @@ impl Rate {
         if offset > SignedDuration::MAX.as_nanos() {
             return None;
         }
-        anchor
-            .checked_add(SignedDuration::from_nanos_i128(offset))
-            .ok()
+        anchor.checked_add(SignedDuration::from_nanos_i128(offset)).ok()
     }
 }
 
@@ -169,37 +155,17 @@ mod tests {
         let r = Rate::parse("5 minutes").unwrap();
         assert_eq!((r.value(), r.unit()), (5, RateUnit::Minute));
         assert_eq!(r.period(), SignedDuration::from_mins(5));
-        assert_eq!(
-            Rate::parse("1 hour").unwrap().period(),
-            SignedDuration::from_hours(1)
-        );
-        assert_eq!(
-            Rate::parse("7 days").unwrap().period(),
-            SignedDuration::from_hours(168)
-        );
-        assert_eq!(
-            Rate::parse("  1   day ").unwrap().to_string(),
-            "rate(1 day)"
-        );
-        assert_eq!(
-            Rate::parse("12 hours").unwrap().to_string(),
-            "rate(12 hours)"
-        );
+        assert_eq!(Rate::parse("1 hour").unwrap().period(), SignedDuration::from_hours(1));
+        assert_eq!(Rate::parse("7 days").unwrap().period(), SignedDuration::from_hours(168));
+        assert_eq!(Rate::parse("  1   day ").unwrap().to_string(), "rate(1 day)");
+        assert_eq!(Rate::parse("12 hours").unwrap().to_string(), "rate(12 hours)");
     }
 
     #[test]
     fn rejects_what_eventbridge_rejects() {
         let msg = |s: &str| Rate::parse(s).unwrap_err().to_string();
-        assert!(
-            msg("1 hours").contains("singular: `1 hour`"),
-            "{}",
-            msg("1 hours")
-        );
-        assert!(
-            msg("5 hour").contains("plural: `5 hours`"),
-            "{}",
-            msg("5 hour")
-        );
+        assert!(msg("1 hours").contains("singular: `1 hour`"), "{}", msg("1 hours"));
+        assert!(msg("5 hour").contains("plural: `5 hours`"), "{}", msg("5 hour"));
         assert!(msg("0 minutes").contains("at least 1"));
         assert!(msg("-5 minutes").contains("at least 1"));
         assert!(msg("+5 minutes").contains("at least 1"));
@@ -217,26 +183,12 @@ mod tests {
 
     #[test]
     fn with_anchor_counts_whole_periods_from_it() {
-        let r = Rate::parse("6 hours")
-            .unwrap()
-            .with_anchor(ts("2026-01-01T01:00:00Z"));
+        let r = Rate::parse("6 hours").unwrap().with_anchor(ts("2026-01-01T01:00:00Z"));
         // Before the anchor: the first fire is one period after it.
-        assert_eq!(
-            r.next_after(ts("2025-12-31T00:00:00Z")),
-            Some(ts("2026-01-01T07:00:00Z"))
-        );
+        assert_eq!(r.next_after(ts("2025-12-31T00:00:00Z")), Some(ts("2026-01-01T07:00:00Z")));
         // Strictly after: exactly on a fire gives the following one.
-        assert_eq!(
-            r.next_after(ts("2026-01-03T13:00:00Z")),
-            Some(ts("2026-01-03T19:00:00Z"))
-        );
-        assert_eq!(
-            r.next_after(ts("2026-01-03T12:59:59.5Z")),
-            Some(ts("2026-01-03T13:00:00Z"))
-        );
-        assert_eq!(
-            r.next_after(ts("2026-01-03T13:00:00.25Z")),
-            Some(ts("2026-01-03T19:00:00Z"))
-        );
+        assert_eq!(r.next_after(ts("2026-01-03T13:00:00Z")), Some(ts("2026-01-03T19:00:00Z")));
+        assert_eq!(r.next_after(ts("2026-01-03T12:59:59.5Z")), Some(ts("2026-01-03T13:00:00Z")));
+        assert_eq!(r.next_after(ts("2026-01-03T13:00:00.25Z")), Some(ts("2026-01-03T19:00:00Z")));
     }
 }

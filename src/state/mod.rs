@@ -1,8 +1,11 @@
 //! The panel's state and the one pure function that changes it.
 
+pub mod dialog;
 mod poll;
+mod runs;
 mod update;
 
+pub use dialog::{Choice, Dialog, Intent};
 pub use poll::Poller;
 pub use update::update;
 
@@ -10,7 +13,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cloud::Instance;
 use crate::config::Config;
+use crate::run::{LastRun, RunLogLine, RunRules, last_run};
 use crate::ui::theme::Theme;
+use crate::userdata::Mode;
 
 /// What the header says about where the panel points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,18 +39,10 @@ impl Context {
     pub fn from_config(cfg: &Config, mode: &'static str) -> Self {
         Context {
             mode,
-            profile: if cfg.demo {
-                "-".into()
-            } else {
-                cfg.profile_label().to_string()
-            },
+            profile: if cfg.demo { "-".into() } else { cfg.profile_label().to_string() },
             region: cfg.region.clone(),
             target: cfg.target.to_string(),
-            endpoint: if cfg.demo {
-                None
-            } else {
-                cfg.endpoint_url.clone()
-            },
+            endpoint: if cfg.demo { None } else { cfg.endpoint_url.clone() },
             read_only: cfg.read_only,
         }
     }
@@ -64,11 +61,7 @@ pub struct Fetched<T> {
 
 impl<T> Default for Fetched<T> {
     fn default() -> Self {
-        Fetched {
-            value: None,
-            ok_at: None,
-            error: None,
-        }
+        Fetched { value: None, ok_at: None, error: None }
     }
 }
 
@@ -106,6 +99,28 @@ pub enum Overlay {
     Help,
 }
 
+/// What the instance's user data says about dev mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DevInfo {
+    /// Run mode (script runs at boot) or dev mode (script line commented out).
+    pub mode: Mode,
+    /// 1-based line number of the script line.
+    pub line_number: usize,
+    /// The script line as it is now.
+    pub line: String,
+    /// Warnings about the user data (e.g. it does not run on every boot).
+    pub warnings: Vec<String>,
+}
+
+/// The run being watched: the box was seen active, so its end rings the bell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watch {
+    /// The instance.
+    pub id: String,
+    /// Its launch time.
+    pub launched: Option<Timestamp>,
+}
+
 /// Everything the panel shows. Owned by the app loop; changed only by [`update`].
 #[derive(Debug, Clone)]
 pub struct State {
@@ -129,6 +144,20 @@ pub struct State {
     pub instance_poll: Poller,
     /// Colours.
     pub theme: Theme,
+    /// The open dialog, if any (drawn above everything).
+    pub dialog: Option<Dialog>,
+    /// Dev-mode reading of the selected instance's user data, with its instance id.
+    pub dev: Fetched<(String, DevInfo)>,
+    /// The run being watched, if the box was seen active.
+    pub watch: Option<Watch>,
+    /// A prominent message (a run's outcome), dismissed with Esc.
+    pub banner: Option<Notice>,
+    /// How runs are judged.
+    pub rules: RunRules,
+    /// The run log lines since launch that matter to the outcome: marker lines and the latest.
+    pub run_evidence: Vec<RunLogLine>,
+    /// Dev mode settings (SSH user and key, warnings).
+    pub dev_config: crate::config::DevConfig,
 }
 
 impl State {
@@ -148,22 +177,45 @@ impl State {
                 SignedDuration::from_secs(cfg.poll_slow_secs as i64),
             ),
             theme: Theme::default(),
+            dialog: None,
+            dev: Fetched::default(),
+            watch: None,
+            banner: None,
+            rules: cfg.run_rules.clone(),
+            run_evidence: Vec::new(),
+            dev_config: cfg.dev.clone(),
         }
+    }
+
+    /// The dev-mode reading of the selected instance, when known.
+    pub fn dev_info(&self) -> Option<&DevInfo> {
+        let id = &self.instance()?.id;
+        self.dev.value.as_ref().filter(|(i, _)| i == id).map(|(_, d)| d)
+    }
+
+    /// True when the selected instance's user data is in dev mode.
+    pub fn dev_mode_on(&self) -> bool {
+        self.dev_info().is_some_and(|d| d.mode == Mode::Dev)
+    }
+
+    /// The outcome of the selected instance's last run, judged now.
+    pub fn last_run(&self) -> Option<LastRun> {
+        let i = self.instance()?;
+        Some(last_run(i, &self.run_evidence, &self.rules, self.now))
+    }
+
+    /// The ids of every known instance (the Lambda acts on all of them).
+    pub fn instance_ids(&self) -> Vec<String> {
+        self.instances.value.iter().flatten().map(|i| i.id.clone()).collect()
     }
 
     /// The selected instance, if any is known.
     pub fn instance(&self) -> Option<&Instance> {
-        self.instances
-            .value
-            .as_ref()
-            .and_then(|v| v.get(self.selected.min(v.len().saturating_sub(1))))
+        self.instances.value.as_ref().and_then(|v| v.get(self.selected.min(v.len().saturating_sub(1))))
     }
 
     /// True while any known instance is pending, running or stopping.
     pub fn box_active(&self) -> bool {
-        self.instances
-            .value
-            .as_ref()
-            .is_some_and(|v| v.iter().any(|i| i.state.is_active()))
+        self.instances.value.as_ref().is_some_and(|v| v.iter().any(|i| i.state.is_active()))
     }
 }

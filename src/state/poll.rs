@@ -22,14 +22,7 @@ const MAX_BACKOFF: SignedDuration = SignedDuration::from_secs(60);
 impl Poller {
     /// A poller that fires on the first tick.
     pub fn new(fast: SignedDuration, slow: SignedDuration) -> Self {
-        Poller {
-            seq: 0,
-            in_flight: None,
-            next_at: None,
-            failures: 0,
-            fast,
-            slow,
-        }
+        Poller { seq: 0, in_flight: None, next_at: None, failures: 0, fast, slow }
     }
 
     /// Returns a request number when a request is due at `now`.

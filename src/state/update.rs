@@ -1,6 +1,6 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
-use super::{Level, Notice, Overlay, State};
+use super::{Level, Notice, Overlay, State, runs};
 use crate::action::{Action, Effect};
 
 /// Applies one action to the state and returns the work to do next.
@@ -17,10 +17,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             let seq = state.instance_poll.issue();
             fx.push(Effect::FetchInstances { seq });
-            state.notice = Some(Notice {
-                level: Level::Info,
-                text: "refreshing…".into(),
-            });
+            if let Some(i) = state.instance() {
+                fx.push(Effect::FetchDevInfo { id: i.id.clone() });
+            }
+            state.notice = Some(Notice { level: Level::Info, text: "refreshing…".into() });
         }
         Action::ToggleHelp => {
             state.overlay = match state.overlay {
@@ -31,18 +31,50 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Dismiss => {
             if state.overlay.is_some() {
                 state.overlay = None;
+            } else if state.banner.is_some() {
+                state.banner = None;
             } else {
                 state.notice = None;
             }
         }
+        Action::StartRequested => fx.extend(runs::request_start(state)),
+        Action::StopRequested => fx.extend(runs::request_stop(state)),
+        Action::DialogStep(d) => {
+            if let Some(dlg) = state.dialog.as_mut() {
+                dlg.step(d);
+            }
+        }
+        Action::DialogPick(index) => {
+            if let Some(dlg) = state.dialog.take()
+                && let Some(intent) = dlg.pick(index)
+            {
+                fx.extend(runs::execute(state, intent));
+            }
+        }
+        Action::DialogYes => {
+            if let Some(i) = state.dialog.as_ref().and_then(|d| d.only_yes()) {
+                return update(state, Action::DialogPick(Some(i)));
+            }
+        }
+        Action::DialogCancel => {
+            if state.dialog.take().is_some() {
+                state.notice = Some(Notice { level: Level::Info, text: "cancelled: nothing changed".into() });
+            }
+        }
+        Action::Prechecked { intent, result } => runs::prechecked(state, intent, result),
+        Action::Done { intent, result } => fx.extend(runs::done(state, intent, result)),
+        Action::DevInfoLoaded { id, result } => match result {
+            Ok(info) => {
+                state.dev.value = Some((id, info));
+                state.dev.ok_at = Some(state.now);
+                state.dev.error = None;
+            }
+            Err(e) => state.dev.error = Some(e),
+        },
         Action::SelectNext | Action::SelectPrev => {
             let n = state.instances.value.as_ref().map_or(0, Vec::len);
             if n > 0 {
-                let step = if matches!(action, Action::SelectNext) {
-                    1
-                } else {
-                    n - 1
-                };
+                let step = if matches!(action, Action::SelectNext) { 1 } else { n - 1 };
                 state.selected = (state.selected + step) % n;
             }
         }
@@ -57,11 +89,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if !state.instance_poll.answered(seq, ok, active, state.now) {
                 return fx;
             }
-            if state
-                .notice
-                .as_ref()
-                .is_some_and(|n| n.text == "refreshing…")
-            {
+            if state.notice.as_ref().is_some_and(|n| n.text == "refreshing…") {
                 state.notice = None;
             }
             match result {
@@ -70,6 +98,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.instances.value = Some(list);
                     state.instances.ok_at = Some(state.now);
                     state.instances.error = None;
+                    fx.extend(runs::track(state));
+                    fx.extend(dev_info_due(state));
                 }
                 Err(e) => state.instances.error = Some(e.to_string()),
             }
@@ -78,5 +108,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     fx
 }
 
+/// Reads the user data again when the selected instance changed, or every few minutes.
+fn dev_info_due(state: &State) -> Option<Effect> {
+    let id = state.instance()?.id.clone();
+    let known = state.dev.value.as_ref().is_some_and(|(i, _)| *i == id);
+    let fresh = state.dev.ok_at.is_some_and(|t| state.now.duration_since(t).as_secs() < 300);
+    (!known || !fresh).then_some(Effect::FetchDevInfo { id })
+}
+
+#[cfg(test)]
+mod runs_tests;
 #[cfg(test)]
 mod tests;

@@ -18,6 +18,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         _ => Span::styled(" AWS ", t.badge(Color::Cyan)),
     };
     spans.push(mode_badge);
+    if state.dev_mode_on() {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" DEV MODE ", t.badge(Color::Red)));
+    }
     if c.read_only {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" READ-ONLY ", t.badge(Color::Yellow)));

@@ -11,10 +11,9 @@ use crate::state::State;
 pub const KEYS: &[(&str, &str)] = &[
     ("q, Ctrl-C", "quit"),
     ("r", "refresh now"),
-    (
-        "Tab, Shift-Tab",
-        "next / previous instance (when several match)",
-    ),
+    ("s", "start a run (asks first; refused while the box is up)"),
+    ("x", "stop the box (asks first; warns when a run is in progress)"),
+    ("Tab, Shift-Tab", "next / previous instance (when several match)"),
     ("?", "show / hide this help"),
     ("Esc", "close overlay, dismiss message"),
     ("Ctrl-Z", "suspend to the shell (fg to return)"),
@@ -25,20 +24,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
     let mut lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<16}"), t.key()),
-                Span::raw(*what),
-            ])
-        })
+        .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:<16}"), t.key()), Span::raw(*what)]))
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::styled(" Esc or ? to close", t.dim()));
     let h = lines.len() as u16 + 2;
     let rect = super::centered(area, 64, h);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(Span::styled(" Keys ", t.title()));
+    let block = Block::bordered().border_type(BorderType::Rounded).title(Span::styled(" Keys ", t.title()));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -16,14 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let list = state.instances.value.as_deref().unwrap_or(&[]);
     let mut title = vec![Span::styled(" Instance ", t.title())];
     if list.len() > 1 {
-        title.push(Span::styled(
-            format!("{}/{} (Tab) ", state.selected + 1, list.len()),
-            t.dim(),
-        ));
+        title.push(Span::styled(format!("{}/{} (Tab) ", state.selected + 1, list.len()), t.dim()));
     }
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(Line::from(title));
+    let block = Block::bordered().border_type(BorderType::Rounded).title(Line::from(title));
     let mut lines = Vec::new();
     if list.len() > 1 {
         lines.push(Line::styled(
@@ -41,12 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         None => {}
     }
     lines.push(freshness(state));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
 
 fn row<'a>(t: &Theme, label: &str, value: Vec<Span<'a>>) -> Line<'a> {
@@ -85,10 +75,7 @@ fn details<'a>(i: &'a Instance, state: &State) -> Vec<Line<'a>> {
         lines.push(row(
             t,
             "Launched",
-            vec![
-                Span::raw(utc(l)),
-                Span::styled(format!(" ({})", ago(l, now)), t.dim()),
-            ],
+            vec![Span::raw(utc(l)), Span::styled(format!(" ({})", ago(l, now)), t.dim())],
         ));
     }
     let public = match (&i.public_dns, &i.public_ip) {
@@ -132,18 +119,12 @@ fn freshness(state: &State) -> Line<'static> {
     let retry = state
         .instance_poll
         .next_at()
-        .map(|n| {
-            format!(
-                "; retrying in {}",
-                human_duration(n.duration_since(state.now))
-            )
-        })
+        .map(|n| format!("; retrying in {}", human_duration(n.duration_since(state.now))))
         .unwrap_or_default();
     match (&f.error, f.ok_at) {
-        (Some(e), Some(ok)) => Line::styled(
-            format!("✗ stale since {} UTC: {e}{retry}", clock(ok)),
-            t.error(),
-        ),
+        (Some(e), Some(ok)) => {
+            Line::styled(format!("✗ stale since {} UTC: {e}{retry}", clock(ok)), t.error())
+        }
         (Some(e), None) => Line::styled(format!("✗ {e}{retry}"), t.error()),
         (None, Some(ok)) => Line::styled(format!("updated {}", ago(ok, state.now)), t.dim()),
         (None, None) => Line::raw(""),

@@ -13,8 +13,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, title: &str, note: &st
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Span::styled(format!(" {title} "), t.title()));
-    frame.render_widget(
-        Paragraph::new(Line::styled(note.to_string(), t.dim())).block(block),
-        area,
-    );
+    frame.render_widget(Paragraph::new(Line::styled(note.to_string(), t.dim())).block(block), area);
 }

@@ -20,9 +20,7 @@ pub fn render(state: &State, w: u16, h: u16) -> String {
 pub fn with_result(result: Result<Vec<Instance>, CloudError>) -> State {
     let mut s = State::new(&Config::builtin(), "aws", now());
     let fx = update(&mut s, Action::Tick(now()));
-    let Some(crate::action::Effect::FetchInstances { seq }) = fx.first().cloned() else {
-        panic!()
-    };
+    let Some(crate::action::Effect::FetchInstances { seq }) = fx.first().cloned() else { panic!() };
     update(&mut s, Action::InstancesLoaded { seq, result });
     s
 }
@@ -48,7 +46,8 @@ fn stopped_by_the_script() {
 #[test]
 fn no_credentials_before_any_data() {
     let s = with_result(Err(CloudError::Credentials(
-        "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`".into(),
+        "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
+            .into(),
     )));
     insta::assert_snapshot!(render(&s, 100, 24));
 }
@@ -57,7 +56,7 @@ fn no_credentials_before_any_data() {
 fn stale_after_the_endpoint_died() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
     let seq = match update(&mut s, Action::Refresh).as_slice() {
-        [crate::action::Effect::FetchInstances { seq }] => *seq,
+        [crate::action::Effect::FetchInstances { seq }, ..] => *seq,
         _ => panic!(),
     };
     s.now += jiff::SignedDuration::from_secs(30);
@@ -65,13 +64,7 @@ fn stale_after_the_endpoint_died() {
         endpoint: "http://127.0.0.1:5000".into(),
         detail: "connection refused".into(),
     };
-    update(
-        &mut s,
-        Action::InstancesLoaded {
-            seq,
-            result: Err(err),
-        },
-    );
+    update(&mut s, Action::InstancesLoaded { seq, result: Err(err) });
     let screen = render(&s, 120, 24);
     assert!(screen.contains("stale since 10:12:00 UTC"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -109,4 +102,38 @@ fn read_only_demo_header() {
     let screen = render(&s, 100, 24);
     assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
     assert!(screen.lines().next().unwrap().contains("DEMO"));
+}
+
+fn dev(s: &mut State, mode: crate::userdata::Mode) {
+    let info = crate::state::DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] };
+    update(s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), result: Ok(info) });
+}
+
+#[test]
+fn start_dialog() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+    dev(&mut s, crate::userdata::Mode::Run);
+    let ids = s.instance_ids();
+    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Start(ids), result: Ok(()) });
+    insta::assert_snapshot!(render(&s, 100, 24));
+}
+
+#[test]
+fn stop_dialog_with_a_run_in_progress_in_dev_mode_header() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    dev(&mut s, crate::userdata::Mode::Dev);
+    let ids = s.instance_ids();
+    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Stop(ids), result: Ok(()) });
+    let screen = render(&s, 100, 24);
+    assert!(screen.lines().next().unwrap().contains("DEV MODE"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn run_ended_banner() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    s.now += jiff::SignedDuration::from_mins(50);
+    let seq = s.instance_poll.issue();
+    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
+    insta::assert_snapshot!(render(&s, 110, 24));
 }

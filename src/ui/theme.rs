@@ -20,17 +20,11 @@ impl Default for Theme {
 impl Theme {
     /// Colour unless `NO_COLOR` is set (any value, per no-color.org).
     pub fn from_env() -> Self {
-        Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
+        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
     }
 
     fn fg(&self, c: Color) -> Style {
-        if self.color {
-            Style::new().fg(c)
-        } else {
-            Style::new()
-        }
+        if self.color { Style::new().fg(c) } else { Style::new() }
     }
 
     /// Plain text.
@@ -40,11 +34,7 @@ impl Theme {
 
     /// Labels and secondary text.
     pub fn dim(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new().add_modifier(Modifier::DIM)
-        }
+        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
     }
 
     /// Panel titles.
@@ -75,10 +65,7 @@ impl Theme {
     /// A loud badge (DEV MODE, READ-ONLY, DEMO).
     pub fn badge(&self, c: Color) -> Style {
         if self.color {
-            Style::new()
-                .fg(Color::Black)
-                .bg(c)
-                .add_modifier(Modifier::BOLD)
+            Style::new().fg(Color::Black).bg(c).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }
@@ -88,9 +75,7 @@ impl Theme {
     pub fn state(&self, s: InstanceState) -> Style {
         match s {
             InstanceState::Running => self.ok().add_modifier(Modifier::BOLD),
-            InstanceState::Pending | InstanceState::Stopping | InstanceState::ShuttingDown => {
-                self.warn()
-            }
+            InstanceState::Pending | InstanceState::Stopping | InstanceState::ShuttingDown => self.warn(),
             InstanceState::Stopped => self.fg(Color::Blue).add_modifier(Modifier::BOLD),
             InstanceState::Terminated | InstanceState::Unknown => self.error(),
         }

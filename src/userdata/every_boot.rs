@@ -30,8 +30,7 @@ static BLOCK_NAME: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Second line of the block-style entry: `  - always`.
 static BLOCK_FREQUENCY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*-\s+["']?always["']?\s*$"#)
-        .expect("the block-style frequency pattern is a valid regex")
+    Regex::new(r#"^\s*-\s+["']?always["']?\s*$"#).expect("the block-style frequency pattern is a valid regex")
 });
 
 /// The part of a YAML line before its comment, if any.

@@ -35,25 +35,14 @@ pub(crate) fn split(text: &str) -> impl Iterator<Item = Line<'_>> {
         let line = match bytes[start..].iter().position(|&b| b == b'\n') {
             Some(rel) => {
                 let newline = start + rel;
-                let content_end = if newline > start && bytes[newline - 1] == b'\r' {
-                    newline - 1
-                } else {
-                    newline
-                };
+                let content_end =
+                    if newline > start && bytes[newline - 1] == b'\r' { newline - 1 } else { newline };
                 pos = newline + 1;
-                Line {
-                    start,
-                    content: &text[start..content_end],
-                    ending: &text[content_end..pos],
-                }
+                Line { start, content: &text[start..content_end], ending: &text[content_end..pos] }
             }
             None => {
                 pos = bytes.len();
-                Line {
-                    start,
-                    content: &text[start..],
-                    ending: "",
-                }
+                Line { start, content: &text[start..], ending: "" }
             }
         };
         Some(line)
@@ -83,10 +72,7 @@ mod tests {
 
     #[test]
     fn split_keeps_each_ending() {
-        assert_eq!(
-            parts("a\r\nb\nc"),
-            vec![("a", "\r\n"), ("b", "\n"), ("c", "")]
-        );
+        assert_eq!(parts("a\r\nb\nc"), vec![("a", "\r\n"), ("b", "\n"), ("c", "")]);
         assert_eq!(parts("a\n"), vec![("a", "\n")]);
         assert_eq!(parts("\n\n"), vec![("", "\n"), ("", "\n")]);
         assert_eq!(parts("\r\n"), vec![("", "\r\n")]);
@@ -106,10 +92,7 @@ mod tests {
         let rebuilt: String = lines.iter().flat_map(|l| [l.content, l.ending]).collect();
         assert_eq!(rebuilt, text);
         for l in &lines {
-            assert_eq!(
-                &text[l.start..l.end()],
-                format!("{}{}", l.content, l.ending)
-            );
+            assert_eq!(&text[l.start..l.end()], format!("{}{}", l.content, l.ending));
         }
     }
 

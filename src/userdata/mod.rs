@@ -82,9 +82,7 @@ impl ScriptLine {
 
 impl Default for ScriptLine {
     fn default() -> Self {
-        Self {
-            pattern: Self::DEFAULT_PATTERN.to_owned(),
-        }
+        Self { pattern: Self::DEFAULT_PATTERN.to_owned() }
     }
 }
 
@@ -170,11 +168,7 @@ struct Located<'a> {
 
 impl Located<'_> {
     fn mode(&self) -> Mode {
-        if lines::is_commented(self.line.content) {
-            Mode::Dev
-        } else {
-            Mode::Run
-        }
+        if lines::is_commented(self.line.content) { Mode::Dev } else { Mode::Run }
     }
 
     fn warnings(&self) -> Vec<Warning> {
@@ -194,16 +188,10 @@ fn locate<'a>(bytes: &'a [u8], pattern: &ScriptLine) -> Result<Located<'a>, User
     if bytes.starts_with(&GZIP_MAGIC) {
         return Err(UserDataError::Gzip);
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| UserDataError::NotUtf8 {
-        offset: e.valid_up_to(),
-    })?;
-    let mut candidates = lines::split(text)
-        .enumerate()
-        .filter(|(_, line)| pattern.matches(line.content));
+    let text = std::str::from_utf8(bytes).map_err(|e| UserDataError::NotUtf8 { offset: e.valid_up_to() })?;
+    let mut candidates = lines::split(text).enumerate().filter(|(_, line)| pattern.matches(line.content));
     let Some((index, line)) = candidates.next() else {
-        return Err(UserDataError::NoMatchingLine {
-            pattern: pattern.pattern().to_owned(),
-        });
+        return Err(UserDataError::NoMatchingLine { pattern: pattern.pattern().to_owned() });
     };
     let others: Vec<usize> = candidates.map(|(i, _)| i + 1).collect();
     if !others.is_empty() {
@@ -212,11 +200,7 @@ fn locate<'a>(bytes: &'a [u8], pattern: &ScriptLine) -> Result<Located<'a>, User
             lines: std::iter::once(index + 1).chain(others).collect(),
         });
     }
-    Ok(Located {
-        line,
-        line_number: index + 1,
-        runs_every_boot: every_boot::runs_every_boot(text),
-    })
+    Ok(Located { line, line_number: index + 1, runs_every_boot: every_boot::runs_every_boot(text) })
 }
 
 /// Reads the mode of the user data: which line runs the model script and whether it is
@@ -249,11 +233,7 @@ fn uncomment(content: &str) -> String {
     let mut line = content.to_owned();
     while lines::is_commented(&line) {
         let hash = lines::indent_len(&line);
-        let marker = if line[hash + 1..].starts_with(' ') {
-            2
-        } else {
-            1
-        };
+        let marker = if line[hash + 1..].starts_with(' ') { 2 } else { 1 };
         line.replace_range(hash..hash + marker, "");
     }
     line
@@ -268,11 +248,7 @@ fn uncomment(content: &str) -> String {
 ///
 /// Refuses everything [`inspect`] refuses, a result larger than [`MAX_USER_DATA_BYTES`], and
 /// a change after which the pattern would not find the same line in the requested mode.
-pub fn set_dev_mode(
-    bytes: &[u8],
-    pattern: &ScriptLine,
-    on: bool,
-) -> Result<Rewrite, UserDataError> {
+pub fn set_dev_mode(bytes: &[u8], pattern: &ScriptLine, on: bool) -> Result<Rewrite, UserDataError> {
     let located = locate(bytes, pattern)?;
     let wanted = if on { Mode::Dev } else { Mode::Run };
     let old_line = located.line.content;
@@ -326,13 +302,7 @@ pub fn set_dev_mode(
 /// Shows a line's text safely on a terminal: control characters other than tab are escaped.
 fn printable(line: &str) -> String {
     line.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
+        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
         .collect()
 }
 
@@ -349,15 +319,8 @@ fn printable(line: &str) -> String {
 pub fn diff_line(rewrite: &Rewrite) -> String {
     let number = rewrite.line_number;
     if rewrite.changed {
-        format!(
-            "line {number}:\n-{}\n+{}",
-            printable(&rewrite.old_line),
-            printable(&rewrite.new_line)
-        )
+        format!("line {number}:\n-{}\n+{}", printable(&rewrite.old_line), printable(&rewrite.new_line))
     } else {
-        format!(
-            "line {number} (unchanged):\n {}",
-            printable(&rewrite.old_line)
-        )
+        format!("line {number} (unchanged):\n {}", printable(&rewrite.old_line))
     }
 }

@@ -73,18 +73,12 @@ fn already_in_the_requested_mode_is_unchanged() {
 fn keeps_crlf_indentation_and_missing_final_newline() {
     let text = "#!/bin/bash\r\necho hi\n\t  ~/run-baseline.sh\r\nexit 0";
     let on = rewrite(text, true);
-    assert_eq!(
-        as_text(&on.bytes),
-        "#!/bin/bash\r\necho hi\n\t  # ~/run-baseline.sh\r\nexit 0"
-    );
+    assert_eq!(as_text(&on.bytes), "#!/bin/bash\r\necho hi\n\t  # ~/run-baseline.sh\r\nexit 0");
     assert_eq!(on.line_number, 3);
     assert_eq!(rewrite(as_text(&on.bytes), false).bytes, text.as_bytes());
 
     let last = "echo\r\nrun-baseline.sh";
-    assert_eq!(
-        as_text(&rewrite(last, true).bytes),
-        "echo\r\n# run-baseline.sh"
-    );
+    assert_eq!(as_text(&rewrite(last, true).bytes), "echo\r\n# run-baseline.sh");
 }
 
 #[test]
@@ -110,14 +104,8 @@ fn turning_off_removes_the_hash_and_at_most_one_space() {
 #[test]
 fn a_trailing_comment_is_not_dev_mode() {
     let text = "run-baseline.sh # runs the model\n";
-    assert_eq!(
-        inspect(text.as_bytes(), &default()).unwrap().mode,
-        Mode::Run
-    );
-    assert_eq!(
-        rewrite(text, true).new_line,
-        "# run-baseline.sh # runs the model"
-    );
+    assert_eq!(inspect(text.as_bytes(), &default()).unwrap().mode, Mode::Run);
+    assert_eq!(rewrite(text, true).new_line, "# run-baseline.sh # runs the model");
 }
 
 #[test]
@@ -126,21 +114,13 @@ fn missing_every_boot_entry_is_a_warning() {
     let inspection = inspect(text.as_bytes(), &default()).unwrap();
     assert!(!inspection.runs_every_boot);
     assert_eq!(inspection.warnings, vec![Warning::NotRunEveryBoot]);
-    assert!(
-        Warning::NotRunEveryBoot
-            .to_string()
-            .contains("scripts-user, always")
-    );
+    assert!(Warning::NotRunEveryBoot.to_string().contains("scripts-user, always"));
     let on = rewrite(text, true);
     assert!(on.changed);
     assert_eq!(on.warnings, vec![Warning::NotRunEveryBoot]);
 
     let commented = SEED_USER_DATA.replace("- [scripts-user", "# - [scripts-user");
-    assert!(
-        !inspect(commented.as_bytes(), &default())
-            .unwrap()
-            .runs_every_boot
-    );
+    assert!(!inspect(commented.as_bytes(), &default()).unwrap().runs_every_boot);
 }
 
 #[test]
@@ -149,10 +129,7 @@ fn custom_pattern_selects_another_line() {
     let text = "a\nrun-baseline.sh > /tmp/startup-out.txt\nrun-baseline.sh\n";
     let on = set_dev_mode(text.as_bytes(), &pattern, true).unwrap();
     assert_eq!(on.line_number, 2);
-    assert_eq!(
-        as_text(&on.bytes),
-        "a\n# run-baseline.sh > /tmp/startup-out.txt\nrun-baseline.sh\n"
-    );
+    assert_eq!(as_text(&on.bytes), "a\n# run-baseline.sh > /tmp/startup-out.txt\nrun-baseline.sh\n");
     assert_eq!("x".parse::<ScriptLine>().unwrap().pattern(), "x");
     assert_eq!(ScriptLine::default().to_string(), "run-baseline.sh");
 }
@@ -160,12 +137,7 @@ fn custom_pattern_selects_another_line() {
 #[test]
 fn refuses_an_empty_or_multiline_pattern() {
     for bad in ["", "a\nb", "a\r"] {
-        assert_eq!(
-            ScriptLine::new(bad),
-            Err(UserDataError::InvalidPattern {
-                pattern: bad.to_owned()
-            })
-        );
+        assert_eq!(ScriptLine::new(bad), Err(UserDataError::InvalidPattern { pattern: bad.to_owned() }));
     }
 }
 
@@ -173,10 +145,7 @@ fn refuses_an_empty_or_multiline_pattern() {
 fn refused(bytes: &[u8]) -> UserDataError {
     let from_inspect = inspect(bytes, &default()).unwrap_err();
     for on in [true, false] {
-        assert_eq!(
-            set_dev_mode(bytes, &default(), on).unwrap_err(),
-            from_inspect
-        );
+        assert_eq!(set_dev_mode(bytes, &default(), on).unwrap_err(), from_inspect);
     }
     from_inspect
 }
@@ -210,12 +179,7 @@ fn refuses_non_utf8_user_data() {
 #[test]
 fn refuses_user_data_without_the_line() {
     let err = refused(b"#!/bin/bash\necho hello\n");
-    assert_eq!(
-        err,
-        UserDataError::NoMatchingLine {
-            pattern: "run-baseline.sh".into()
-        }
-    );
+    assert_eq!(err, UserDataError::NoMatchingLine { pattern: "run-baseline.sh".into() });
     assert!(err.to_string().contains("\"run-baseline.sh\""));
 }
 
@@ -225,10 +189,7 @@ fn refuses_several_candidate_lines_and_names_them() {
     let err = refused(text.as_bytes());
     assert_eq!(
         err,
-        UserDataError::SeveralLines {
-            pattern: "run-baseline.sh".into(),
-            lines: vec![21, 23, 24],
-        }
+        UserDataError::SeveralLines { pattern: "run-baseline.sh".into(), lines: vec![21, 23, 24] }
     );
     assert!(err.to_string().contains("lines 21, 23 and 24"), "{err}");
 }
@@ -239,12 +200,7 @@ fn refuses_a_result_over_the_aws_limit() {
     let at_limit = format!("{filler}\nrun-baseline.sh\n");
     assert_eq!(at_limit.len(), MAX_USER_DATA_BYTES);
     let err = set_dev_mode(at_limit.as_bytes(), &default(), true).unwrap_err();
-    assert_eq!(
-        err,
-        UserDataError::TooLarge {
-            size: MAX_USER_DATA_BYTES + 2
-        }
-    );
+    assert_eq!(err, UserDataError::TooLarge { size: MAX_USER_DATA_BYTES + 2 });
     assert!(err.to_string().contains("16384"));
 
     let fits = &at_limit[2..];
@@ -253,11 +209,7 @@ fn refuses_a_result_over_the_aws_limit() {
 
     // Reading oversized user data and leaving it as it is are not refused.
     assert!(inspect(at_limit.as_bytes(), &default()).is_ok());
-    assert!(
-        !set_dev_mode(at_limit.as_bytes(), &default(), false)
-            .unwrap()
-            .changed
-    );
+    assert!(!set_dev_mode(at_limit.as_bytes(), &default(), false).unwrap().changed);
 }
 
 #[test]
@@ -276,10 +228,7 @@ fn refuses_a_change_the_pattern_could_not_read_back() {
         let err = set_dev_mode(text.as_bytes(), &pattern, on).unwrap_err();
         assert_eq!(
             err,
-            UserDataError::PatternWouldNotMatch {
-                pattern: pattern.pattern().to_owned(),
-                line
-            },
+            UserDataError::PatternWouldNotMatch { pattern: pattern.pattern().to_owned(), line },
             "{text:?}"
         );
     }
@@ -288,15 +237,9 @@ fn refuses_a_change_the_pattern_could_not_read_back() {
 #[test]
 fn diff_shows_the_line_number_and_both_lines() {
     let on = rewrite(SEED_USER_DATA, true);
-    assert_eq!(
-        diff_line(&on),
-        format!("line 21:\n-{SCRIPT_LINE}\n+# {SCRIPT_LINE}")
-    );
+    assert_eq!(diff_line(&on), format!("line 21:\n-{SCRIPT_LINE}\n+# {SCRIPT_LINE}"));
     let same = rewrite(SEED_USER_DATA, false);
-    assert_eq!(
-        diff_line(&same),
-        format!("line 21 (unchanged):\n {SCRIPT_LINE}")
-    );
+    assert_eq!(diff_line(&same), format!("line 21 (unchanged):\n {SCRIPT_LINE}"));
 }
 
 #[test]
@@ -304,10 +247,7 @@ fn diff_escapes_control_characters() {
     let on = rewrite("\trun-baseline.sh \u{1b}[2J\r\r\n", true);
     assert_eq!(on.old_line, "\trun-baseline.sh \u{1b}[2J\r");
     let diff = diff_line(&on);
-    assert_eq!(
-        diff,
-        "line 1:\n-\trun-baseline.sh \\u{1b}[2J\\r\n+\t# run-baseline.sh \\u{1b}[2J\\r"
-    );
+    assert_eq!(diff, "line 1:\n-\trun-baseline.sh \\u{1b}[2J\\r\n+\t# run-baseline.sh \\u{1b}[2J\\r");
 }
 
 #[test]

@@ -32,10 +32,7 @@ impl Recorded {
     /// The first header named `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 
     /// The body parsed as JSON (`Null` when it is not JSON).
@@ -110,10 +107,7 @@ impl Reply {
     pub fn json(status: u16, value: serde_json::Value) -> Self {
         Self {
             status,
-            headers: vec![(
-                "Content-Type".into(),
-                "application/json; charset=utf-8".into(),
-            )],
+            headers: vec![("Content-Type".into(), "application/json; charset=utf-8".into())],
             body: value.to_string().into_bytes(),
             delay: None,
         }
@@ -174,11 +168,7 @@ impl HttpStub {
                 });
             }
         });
-        Self {
-            addr,
-            requests,
-            task,
-        }
+        Self { addr, requests, task }
     }
 
     /// Starts a server answering from `script`.
@@ -204,10 +194,7 @@ impl HttpStub {
 
     /// The requests to `path`.
     pub fn requests_to(&self, path: &str) -> Vec<Recorded> {
-        self.requests()
-            .into_iter()
-            .filter(|r| r.path == path)
-            .collect()
+        self.requests().into_iter().filter(|r| r.path == path).collect()
     }
 }
 
@@ -241,11 +228,7 @@ impl Script {
 }
 
 /// Reads one request, records it, answers it, closes.
-async fn serve(
-    stream: TcpStream,
-    handler: Handler,
-    log: Arc<Mutex<Vec<Recorded>>>,
-) -> std::io::Result<()> {
+async fn serve(stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Recorded>>>) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).await?;
@@ -270,29 +253,16 @@ async fn serve(
             headers.push((n.trim().to_ascii_lowercase(), v.trim().to_owned()));
         }
     }
-    let get = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let body = if get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         read_chunked(&mut reader).await?
     } else {
-        let len: usize = get("content-length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
+        let len: usize = get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
         let mut body = vec![0; len];
         reader.read_exact(&mut body).await?;
         body
     };
-    let request = Recorded {
-        method,
-        path,
-        query,
-        headers,
-        body,
-    };
+    let request = Recorded { method, path, query, headers, body };
     log.lock().unwrap().push(request.clone());
     let reply = handler(&request);
     if let Some(d) = reply.delay {
@@ -302,10 +272,7 @@ async fn serve(
     for (n, v) in &reply.headers {
         out.push_str(&format!("{n}: {v}\r\n"));
     }
-    out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.body.len()
-    ));
+    out.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
     let mut stream = reader.into_inner();
     stream.write_all(out.as_bytes()).await?;
     stream.write_all(&reply.body).await?;

@@ -22,11 +22,7 @@ pub struct Moto {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// A port nothing listens on.
@@ -46,10 +42,7 @@ impl Moto {
         let child = match spawned {
             Ok(c) => c,
             Err(e) => {
-                assert!(
-                    std::env::var_os("CI").is_none(),
-                    "moto_server is required on CI: {e}"
-                );
+                assert!(std::env::var_os("CI").is_none(), "moto_server is required on CI: {e}");
                 eprintln!(
                     "\n\n*** SKIPPED: moto_server not found ({e}); run .ci/run or `pip install 'moto[server]'` ***\n"
                 );
@@ -57,17 +50,10 @@ impl Moto {
             }
         };
         let url = format!("http://127.0.0.1:{port}");
-        let moto = Moto {
-            child,
-            url,
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let moto = Moto { child, url, dir: tempfile::tempdir().unwrap() };
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not start on port {port}"
-            );
+            assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(moto)
@@ -86,8 +72,7 @@ impl Moto {
 
     /// SDK configuration pointed at moto with test credentials.
     pub async fn sdk(&self) -> aws_config::SdkConfig {
-        let creds =
-            aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "tests");
+        let creds = aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "tests");
         aws_config::defaults(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("us-east-1"))
             .endpoint_url(&self.url)
@@ -121,13 +106,7 @@ impl Moto {
 
     /// Stops an instance through the SDK.
     pub async fn stop(&self, id: &str) {
-        self.ec2()
-            .await
-            .stop_instances()
-            .instance_ids(id)
-            .send()
-            .await
-            .expect("stop on moto");
+        self.ec2().await.stop_instances().instance_ids(id).send().await.expect("stop on moto");
     }
 
     /// The binary with a clean environment: moto endpoint, test credentials, scratch HOME/XDG.
@@ -137,33 +116,19 @@ impl Moto {
 
     /// Runs the binary with `args` and returns its output.
     pub fn run(&self, args: &[&str]) -> Output {
-        self.panel()
-            .args(args)
-            .output()
-            .expect("run baseline-panel")
+        self.panel().args(args).output().expect("run baseline-panel")
     }
 
     /// The AWS CLI pointed at moto, as an independent witness.
     pub fn aws(&self, args: &[&str]) -> Option<String> {
         let out = Command::new("aws")
-            .args([
-                "--endpoint-url",
-                &self.url,
-                "--region",
-                "us-east-1",
-                "--output",
-                "json",
-            ])
+            .args(["--endpoint-url", &self.url, "--region", "us-east-1", "--output", "json"])
             .args(args)
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .output()
             .ok()?;
-        assert!(
-            out.status.success(),
-            "aws {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         Some(String::from_utf8(out.stdout).unwrap())
     }
 }

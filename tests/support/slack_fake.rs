@@ -77,21 +77,14 @@ pub fn fake_slack() -> impl Fn(&Recorded) -> Reply + Send + Sync + 'static {
                     return slack_error("invalid_arguments");
                 }
                 let form = req.form();
-                let (Some(_), Some(Ok(declared))) = (
-                    form.get("filename"),
-                    form.get("length").map(|l| l.parse::<usize>()),
-                ) else {
+                let (Some(_), Some(Ok(declared))) =
+                    (form.get("filename"), form.get("length").map(|l| l.parse::<usize>()))
+                else {
                     return slack_error("invalid_arguments");
                 };
                 let mut uploads = uploads.lock().unwrap();
                 let id = format!("F0TEST{:04}", uploads.len() + 1);
-                uploads.insert(
-                    id.clone(),
-                    PendingUpload {
-                        declared,
-                        received: None,
-                    },
-                );
+                uploads.insert(id.clone(), PendingUpload { declared, received: None });
                 let host = req.header("host").unwrap_or("127.0.0.1");
                 Reply::json(
                     200,

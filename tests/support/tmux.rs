@@ -10,10 +10,7 @@ pub struct Tmux {
 
 /// True when tmux is installed (CI installs it).
 pub fn available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
     if !ok {
         assert!(std::env::var_os("CI").is_none(), "tmux is required on CI");
         eprintln!("\n\n*** SKIPPED: tmux not installed ***\n");
@@ -40,16 +37,7 @@ impl Tmux {
         }
         cmd.push_str("; echo PANEL-EXITED $?; sleep 60");
         let st = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "t",
-            ])
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "t"])
             .args(["-x", &w.to_string(), "-y", &h.to_string(), &cmd])
             .status()
             .expect("tmux new-session");
@@ -84,10 +72,7 @@ impl Tmux {
             if s.contains(text) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "waited {secs}s for {text:?}; screen:\n{s}"
-            );
+            assert!(Instant::now() < deadline, "waited {secs}s for {text:?}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -100,36 +85,24 @@ impl Tmux {
             if !s.contains(text) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "waited {secs}s for {text:?} to go; screen:\n{s}"
-            );
+            assert!(Instant::now() < deadline, "waited {secs}s for {text:?} to go; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     /// Sends a signal to the program running in the pane (found as the shell's child).
     pub fn signal_program(&self, name: &str, signal: &str) {
-        let st = Command::new("pkill")
-            .args([&format!("-{signal}"), "-f", "-n", name])
-            .status()
-            .unwrap();
+        let st = Command::new("pkill").args([&format!("-{signal}"), "-f", "-n", name]).status().unwrap();
         assert!(st.success(), "pkill -{signal} {name}");
     }
 }
 
 fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
-        % 1_000_000_007
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_007
 }
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
     }
 }

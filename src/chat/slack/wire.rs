@@ -74,18 +74,13 @@ pub(super) struct CompletedFile {
 
 /// Parses and checks the Web API address; the result ends in `/` so method names join.
 pub(super) fn parse_base(raw: &str, allow_insecure: bool) -> Result<Url, ChatError> {
-    let invalid = |reason: String| ChatError::InvalidUrl {
-        url: raw.to_owned(),
-        reason,
-    };
+    let invalid = |reason: String| ChatError::InvalidUrl { url: raw.to_owned(), reason };
     let mut url = Url::parse(raw.trim()).map_err(|e| invalid(e.to_string()))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure => {}
         "http" => {
-            return Err(ChatError::InsecureUrl {
-                url: raw.to_owned(),
-            });
+            return Err(ChatError::InsecureUrl { url: raw.to_owned() });
         }
         other => return Err(invalid(format!("unsupported scheme `{other}`"))),
     }
@@ -128,20 +123,14 @@ pub(super) fn encode_form(fields: &[(&str, String)]) -> String {
         let mut out = String::with_capacity(s.len());
         for b in s.bytes() {
             match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                    out.push(b as char)
-                }
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
                 b' ' => out.push('+'),
                 _ => out.push_str(&format!("%{b:02X}")),
             }
         }
         out
     }
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 
 #[cfg(test)]
@@ -152,35 +141,20 @@ mod tests {
     #[test]
     fn base_url_gets_a_trailing_slash() {
         let url = parse_base("https://slack.example/api", false).unwrap();
-        assert_eq!(
-            url.join("auth.test").unwrap().as_str(),
-            "https://slack.example/api/auth.test"
-        );
+        assert_eq!(url.join("auth.test").unwrap().as_str(), "https://slack.example/api/auth.test");
     }
 
     #[test]
     fn http_needs_allow_insecure_and_other_schemes_never_pass() {
-        assert!(matches!(
-            parse_base("http://127.0.0.1:9/", false),
-            Err(ChatError::InsecureUrl { .. })
-        ));
+        assert!(matches!(parse_base("http://127.0.0.1:9/", false), Err(ChatError::InsecureUrl { .. })));
         assert!(parse_base("http://127.0.0.1:9/", true).is_ok());
-        assert!(matches!(
-            parse_base("ftp://x/", true),
-            Err(ChatError::InvalidUrl { .. })
-        ));
-        assert!(matches!(
-            parse_base("not a url", true),
-            Err(ChatError::InvalidUrl { .. })
-        ));
+        assert!(matches!(parse_base("ftp://x/", true), Err(ChatError::InvalidUrl { .. })));
+        assert!(matches!(parse_base("not a url", true), Err(ChatError::InvalidUrl { .. })));
     }
 
     #[test]
     fn form_encoding_escapes_reserved_bytes() {
-        let fields = [
-            ("filename", "run log&1.txt".to_owned()),
-            ("length", "12".to_owned()),
-        ];
+        let fields = [("filename", "run log&1.txt".to_owned()), ("length", "12".to_owned())];
         assert_eq!(encode_form(&fields), "filename=run+log%261.txt&length=12");
     }
 
@@ -190,10 +164,7 @@ mod tests {
         assert_eq!(retry_after_secs(&h), None);
         h.insert(RETRY_AFTER, HeaderValue::from_static(" 7 "));
         assert_eq!(retry_after_secs(&h), Some(7));
-        h.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
         assert_eq!(retry_after_secs(&h), None);
     }
 }

@@ -17,11 +17,7 @@ fn cron(expr: &str) -> Schedule {
 
 /// The next `n` fires after `from`, as RFC 3339 text.
 fn fires(expr: &str, from: &str, n: usize) -> Vec<String> {
-    cron(expr)
-        .upcoming(ts(from), n)
-        .iter()
-        .map(|t| t.to_string())
-        .collect()
+    cron(expr).upcoming(ts(from), n).iter().map(|t| t.to_string()).collect()
 }
 
 #[test]
@@ -29,11 +25,7 @@ fn lab_rule_fires_mondays_at_nine_utc_across_the_new_year() {
     // 2026-12-28 and 2027-01-04 are Mondays.
     assert_eq!(
         fires("cron(0 9 ? * MON *)", "2026-12-24T15:00:00Z", 3),
-        [
-            "2026-12-28T09:00:00Z",
-            "2027-01-04T09:00:00Z",
-            "2027-01-11T09:00:00Z"
-        ]
+        ["2026-12-28T09:00:00Z", "2027-01-04T09:00:00Z", "2027-01-11T09:00:00Z"]
     );
 }
 
@@ -42,35 +34,19 @@ fn next_is_strictly_after() {
     let s = cron("cron(0 9 ? * MON *)");
     let monday_nine = ts("2027-01-04T09:00:00Z");
     assert_eq!(s.next_after(monday_nine), Some(ts("2027-01-11T09:00:00Z")));
-    assert_eq!(
-        s.next_after(ts("2027-01-04T08:59:59.999Z")),
-        Some(monday_nine)
-    );
-    assert_eq!(
-        s.next_after(ts("2027-01-04T09:00:00.001Z")),
-        Some(ts("2027-01-11T09:00:00Z"))
-    );
+    assert_eq!(s.next_after(ts("2027-01-04T08:59:59.999Z")), Some(monday_nine));
+    assert_eq!(s.next_after(ts("2027-01-04T09:00:00.001Z")), Some(ts("2027-01-11T09:00:00Z")));
 }
 
 #[test]
 fn year_field_limits_the_schedule() {
     let s = cron("cron(0 12 1 1 ? 2027)");
-    assert_eq!(
-        s.next_after(ts("2026-06-01T00:00:00Z")),
-        Some(ts("2027-01-01T12:00:00Z"))
-    );
+    assert_eq!(s.next_after(ts("2026-06-01T00:00:00Z")), Some(ts("2027-01-01T12:00:00Z")));
     assert_eq!(s.next_after(ts("2027-01-01T12:00:00Z")), None);
-    assert_eq!(
-        cron("cron(0 12 1 1 ? 2020)").next_after(ts("2026-06-01T00:00:00Z")),
-        None
-    );
+    assert_eq!(cron("cron(0 12 1 1 ? 2020)").next_after(ts("2026-06-01T00:00:00Z")), None);
     assert_eq!(
         fires("cron(0 0 1 JAN ? 2026-2030/2)", "2025-01-01T00:00:00Z", 4),
-        [
-            "2026-01-01T00:00:00Z",
-            "2028-01-01T00:00:00Z",
-            "2030-01-01T00:00:00Z"
-        ]
+        ["2026-01-01T00:00:00Z", "2028-01-01T00:00:00Z", "2030-01-01T00:00:00Z"]
     );
 }
 
@@ -80,10 +56,7 @@ fn before_1970_and_after_2199() {
         cron("cron(0 0 1 1 ? *)").next_after(ts("1960-05-05T00:00:00Z")),
         Some(ts("1970-01-01T00:00:00Z"))
     );
-    assert_eq!(
-        cron("cron(0 0 * * ? *)").next_after(ts("2199-12-31T00:00:00Z")),
-        None
-    );
+    assert_eq!(cron("cron(0 0 * * ? *)").next_after(ts("2199-12-31T00:00:00Z")), None);
 }
 
 #[test]
@@ -103,12 +76,7 @@ fn last_day_of_february() {
 fn last_thursday() {
     assert_eq!(
         fires("cron(0 10 ? * 5L *)", "2026-01-01T00:00:00Z", 4),
-        [
-            "2026-01-29T10:00:00Z",
-            "2026-02-26T10:00:00Z",
-            "2026-03-26T10:00:00Z",
-            "2026-04-30T10:00:00Z"
-        ]
+        ["2026-01-29T10:00:00Z", "2026-02-26T10:00:00Z", "2026-03-26T10:00:00Z", "2026-04-30T10:00:00Z"]
     );
 }
 
@@ -116,11 +84,7 @@ fn last_thursday() {
 fn second_tuesday() {
     assert_eq!(
         fires("cron(0 10 ? * 3#2 *)", "2026-01-13T10:00:00Z", 3),
-        [
-            "2026-02-10T10:00:00Z",
-            "2026-03-10T10:00:00Z",
-            "2026-04-14T10:00:00Z"
-        ]
+        ["2026-02-10T10:00:00Z", "2026-03-10T10:00:00Z", "2026-04-14T10:00:00Z"]
     );
 }
 
@@ -129,12 +93,7 @@ fn nearest_weekday() {
     // 15 Aug 2026 is a Saturday, 15 Nov 2026 a Sunday; 15 Sep and 15 Oct are weekdays.
     assert_eq!(
         fires("cron(0 8 15W * ? *)", "2026-08-01T00:00:00Z", 4),
-        [
-            "2026-08-14T08:00:00Z",
-            "2026-09-15T08:00:00Z",
-            "2026-10-15T08:00:00Z",
-            "2026-11-16T08:00:00Z"
-        ]
+        ["2026-08-14T08:00:00Z", "2026-09-15T08:00:00Z", "2026-10-15T08:00:00Z", "2026-11-16T08:00:00Z"]
     );
     // 1 Aug 2026 is a Saturday: Monday the 3rd, never Friday 31 July.
     assert_eq!(
@@ -159,14 +118,8 @@ fn day_of_week_one_is_sunday() {
         fires("cron(0 0 ? * 1 *)", "2026-01-01T00:00:00Z", 2),
         ["2026-01-04T00:00:00Z", "2026-01-11T00:00:00Z"]
     );
-    assert_eq!(
-        fires("cron(0 0 ? * 7 *)", "2026-01-01T00:00:00Z", 1),
-        ["2026-01-03T00:00:00Z"]
-    );
-    assert_eq!(
-        fires("cron(0 0 ? * 2 *)", "2026-01-01T00:00:00Z", 1),
-        ["2026-01-05T00:00:00Z"]
-    );
+    assert_eq!(fires("cron(0 0 ? * 7 *)", "2026-01-01T00:00:00Z", 1), ["2026-01-03T00:00:00Z"]);
+    assert_eq!(fires("cron(0 0 ? * 2 *)", "2026-01-01T00:00:00Z", 1), ["2026-01-05T00:00:00Z"]);
 }
 
 #[test]
@@ -174,86 +127,43 @@ fn lists_ranges_and_steps() {
     // Friday 2026-01-02 10:50: the next quarter hour in 09-10 on a weekday is Monday 09:00.
     assert_eq!(
         fires("cron(0/15 9-10 ? * MON-FRI *)", "2026-01-02T10:50:00Z", 3),
-        [
-            "2026-01-05T09:00:00Z",
-            "2026-01-05T09:15:00Z",
-            "2026-01-05T09:30:00Z"
-        ]
+        ["2026-01-05T09:00:00Z", "2026-01-05T09:15:00Z", "2026-01-05T09:30:00Z"]
     );
     assert_eq!(
         fires("cron(5,35 */6 * * ? *)", "2026-01-01T05:40:00Z", 4),
-        [
-            "2026-01-01T06:05:00Z",
-            "2026-01-01T06:35:00Z",
-            "2026-01-01T12:05:00Z",
-            "2026-01-01T12:35:00Z"
-        ]
+        ["2026-01-01T06:05:00Z", "2026-01-01T06:35:00Z", "2026-01-01T12:05:00Z", "2026-01-01T12:35:00Z"]
     );
     // Hours 22-2 wrap around midnight.
     assert_eq!(
         fires("cron(0 22-2 * * ? *)", "2026-01-01T01:30:00Z", 3),
-        [
-            "2026-01-01T02:00:00Z",
-            "2026-01-01T22:00:00Z",
-            "2026-01-01T23:00:00Z"
-        ]
+        ["2026-01-01T02:00:00Z", "2026-01-01T22:00:00Z", "2026-01-01T23:00:00Z"]
     );
 }
 
 #[test]
 fn month_and_year_rollovers() {
     // The 31st skips April.
-    assert_eq!(
-        fires("cron(0 0 31 * ? *)", "2026-03-31T00:00:00Z", 1),
-        ["2026-05-31T00:00:00Z"]
-    );
-    assert_eq!(
-        fires("cron(59 23 31 DEC ? *)", "2026-12-31T23:59:00Z", 1),
-        ["2027-12-31T23:59:00Z"]
-    );
-    assert_eq!(
-        fires("cron(0 0 1 1 ? *)", "2026-06-15T00:00:00Z", 1),
-        ["2027-01-01T00:00:00Z"]
-    );
-    assert_eq!(
-        fires("cron(0 12 * NOV-FEB ? *)", "2026-02-28T12:00:00Z", 1),
-        ["2026-11-01T12:00:00Z"]
-    );
+    assert_eq!(fires("cron(0 0 31 * ? *)", "2026-03-31T00:00:00Z", 1), ["2026-05-31T00:00:00Z"]);
+    assert_eq!(fires("cron(59 23 31 DEC ? *)", "2026-12-31T23:59:00Z", 1), ["2027-12-31T23:59:00Z"]);
+    assert_eq!(fires("cron(0 0 1 1 ? *)", "2026-06-15T00:00:00Z", 1), ["2027-01-01T00:00:00Z"]);
+    assert_eq!(fires("cron(0 12 * NOV-FEB ? *)", "2026-02-28T12:00:00Z", 1), ["2026-11-01T12:00:00Z"]);
     // 30 February never exists.
-    assert_eq!(
-        cron("cron(0 0 30 2 ? *)").next_after(ts("2026-01-01T00:00:00Z")),
-        None
-    );
+    assert_eq!(cron("cron(0 0 30 2 ? *)").next_after(ts("2026-01-01T00:00:00Z")), None);
 }
 
 #[test]
 fn display_keeps_the_fields() {
-    assert_eq!(
-        cron("cron(0/15   9-10 ? * mon-fri *)").to_string(),
-        "cron(0/15 9-10 ? * mon-fri *)"
-    );
+    assert_eq!(cron("cron(0/15   9-10 ? * mon-fri *)").to_string(), "cron(0/15 9-10 ? * mon-fri *)");
 }
 
 #[test]
 fn invalid_expressions_are_refused_with_the_field_named() {
     let err = |e: &str| Schedule::parse(e).unwrap_err();
-    assert!(matches!(
-        err("cron(0 9 1 * MON *)"),
-        ScheduleError::BothDaysSet { .. }
-    ));
-    assert!(matches!(
-        err("cron(0 9 * * * *)"),
-        ScheduleError::BothDaysSet { .. }
-    ));
+    assert!(matches!(err("cron(0 9 1 * MON *)"), ScheduleError::BothDaysSet { .. }));
+    assert!(matches!(err("cron(0 9 * * * *)"), ScheduleError::BothDaysSet { .. }));
     assert_eq!(err("cron(0 9 ? * ? *)"), ScheduleError::NoDaysSet);
-    assert_eq!(
-        err("cron(0 9 * * ?)"),
-        ScheduleError::FieldCount { found: 5 }
-    );
-    assert_eq!(
-        err("cron(0 9 * * ? * *)"),
-        ScheduleError::FieldCount { found: 7 }
-    );
+    assert_eq!(err("cron(0 9 * * ?)"), ScheduleError::FieldCount { found: 5 });
+    assert_eq!(err("cron(0 9 * * ? * *)"), ScheduleError::FieldCount { found: 7 });
     let field_of = |e: &str| match err(e) {
         ScheduleError::Field { field, .. } => field,
         other => panic!("{e}: expected a field error, got {other}"),
@@ -279,10 +189,7 @@ fn next_after_jumps_instead_of_scanning() {
     // microseconds.
     let started = std::time::Instant::now();
     let leap = cron("cron(0 0 29 FEB ? *)");
-    assert_eq!(
-        leap.next_after(ts("2029-03-01T00:00:00Z")),
-        Some(ts("2032-02-29T00:00:00Z"))
-    );
+    assert_eq!(leap.next_after(ts("2029-03-01T00:00:00Z")), Some(ts("2032-02-29T00:00:00Z")));
     let lab = cron("cron(0 9 ? * MON *)");
     let mut t = ts("2026-01-01T00:00:00Z");
     for _ in 0..1000 {
@@ -290,11 +197,7 @@ fn next_after_jumps_instead_of_scanning() {
     }
     // 1000 Mondays after 2026-01-01: the first is 2026-01-05.
     assert_eq!(t, ts("2045-02-27T09:00:00Z"));
-    assert!(
-        started.elapsed().as_millis() < 500,
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed().as_millis() < 500, "took {:?}", started.elapsed());
 }
 
 /// Field choices for the comparison with a minute-by-minute scan.

@@ -54,11 +54,7 @@ pub(super) fn scan(name: &str) -> Found {
     if found.time.is_none() {
         for (word, hour) in [("noon", 12), ("midnight", 0)] {
             if let Some(pos) = find_word(s, word, true) {
-                found.time = Some(ClaimedTime {
-                    hour,
-                    minute: 0,
-                    twelve_hour: true,
-                });
+                found.time = Some(ClaimedTime { hour, minute: 0, twelve_hour: true });
                 time_end = Some(pos + word.len());
                 break;
             }
@@ -83,16 +79,13 @@ pub(super) fn scan(name: &str) -> Found {
 
 /// A time starting at the digit run at `i`, and where it ends.
 fn time_at(s: &[u8], i: usize, name: &str) -> Option<(ClaimedTime, usize)> {
-    let digits_end = (i..s.len())
-        .find(|&k| !s[k].is_ascii_digit())
-        .unwrap_or(s.len());
+    let digits_end = (i..s.len()).find(|&k| !s[k].is_ascii_digit()).unwrap_or(s.len());
     let number = |a: usize, b: usize| name[a..b].parse::<i8>().ok();
     let n = digits_end - i;
     let (hour, minute, end, full_form) = match n {
         1 | 2 => {
             let two_digits_follow = |k: usize| {
-                s.get(k..k + 2)
-                    .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                s.get(k..k + 2).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
                     && !s.get(k + 2).is_some_and(u8::is_ascii_digit)
             };
             if matches!(s.get(digits_end), Some(b':' | b'.' | b'h' | b'H'))
@@ -104,12 +97,7 @@ fn time_at(s: &[u8], i: usize, name: &str) -> Option<(ClaimedTime, usize)> {
                 (number(i, digits_end)?, 0, digits_end, false)
             }
         }
-        3 | 4 => (
-            number(i, digits_end - 2)?,
-            number(digits_end - 2, digits_end)?,
-            digits_end,
-            true,
-        ),
+        3 | 4 => (number(i, digits_end - 2)?, number(digits_end - 2, digits_end)?, digits_end, true),
         _ => return None,
     };
     if minute > 59 {
@@ -120,40 +108,22 @@ fn time_at(s: &[u8], i: usize, name: &str) -> Option<(ClaimedTime, usize)> {
             return None;
         }
         let hour = hour % 12 + if pm { 12 } else { 0 };
-        let time = ClaimedTime {
-            hour,
-            minute,
-            twelve_hour: true,
-        };
+        let time = ClaimedTime { hour, minute, twelve_hour: true };
         return Some((time, marker_end));
     }
     if hour > 23 {
         return None;
     }
     if full_form {
-        let time = ClaimedTime {
-            hour,
-            minute,
-            twelve_hour: false,
-        };
+        let time = ClaimedTime { hour, minute, twelve_hour: false };
         return Some((time, end));
     }
     // A bare hour counts only right before a zone: `9EST`, `7-pt`.
     zone_at(s, skip_separator(s, end))?;
     let lower = name.to_ascii_lowercase();
-    let later = ["evening", "afternoon", "night"]
-        .iter()
-        .any(|w| lower.contains(w));
-    let hour = if later && (1..12).contains(&hour) {
-        hour + 12
-    } else {
-        hour
-    };
-    let time = ClaimedTime {
-        hour,
-        minute,
-        twelve_hour: true,
-    };
+    let later = ["evening", "afternoon", "night"].iter().any(|w| lower.contains(w));
+    let hour = if later && (1..12).contains(&hour) { hour + 12 } else { hour };
+    let time = ClaimedTime { hour, minute, twelve_hour: true };
     Some((time, end))
 }
 
@@ -180,9 +150,7 @@ fn zone_at(s: &[u8], k: usize) -> Option<(&'static str, usize)> {
     let mut best: Option<(&'static str, usize)> = None;
     for (token, _, _) in ZONES {
         let end = k + token.len();
-        let matches = s
-            .get(k..end)
-            .is_some_and(|t| t.eq_ignore_ascii_case(token.as_bytes()));
+        let matches = s.get(k..end).is_some_and(|t| t.eq_ignore_ascii_case(token.as_bytes()));
         if matches && ends_word(s, end) && best.is_none_or(|(b, _)| b.len() < token.len()) {
             best = Some((token, end));
         }
@@ -245,7 +213,6 @@ fn find_word(s: &[u8], word: &str, inside: bool) -> Option<usize> {
         s[k..end].eq_ignore_ascii_case(w)
             && (inside || starts_word(s, k))
             && (ends_word(s, end)
-                || (s.get(end).is_some_and(|c| c.eq_ignore_ascii_case(&b's'))
-                    && ends_word(s, end + 1)))
+                || (s.get(end).is_some_and(|c| c.eq_ignore_ascii_case(&b's')) && ends_word(s, end + 1)))
     })
 }

@@ -23,14 +23,13 @@ fn loaded(state: &mut State) -> u64 {
 fn first_tick_fetches_and_answer_fills_the_instance_panel() {
     let mut s = fresh();
     let seq = loaded(&mut s);
-    let fx = update(
-        &mut s,
-        Action::InstancesLoaded {
-            seq,
-            result: Ok(vec![instance(InstanceState::Running)]),
-        },
+    let fx =
+        update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Running)]) });
+    assert_eq!(
+        fx,
+        vec![Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() }],
+        "then reads the dev mode"
     );
-    assert!(fx.is_empty());
     assert_eq!(s.instance().unwrap().state, InstanceState::Running);
     assert_eq!(s.instances.ok_at, Some(now()));
     assert!(s.box_active());
@@ -40,25 +39,11 @@ fn first_tick_fetches_and_answer_fills_the_instance_panel() {
 fn a_running_box_is_polled_fast_and_a_stopped_one_slowly() {
     let mut s = fresh();
     let seq = loaded(&mut s);
-    update(
-        &mut s,
-        Action::InstancesLoaded {
-            seq,
-            result: Ok(vec![instance(InstanceState::Running)]),
-        },
-    );
+    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Running)]) });
     assert!(update(&mut s, Action::Tick(now() + SignedDuration::from_secs(4))).is_empty());
     let fx = update(&mut s, Action::Tick(now() + SignedDuration::from_secs(5)));
-    let [Effect::FetchInstances { seq }] = fx.as_slice() else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Action::InstancesLoaded {
-            seq: *seq,
-            result: Ok(vec![instance(InstanceState::Stopped)]),
-        },
-    );
+    let [Effect::FetchInstances { seq }] = fx.as_slice() else { panic!("{fx:?}") };
+    update(&mut s, Action::InstancesLoaded { seq: *seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
     assert!(update(&mut s, Action::Tick(now() + SignedDuration::from_secs(30))).is_empty());
 }
 
@@ -66,34 +51,19 @@ fn a_running_box_is_polled_fast_and_a_stopped_one_slowly() {
 fn an_error_keeps_the_last_good_value_and_marks_it_stale() {
     let mut s = fresh();
     let seq = loaded(&mut s);
-    update(
-        &mut s,
-        Action::InstancesLoaded {
-            seq,
-            result: Ok(vec![instance(InstanceState::Stopped)]),
-        },
-    );
+    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
     let seq = match update(&mut s, Action::Refresh).as_slice() {
-        [Effect::FetchInstances { seq }] => *seq,
+        [Effect::FetchInstances { seq }, Effect::FetchDevInfo { .. }] => *seq,
         other => panic!("{other:?}"),
     };
     let err = CloudError::Unreachable {
         endpoint: "http://127.0.0.1:9".into(),
         detail: "connection refused".into(),
     };
-    update(
-        &mut s,
-        Action::InstancesLoaded {
-            seq,
-            result: Err(err),
-        },
-    );
+    update(&mut s, Action::InstancesLoaded { seq, result: Err(err) });
     assert!(s.instances.is_stale());
     assert_eq!(s.instance().unwrap().state, InstanceState::Stopped);
-    assert_eq!(
-        s.instances.error.as_deref(),
-        Some("cannot reach http://127.0.0.1:9: connection refused")
-    );
+    assert_eq!(s.instances.error.as_deref(), Some("cannot reach http://127.0.0.1:9: connection refused"));
     assert!(!s.should_quit, "errors never end the panel");
 }
 
@@ -102,17 +72,8 @@ fn stale_answers_are_dropped() {
     let mut s = fresh();
     let old = loaded(&mut s);
     update(&mut s, Action::Refresh);
-    update(
-        &mut s,
-        Action::InstancesLoaded {
-            seq: old,
-            result: Ok(vec![instance(InstanceState::Running)]),
-        },
-    );
-    assert!(
-        s.instances.value.is_none(),
-        "the answer to a superseded request is ignored"
-    );
+    update(&mut s, Action::InstancesLoaded { seq: old, result: Ok(vec![instance(InstanceState::Running)]) });
+    assert!(s.instances.value.is_none(), "the answer to a superseded request is ignored");
 }
 
 #[test]
@@ -120,10 +81,7 @@ fn help_toggles_and_escape_closes_overlay_before_notice() {
     let mut s = fresh();
     update(&mut s, Action::ToggleHelp);
     assert!(s.overlay.is_some());
-    s.notice = Some(crate::state::Notice {
-        level: crate::state::Level::Warn,
-        text: "x".into(),
-    });
+    s.notice = Some(crate::state::Notice { level: crate::state::Level::Warn, text: "x".into() });
     update(&mut s, Action::Dismiss);
     assert!(s.overlay.is_none());
     assert!(s.notice.is_some());
@@ -139,10 +97,7 @@ fn selection_wraps_over_several_instances() {
     second.id = "i-0aaaaaaaaaaaaaaaa".into();
     update(
         &mut s,
-        Action::InstancesLoaded {
-            seq,
-            result: Ok(vec![instance(InstanceState::Running), second]),
-        },
+        Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Running), second]) },
     );
     update(&mut s, Action::SelectNext);
     assert_eq!(s.instance().unwrap().id, "i-0aaaaaaaaaaaaaaaa");

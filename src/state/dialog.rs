@@ -1,0 +1,75 @@
+//! Confirmation dialogs: what will happen, and a choice that defaults to No.
+
+use crate::state::Level;
+
+/// What a confirmed choice does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    /// Start these instances.
+    Start(Vec<String>),
+    /// Stop these instances.
+    Stop(Vec<String>),
+}
+
+/// One button of a dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Button text.
+    pub label: String,
+    /// What it does; `None` cancels.
+    pub intent: Option<Intent>,
+}
+
+impl Choice {
+    /// The cancel button.
+    pub fn cancel(label: &str) -> Self {
+        Choice { label: label.into(), intent: None }
+    }
+
+    /// A button that does `intent`.
+    pub fn doing(label: &str, intent: Intent) -> Self {
+        Choice { label: label.into(), intent: Some(intent) }
+    }
+}
+
+/// A modal question over the panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    /// Title in the border.
+    pub title: String,
+    /// Body lines, each with its emphasis.
+    pub lines: Vec<(Level, String)>,
+    /// Buttons; the first is the default and cancels.
+    pub choices: Vec<Choice>,
+    /// The highlighted button.
+    pub selected: usize,
+}
+
+impl Dialog {
+    /// A dialog whose highlighted default is the first (cancelling) choice.
+    pub fn new(title: impl Into<String>, lines: Vec<(Level, String)>, choices: Vec<Choice>) -> Self {
+        Dialog { title: title.into(), lines, choices, selected: 0 }
+    }
+
+    /// Moves the highlight by `delta`, wrapping.
+    pub fn step(&mut self, delta: isize) {
+        let n = self.choices.len() as isize;
+        if n > 0 {
+            self.selected = (self.selected as isize + delta).rem_euclid(n) as usize;
+        }
+    }
+
+    /// The intent of the choice at `index` (the highlighted one when `None`).
+    pub fn pick(&self, index: Option<usize>) -> Option<Intent> {
+        self.choices.get(index.unwrap_or(self.selected)).and_then(|c| c.intent.clone())
+    }
+
+    /// Index of the only choice that does something, for the `y` key.
+    pub fn only_yes(&self) -> Option<usize> {
+        let mut doing = self.choices.iter().enumerate().filter(|(_, c)| c.intent.is_some());
+        match (doing.next(), doing.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
+}

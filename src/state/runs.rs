@@ -1,0 +1,208 @@
+//! Starting and stopping the box from the panel, and noticing when a watched run ends.
+
+use super::{Choice, Dialog, Intent, Level, Notice, State, Watch};
+use crate::action::Effect;
+use crate::cloud::InstanceState;
+use crate::run::Outcome;
+use crate::timefmt::human_duration;
+
+fn notice(s: &mut State, level: Level, text: impl Into<String>) {
+    s.notice = Some(Notice { level, text: text.into() });
+}
+
+/// The refusal when writes are disabled, if they are.
+pub(super) fn read_only_refusal(s: &mut State, what: &str) -> bool {
+    if s.context.read_only {
+        notice(
+            s,
+            Level::Warn,
+            format!("read-only mode: {what} is disabled (--read-only or panel.read_only)"),
+        );
+    }
+    s.context.read_only
+}
+
+/// Key `s`: refuse when a run is in progress, else check permission before asking.
+pub(super) fn request_start(s: &mut State) -> Vec<Effect> {
+    if read_only_refusal(s, "starting a run") {
+        return vec![];
+    }
+    let Some(list) = s.instances.value.clone() else {
+        notice(s, Level::Warn, "no instance known yet: wait for EC2's answer or press r");
+        return vec![];
+    };
+    if let Some(busy) = list.iter().find(|i| i.state != InstanceState::Stopped) {
+        notice(s, Level::Warn, format!("{} is {}: start it only when it is stopped", busy.id, busy.state));
+        return vec![];
+    }
+    notice(s, Level::Info, "checking permission (DryRun)…");
+    vec![Effect::Precheck(Intent::Start(list.iter().map(|i| i.id.clone()).collect()))]
+}
+
+/// Key `x`: stop whatever is pending or running, after a permission check and a dialog.
+pub(super) fn request_stop(s: &mut State) -> Vec<Effect> {
+    if read_only_refusal(s, "stopping") {
+        return vec![];
+    }
+    let ids: Vec<String> = s
+        .instances
+        .value
+        .iter()
+        .flatten()
+        .filter(|i| matches!(i.state, InstanceState::Pending | InstanceState::Running))
+        .map(|i| i.id.clone())
+        .collect();
+    if ids.is_empty() {
+        notice(s, Level::Warn, "nothing to stop: no instance is pending or running");
+        return vec![];
+    }
+    notice(s, Level::Info, "checking permission (DryRun)…");
+    vec![Effect::Precheck(Intent::Stop(ids))]
+}
+
+/// A pre-check answered: open the dialog, or say what is not permitted.
+pub(super) fn prechecked(s: &mut State, intent: Intent, result: Result<(), crate::cloud::CloudError>) {
+    match result {
+        Err(e) => notice(s, Level::Error, e.to_string()),
+        Ok(()) => {
+            s.notice = None;
+            s.dialog = Some(match intent {
+                Intent::Start(ids) => start_dialog(s, ids),
+                Intent::Stop(ids) => stop_dialog(s, ids),
+            });
+        }
+    }
+}
+
+fn describe(s: &State, ids: &[String]) -> Vec<(Level, String)> {
+    let mut lines: Vec<(Level, String)> = s
+        .instances
+        .value
+        .iter()
+        .flatten()
+        .filter(|i| ids.contains(&i.id))
+        .map(|i| {
+            (Level::Info, format!("  {} ({}) — {}", i.id, i.name.as_deref().unwrap_or("no name"), i.state))
+        })
+        .collect();
+    if ids.len() > 1 {
+        lines.insert(
+            0,
+            (
+                Level::Warn,
+                format!(
+                    "{} instances match {}: all of them, like the Monday Lambda.",
+                    ids.len(),
+                    s.context.target
+                ),
+            ),
+        );
+    }
+    lines
+}
+
+fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
+    let mut lines = describe(s, &ids);
+    lines.push((Level::Info, String::new()));
+    lines.push(match s.dev_info().map(|d| d.mode) {
+        Some(crate::userdata::Mode::Run) => (
+            Level::Info,
+            "Dev mode is off: the box runs run-baseline.sh, posts to Slack and shuts itself down.".into(),
+        ),
+        Some(crate::userdata::Mode::Dev) => (
+            Level::Warn,
+            "Dev mode is ON: the box boots WITHOUT running the script (for SSH work); stop it yourself."
+                .into(),
+        ),
+        None => (Level::Warn, "Dev mode unknown (the user data was not read): the script may run.".into()),
+    });
+    Dialog::new(
+        "Start a run?",
+        lines,
+        vec![Choice::cancel("No"), Choice::doing("Yes, start", Intent::Start(ids))],
+    )
+}
+
+fn stop_dialog(s: &State, ids: Vec<String>) -> Dialog {
+    let mut lines = describe(s, &ids);
+    lines.push((Level::Info, String::new()));
+    let running = s.instance().filter(|i| i.state == InstanceState::Running);
+    match (running, s.dev_mode_on()) {
+        (Some(i), false) => {
+            let started =
+                i.uptime(s.now).map(|d| format!(" (started {} ago)", human_duration(d))).unwrap_or_default();
+            lines.push((
+                Level::Warn,
+                format!("A run is in progress{started}: stopping ends it before the script finishes."),
+            ));
+        }
+        (_, true) => lines.push((Level::Info, "The box is in dev mode: no run is in progress.".into())),
+        (None, false) => lines.push((Level::Info, "The box is booting.".into())),
+    }
+    Dialog::new(
+        "Stop the box?",
+        lines,
+        vec![Choice::cancel("No"), Choice::doing("Yes, stop", Intent::Stop(ids))],
+    )
+}
+
+/// A confirmed intent: say so and carry it out.
+pub(super) fn execute(s: &mut State, intent: Intent) -> Vec<Effect> {
+    let what = match &intent {
+        Intent::Start(_) => "starting…",
+        Intent::Stop(_) => "stopping…",
+    };
+    notice(s, Level::Info, what);
+    vec![Effect::Execute(intent)]
+}
+
+/// An intent was carried out (or failed): report, and look again at once.
+pub(super) fn done(
+    s: &mut State,
+    intent: Intent,
+    result: Result<(), crate::cloud::CloudError>,
+) -> Vec<Effect> {
+    match result {
+        Err(e) => {
+            notice(s, Level::Error, e.to_string());
+            vec![]
+        }
+        Ok(()) => {
+            let text = match &intent {
+                Intent::Start(ids) => format!("start requested for {}", ids.join(", ")),
+                Intent::Stop(ids) => format!("stop requested for {}", ids.join(", ")),
+            };
+            notice(s, Level::Info, text);
+            vec![Effect::FetchInstances { seq: s.instance_poll.issue() }]
+        }
+    }
+}
+
+/// After new instance data: start watching an active box; when a watched run ends, ring the
+/// bell and show its outcome prominently.
+pub(super) fn track(s: &mut State) -> Vec<Effect> {
+    let Some(i) = s.instance().cloned() else { return vec![] };
+    if i.state.is_active() {
+        if s.watch.as_ref().is_none_or(|w| w.id != i.id || w.launched != i.launch_time) {
+            s.watch = Some(Watch { id: i.id.clone(), launched: i.launch_time });
+        }
+        return vec![];
+    }
+    let watched = s.watch.as_ref().is_some_and(|w| w.id == i.id);
+    if i.state != InstanceState::Stopped || !watched {
+        return vec![];
+    }
+    s.watch = None;
+    let Some(run) = s.last_run() else { return vec![] };
+    let level = match run.outcome {
+        Outcome::Succeeded => Level::Info,
+        Outcome::Failed => Level::Error,
+        _ => Level::Warn,
+    };
+    let took = run.duration.map(|d| format!(" after {}", human_duration(d))).unwrap_or_default();
+    s.banner = Some(Notice {
+        level,
+        text: format!("Run ended{took}: {} — {}", run.outcome.label(), run.evidence),
+    });
+    vec![Effect::Bell]
+}

@@ -1,0 +1,44 @@
+//! The confirmation dialog, centred over the panel.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use crate::state::{Dialog, Level, State};
+
+/// Draws `dialog` over `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &Dialog) {
+    let t = state.theme;
+    let mut lines: Vec<Line> = dialog
+        .lines
+        .iter()
+        .map(|(level, text)| {
+            let style = match level {
+                Level::Info => t.text(),
+                Level::Warn => t.warn(),
+                Level::Error => t.error(),
+            };
+            Line::styled(text.clone(), style)
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    let mut buttons = vec![Span::raw(" ")];
+    for (i, c) in dialog.choices.iter().enumerate() {
+        let style = if i == dialog.selected { t.key().add_modifier(Modifier::REVERSED) } else { t.text() };
+        buttons.push(Span::styled(format!("[ {} ]", c.label), style));
+        buttons.push(Span::raw("  "));
+    }
+    lines.push(Line::from(buttons));
+    lines.push(Line::styled(" ←/→ choose · Enter confirm · y yes · n/Esc no", t.dim()));
+    let width = 76.min(area.width.saturating_sub(4));
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let height: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum::<usize>() + 2;
+    let rect = super::centered(area, width, height as u16);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Span::styled(format!(" {} ", dialog.title), t.warn()));
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
