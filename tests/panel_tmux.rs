@@ -83,3 +83,50 @@ fn panel_on_moto_shows_the_instance_and_survives_a_dead_endpoint() {
     t.keys(&["q"]);
     t.wait_for("PANEL-EXITED 0", 10);
 }
+
+#[test]
+fn start_from_the_panel_asks_first_and_no_changes_nothing() {
+    if !tmux::available() {
+        return;
+    }
+    let Some(moto) = Moto::start() else { return };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = rt.block_on(async {
+        let id = moto.launch("baseline model", SEED_USER_DATA).await;
+        moto.stop(&id).await;
+        id
+    });
+    let state = |m: &Moto| {
+        m.aws(&[
+            "ec2",
+            "describe-instances",
+            "--instance-ids",
+            &id,
+            "--query",
+            "Reservations[0].Instances[0].State.Name",
+            "--output",
+            "text",
+        ])
+        .map(|s| s.trim().to_string())
+    };
+    let t = Tmux::start(BIN, &[], &env_for(moto.dir.path(), &moto.url), 120, 34);
+    t.wait_for("● stopped", 30);
+    t.keys(&["s"]);
+    let screen = t.wait_for("Start a run?", 15);
+    assert!(screen.contains("[ No ]") && screen.contains("Dev mode is off"), "{screen}");
+    t.keys(&["n"]);
+    t.wait_for("cancelled: nothing changed", 5);
+    if let Some(s) = state(&moto) {
+        assert_eq!(s, "stopped", "No changed nothing");
+    }
+    t.keys(&["s"]);
+    t.wait_for("Start a run?", 15);
+    t.keys(&["y"]);
+    t.wait_for("start requested for", 15);
+    t.wait_for("● running", 30);
+    if let Some(s) = state(&moto) {
+        assert_eq!(s, "running");
+    }
+    t.keys(&["q"]);
+    t.wait_for("PANEL-EXITED 0", 10);
+}

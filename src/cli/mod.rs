@@ -1,5 +1,7 @@
 //! The command line: global flags, subcommands, exit codes.
 
+mod power;
+pub mod prompt;
 mod status;
 
 use std::path::PathBuf;
@@ -54,6 +56,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Start a run: boot the box (refused while it is up). Asks first unless --yes.
+    Start {
+        /// Wait until the box is running.
+        #[arg(long)]
+        wait: bool,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Stop the box (warns when a run is in progress). Asks first unless --yes.
+    Stop {
+        /// Wait until the box is stopped.
+        #[arg(long)]
+        wait: bool,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 impl Cli {
@@ -75,8 +95,8 @@ impl Cli {
 /// A failed command: a short message and the exit code.
 #[derive(Debug)]
 pub struct Failure {
-    /// Exit code: 1 general, 3 not found, 4 credentials or permission, 5 unreachable or throttled,
-    /// 6 configuration.
+    /// Exit code: 1 general, 2 usage, 3 not found, 4 credentials or permission, 5 unreachable or
+    /// throttled, 6 configuration, 7 refused (read-only, wrong state, not confirmed).
     pub code: i32,
     /// One line for stderr.
     pub message: String,
@@ -88,7 +108,8 @@ impl From<CloudError> for Failure {
             CloudError::NotFound { .. } => 3,
             CloudError::AccessDenied { .. } | CloudError::Credentials(_) => 4,
             CloudError::Unreachable { .. } | CloudError::Throttled(_) => 5,
-            CloudError::WrongState(_) | CloudError::Other(_) => 1,
+            CloudError::WrongState(_) => 7,
+            CloudError::Other(_) => 1,
         };
         Failure { code, message: e.to_string() }
     }
@@ -110,5 +131,7 @@ impl From<std::io::Error> for Failure {
 pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
     match cmd {
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
+        Command::Start { wait, yes } => power::start(cfg, cloud.as_ref(), *wait, *yes).await,
+        Command::Stop { wait, yes } => power::stop(cfg, cloud.as_ref(), *wait, *yes).await,
     }
 }

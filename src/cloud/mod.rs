@@ -5,6 +5,7 @@ pub mod aws;
 pub mod demo;
 pub mod error;
 pub mod types;
+pub mod wait;
 
 use async_trait::async_trait;
 

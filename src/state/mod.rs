@@ -2,7 +2,7 @@
 
 pub mod dialog;
 mod poll;
-mod runs;
+pub mod runs;
 mod update;
 
 pub use dialog::{Choice, Dialog, Intent};

@@ -101,10 +101,9 @@ fn describe(s: &State, ids: &[String]) -> Vec<(Level, String)> {
     lines
 }
 
-fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
-    let mut lines = describe(s, &ids);
-    lines.push((Level::Info, String::new()));
-    lines.push(match s.dev_info().map(|d| d.mode) {
+/// What starting the box will do, given its dev mode (unknown when `None`).
+pub fn start_note(mode: Option<crate::userdata::Mode>) -> (Level, String) {
+    match mode {
         Some(crate::userdata::Mode::Run) => (
             Level::Info,
             "Dev mode is off: the box runs run-baseline.sh, posts to Slack and shuts itself down.".into(),
@@ -115,7 +114,13 @@ fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
                 .into(),
         ),
         None => (Level::Warn, "Dev mode unknown (the user data was not read): the script may run.".into()),
-    });
+    }
+}
+
+fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
+    let mut lines = describe(s, &ids);
+    lines.push((Level::Info, String::new()));
+    lines.push(start_note(s.dev_info().map(|d| d.mode)));
     Dialog::new(
         "Start a run?",
         lines,

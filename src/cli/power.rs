@@ -1,0 +1,112 @@
+//! `baseline-panel start` and `baseline-panel stop`: the same checks as the panel's `s` and `x`.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::Failure;
+use super::prompt::{REFUSED, confirm, refuse_if_read_only};
+use crate::cloud::wait::wait_for_state;
+use crate::cloud::{Cloud, Instance, InstanceState};
+use crate::config::Config;
+use crate::effects::dev_info;
+use crate::state::runs::start_note;
+use crate::timefmt::human_duration;
+use crate::userdata::ScriptLine;
+
+/// How long `--wait` waits.
+const WAIT_LIMIT: Duration = Duration::from_secs(15 * 60);
+
+fn list_line(i: &Instance) -> String {
+    format!("  {} ({}) — {}", i.id, i.name.as_deref().unwrap_or("no name"), i.state)
+}
+
+fn progress(i: &Instance) {
+    eprintln!("{}: {}", i.id, i.state);
+}
+
+/// `start [--wait] [--yes]`.
+pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Result<(), Failure> {
+    refuse_if_read_only(cfg.read_only, "starting a run")?;
+    let list = cloud.instances().await?;
+    if let Some(busy) = list.iter().find(|i| i.state != InstanceState::Stopped) {
+        return Err(Failure {
+            code: REFUSED,
+            message: format!(
+                "{} is {}: start it only when it is stopped; nothing was started",
+                busy.id, busy.state
+            ),
+        });
+    }
+    let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
+    cloud.start(&ids, true).await?;
+    let pattern = ScriptLine::new(cfg.script_pattern.clone())
+        .map_err(|e| Failure { code: 6, message: e.to_string() })?;
+    let mode = match cloud.user_data(&ids[0]).await {
+        Ok(bytes) => dev_info(&bytes, &pattern).ok().map(|d| d.mode),
+        Err(_) => None,
+    };
+    eprintln!("Start {} instance(s):", ids.len());
+    list.iter().for_each(|i| eprintln!("{}", list_line(i)));
+    if ids.len() > 1 {
+        eprintln!(
+            "warning: {} instances match {}: all of them start, like the Monday Lambda",
+            ids.len(),
+            cfg.target
+        );
+    }
+    eprintln!("{}", start_note(mode).1);
+    if !confirm("Start?", yes)? {
+        return Err(Failure { code: REFUSED, message: "not started".into() });
+    }
+    cloud.start(&ids, false).await?;
+    println!("start requested: {}", ids.join(", "));
+    if wait {
+        let up =
+            wait_for_state(cloud, &ids, InstanceState::Running, Duration::from_secs(2), WAIT_LIMIT, progress)
+                .await?;
+        for i in up {
+            println!("{} running{}", i.id, i.public_dns.map(|d| format!(": {d}")).unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// `stop [--wait] [--yes]`.
+pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Result<(), Failure> {
+    refuse_if_read_only(cfg.read_only, "stopping")?;
+    let list = cloud.instances().await?;
+    let up: Vec<&Instance> =
+        list.iter().filter(|i| matches!(i.state, InstanceState::Pending | InstanceState::Running)).collect();
+    if up.is_empty() {
+        return Err(Failure {
+            code: REFUSED,
+            message: "nothing to stop: no instance is pending or running".into(),
+        });
+    }
+    let ids: Vec<String> = up.iter().map(|i| i.id.clone()).collect();
+    cloud.stop(&ids, true).await?;
+    eprintln!("Stop {} instance(s):", ids.len());
+    up.iter().for_each(|i| eprintln!("{}", list_line(i)));
+    let now = Timestamp::now();
+    for i in &up {
+        if let Some(d) = i.uptime(now) {
+            eprintln!(
+                "warning: a run is in progress on {} (started {} ago): stopping ends it",
+                i.id,
+                human_duration(d)
+            );
+        }
+    }
+    if !confirm("Stop?", yes)? {
+        return Err(Failure { code: REFUSED, message: "not stopped".into() });
+    }
+    cloud.stop(&ids, false).await?;
+    println!("stop requested: {}", ids.join(", "));
+    if wait {
+        wait_for_state(cloud, &ids, InstanceState::Stopped, Duration::from_secs(2), WAIT_LIMIT, progress)
+            .await?;
+        println!("stopped: {}", ids.join(", "));
+    }
+    Ok(())
+}
