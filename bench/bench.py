@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Measures baseline-panel against a local moto server, side by side with the AWS CLI.
+
+    python3 bench/bench.py [--runs 15] [--idle-seconds 60] [--bin target/release/baseline-panel]
+
+Prints a Markdown table (medians and ratios) and writes it to docs/performance.md.
+Needs: moto_server, the AWS CLI, tmux; a release build (`cargo build --release`).
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+USER_DATA = os.path.join(ROOT, "assets", "user-data.txt")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, secs=30):
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"moto did not start on {port}")
+
+
+def env_for(url, scratch):
+    home = os.path.join(scratch, "home")
+    os.makedirs(home, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        HOME=home,
+        XDG_CONFIG_HOME=os.path.join(home, ".config"),
+        XDG_STATE_HOME=os.path.join(home, ".state"),
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ENDPOINT_URL=url,
+    )
+    return env
+
+
+def timed(cmd, env, runs, warmup=2):
+    samples = []
+    for i in range(warmup + runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        if i >= warmup:
+            samples.append((time.perf_counter() - t) * 1000)
+    return statistics.median(samples), samples
+
+
+def first_frame_ms(binary, env, args, runs):
+    log = os.path.join(env["XDG_STATE_HOME"], "baseline-panel", "baseline-panel.log")
+    values = []
+    for _ in range(runs):
+        sock = f"bench-{os.getpid()}"
+        before = open(log).read().count("first frame") if os.path.exists(log) else 0
+        cmd = " ".join(["env"] + [f"{k}='{v}'" for k, v in env.items() if k.startswith(("AWS_", "XDG_", "HOME"))] + [binary] + args)
+        subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "35", cmd], check=True)
+        end = time.time() + 15
+        while time.time() < end:
+            if os.path.exists(log) and open(log).read().count("first frame") > before:
+                break
+            time.sleep(0.05)
+        subprocess.run(["tmux", "-L", sock, "kill-server"], stderr=subprocess.DEVNULL)
+        found = re.findall(r"first frame ms=([0-9.]+)", open(log).read())
+        values.append(float(found[-1]))
+    return statistics.median(values)
+
+
+def idle_cpu(binary, env, args, seconds):
+    sock = f"bench-idle-{os.getpid()}"
+    cmd = " ".join(["env"] + [f"{k}='{v}'" for k, v in env.items() if k.startswith(("AWS_", "XDG_", "HOME"))] + [binary] + args)
+    subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "35", cmd], check=True)
+    time.sleep(3)
+    pid = subprocess.run(["pgrep", "-n", "-f", binary], capture_output=True, text=True).stdout.strip()
+    hz = os.sysconf("SC_CLK_TCK")
+
+    def ticks():
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return int(f[11]) + int(f[12])
+
+    def rss_kb():
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    t0, c0 = time.time(), ticks()
+    time.sleep(seconds)
+    t1, c1 = time.time(), ticks()
+    rss = rss_kb()
+    subprocess.run(["tmux", "-L", sock, "kill-server"], stderr=subprocess.DEVNULL)
+    return (c1 - c0) / hz / (t1 - t0) * 100, rss
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--idle-seconds", type=int, default=60)
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "baseline-panel"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
+    a = ap.parse_args()
+    for tool in ("moto_server", "aws", "tmux"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        scratch = tempfile.mkdtemp()
+        env = env_for(url, scratch)
+        subprocess.run(["aws", "ec2", "run-instances", "--image-id", "ami-12c6146b", "--instance-type", "r5.2xlarge",
+                        "--user-data", f"file://{USER_DATA}", "--tag-specifications",
+                        "ResourceType=instance,Tags=[{Key=Name,Value=baseline model}]"],
+                       env=env, stdout=subprocess.DEVNULL, check=True)
+        ours, _ = timed([a.bin, "status"], env, a.runs)
+        ours_json, _ = timed([a.bin, "status", "--json"], env, a.runs)
+        cli, _ = timed(["aws", "ec2", "describe-instances", "--filters", "Name=tag:Name,Values=baseline model"], env, a.runs)
+        frame_aws = first_frame_ms(a.bin, env, [], max(5, a.runs // 3))
+        frame_demo = first_frame_ms(a.bin, env, ["--demo"], max(5, a.runs // 3))
+        cpu, rss = idle_cpu(a.bin, env, [], a.idle_seconds)
+    finally:
+        moto.terminate()
+    rows = [
+        ("`baseline-panel status` (DescribeInstances + DescribeInstanceStatus)", f"{ours:.0f} ms", f"{cli / ours:.1f}× faster than the AWS CLI"),
+        ("`baseline-panel status --json`", f"{ours_json:.0f} ms", ""),
+        ("`aws ec2 describe-instances --filters Name=tag:Name,...`", f"{cli:.0f} ms", "1.0×"),
+        ("time to first frame, panel on moto", f"{frame_aws:.0f} ms", ""),
+        ("time to first frame, `--demo`", f"{frame_demo:.0f} ms", ""),
+        (f"idle panel CPU over {a.idle_seconds} s (box running, polls every 5 s)", f"{cpu:.2f} %", f"RSS {rss / 1024:.1f} MiB"),
+    ]
+    table = ["| measure | median | note |", "|---|---|---|"] + [f"| {r[0]} | {r[1]} | {r[2]} |" for r in rows]
+    text = "\n".join(table)
+    print(text)
+    stamp = time.strftime("%Y-%m-%d", time.gmtime())
+    with open(a.out, "w") as f:
+        f.write(f"# Performance\n\nMeasured {stamp} on a 2-core machine against a local moto server, "
+                f"{a.runs} runs per command (medians), release build.\nReproduce: `cargo build --release && python3 bench/bench.py`.\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
