@@ -15,6 +15,9 @@ use clap::Parser;
 fn main() -> ExitCode {
     let started = Instant::now();
     let args = Cli::parse();
+    if let Some(done) = args.command.as_ref().and_then(cli::run_offline) {
+        return done.map_or_else(fail, |()| ExitCode::SUCCESS);
+    }
     let _log = logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,

@@ -65,6 +65,13 @@ pub enum Command {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `baseline-panel man | man -l -`.
+    Man,
     /// Stop the box (warns when a run is in progress). Asks first unless --yes.
     Stop {
         /// Wait until the box is stopped.
@@ -127,9 +134,24 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+/// Commands that need no configuration, cloud or runtime (completions, man page).
+pub fn run_offline(cmd: &Command) -> Option<Result<(), Failure>> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "baseline-panel", &mut out);
+            Some(Ok(()))
+        }
+        Command::Man => Some(clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(Failure::from)),
+        _ => None,
+    }
+}
+
 /// Runs a subcommand.
 pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
     match cmd {
+        Command::Completions { .. } | Command::Man => run_offline(cmd).unwrap_or(Ok(())),
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
         Command::Start { wait, yes } => power::start(cfg, cloud.as_ref(), *wait, *yes).await,
         Command::Stop { wait, yes } => power::stop(cfg, cloud.as_ref(), *wait, *yes).await,
