@@ -1,5 +1,7 @@
 //! The command line: global flags, subcommands, exit codes.
 
+pub mod confirm;
+pub mod schedule;
 mod status;
 
 use std::path::PathBuf;
@@ -54,6 +56,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show the EventBridge rule that starts the box, or enable/disable it.
+    Schedule {
+        /// What to do with the rule.
+        #[command(subcommand)]
+        action: schedule::ScheduleCommand,
+    },
 }
 
 impl Cli {
@@ -75,8 +83,9 @@ impl Cli {
 /// A failed command: a short message and the exit code.
 #[derive(Debug)]
 pub struct Failure {
-    /// Exit code: 1 general, 3 not found, 4 credentials or permission, 5 unreachable or throttled,
-    /// 6 configuration.
+    /// Exit code: 1 general (also a declined confirmation or a change refused in read-only mode),
+    /// 2 usage (a change needs `--yes` when there is no terminal to ask on), 3 not found,
+    /// 4 credentials or permission, 5 unreachable or throttled, 6 configuration.
     pub code: i32,
     /// One line for stderr.
     pub message: String,
@@ -85,7 +94,7 @@ pub struct Failure {
 impl From<CloudError> for Failure {
     fn from(e: CloudError) -> Self {
         let code = match e {
-            CloudError::NotFound { .. } => 3,
+            CloudError::NotFound { .. } | CloudError::Missing(_) => 3,
             CloudError::AccessDenied { .. } | CloudError::Credentials(_) => 4,
             CloudError::Unreachable { .. } | CloudError::Throttled(_) => 5,
             CloudError::WrongState(_) | CloudError::Other(_) => 1,
@@ -119,5 +128,9 @@ impl From<std::io::Error> for Failure {
 pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
     match cmd {
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
+        Command::Schedule { action } => {
+            let rules = schedule::rules_for(cfg).await;
+            schedule::run(action, cfg, cloud.as_ref(), rules.as_ref()).await
+        }
     }
 }
