@@ -1,7 +1,8 @@
 //! The command line: global flags, subcommands, exit codes.
 
+pub mod confirm;
 mod power;
-pub mod prompt;
+pub mod schedule;
 mod status;
 
 use std::path::PathBuf;
@@ -81,6 +82,12 @@ pub enum Command {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Show the EventBridge rule that starts the box, or enable/disable it.
+    Schedule {
+        /// What to do with the rule.
+        #[command(subcommand)]
+        action: schedule::ScheduleCommand,
+    },
 }
 
 impl Cli {
@@ -112,7 +119,7 @@ pub struct Failure {
 impl From<CloudError> for Failure {
     fn from(e: CloudError) -> Self {
         let code = match e {
-            CloudError::NotFound { .. } => 3,
+            CloudError::NotFound { .. } | CloudError::Missing(_) => 3,
             CloudError::AccessDenied { .. } | CloudError::Credentials(_) => 4,
             CloudError::Unreachable { .. } | CloudError::Throttled(_) => 5,
             CloudError::WrongState(_) => 7,
@@ -155,5 +162,9 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
         Command::Start { wait, yes } => power::start(cfg, cloud.as_ref(), *wait, *yes).await,
         Command::Stop { wait, yes } => power::stop(cfg, cloud.as_ref(), *wait, *yes).await,
+        Command::Schedule { action } => {
+            let rules = schedule::rules_for(cfg).await;
+            schedule::run(action, cfg, cloud.as_ref(), rules.as_ref()).await
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::Failure;
-use super::prompt::{REFUSED, confirm, refuse_if_read_only};
+use super::confirm::{REFUSED, confirm, refuse_if_read_only};
 use crate::cloud::wait::wait_for_state;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
@@ -56,9 +56,7 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Re
         );
     }
     eprintln!("{}", start_note(mode).1);
-    if !confirm("Start?", yes)? {
-        return Err(Failure { code: REFUSED, message: "not started".into() });
-    }
+    confirm("Start?", "start the box", yes)?;
     cloud.start(&ids, false).await?;
     println!("start requested: {}", ids.join(", "));
     if wait {
@@ -98,9 +96,7 @@ pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Res
             );
         }
     }
-    if !confirm("Stop?", yes)? {
-        return Err(Failure { code: REFUSED, message: "not stopped".into() });
-    }
+    confirm("Stop?", "stop the box", yes)?;
     cloud.stop(&ids, false).await?;
     println!("stop requested: {}", ids.join(", "));
     if wait {

@@ -39,6 +39,41 @@ pub async fn sdk_config(cfg: &Config) -> SdkConfig {
     loader.load().await
 }
 
+/// The endpoint named in error messages for `service` (`ec2`, `events`, `logs`, ...): the custom
+/// endpoint when one is set, else the region's default host name.
+pub fn endpoint_label(cfg: &Config, service: &str) -> String {
+    cfg.endpoint_url
+        .clone()
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+        .unwrap_or_else(|| format!("{service}.{}.amazonaws.com", cfg.region))
+}
+
+/// Classifies a failed call of any AWS SDK client (EC2, EventBridge, CloudWatch Logs, STS, ...)
+/// for `action` (e.g. `events:DisableRule`), with the profile and endpoint for the hints.
+pub fn sdk_failure<E, R>(
+    action: &str,
+    err: &SdkError<E, R>,
+    profile: Option<&str>,
+    endpoint: &str,
+) -> CloudError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let transport = matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_));
+    let f = Failure {
+        action: action.into(),
+        code: err.code().map(str::to_owned),
+        message: err.message().map(str::to_owned),
+        chain: DisplayErrorContext(err).to_string(),
+        transport,
+        profile: profile.map(str::to_owned),
+        endpoint: endpoint.to_owned(),
+    };
+    tracing::warn!(action, chain = %f.chain, "cloud call failed");
+    classify(&f)
+}
+
 /// The cloud as AWS answers it.
 pub struct AwsCloud {
     sdk: SdkConfig,
@@ -58,11 +93,7 @@ impl AwsCloud {
 
     /// A cloud on an already built SDK configuration (tests use explicit credentials).
     pub fn with_sdk(cfg: &Config, sdk: SdkConfig) -> Self {
-        let endpoint = cfg
-            .endpoint_url
-            .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
-            .unwrap_or_else(|| format!("ec2.{}.amazonaws.com", cfg.region));
+        let endpoint = endpoint_label(cfg, "ec2");
         AwsCloud {
             ec2: aws_sdk_ec2::Client::new(&sdk),
             sts: aws_sdk_sts::Client::new(&sdk),
@@ -104,18 +135,7 @@ impl AwsCloud {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
     {
-        let transport = matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_));
-        let f = Failure {
-            action: action.into(),
-            code: err.code().map(str::to_owned),
-            message: err.message().map(str::to_owned),
-            chain: DisplayErrorContext(&err).to_string(),
-            transport,
-            profile: self.profile.clone(),
-            endpoint: self.endpoint.clone(),
-        };
-        tracing::warn!(action, chain = %f.chain, "cloud call failed");
-        match classify(&f) {
+        match sdk_failure(action, &err, self.profile.as_deref(), &self.endpoint) {
             CloudError::NotFound { .. } => self.not_found(),
             e => e,
         }

@@ -13,6 +13,10 @@ pub enum CloudError {
         /// Where.
         region: String,
     },
+    /// A named resource other than the instance does not exist (an EventBridge rule, a log
+    /// group); the text says which one and where its name is configured.
+    #[error("{0}")]
+    Missing(String),
     /// The credentials are not allowed to make the call.
     #[error("not permitted: {action}{detail}")]
     AccessDenied {

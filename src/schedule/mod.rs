@@ -1,7 +1,8 @@
 //! When the lab's EventBridge rule fires: schedule expressions, upcoming fire times, how to
 //! show them, and whether the rule's name tells the truth about them.
 //!
-//! Everything here is pure: the current time comes in as a parameter.
+//! Everything here is pure (the current time comes in as a parameter) except [`rules`], which
+//! reads and switches the rule on AWS or in the demo.
 //!
 //! EventBridge evaluates a rule's cron expression in UTC. The lab's rule
 //! `MondayMorning9aEST` has `cron(0 9 ? * MON *)`, so it fires at 09:00 UTC, which is
@@ -15,6 +16,8 @@ mod error;
 mod field;
 pub mod hint;
 pub mod rate;
+pub mod rules;
+pub mod view;
 
 use std::fmt;
 use std::str::FromStr;
@@ -26,6 +29,8 @@ pub use display::{FireTime, countdown, fire_time, format_in_zone, format_utc, up
 pub use error::{CronField, ScheduleError};
 pub use hint::{ClaimedTime, ClaimedZone, NameHint, check_name, name_hint, zone_for};
 pub use rate::{Rate, RateUnit};
+pub use rules::{LastFired, RuleInfo, RuleState, Rules};
+pub use view::{DEFAULT_ALARM_WINDOW, ScheduleView};
 
 /// An EventBridge schedule expression: `cron(...)` or `rate(...)`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,379 @@
+//! `baseline-panel schedule show [--json] | enable [--yes] | disable [--yes]`.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::Failure;
+use super::confirm::{confirm, refuse_if_read_only};
+use crate::cloud::Cloud;
+use crate::config::Config;
+use crate::schedule::rules::{AwsRules, DemoRules, LAST_FIRED_LOOKBACK, LastFired, RuleInfo};
+use crate::schedule::{DEFAULT_ALARM_WINDOW, FireTime, RuleState, Rules, ScheduleView, fire_time};
+use crate::timefmt::human_duration;
+use crate::userdata::{Mode, ScriptLine, inspect};
+
+/// Version of the `schedule show --json` document; bumped only on incompatible changes.
+pub const SCHEMA: u32 = 1;
+
+/// `schedule` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Show the rule: state, expression, targets, next fires (UTC and local), last fired.
+    Show {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enable the rule, so it starts the box on schedule again.
+    Enable {
+        /// Do not ask for confirmation (required without a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Disable the rule: no scheduled run until it is enabled again.
+    Disable {
+        /// Do not ask for confirmation (required without a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+/// The rule backend for `cfg`: the demo rule, or AWS (with its own SDK configuration).
+pub async fn rules_for(cfg: &Config) -> Arc<dyn Rules> {
+    if cfg.demo {
+        Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name))
+    } else {
+        Arc::new(AwsRules::connect(cfg).await)
+    }
+}
+
+/// Runs a `schedule` subcommand.
+pub async fn run(
+    cmd: &ScheduleCommand,
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    rules: &dyn Rules,
+) -> Result<(), Failure> {
+    match cmd {
+        ScheduleCommand::Show { json } => show(cfg, cloud, rules, *json).await,
+        ScheduleCommand::Enable { yes } => switch(cfg, cloud, rules, true, *yes).await,
+        ScheduleCommand::Disable { yes } => switch(cfg, cloud, rules, false, *yes).await,
+    }
+}
+
+/// Whether booting any of the instances skips the script (dev mode), from their user data.
+async fn dev_mode(cfg: &Config, cloud: &dyn Cloud) -> Result<bool, String> {
+    let pattern = ScriptLine::new(cfg.script_pattern.clone()).map_err(|e| e.to_string())?;
+    let list = cloud.instances().await.map_err(|e| e.to_string())?;
+    let mut dev = false;
+    for i in &list {
+        let bytes = cloud.user_data(&i.id).await.map_err(|e| e.to_string())?;
+        let found = inspect(&bytes, &pattern).map_err(|e| format!("{}: {e}", i.id))?;
+        dev |= found.mode == Mode::Dev;
+    }
+    Ok(dev)
+}
+
+#[derive(Serialize)]
+struct FireJson {
+    at: String,
+    utc: String,
+    local: String,
+    countdown: String,
+    seconds: i64,
+}
+
+fn fire_json(f: &FireTime, now: Timestamp) -> FireJson {
+    FireJson {
+        at: f.at.to_string(),
+        utc: f.utc.clone(),
+        local: f.local.clone(),
+        countdown: f.countdown.clone(),
+        seconds: f.at.duration_since(now).as_secs(),
+    }
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    name: &'a str,
+    arn: Option<&'a str>,
+    state: &'a str,
+    expression: &'a str,
+    description: Option<&'a str>,
+    targets: &'a [String],
+    created_by: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LastJson<'a> {
+    at: String,
+    detail: &'a str,
+    seconds_ago: i64,
+}
+
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    schema: u32,
+    mode: &'a str,
+    region: &'a str,
+    checked_at: String,
+    rule: RuleJson<'a>,
+    exact: bool,
+    next_fire: Option<FireJson>,
+    upcoming: Vec<FireJson>,
+    last_fired: Option<LastJson<'a>>,
+    dev_mode: Option<bool>,
+    dev_mode_alarm: Option<&'a str>,
+    disabled_note: Option<&'a str>,
+    schedule_problem: Option<&'a str>,
+    name_note: Option<&'a str>,
+    warnings: Vec<String>,
+}
+
+async fn show(cfg: &Config, cloud: &dyn Cloud, rules: &dyn Rules, json: bool) -> Result<(), Failure> {
+    let info = rules.describe().await?;
+    let mut warnings = Vec::new();
+    let last = rules.last_fired().await.unwrap_or_else(|e| {
+        warnings.push(format!("last fired unknown: {e}"));
+        None
+    });
+    let dev = dev_mode(cfg, cloud).await.map_err(|e| {
+        warnings.push(format!("dev mode unknown, no alarm checked: {e}"));
+    });
+    let now = Timestamp::now();
+    let tz = TimeZone::system();
+    let view = ScheduleView::build(&info, now, &tz, dev == Ok(true), DEFAULT_ALARM_WINDOW);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let doc = ShowJson {
+            schema: SCHEMA,
+            mode: rules.kind(),
+            region: &cfg.region,
+            checked_at: now.to_string(),
+            rule: rule_json(&info),
+            exact: view.exact,
+            next_fire: view.next.as_ref().map(|f| fire_json(f, now)),
+            upcoming: view.upcoming.iter().map(|f| fire_json(f, now)).collect(),
+            last_fired: last.as_ref().map(|l| LastJson {
+                at: l.at.to_string(),
+                detail: &l.detail,
+                seconds_ago: now.duration_since(l.at).as_secs(),
+            }),
+            dev_mode: dev.ok(),
+            dev_mode_alarm: view.dev_mode_alarm.as_deref(),
+            disabled_note: view.disabled_note.as_deref(),
+            schedule_problem: view.problem.as_deref(),
+            name_note: view.name_note.as_deref(),
+            warnings,
+        };
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    let lambda_group = format!("/aws/lambda/{}", cfg.lambda_name);
+    let text = table(&info, &view, last.as_ref(), dev.ok(), now, &tz, &lambda_group);
+    write!(out, "{text}")?;
+    Ok(())
+}
+
+fn rule_json(info: &RuleInfo) -> RuleJson<'_> {
+    RuleJson {
+        name: &info.name,
+        arn: info.arn.as_deref(),
+        state: info.state.as_str(),
+        expression: &info.expression,
+        description: info.description.as_deref(),
+        targets: &info.targets,
+        created_by: info.created_by.as_deref(),
+    }
+}
+
+/// `Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 04:00 EST | in 4d 03h 12m`.
+fn fire_line(f: &FireTime) -> String {
+    format!("{} | {} | {}", f.utc, f.local, f.countdown)
+}
+
+/// The human text of `schedule show`.
+pub fn table(
+    info: &RuleInfo,
+    view: &ScheduleView,
+    last: Option<&LastFired>,
+    dev_mode: Option<bool>,
+    now: Timestamp,
+    tz: &TimeZone,
+    lambda_group: &str,
+) -> String {
+    let mut s = String::new();
+    let mut row = |k: &str, v: &str| s.push_str(&format!("  {k:<12} {v}\n"));
+    row("rule", &info.name);
+    row("state", info.state.as_str());
+    let expression = if info.expression.is_empty() {
+        "none".to_string()
+    } else {
+        format!("{} (evaluated in UTC)", info.expression)
+    };
+    row("expression", &expression);
+    if let Some(d) = &info.description {
+        row("description", d);
+    }
+    if info.targets.is_empty() {
+        row("targets", "none: the rule starts nothing");
+    }
+    for (n, t) in info.targets.iter().enumerate() {
+        row(if n == 0 { "targets" } else { "" }, t);
+    }
+    let estimate = if view.exact { "" } else { " (estimate)" };
+    match &view.next {
+        Some(f) => row("next fire", &format!("{}{estimate}", fire_line(f))),
+        None if view.problem.is_none() => row("next fire", &format!("none: the rule is {}", info.state)),
+        None => row("next fire", "unknown"),
+    }
+    let label = if view.next.is_some() { "upcoming" } else { "would fire" };
+    for (n, f) in view.upcoming.iter().enumerate() {
+        row(if n == 0 { label } else { "" }, &format!("{}{estimate}", fire_line(f)));
+    }
+    match last {
+        Some(l) => {
+            row("last fired", &fire_line(&fire_time(l.at, now, tz)));
+            row("", &l.detail);
+        }
+        None => row(
+            "last fired",
+            &format!("not in the last {} ({lambda_group})", human_duration(LAST_FIRED_LOOKBACK)),
+        ),
+    }
+    let dev = match dev_mode {
+        Some(true) => "on: booting skips the script",
+        Some(false) => "off: booting runs the script",
+        None => "unknown",
+    };
+    row("dev mode", dev);
+    for note in view.notes() {
+        s.push_str(&format!("  ! {note}\n"));
+    }
+    s
+}
+
+async fn switch(
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    rules: &dyn Rules,
+    enable: bool,
+    yes: bool,
+) -> Result<(), Failure> {
+    let verb = if enable { "enable" } else { "disable" };
+    let what = format!("{verb} rule `{}`", rules.rule_name());
+    refuse_if_read_only(cfg.read_only, &format!("changing rule `{}`", rules.rule_name()))?;
+    let info = rules.describe().await?;
+    let wanted = if enable { RuleState::Enabled } else { RuleState::Disabled };
+    if info.state == wanted {
+        println!("Rule `{}` is already {wanted}; nothing to do.", info.name);
+        return Ok(());
+    }
+    let question = if enable {
+        let view =
+            ScheduleView::build(&info, Timestamp::now(), &TimeZone::system(), false, DEFAULT_ALARM_WINDOW);
+        let next = view.upcoming.first().map_or(String::new(), |f| {
+            format!(" It next fires {} ({}) and starts the box.", f.utc, f.countdown)
+        });
+        format!("Enable EventBridge rule `{}` ({})?{next}", info.name, info.expression)
+    } else {
+        format!(
+            "Disable EventBridge rule `{}` ({})? The box will not start on schedule until the rule is enabled again.",
+            info.name, info.expression
+        )
+    };
+    confirm(&question, &what, yes)?;
+    rules.set_enabled(enable, false).await?;
+    let after = rules.describe().await?;
+    println!("Rule `{}` is now {}.", after.name, after.state);
+    if enable {
+        // The change that matters most right after enabling: a near run that would skip the script.
+        if let Ok(dev) = dev_mode(cfg, cloud).await {
+            let view =
+                ScheduleView::build(&after, Timestamp::now(), &TimeZone::system(), dev, DEFAULT_ALARM_WINDOW);
+            if let Some(alarm) = view.dev_mode_alarm {
+                eprintln!("warning: {alarm}");
+            }
+        }
+    } else {
+        println!("No scheduled run until `baseline-panel schedule enable`.");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::rules::RuleInfo;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn info(expression: &str, state: RuleState) -> RuleInfo {
+        RuleInfo {
+            name: "MondayMorning9aEST".into(),
+            arn: None,
+            state,
+            expression: expression.into(),
+            schedule: RuleInfo::parse_expression(expression),
+            description: None,
+            targets: vec![],
+            created_by: None,
+        }
+    }
+
+    fn text(info: &RuleInfo, last: Option<&LastFired>, dev: Option<bool>) -> String {
+        let now = ts("2026-11-25T12:00:00Z");
+        let tz = TimeZone::UTC;
+        let view = ScheduleView::build(info, now, &tz, dev == Some(true), DEFAULT_ALARM_WINDOW);
+        table(info, &view, last, dev, now, &tz, "/aws/lambda/f")
+    }
+
+    #[test]
+    fn disabled_rule_lists_what_it_would_do() {
+        let t = text(&info("cron(0 9 ? * MON *)", RuleState::Disabled), None, None);
+        assert!(t.contains("  state        DISABLED\n"), "{t}");
+        assert!(t.contains("  targets      none: the rule starts nothing\n"), "{t}");
+        assert!(t.contains("  next fire    none: the rule is DISABLED\n"), "{t}");
+        assert!(
+            t.contains(
+                "  would fire   Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 09:00 UTC | in 4d 21h 00m\n"
+            ),
+            "{t}"
+        );
+        assert!(t.contains("  last fired   not in the last 8d (/aws/lambda/f)\n"), "{t}");
+        assert!(t.contains("  dev mode     unknown\n"), "{t}");
+        assert!(t.contains("  ! The rule is DISABLED: no Monday run until it is enabled again.\n"), "{t}");
+    }
+
+    #[test]
+    fn rate_rule_marks_estimates_and_shows_the_last_fire() {
+        let last = LastFired {
+            at: ts("2026-11-25T11:00:00Z"),
+            detail: "START RequestId: abc Version: $LATEST".into(),
+        };
+        let t = text(&info("rate(1 hour)", RuleState::Enabled), Some(&last), Some(false));
+        assert!(
+            t.contains(
+                "  next fire    Wed 2026-11-25 13:00 UTC | Wed 2026-11-25 13:00 UTC | in 1h 00m (estimate)\n"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("  last fired   Wed 2026-11-25 11:00 UTC | Wed 2026-11-25 11:00 UTC | 1h 00m ago\n               START RequestId: abc Version: $LATEST\n"),
+            "{t}"
+        );
+        assert!(t.contains("  dev mode     off: booting runs the script\n"), "{t}");
+        assert!(!t.contains("  !"), "no notes: {t}");
+    }
+}
