@@ -63,8 +63,21 @@ pub struct LogStyles {
     pub prompt: Style,
     /// Errors: an invalid query.
     pub error: Style,
-    /// Status text by tone: normal, live, warning, error.
+    /// Status text by tone, in [`StatusTone`] order: normal, live, warning, error.
     pub status: [Style; 4],
+}
+
+impl LogStyles {
+    /// The style of status text in `tone`.
+    pub fn status_style(&self, tone: StatusTone) -> Style {
+        let i = match tone {
+            StatusTone::Normal => 0,
+            StatusTone::Live => 1,
+            StatusTone::Warning => 2,
+            StatusTone::Error => 3,
+        };
+        self.status[i]
+    }
 }
 
 impl Default for LogStyles {
@@ -148,7 +161,7 @@ pub fn draw(frame: &mut Frame, area: Rect, buf: &LogBuffer, view: &LogView, ctx:
         .title_top(
             Line::from(Span::styled(
                 format!(" {} ", ctx.status),
-                s.status[ctx.tone as usize],
+                s.status_style(ctx.tone),
             ))
             .right_aligned(),
         )

@@ -27,7 +27,11 @@ pub struct Matcher {
 const SIZE_LIMIT: usize = 1 << 20;
 
 impl Matcher {
-    /// Compiles `query`; fails only for an invalid (or enormous) regular expression.
+    /// Compiles `query`.
+    ///
+    /// # Errors
+    /// A [`MatchMode::Regex`] query that is not a valid regular expression, or any query whose
+    /// compiled form would exceed 1 MiB.
     pub fn new(query: &str, mode: MatchMode) -> Result<Self, regex::Error> {
         let pattern = match mode {
             MatchMode::Plain => regex::escape(query),

@@ -82,7 +82,11 @@ impl LogView {
     }
 
     /// Applies the prompt's text as the search or filter (empty text clears it) and closes the
-    /// prompt. An invalid regular expression keeps the prompt open with its error set.
+    /// prompt.
+    ///
+    /// # Errors
+    /// The query does not compile (see [`Matcher::new`]); the prompt then stays open with its
+    /// [`error`](Prompt::error) set, and the active search or filter is unchanged.
     pub fn prompt_submit(&mut self, buf: &LogBuffer, height: usize) -> Result<(), regex::Error> {
         let Some(prompt) = self.prompt.take() else {
             return Ok(());
@@ -114,6 +118,9 @@ impl LogView {
 
     /// Starts searching for `query` (empty clears the search) and jumps to a match: the newest
     /// one while following, otherwise the first at or below the top line (wrapping around).
+    ///
+    /// # Errors
+    /// The query does not compile (see [`Matcher::new`]); the active search is unchanged.
     pub fn set_search(
         &mut self,
         buf: &LogBuffer,
@@ -228,6 +235,9 @@ impl LogView {
 
     /// Shows only lines matching `query` (empty clears the filter). A paused view stays at the
     /// same place in the log; a following view keeps following.
+    ///
+    /// # Errors
+    /// The query does not compile (see [`Matcher::new`]); the active filter is unchanged.
     pub fn set_filter(
         &mut self,
         buf: &LogBuffer,

@@ -326,3 +326,81 @@ fn wrap_toggles() {
     view.toggle_wrap();
     assert!(view.wrap());
 }
+
+#[test]
+fn a_cleared_buffer_resets_search_and_filter() {
+    let mut buf = buffer(30, 100);
+    let mut view = LogView::new();
+    view.set_filter(&buf, H, "line").unwrap();
+    view.set_search(&buf, H, "error").unwrap();
+    buf.clear();
+    view.sync(&buf);
+    assert_eq!(view.filtered_len(), Some(0));
+    assert_eq!(view.match_count(), 0);
+    assert_eq!(view.current_match(), None);
+    assert_eq!(view.new_lines(&buf), 0);
+    assert!(shown(&view, &buf).is_empty());
+    append(&mut buf, 30..34);
+    view.sync(&buf);
+    assert_eq!(shown(&view, &buf), [30, 31, 32, 33]);
+}
+
+mod incremental {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// Append these words as lines, then maybe sync.
+        Push(Vec<u8>, bool),
+        Clear,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            8 => (proptest::collection::vec(0u8..6, 0..30), any::<bool>())
+                .prop_map(|(w, s)| Step::Push(w, s)),
+            1 => Just(Step::Clear),
+        ]
+    }
+
+    const WORDS: [&str; 6] = ["alpha", "ERROR beta", "gamma", "error", "delta", "Errors"];
+
+    proptest! {
+        /// The incrementally kept filter and search always agree with a full rescan.
+        #[test]
+        fn indices_match_a_full_rescan(
+            limit in 1usize..40,
+            steps in proptest::collection::vec(step(), 1..20),
+        ) {
+            let mut buf = LogBuffer::with_capacity_limit(limit);
+            let mut view = LogView::new();
+            view.set_filter(&buf, H, "error").unwrap();
+            view.set_search(&buf, H, "ERRORS").unwrap();
+            for s in steps {
+                match s {
+                    Step::Push(words, sync) => {
+                        buf.extend(words.iter().map(|&w| (0, WORDS[usize::from(w)])));
+                        if sync {
+                            view.sync(&buf);
+                        }
+                    }
+                    Step::Clear => buf.clear(),
+                }
+            }
+            view.sync(&buf);
+            let expect: Vec<usize> = buf
+                .iter()
+                .filter(|(_, l)| l.text.to_lowercase().contains("error"))
+                .map(|(i, _)| i)
+                .collect();
+            let height = buf.len().max(1);
+            let got: Vec<usize> =
+                view.visible_lines(&buf, height).iter().map(|(i, _)| *i).collect();
+            prop_assert_eq!(&got, &expect);
+            let searched = buf.iter().filter(|(_, l)| &*l.text == "Errors").count();
+            prop_assert_eq!(view.match_count(), searched);
+        }
+    }
+}

@@ -96,6 +96,10 @@ fn following() {
     let ok_row = error_row + 1;
     let x = find(screen, ok_row, "fitting").unwrap();
     assert_eq!(screen[(x, ok_row)].fg, Color::Reset);
+    // The status text takes its tone's colour; timestamps are dim.
+    let x = find(screen, 0, "live").unwrap();
+    assert_eq!(screen[(x, 0)].fg, Color::Green);
+    assert_eq!(screen[(1, 1)].fg, Color::DarkGray);
 }
 
 #[test]
