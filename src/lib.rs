@@ -6,11 +6,14 @@ pub mod backup;
 pub mod chat;
 pub mod cli;
 pub mod cloud;
+
 pub mod config;
 pub mod effects;
 pub mod github;
 pub mod keymap;
+pub mod logbuf;
 pub mod logging;
+pub mod logview;
 pub mod run;
 pub mod schedule;
 pub mod state;

@@ -5,6 +5,7 @@ mod footer;
 mod header;
 mod help;
 mod instance;
+pub mod logs;
 mod placeholder;
 pub mod run;
 pub mod theme;
