@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 
 use crate::cloud::{CloudError, Instance};
-use crate::state::{DevInfo, Intent};
+use crate::state::{DevInfo, Health, Intent, LogKey, LogSource};
 
 /// One thing that happened. `update` turns it into state changes and effects.
 #[derive(Debug, Clone)]
@@ -58,6 +58,17 @@ pub enum Action {
         id: String,
         /// What the user data says, or why it could not be read.
         result: Result<DevInfo, String>,
+    },
+    /// A key for the log pane.
+    Log(LogKey),
+    /// New lines (and the stream's status) for a log source.
+    LogLines {
+        /// Which source.
+        source: LogSource,
+        /// `(timestamp ms, message)` in order.
+        lines: Vec<(i64, String)>,
+        /// The stream's status text and tone, when it changed.
+        status: Option<(String, Health)>,
     },
     /// The answer to a `FetchInstances` effect.
     InstancesLoaded {

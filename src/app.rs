@@ -35,6 +35,7 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
     let runner = Runner { cloud: cloud.clone(), tx: tx.clone(), script_line };
     let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
     state.theme = Theme::from_env();
+    state.tz = jiff::tz::TimeZone::system();
     let size = term.size()?;
     state.size = (size.width, size.height);
 

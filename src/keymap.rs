@@ -1,15 +1,20 @@
 //! Terminal input to actions.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::action::Action;
-use crate::state::{Overlay, State};
+use crate::state::{LogKey, LogSource, Overlay, State};
 
 /// The action for a terminal event, if it means anything in the current state.
 pub fn resolve(event: &Event, state: &State) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_action(key, state),
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        Event::Mouse(m) if state.dialog.is_none() => match m.kind {
+            MouseEventKind::ScrollUp => Some(Action::Log(LogKey::WheelUp)),
+            MouseEventKind::ScrollDown => Some(Action::Log(LogKey::WheelDown)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -38,7 +43,33 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
             _ => None,
         };
     }
+    if state.log_pane().view.prompt().is_some() {
+        return Some(Action::Log(match key.code {
+            KeyCode::Enter => LogKey::Submit,
+            KeyCode::Esc => LogKey::Cancel,
+            KeyCode::Backspace => LogKey::Backspace,
+            KeyCode::Char(c) => LogKey::Type(c),
+            _ => return None,
+        }));
+    }
+    let log = |k: LogKey| Some(Action::Log(k));
     match key.code {
+        KeyCode::Up | KeyCode::Char('k') => log(LogKey::Up(1)),
+        KeyCode::Down | KeyCode::Char('j') => log(LogKey::Down(1)),
+        KeyCode::PageUp => log(LogKey::PageUp),
+        KeyCode::PageDown | KeyCode::Char(' ') => log(LogKey::PageDown),
+        KeyCode::Home | KeyCode::Char('g') => log(LogKey::Top),
+        KeyCode::End | KeyCode::Char('G') => log(LogKey::Follow),
+        KeyCode::Char('/') => log(LogKey::Search),
+        KeyCode::Char('|') => log(LogKey::Filter),
+        KeyCode::Char('n') => log(LogKey::NextMatch),
+        KeyCode::Char('N') => log(LogKey::PrevMatch),
+        KeyCode::Char('t') => log(LogKey::Timestamps),
+        KeyCode::Char('w') => log(LogKey::Wrap),
+        KeyCode::Char('l') => log(LogKey::NextSource),
+        KeyCode::Char('1') => log(LogKey::Source(LogSource::Run)),
+        KeyCode::Char('2') => log(LogKey::Source(LogSource::Scheduler)),
+        KeyCode::Char('3') => log(LogKey::Source(LogSource::Console)),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('r') => Some(Action::Refresh),
         KeyCode::Char('s') => Some(Action::StartRequested),

@@ -1,11 +1,13 @@
 //! The panel's state and the one pure function that changes it.
 
 pub mod dialog;
+pub mod logs;
 mod poll;
 pub mod runs;
 mod update;
 
 pub use dialog::{Choice, Dialog, Intent};
+pub use logs::{Health, LogKey, LogPane, LogSource};
 pub use poll::Poller;
 pub use update::update;
 
@@ -154,8 +156,16 @@ pub struct State {
     pub banner: Option<Notice>,
     /// How runs are judged.
     pub rules: RunRules,
-    /// The run log lines since launch that matter to the outcome: marker lines and the latest.
+    /// Run log lines that matter to the outcome: failure and success marker lines.
     pub run_evidence: Vec<RunLogLine>,
+    /// The newest run log line (its time can end a run).
+    pub run_last_line: Option<RunLogLine>,
+    /// One pane per log source, in [`LogSource::ALL`] order.
+    pub logs: Vec<LogPane>,
+    /// The source shown.
+    pub log_source: LogSource,
+    /// The local time zone, for times shown in local time.
+    pub tz: jiff::tz::TimeZone,
     /// Dev mode settings (SSH user and key, warnings).
     pub dev_config: crate::config::DevConfig,
 }
@@ -183,6 +193,10 @@ impl State {
             banner: None,
             rules: cfg.run_rules.clone(),
             run_evidence: Vec::new(),
+            run_last_line: None,
+            logs: LogSource::ALL.iter().map(|_| LogPane::new(cfg.log_buffer_lines)).collect(),
+            log_source: LogSource::Run,
+            tz: jiff::tz::TimeZone::UTC,
             dev_config: cfg.dev.clone(),
         }
     }
@@ -201,7 +215,42 @@ impl State {
     /// The outcome of the selected instance's last run, judged now.
     pub fn last_run(&self) -> Option<LastRun> {
         let i = self.instance()?;
-        Some(last_run(i, &self.run_evidence, &self.rules, self.now))
+        let mut lines = self.run_evidence.clone();
+        lines.extend(self.run_last_line.clone());
+        Some(last_run(i, &lines, &self.rules, self.now))
+    }
+
+    /// The pane of the source shown.
+    pub fn log_pane(&self) -> &LogPane {
+        &self.logs[self.log_source.index()]
+    }
+
+    /// Rows the log pane shows at the current terminal size.
+    pub fn log_height(&self) -> usize {
+        let a = crate::ui::layout::areas(self.size.0, self.size.1, self.banner.is_some());
+        crate::ui::logs::body_height(a.lower)
+    }
+
+    /// Takes in a batch of log lines for `source`. Run log lines also feed the run's outcome.
+    pub fn ingest(&mut self, source: LogSource, lines: &[(i64, String)]) {
+        let pane = &mut self.logs[source.index()];
+        pane.buf.extend(lines.iter().map(|(t, m)| (*t, m.as_str())));
+        pane.view.sync(&pane.buf);
+        if source != LogSource::Run {
+            return;
+        }
+        for (ts, text) in lines {
+            let Ok(ts) = Timestamp::from_millisecond(*ts) else { continue };
+            let line = RunLogLine::new(ts, text.clone());
+            if (self.rules.is_failure(text) || self.rules.is_success(text))
+                && self.run_evidence.len() < 10_000
+            {
+                self.run_evidence.push(line.clone());
+            }
+            if self.run_last_line.as_ref().is_none_or(|l| l.ts <= ts) {
+                self.run_last_line = Some(line);
+            }
+        }
     }
 
     /// The ids of every known instance (the Lambda acts on all of them).

@@ -1,6 +1,6 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
-use super::{Level, Notice, Overlay, State, runs};
+use super::{Level, Notice, Overlay, State, logs, runs};
 use crate::action::{Action, Effect};
 
 /// Applies one action to the state and returns the work to do next.
@@ -33,8 +33,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.overlay = None;
             } else if state.banner.is_some() {
                 state.banner = None;
-            } else {
+            } else if state.notice.is_some() {
                 state.notice = None;
+            } else {
+                let height = state.log_height();
+                logs::apply(&mut state.logs, &mut state.log_source, crate::state::LogKey::Clear, height);
             }
         }
         Action::StartRequested => fx.extend(runs::request_start(state)),
@@ -59,6 +62,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DialogCancel => {
             if state.dialog.take().is_some() {
                 state.notice = Some(Notice { level: Level::Info, text: "cancelled: nothing changed".into() });
+            }
+        }
+        Action::Log(key) => {
+            let height = state.log_height();
+            logs::apply(&mut state.logs, &mut state.log_source, key, height);
+        }
+        Action::LogLines { source, lines, status } => {
+            state.ingest(source, &lines);
+            if let Some((text, health)) = status {
+                let pane = &mut state.logs[source.index()];
+                pane.status = text;
+                pane.health = health;
             }
         }
         Action::Prechecked { intent, result } => runs::prechecked(state, intent, result),

@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
@@ -18,8 +19,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     if list.len() > 1 {
         title.push(Span::styled(format!("{}/{} (Tab) ", state.selected + 1, list.len()), t.dim()));
     }
-    let block = Block::bordered().border_type(BorderType::Rounded).title(Line::from(title));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Line::from(title))
+        .title_top(freshness(state).right_aligned());
     let mut lines = Vec::new();
+    if let Some(e) = &state.instances.error {
+        let retry = state
+            .instance_poll
+            .next_at()
+            .map(|n| format!("; retrying in {}", human_duration(n.duration_since(state.now))))
+            .unwrap_or_default();
+        lines.push(Line::styled(format!("✗ {e}{retry}"), t.error()));
+    }
     if list.len() > 1 {
         lines.push(Line::styled(
             format!(
@@ -35,7 +47,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         None if state.instances.error.is_none() => lines.push(Line::styled("asking EC2…", t.dim())),
         None => {}
     }
-    lines.push(freshness(state));
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
 
@@ -45,32 +56,41 @@ fn row<'a>(t: &Theme, label: &str, value: Vec<Span<'a>>) -> Line<'a> {
     Line::from(spans)
 }
 
+fn check_style(t: &Theme, s: &str) -> ratatui::style::Style {
+    match s {
+        "ok" => t.ok(),
+        "impaired" | "insufficient-data" => t.error(),
+        "initializing" => t.warn(),
+        _ => t.dim(),
+    }
+}
+
 fn details<'a>(i: &'a Instance, state: &State) -> Vec<Line<'a>> {
     let t = &state.theme;
     let now = state.now;
+    let mut head = vec![
+        Span::styled(i.name.as_deref().unwrap_or("(no Name tag)"), t.text().add_modifier(Modifier::BOLD)),
+        Span::styled(format!("  {}", i.id), t.dim()),
+    ];
+    head.push(Span::styled(
+        format!(
+            "  {} · {}",
+            i.instance_type.as_deref().unwrap_or("-"),
+            i.availability_zone.as_deref().unwrap_or("-")
+        ),
+        t.dim(),
+    ));
     let mut state_spans = vec![Span::styled(format!("● {}", i.state), t.state(i.state))];
     if let Some(up) = i.uptime(now) {
         state_spans.push(Span::raw(format!(" · up {}", human_duration(up))));
     }
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                i.name.as_deref().unwrap_or("(no Name tag)"),
-                t.text().add_modifier(ratatui::style::Modifier::BOLD),
-            ),
-            Span::styled(format!("  {}", i.id), t.dim()),
-        ]),
-        row(t, "State", state_spans),
-        row(
-            t,
-            "Type",
-            vec![Span::raw(format!(
-                "{} · {}",
-                i.instance_type.as_deref().unwrap_or("-"),
-                i.availability_zone.as_deref().unwrap_or("-")
-            ))],
-        ),
-    ];
+    if let Some(c) = i.status_checks.as_ref().filter(|c| c.system != "not-applicable") {
+        state_spans.push(Span::raw(" · checks "));
+        state_spans.push(Span::styled(c.system.clone(), check_style(t, &c.system)));
+        state_spans.push(Span::raw("/"));
+        state_spans.push(Span::styled(c.instance.clone(), check_style(t, &c.instance)));
+    }
+    let mut lines = vec![Line::from(head), row(t, "State", state_spans)];
     if let Some(l) = i.launch_time {
         lines.push(row(
             t,
@@ -79,54 +99,29 @@ fn details<'a>(i: &'a Instance, state: &State) -> Vec<Line<'a>> {
         ));
     }
     let public = match (&i.public_dns, &i.public_ip) {
-        (Some(d), Some(ip)) => format!("{d} · {ip}"),
-        (Some(d), None) => d.clone(),
-        (None, Some(ip)) => ip.clone(),
-        (None, None) => "-".into(),
+        (Some(d), Some(ip)) => Some(format!("{d} · {ip}")),
+        (Some(d), None) => Some(d.clone()),
+        (None, Some(ip)) => Some(ip.clone()),
+        (None, None) => None,
     };
-    lines.push(row(t, "Public", vec![Span::raw(public)]));
-    if let Some(c) = &i.status_checks {
-        let style = |s: &str| match s {
-            "ok" => t.ok(),
-            "impaired" | "insufficient-data" => t.error(),
-            "initializing" => t.warn(),
-            _ => t.dim(),
-        };
-        lines.push(row(
-            t,
-            "Checks",
-            vec![
-                Span::raw("system "),
-                Span::styled(c.system.clone(), style(&c.system)),
-                Span::raw(" · instance "),
-                Span::styled(c.instance.clone(), style(&c.instance)),
-            ],
-        ));
+    if let Some(p) = public {
+        lines.push(row(t, "Public", vec![Span::raw(p)]));
     }
     if let Some(r) = &i.state_transition_reason {
-        lines.push(row(t, "Last", vec![Span::raw(r.as_str())]));
-    }
-    if let Some(code) = &i.state_reason_code {
-        lines.push(row(t, "Reason", vec![Span::raw(code.as_str())]));
+        let code = i.state_reason_code.as_deref().map(|c| format!(" · {c}")).unwrap_or_default();
+        lines.push(row(t, "Last", vec![Span::raw(r.as_str()), Span::styled(code, t.dim())]));
     }
     lines
 }
 
-/// "updated 4s ago", or the error and how stale the shown data is.
+/// " updated 4s ago " in the border, or how stale the shown data is.
 fn freshness(state: &State) -> Line<'static> {
     let t = &state.theme;
     let f = &state.instances;
-    let retry = state
-        .instance_poll
-        .next_at()
-        .map(|n| format!("; retrying in {}", human_duration(n.duration_since(state.now))))
-        .unwrap_or_default();
     match (&f.error, f.ok_at) {
-        (Some(e), Some(ok)) => {
-            Line::styled(format!("✗ stale since {} UTC: {e}{retry}", clock(ok)), t.error())
-        }
-        (Some(e), None) => Line::styled(format!("✗ {e}{retry}"), t.error()),
-        (None, Some(ok)) => Line::styled(format!("updated {}", ago(ok, state.now)), t.dim()),
+        (Some(_), Some(ok)) => Line::styled(format!(" ✗ stale since {} UTC ", clock(ok)), t.error()),
+        (Some(_), None) => Line::styled(" ✗ no answer ", t.error()),
+        (None, Some(ok)) => Line::styled(format!(" updated {} ", ago(ok, state.now)), t.dim()),
         (None, None) => Line::raw(""),
     }
 }

@@ -105,6 +105,29 @@ impl Default for LogStyles {
     }
 }
 
+impl LogStyles {
+    /// Without colour (`NO_COLOR`): emphasis by reverse video, bold and underline only.
+    pub fn plain() -> Self {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        Self {
+            text: Style::new(),
+            failure: bold,
+            timestamp: Style::new().add_modifier(Modifier::DIM),
+            search_match: Style::new().add_modifier(Modifier::REVERSED),
+            current_match: Style::new()
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED),
+            border: Style::new(),
+            border_focused: Style::new(),
+            title: bold,
+            notice: bold,
+            dim: Style::new().add_modifier(Modifier::DIM),
+            prompt: bold,
+            error: bold,
+            status: [Style::new(); 4],
+        }
+    }
+}
+
 /// What the panel shows besides the lines.
 #[derive(Debug, Clone)]
 pub struct LogDrawContext<'a> {

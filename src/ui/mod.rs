@@ -5,6 +5,7 @@ mod footer;
 mod header;
 mod help;
 mod instance;
+pub mod layout;
 pub mod logs;
 mod placeholder;
 pub mod run;
@@ -14,7 +15,7 @@ pub mod theme;
 mod tests;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
@@ -30,34 +31,40 @@ pub fn draw(frame: &mut Frame, state: &State) {
         too_small(frame, area, state);
         return;
     }
-    let [head, body, foot] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    header::draw(frame, head, state);
-    footer::draw(frame, foot, state);
-    let body = match &state.banner {
-        Some(b) => {
-            let [bar, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-            banner(frame, bar, state, b);
-            rest
-        }
-        None => body,
-    };
-    let top_height = 12.min(body.height.saturating_sub(4));
-    let [top, logs] = Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(body);
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
-    let [run, schedule] =
-        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(right);
-    instance::draw(frame, left, state);
-    self::run::draw(frame, run, state);
-    placeholder::draw(frame, schedule, state, "Schedule", "The weekly trigger appears here.");
-    placeholder::draw(frame, logs, state, "Logs", "The run log streams here.");
+    let a = layout::areas(area.width, area.height, state.banner.is_some());
+    header::draw(frame, a.header, state);
+    if let Some(b) = &state.banner {
+        banner(frame, a.banner, state, b);
+    }
+    instance::draw(frame, a.instance, state);
+    self::run::draw(frame, a.run, state);
+    placeholder::draw(frame, a.schedule, state, "Schedule", "The weekly trigger appears here.");
+    placeholder::draw(frame, a.slack, state, "Slack", "Slack messages appear here.");
+    log_pane(frame, a.lower, state);
+    footer::draw(frame, a.footer, state);
     if state.overlay == Some(Overlay::Help) {
         help::draw(frame, area, state);
     }
     if let Some(d) = &state.dialog {
         dialog::draw(frame, area, state, d);
     }
+}
+
+fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
+    let pane = state.log_pane();
+    let title = format!("{} (l: next source)", state.log_source.title());
+    let mut ctx = logs::LogDrawContext::new(&title, &pane.status, &state.tz);
+    ctx.failure = Some(&state.rules.failure);
+    ctx.tone = match pane.health {
+        crate::state::Health::Normal => logs::StatusTone::Normal,
+        crate::state::Health::Live => logs::StatusTone::Live,
+        crate::state::Health::Warning => logs::StatusTone::Warning,
+        crate::state::Health::Error => logs::StatusTone::Error,
+    };
+    if !state.theme.color {
+        ctx.styles = logs::LogStyles::plain();
+    }
+    logs::draw(frame, area, &pane.buf, &pane.view, &ctx);
 }
 
 fn banner(frame: &mut Frame, area: Rect, state: &State, b: &crate::state::Notice) {

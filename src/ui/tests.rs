@@ -137,3 +137,40 @@ fn run_ended_banner() {
     update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
     insta::assert_snapshot!(render(&s, 110, 24));
 }
+
+#[test]
+fn run_log_with_a_failure_and_a_search() {
+    use crate::state::{LogKey, LogSource};
+    let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    s.size = (100, 30);
+    let base = instance(InstanceState::Running).launch_time.unwrap().as_millisecond() + 60_000;
+    let lines: Vec<(i64, String)> = [
+        "Cloning into 'covid19-forecast-hub'...",
+        "Loading required package: covidHubUtils",
+        "fitting baseline for location 01",
+        "fitting baseline for location 02",
+        "Error in quantile(x): missing values",
+        "posting to Slack",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(n, l)| (base + n as i64 * 1000, l.to_string()))
+    .collect();
+    update(
+        &mut s,
+        Action::LogLines {
+            source: LogSource::Run,
+            lines,
+            status: Some(("polling every 1 s".into(), crate::state::Health::Warning)),
+        },
+    );
+    for c in "baseline".chars().map(LogKey::Type).chain([LogKey::Submit]).collect::<Vec<_>>() {
+        if matches!(c, LogKey::Type('b')) {
+            update(&mut s, Action::Log(LogKey::Search));
+        }
+        update(&mut s, Action::Log(c));
+    }
+    let screen = render(&s, 100, 30);
+    assert!(screen.contains("polling every 1 s"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -180,3 +180,32 @@ fn loading_instances_reads_the_dev_mode_once() {
         update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
     assert!(fx.is_empty(), "fresh reading is kept: {fx:?}");
 }
+
+#[test]
+fn run_log_lines_feed_the_outcome_and_the_pane() {
+    use crate::state::LogSource;
+    let mut s = with(&[InstanceState::Running]);
+    let t = |m: &str| jiff::Timestamp::from_str(m).unwrap().as_millisecond();
+    use std::str::FromStr;
+    let lines = vec![
+        (t("2026-11-23T09:01:00Z"), "cloning repos".to_string()),
+        (t("2026-11-23T09:30:00Z"), "Error in fit_baseline(): no data\nExecution halted".to_string()),
+    ];
+    update(
+        &mut s,
+        Action::LogLines {
+            source: LogSource::Run,
+            lines,
+            status: Some(("live".into(), crate::state::Health::Live)),
+        },
+    );
+    assert_eq!(s.logs[0].buf.len(), 3, "multi-line message split into lines");
+    assert_eq!(s.logs[0].status, "live");
+    let run = s.last_run().unwrap();
+    assert_eq!(run.outcome, crate::run::Outcome::Failed, "{run:?}");
+    // Lines of other sources never judge the run.
+    let mut s2 = with(&[InstanceState::Running]);
+    let lines = vec![(t("2026-11-23T09:30:00Z"), "fatal error".to_string())];
+    update(&mut s2, Action::LogLines { source: LogSource::Scheduler, lines, status: None });
+    assert!(matches!(s2.last_run().unwrap().outcome, crate::run::Outcome::InProgress { .. }));
+}

@@ -1,0 +1,162 @@
+//! The log panes: one buffer and one view per source, and the keys that move them.
+
+use crate::logbuf::LogBuffer;
+use crate::logview::{LogView, PromptKind};
+
+/// Log sources, in the order the `l` key cycles them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogSource {
+    /// The run's output (`/tmp/startup-out.txt` via the CloudWatch agent).
+    Run,
+    /// The scheduler Lambda's log: when the schedule fired.
+    Scheduler,
+    /// EC2 console output: the boot before the agent starts.
+    Console,
+}
+
+impl LogSource {
+    /// All sources, in key order.
+    pub const ALL: [LogSource; 3] = [LogSource::Run, LogSource::Scheduler, LogSource::Console];
+
+    /// Title of the pane.
+    pub fn title(self) -> &'static str {
+        match self {
+            LogSource::Run => "Run log",
+            LogSource::Scheduler => "Scheduler log",
+            LogSource::Console => "Console output",
+        }
+    }
+
+    /// Index into [`LogSource::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How a source's stream is doing, for the pane's title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Health {
+    /// Nothing to say.
+    #[default]
+    Normal,
+    /// Streaming live.
+    Live,
+    /// Working, with a caveat (polling, stale).
+    Warning,
+    /// Failing.
+    Error,
+}
+
+/// One source's lines and how they are viewed.
+#[derive(Debug, Clone)]
+pub struct LogPane {
+    /// The lines.
+    pub buf: LogBuffer,
+    /// Scroll, search, filter, toggles.
+    pub view: LogView,
+    /// Stream status text ("live", "polling every 1 s", ...).
+    pub status: String,
+    /// Its tone.
+    pub health: Health,
+}
+
+impl LogPane {
+    /// An empty pane keeping at most `max_lines`.
+    pub fn new(max_lines: usize) -> Self {
+        LogPane {
+            buf: LogBuffer::with_capacity_limit(max_lines),
+            view: LogView::new(),
+            status: "waiting".into(),
+            health: Health::Normal,
+        }
+    }
+}
+
+/// A key meant for the log pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogKey {
+    /// Scroll up by lines.
+    Up(usize),
+    /// Scroll down by lines.
+    Down(usize),
+    /// Mouse wheel up.
+    WheelUp,
+    /// Mouse wheel down.
+    WheelDown,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
+    /// Oldest line.
+    Top,
+    /// Newest line, and follow.
+    Follow,
+    /// Open the search prompt.
+    Search,
+    /// Open the filter prompt.
+    Filter,
+    /// Next search match.
+    NextMatch,
+    /// Previous search match.
+    PrevMatch,
+    /// Clear the search and the filter.
+    Clear,
+    /// Cycle timestamps off / UTC / local.
+    Timestamps,
+    /// Toggle wrapping.
+    Wrap,
+    /// Show the next source.
+    NextSource,
+    /// Show a given source.
+    Source(LogSource),
+    /// A character typed into the prompt.
+    Type(char),
+    /// Backspace in the prompt.
+    Backspace,
+    /// Enter in the prompt.
+    Submit,
+    /// Esc in the prompt.
+    Cancel,
+}
+
+/// Applies a log key to the active pane, or switches the active source. An invalid search or
+/// filter pattern keeps its prompt open with the error shown there.
+pub fn apply(panes: &mut [LogPane], active: &mut LogSource, key: LogKey, height: usize) {
+    if let LogKey::NextSource = key {
+        *active = LogSource::ALL[(active.index() + 1) % LogSource::ALL.len()];
+        return;
+    }
+    if let LogKey::Source(s) = key {
+        *active = s;
+        return;
+    }
+    let pane = &mut panes[active.index()];
+    let (buf, view) = (&pane.buf, &mut pane.view);
+    match key {
+        LogKey::Up(n) => view.scroll_up(buf, height, n),
+        LogKey::Down(n) => view.scroll_down(buf, height, n),
+        LogKey::WheelUp => view.wheel_up(buf, height),
+        LogKey::WheelDown => view.wheel_down(buf, height),
+        LogKey::PageUp => view.page_up(buf, height),
+        LogKey::PageDown => view.page_down(buf, height),
+        LogKey::Top => view.scroll_to_top(buf),
+        LogKey::Follow => view.follow(),
+        LogKey::Search => view.open_prompt(PromptKind::Search),
+        LogKey::Filter => view.open_prompt(PromptKind::Filter),
+        LogKey::NextMatch => view.next_match(buf, height),
+        LogKey::PrevMatch => view.prev_match(buf, height),
+        LogKey::Clear => {
+            view.clear_search();
+            view.clear_filter(buf, height);
+        }
+        LogKey::Timestamps => view.cycle_timestamps(),
+        LogKey::Wrap => view.toggle_wrap(),
+        LogKey::Type(c) => view.prompt_insert(c),
+        LogKey::Backspace => view.prompt_backspace(),
+        LogKey::Submit => {
+            let _ = view.prompt_submit(buf, height);
+        }
+        LogKey::Cancel => view.prompt_cancel(),
+        LogKey::NextSource | LogKey::Source(_) => {}
+    }
+}
