@@ -7,6 +7,7 @@ pub mod chat;
 pub mod cli;
 pub mod cloud;
 pub mod config;
+pub mod devmode;
 pub mod effects;
 pub mod github;
 pub mod keymap;

@@ -1,6 +1,9 @@
 //! The command line: global flags, subcommands, exit codes.
 
+mod dev;
+mod guarded;
 mod status;
+mod userdata;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,6 +12,10 @@ use clap::{Parser, Subcommand};
 
 use crate::cloud::{Cloud, CloudError};
 use crate::config::{Config, ConfigError, Overrides};
+
+pub use dev::{DevCommand, SwitchArgs};
+pub use guarded::{NEEDS_ATTENTION, REFUSED};
+pub use userdata::UserdataCommand;
 
 /// Terminal control panel for the lab's weekly baseline model run on AWS.
 ///
@@ -54,6 +61,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Dev mode: boot the box without starting a run (the script line commented out).
+    Dev {
+        /// What to do.
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+    /// The instance's user data: show it, diff it, list and restore backups.
+    Userdata {
+        /// What to do.
+        #[command(subcommand)]
+        command: UserdataCommand,
+    },
 }
 
 impl Cli {
@@ -76,7 +95,9 @@ impl Cli {
 #[derive(Debug)]
 pub struct Failure {
     /// Exit code: 1 general, 3 not found, 4 credentials or permission, 5 unreachable or throttled,
-    /// 6 configuration.
+    /// 6 configuration, 7 refused on purpose and nothing changed (not stopped, not confirmed,
+    /// read-only, changed since shown), 8 the user data may be neither the old nor the new
+    /// version (look at it).
     pub code: i32,
     /// One line for stderr.
     pub message: String,
@@ -119,5 +140,7 @@ impl From<std::io::Error> for Failure {
 pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
     match cmd {
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
+        Command::Dev { command } => dev::run(cfg, cloud.as_ref(), command).await,
+        Command::Userdata { command } => userdata::run(cfg, cloud.as_ref(), command).await,
     }
 }
