@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cloud;
 
 pub mod config;
+pub mod devmode;
 pub mod effects;
 pub mod github;
 pub mod keymap;

@@ -1,9 +1,12 @@
 //! The command line: global flags, subcommands, exit codes.
 
 pub mod confirm;
+mod dev;
+mod guarded;
 mod power;
 pub mod schedule;
 mod status;
+mod userdata;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,6 +15,11 @@ use clap::{Parser, Subcommand};
 
 use crate::cloud::{Cloud, CloudError};
 use crate::config::{Config, ConfigError, Overrides};
+
+pub use confirm::REFUSED;
+pub use dev::{DevCommand, SwitchArgs};
+pub use guarded::NEEDS_ATTENTION;
+pub use userdata::UserdataCommand;
 
 /// Terminal control panel for the lab's weekly baseline model run on AWS.
 ///
@@ -88,6 +96,18 @@ pub enum Command {
         #[command(subcommand)]
         action: schedule::ScheduleCommand,
     },
+    /// Dev mode: boot the box without starting a run (the script line commented out).
+    Dev {
+        /// What to do.
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+    /// The instance's user data: show it, diff it, list and restore backups.
+    Userdata {
+        /// What to do.
+        #[command(subcommand)]
+        command: UserdataCommand,
+    },
 }
 
 impl Cli {
@@ -110,7 +130,9 @@ impl Cli {
 #[derive(Debug)]
 pub struct Failure {
     /// Exit code: 1 general, 2 usage, 3 not found, 4 credentials or permission, 5 unreachable or
-    /// throttled, 6 configuration, 7 refused (read-only, wrong state, not confirmed).
+    /// throttled, 6 configuration, 7 refused on purpose and nothing changed (read-only, wrong
+    /// state, not confirmed, changed since shown), 8 the user data may be neither the old nor the
+    /// new version (look at it).
     pub code: i32,
     /// One line for stderr.
     pub message: String,
@@ -166,5 +188,7 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
             let rules = schedule::rules_for(cfg).await;
             schedule::run(action, cfg, cloud.as_ref(), rules.as_ref()).await
         }
+        Command::Dev { command } => dev::run(cfg, cloud.as_ref(), command).await,
+        Command::Userdata { command } => userdata::run(cfg, cloud.as_ref(), command).await,
     }
 }

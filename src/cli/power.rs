@@ -6,9 +6,10 @@ use jiff::Timestamp;
 
 use super::Failure;
 use super::confirm::{REFUSED, confirm, refuse_if_read_only};
-use crate::cloud::wait::wait_for_state;
+use super::guarded::progress;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
+use crate::devmode::{Wait, wait_for_state};
 use crate::effects::dev_info;
 use crate::state::runs::start_note;
 use crate::timefmt::human_duration;
@@ -21,8 +22,19 @@ fn list_line(i: &Instance) -> String {
     format!("  {} ({}) — {}", i.id, i.name.as_deref().unwrap_or("no name"), i.state)
 }
 
-fn progress(i: &Instance) {
-    eprintln!("{}: {}", i.id, i.state);
+/// Waits for every instance in `ids` to reach `target`, with progress on stderr.
+async fn wait_all(
+    cloud: &dyn Cloud,
+    ids: &[String],
+    target: InstanceState,
+    verb: &'static str,
+) -> Result<Vec<Instance>, Failure> {
+    let wait = Wait { every: Duration::from_secs(2), timeout: WAIT_LIMIT };
+    let mut reached = Vec::new();
+    for id in ids {
+        reached.push(wait_for_state(cloud, id, target, wait, &mut progress(verb)).await?);
+    }
+    Ok(reached)
 }
 
 /// `start [--wait] [--yes]`.
@@ -60,9 +72,7 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Re
     cloud.start(&ids, false).await?;
     println!("start requested: {}", ids.join(", "));
     if wait {
-        let up =
-            wait_for_state(cloud, &ids, InstanceState::Running, Duration::from_secs(2), WAIT_LIMIT, progress)
-                .await?;
+        let up = wait_all(cloud, &ids, InstanceState::Running, "start").await?;
         for i in up {
             println!("{} running{}", i.id, i.public_dns.map(|d| format!(": {d}")).unwrap_or_default());
         }
@@ -100,8 +110,7 @@ pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Res
     cloud.stop(&ids, false).await?;
     println!("stop requested: {}", ids.join(", "));
     if wait {
-        wait_for_state(cloud, &ids, InstanceState::Stopped, Duration::from_secs(2), WAIT_LIMIT, progress)
-            .await?;
+        wait_all(cloud, &ids, InstanceState::Stopped, "stop").await?;
         println!("stopped: {}", ids.join(", "));
     }
     Ok(())

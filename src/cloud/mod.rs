@@ -5,7 +5,6 @@ pub mod aws;
 pub mod demo;
 pub mod error;
 pub mod types;
-pub mod wait;
 
 use async_trait::async_trait;
 
