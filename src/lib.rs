@@ -7,6 +7,7 @@ pub mod chat;
 pub mod cli;
 pub mod cloud;
 pub mod config;
+pub mod doctor;
 pub mod effects;
 pub mod github;
 pub mod keymap;

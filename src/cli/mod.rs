@@ -1,6 +1,10 @@
 //! The command line: global flags, subcommands, exit codes.
 
+mod doctor;
+mod slack;
 mod status;
+
+pub use slack::SlackCommand;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,6 +57,30 @@ pub enum Command {
         /// Machine-readable output (documented in the README).
         #[arg(long)]
         json: bool,
+    },
+    /// Talk to the lab's Slack channel (allowed with --read-only: it does not touch the box).
+    Slack {
+        /// What to send.
+        #[command(subcommand)]
+        action: SlackCommand,
+    },
+    /// Check credentials, permissions (with DryRun), the log group, the schedule rule, Slack
+    /// and GitHub; exit code 1 when a required check fails.
+    Doctor {
+        /// Also post a short test message to the Slack channel.
+        #[arg(long)]
+        post: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// Time limit of each check, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            default_value_t = 15,
+            value_parser = clap::value_parser!(u64).range(1..=600)
+        )]
+        timeout: u64,
     },
 }
 
@@ -119,5 +147,11 @@ impl From<std::io::Error> for Failure {
 pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
     match cmd {
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
+        Command::Slack { action } => slack::run(action, cfg).await,
+        Command::Doctor {
+            post,
+            json,
+            timeout,
+        } => doctor::run(cfg, cloud, *post, *timeout, *json).await,
     }
 }
