@@ -9,6 +9,7 @@ pub mod cloud;
 
 pub mod config;
 pub mod devmode;
+pub mod doctor;
 pub mod effects;
 pub mod github;
 pub mod keymap;

@@ -14,6 +14,14 @@ pub enum ChatError {
         "No Slack channel is configured: set CHANNEL_ID to the channel's id (like C01DTCAL49X, not its name)."
     )]
     MissingChannel,
+    /// A required setting is missing from `.env` and the environment.
+    #[error("{key} is not set: add {key}={} to {dotenv} or the environment.", example(key))]
+    NotSet {
+        /// The missing key: `SLACK_API_TOKEN` or `CHANNEL_ID`.
+        key: &'static str,
+        /// The `.env` file that was (or would be) read.
+        dotenv: String,
+    },
     /// The token cannot be sent in an HTTP header (stray newline, non-ASCII character).
     #[error(
         "The Slack token contains characters that cannot be sent: copy the Bot User OAuth Token again into SLACK_API_TOKEN."
@@ -167,6 +175,15 @@ pub enum ChatError {
     },
 }
 
+/// What a missing key's value looks like.
+fn example(key: &str) -> &'static str {
+    match key {
+        "SLACK_API_TOKEN" => "xoxb-… (the Slack app's Bot User OAuth Token)",
+        "CHANNEL_ID" => "C… (the channel's id, not its name)",
+        _ => "…",
+    }
+}
+
 /// Human wording for a `Retry-After` value.
 fn wait_hint(retry_after: Option<u64>) -> String {
     match retry_after {
@@ -216,6 +233,7 @@ impl ChatError {
             self,
             Self::MissingToken
                 | Self::MissingChannel
+                | Self::NotSet { .. }
                 | Self::MalformedToken
                 | Self::InvalidUrl { .. }
                 | Self::InsecureUrl { .. }

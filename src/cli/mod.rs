@@ -2,11 +2,15 @@
 
 pub mod confirm;
 mod dev;
+mod doctor;
 mod guarded;
 mod power;
 pub mod schedule;
+mod slack;
 mod status;
 mod userdata;
+
+pub use slack::SlackCommand;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -108,6 +112,30 @@ pub enum Command {
         #[command(subcommand)]
         command: UserdataCommand,
     },
+    /// Talk to the lab's Slack channel (allowed with --read-only: it does not touch the box).
+    Slack {
+        /// What to send.
+        #[command(subcommand)]
+        action: SlackCommand,
+    },
+    /// Check credentials, permissions (with DryRun), the log group, the schedule rule, Slack
+    /// and GitHub; exit code 1 when a required check fails.
+    Doctor {
+        /// Also post a short test message to the Slack channel.
+        #[arg(long)]
+        post: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// Time limit of each check, in seconds.
+        #[arg(
+            long,
+            value_name = "SECS",
+            default_value_t = 15,
+            value_parser = clap::value_parser!(u64).range(1..=600)
+        )]
+        timeout: u64,
+    },
 }
 
 impl Cli {
@@ -190,5 +218,7 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
         }
         Command::Dev { command } => dev::run(cfg, cloud.as_ref(), command).await,
         Command::Userdata { command } => userdata::run(cfg, cloud.as_ref(), command).await,
+        Command::Slack { action } => slack::run(action, cfg).await,
+        Command::Doctor { post, json, timeout } => doctor::run(cfg, cloud, *post, *timeout, *json).await,
     }
 }

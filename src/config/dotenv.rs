@@ -77,3 +77,43 @@ fn syntax_error(text: &str, path: &Path, e: &dotenvy::Error) -> ConfigError {
         message: "expected KEY=VALUE (quote values that contain spaces or #)".into(),
     }
 }
+
+/// The warning for a secrets file whose permission bits are `mode`: `None` unless group or
+/// others have any access (`mode & 0o077 != 0`).
+pub fn permission_warning(path: &Path, mode: u32) -> Option<String> {
+    if mode & 0o077 == 0 {
+        return None;
+    }
+    let shown = shell_word(&path.display().to_string());
+    Some(format!(
+        "{} is readable by other users (mode {:04o}): run chmod 600 {shown}",
+        path.display(),
+        mode & 0o7777
+    ))
+}
+
+/// Reads the permission bits of `path` and returns [`permission_warning`]'s answer
+/// (`None` when the file cannot be read, and always on systems without Unix modes).
+pub fn file_permission_warning(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        permission_warning(path, mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// `s` quoted for a POSIX shell when it holds anything beyond plain path characters.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}

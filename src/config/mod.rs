@@ -10,7 +10,7 @@ use secrecy::SecretString;
 
 use crate::run::RunRules;
 
-pub use dotenv::DotEnv;
+pub use dotenv::{DotEnv, file_permission_warning, permission_warning};
 pub use file::FileConfig;
 
 /// Default Slack Web API base.
@@ -359,6 +359,23 @@ impl Config {
             return bad("github.sandbox_repo", "expected owner/name".into());
         }
         Ok(())
+    }
+
+    /// A warning when the `.env` file that was read (it holds the Slack and GitHub tokens) is
+    /// open to group or others: `"…/.env is readable by other users (mode 0644): run chmod 600
+    /// …/.env"`. `None` when no `.env` was read or its mode is private.
+    pub fn dotenv_warning(&self) -> Option<String> {
+        self.dotenv_file.as_deref().and_then(file_permission_warning)
+    }
+
+    /// The `.env` file to name in messages: the one that was read, else `.env` in the working
+    /// directory.
+    pub fn dotenv_label(&self) -> String {
+        self.dotenv_file
+            .clone()
+            .or_else(|| std::env::current_dir().ok().map(|d| d.join(".env")))
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| ".env".to_owned())
     }
 
     /// Short text naming the AWS profile, for the header.

@@ -126,3 +126,34 @@ fn config_debug_redacts_tokens() {
     let dbg = format!("{c:?}");
     assert!(!dbg.contains("xoxb-very-secret") && !dbg.contains("ghp_secret"), "{dbg}");
 }
+
+#[test]
+fn private_dotenv_gives_no_warning_open_one_names_mode_and_fix() {
+    let p = Path::new("/home/lab/.env");
+    assert_eq!(permission_warning(p, 0o100600), None);
+    assert_eq!(permission_warning(p, 0o100400), None);
+    assert_eq!(
+        permission_warning(p, 0o100644).as_deref(),
+        Some("/home/lab/.env is readable by other users (mode 0644): run chmod 600 /home/lab/.env")
+    );
+    assert!(permission_warning(p, 0o100640).unwrap().contains("(mode 0640)"));
+    assert!(permission_warning(p, 0o100604).is_some());
+    let spaced = permission_warning(Path::new("/home/my lab/.env"), 0o644).unwrap();
+    assert!(spaced.ends_with("run chmod 600 '/home/my lab/.env'"), "{spaced}");
+}
+
+#[cfg(unix)]
+#[test]
+fn dotenv_warning_reads_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "CHANNEL_ID=C1\n").unwrap();
+    let path = dir.path().join(".env");
+    let load = || Config::load(&Overrides::default(), dir.path(), &NoEnv).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(load().dotenv_warning(), None);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let w = load().dotenv_warning().expect("warning for 0644");
+    assert!(w.contains("(mode 0644)") && w.contains("chmod 600"), "{w}");
+    assert_eq!(Config::builtin().dotenv_warning(), None, "no .env read");
+}

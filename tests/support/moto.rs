@@ -10,6 +10,7 @@ use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
 use base64::Engine;
 
 /// The seed README's exact user data.
+#[allow(unused_imports)] // Not every test binary needs it.
 pub use baseline_panel::userdata::SEED_USER_DATA;
 
 /// A running moto server, killed on drop.
@@ -150,6 +151,9 @@ pub fn panel_command(endpoint: &str, scratch: &Path) -> Command {
         "SLACK_API_TOKEN",
         "CHANNEL_ID",
         "GITHUB_TOKEN",
+        "SLACK_API_URL",
+        "GITHUB_API_URL",
+        "BASELINE_PANEL_LOG",
         "NO_COLOR",
     ] {
         c.env_remove(var);

@@ -1,0 +1,139 @@
+//! `baseline-panel slack test [--message TEXT]` and `baseline-panel slack upload FILE
+//! [--comment TEXT]`: talk to the lab's channel the way the run script does.
+//!
+//! `--read-only` does not block these: it protects the AWS box, and a message in the channel
+//! changes nothing there.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use jiff::Timestamp;
+
+use super::Failure;
+use crate::chat::{self, ChatError};
+use crate::config::Config;
+
+/// `slack` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SlackCommand {
+    /// Post a test message to the channel (CHANNEL_ID) with the bot token (SLACK_API_TOKEN).
+    Test {
+        /// The text to post (default: names this machine, the user and the time).
+        #[arg(long, value_name = "TEXT")]
+        message: Option<String>,
+    },
+    /// Upload a file to the channel, like the run script does with its results.
+    Upload {
+        /// The file to upload.
+        file: PathBuf,
+        /// A comment posted with the file.
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
+    },
+}
+
+impl From<ChatError> for Failure {
+    fn from(e: ChatError) -> Self {
+        use ChatError as E;
+        let code = match &e {
+            E::NotAuthed
+            | E::InvalidAuth
+            | E::AccountInactive
+            | E::TokenRevoked
+            | E::MissingScope { .. }
+            | E::NotInChannel { .. } => 4,
+            E::ChannelNotFound { .. } => 3,
+            E::RateLimited { .. } | E::Unreachable { .. } | E::Timeout { .. } | E::Server { .. } => 5,
+            e if e.is_config() => 6,
+            _ => 1,
+        };
+        Failure { code, message: e.to_string() }
+    }
+}
+
+/// The default test message: `baseline-panel test message from USER@HOST at 2026-11-25 12:00 UTC`.
+pub fn default_message(user: &str, host: &str, now: Timestamp) -> String {
+    format!("baseline-panel test message from {user}@{host} at {}", now.strftime("%Y-%m-%d %H:%M UTC"))
+}
+
+/// The login name, from `USER` or `LOGNAME`.
+fn user_name() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// This machine's host name.
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its whole length; gethostname writes at most that much.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    match (rc, std::str::from_utf8(&buf[..len])) {
+        (0, Ok(name)) if !name.is_empty() => name.to_owned(),
+        _ => "unknown-host".into(),
+    }
+}
+
+/// Runs a `slack` subcommand.
+pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
+    if let Some(w) = cfg.dotenv_warning() {
+        eprintln!("warning: {w}");
+    }
+    let chat = chat::from_config(cfg)?;
+    match cmd {
+        SlackCommand::Test { message } => {
+            let text = message
+                .clone()
+                .unwrap_or_else(|| default_message(&user_name(), &host_name(), Timestamp::now()));
+            let posted = chat.post(&text).await?;
+            tracing::info!(channel = %posted.channel, ts = %posted.ts, "test message posted");
+            println!("posted to {} (ts {})", posted.channel, posted.ts);
+        }
+        SlackCommand::Upload { file, comment } => {
+            let bytes = std::fs::read(file).map_err(|e| Failure {
+                code: 1,
+                message: format!("cannot read {} ({e}): check the path and its permissions", file.display()),
+            })?;
+            let name = file_name(file);
+            let up = chat.upload(&name, bytes, comment.as_deref()).await?;
+            tracing::info!(file_id = %up.file_id, "file uploaded");
+            println!("uploaded {} to {} (file {})", up.title, chat.channel(), up.file_id);
+        }
+    }
+    Ok(())
+}
+
+/// The name Slack shows: the path's last component.
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "upload".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_message_names_user_host_and_minute() {
+        let now: Timestamp = "2026-11-25T12:00:41Z".parse().unwrap();
+        assert_eq!(
+            default_message("ec2-user", "ip-10-0-0-5", now),
+            "baseline-panel test message from ec2-user@ip-10-0-0-5 at 2026-11-25 12:00 UTC"
+        );
+    }
+
+    #[test]
+    fn chat_errors_map_to_the_documented_exit_codes() {
+        let code = |e: ChatError| Failure::from(e).code;
+        assert_eq!(code(ChatError::TokenRevoked), 4);
+        assert_eq!(code(ChatError::NotSet { key: "CHANNEL_ID", dotenv: ".env".into() }), 6);
+        assert_eq!(code(ChatError::RateLimited { retry_after: Some(3), retries: 3 }), 5);
+        assert_eq!(code(ChatError::ChannelNotFound { channel: "C1".into() }), 3);
+    }
+
+    #[test]
+    fn host_name_is_not_empty() {
+        assert!(!host_name().is_empty());
+    }
+}
