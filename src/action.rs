@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use crate::cloud::{CloudError, Instance};
+use crate::schedule::{LastFired, RuleInfo};
 use crate::state::{DevInfo, Health, Intent, LogKey, LogSource};
 
 /// One thing that happened. `update` turns it into state changes and effects.
@@ -70,6 +71,28 @@ pub enum Action {
         /// The stream's status text and tone, when it changed.
         status: Option<(String, Health)>,
     },
+    /// Switch dev mode (key `d`).
+    DevRequested,
+    /// The dev-mode plan for the selected instance, or why there is none.
+    DevPlanned(Result<crate::devmode::Plan, String>),
+    /// The dev-mode switch was carried out, or failed.
+    DevApplied {
+        /// The instance.
+        id: String,
+        /// What was written, or why not.
+        result: Result<crate::devmode::Applied, String>,
+    },
+    /// Enable or disable the schedule (key `S`).
+    ScheduleToggleRequested,
+    /// Copy the SSH command (key `c`).
+    CopySsh,
+    /// The answer to a `FetchSchedule` effect.
+    ScheduleLoaded {
+        /// Request number.
+        seq: u64,
+        /// The rule and when it last fired, or why not.
+        result: Result<(RuleInfo, Option<LastFired>), CloudError>,
+    },
     /// The answer to a `FetchInstances` effect.
     InstancesLoaded {
         /// Request number, to drop stale answers.
@@ -96,6 +119,20 @@ pub enum Effect {
         /// The instance.
         id: String,
     },
+    /// Plan a dev-mode switch; answer with [`Action::DevPlanned`].
+    PlanDev {
+        /// The instance.
+        id: String,
+        /// Turn dev mode on (`true`) or off.
+        on: bool,
+    },
+    /// Read the schedule rule; answer with [`Action::ScheduleLoaded`].
+    FetchSchedule {
+        /// Request number.
+        seq: u64,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
     /// Ring the terminal bell.
     Bell,
     /// Suspend the terminal to the shell and resume.

@@ -29,10 +29,33 @@ pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Resul
     result
 }
 
+/// The schedule rule: EventBridge on the same SDK configuration as the cloud, or the demo rule.
+fn rules_for(cfg: &Config, cloud: &dyn Cloud) -> Arc<dyn crate::schedule::Rules> {
+    match cloud.aws() {
+        Some(aws) => Arc::new(crate::schedule::rules::AwsRules::new(aws.sdk(), cfg)),
+        None => Arc::new(crate::schedule::rules::DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
+    }
+}
+
+/// Puts `text` on the terminal's clipboard with OSC 52 (works over SSH and in tmux with
+/// `set-clipboard on`).
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    let _ = write!(std::io::stdout(), "\x1b]52;c;{b64}\x07");
+    let _ = std::io::stdout().flush();
+}
+
 async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let script_line = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())?;
-    let runner = Runner { cloud: cloud.clone(), tx: tx.clone(), script_line };
+    let runner = Runner {
+        cloud: cloud.clone(),
+        rules: rules_for(cfg, cloud.as_ref()),
+        backups: crate::devmode::backup_store(cfg),
+        tx: tx.clone(),
+        script_line,
+    };
     let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
     state.theme = Theme::from_env();
     state.tz = jiff::tz::TimeZone::system();
@@ -81,6 +104,7 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
                         let _ = std::io::stdout().flush();
                     }
                     Effect::Suspend => tui::suspend(term)?,
+                    Effect::Copy(text) => copy_to_clipboard(&text),
                     other => runner.spawn(other),
                 }
             }

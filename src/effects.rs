@@ -5,7 +5,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::{Action, Effect};
-use crate::cloud::Cloud;
+use crate::backup::BackupStore;
+use crate::cloud::{Cloud, CloudError, InstanceState};
+use crate::devmode::{self, Plan, Wait};
+use crate::schedule::Rules;
 use crate::state::{DevInfo, Intent};
 use crate::userdata::{ScriptLine, inspect};
 
@@ -14,6 +17,10 @@ use crate::userdata::{ScriptLine, inspect};
 pub struct Runner {
     /// The cloud (AWS or demo).
     pub cloud: Arc<dyn Cloud>,
+    /// The schedule rule.
+    pub rules: Arc<dyn Rules>,
+    /// Where user-data backups go.
+    pub backups: BackupStore,
     /// Where results go.
     pub tx: UnboundedSender<Action>,
     /// The script line's pattern in the user data.
@@ -32,42 +39,99 @@ pub fn dev_info(bytes: &[u8], pattern: &ScriptLine) -> Result<DevInfo, String> {
 }
 
 impl Runner {
-    fn cloud_call(&self, intent: Intent, dry_run: bool) {
-        let (cloud, tx) = (self.cloud.clone(), self.tx.clone());
+    /// Runs `work` on tokio and sends the action it returns.
+    fn spawn_then<F>(&self, work: F)
+    where
+        F: std::future::Future<Output = Action> + Send + 'static,
+    {
+        let tx = self.tx.clone();
         tokio::spawn(async move {
-            let result = match &intent {
-                Intent::Start(ids) => cloud.start(ids, dry_run).await,
-                Intent::Stop(ids) => cloud.stop(ids, dry_run).await,
-            };
-            let action =
-                if dry_run { Action::Prechecked { intent, result } } else { Action::Done { intent, result } };
-            let _ = tx.send(action);
+            let _ = tx.send(work.await);
         });
     }
 
-    /// Starts the async part of an effect. Terminal effects (bell, suspend) are the app's.
+    /// Starts the async part of an effect. Terminal effects (bell, suspend, copy) are the app's.
     pub fn spawn(&self, effect: Effect) {
+        let cloud = self.cloud.clone();
         match effect {
-            Effect::FetchInstances { seq } => {
-                let (cloud, tx) = (self.cloud.clone(), self.tx.clone());
-                tokio::spawn(async move {
-                    let result = cloud.instances().await;
-                    let _ = tx.send(Action::InstancesLoaded { seq, result });
-                });
+            Effect::FetchInstances { seq } => self
+                .spawn_then(async move { Action::InstancesLoaded { seq, result: cloud.instances().await } }),
+            Effect::Precheck(intent) => self.spawn_then(async move {
+                let result = match &intent {
+                    Intent::Start(ids) => cloud.start(ids, true).await,
+                    Intent::Stop(ids) => cloud.stop(ids, true).await,
+                    _ => Ok(()),
+                };
+                Action::Prechecked { intent, result }
+            }),
+            Effect::Execute(Intent::DevSwitch { plan, stop_first }) => {
+                let backups = self.backups.clone();
+                self.spawn_then(async move {
+                    let id = plan.id().to_string();
+                    let result = switch(cloud.as_ref(), &backups, &plan, stop_first).await;
+                    Action::DevApplied { id, result }
+                })
             }
-            Effect::Precheck(intent) => self.cloud_call(intent, true),
-            Effect::Execute(intent) => self.cloud_call(intent, false),
+            Effect::Execute(intent) => {
+                let rules = self.rules.clone();
+                self.spawn_then(async move {
+                    let result = match &intent {
+                        Intent::Start(ids) => cloud.start(ids, false).await,
+                        Intent::Stop(ids) => cloud.stop(ids, false).await,
+                        Intent::SetSchedule(on) => rules.set_enabled(*on, false).await,
+                        Intent::DevSwitch { .. } => Ok(()),
+                    };
+                    Action::Done { intent, result }
+                })
+            }
             Effect::FetchDevInfo { id } => {
-                let (cloud, tx, pattern) = (self.cloud.clone(), self.tx.clone(), self.script_line.clone());
-                tokio::spawn(async move {
+                let pattern = self.script_line.clone();
+                self.spawn_then(async move {
                     let result = match cloud.user_data(&id).await {
                         Ok(bytes) => dev_info(&bytes, &pattern),
                         Err(e) => Err(e.to_string()),
                     };
-                    let _ = tx.send(Action::DevInfoLoaded { id, result });
-                });
+                    Action::DevInfoLoaded { id, result }
+                })
             }
-            Effect::Bell | Effect::Suspend => {}
+            Effect::PlanDev { id, on } => {
+                let pattern = self.script_line.clone();
+                self.spawn_then(async move {
+                    Action::DevPlanned(
+                        devmode::plan(cloud.as_ref(), &id, &pattern, on).await.map_err(|e| e.to_string()),
+                    )
+                })
+            }
+            Effect::FetchSchedule { seq } => {
+                let rules = self.rules.clone();
+                self.spawn_then(async move {
+                    let result = match rules.describe().await {
+                        // When the schedule last fired is a nice-to-have: its absence is not an error.
+                        Ok(info) => Ok((info, rules.last_fired().await.ok().flatten())),
+                        Err(e) => Err(e),
+                    };
+                    Action::ScheduleLoaded { seq, result }
+                })
+            }
+            Effect::Bell | Effect::Suspend | Effect::Copy(_) => {}
         }
     }
+}
+
+/// Stops and waits first when asked, then writes the planned user data the guarded way.
+async fn switch(
+    cloud: &dyn Cloud,
+    backups: &BackupStore,
+    plan: &Plan,
+    stop_first: bool,
+) -> Result<devmode::Applied, String> {
+    let id = plan.id().to_string();
+    if stop_first {
+        devmode::check_write_permission(cloud, &id, &plan.proposed).await.map_err(|e| e.to_string())?;
+        cloud.stop(std::slice::from_ref(&id), false).await.map_err(|e: CloudError| e.to_string())?;
+        devmode::wait_for_state(cloud, &id, InstanceState::Stopped, Wait::default(), &mut |_, _| {})
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    devmode::apply(cloud, backups, plan, jiff::Timestamp::now()).await.map_err(|e| e.to_string())
 }

@@ -297,4 +297,8 @@ impl Cloud for AwsCloud {
     fn kind(&self) -> &'static str {
         "aws"
     }
+
+    fn aws(&self) -> Option<&AwsCloud> {
+        Some(self)
+    }
 }

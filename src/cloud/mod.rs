@@ -46,4 +46,9 @@ pub trait Cloud: Send + Sync {
 
     /// `aws` or `demo`, for the header.
     fn kind(&self) -> &'static str;
+
+    /// The AWS implementation, when this is one (to share its SDK configuration).
+    fn aws(&self) -> Option<&aws::AwsCloud> {
+        None
+    }
 }

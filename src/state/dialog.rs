@@ -9,6 +9,15 @@ pub enum Intent {
     Start(Vec<String>),
     /// Stop these instances.
     Stop(Vec<String>),
+    /// Write the planned user data, stopping (and waiting for) the box first if asked.
+    DevSwitch {
+        /// The plan that was shown.
+        plan: Box<crate::devmode::Plan>,
+        /// Stop the instance and wait until it is stopped before writing.
+        stop_first: bool,
+    },
+    /// Enable (`true`) or disable the schedule rule.
+    SetSchedule(bool),
 }
 
 /// One button of a dialog.

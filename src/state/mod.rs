@@ -1,9 +1,11 @@
 //! The panel's state and the one pure function that changes it.
 
+pub mod dev;
 pub mod dialog;
 pub mod logs;
 mod poll;
 pub mod runs;
+pub mod schedule;
 mod update;
 
 pub use dialog::{Choice, Dialog, Intent};
@@ -160,6 +162,10 @@ pub struct State {
     pub run_evidence: Vec<RunLogLine>,
     /// The newest run log line (its time can end a run).
     pub run_last_line: Option<RunLogLine>,
+    /// The schedule rule and when it last fired.
+    pub schedule: Fetched<(crate::schedule::RuleInfo, Option<crate::schedule::LastFired>)>,
+    /// Schedule polling (slow: the rule rarely changes).
+    pub schedule_poll: Poller,
     /// One pane per log source, in [`LogSource::ALL`] order.
     pub logs: Vec<LogPane>,
     /// The source shown.
@@ -194,6 +200,8 @@ impl State {
             rules: cfg.run_rules.clone(),
             run_evidence: Vec::new(),
             run_last_line: None,
+            schedule: Fetched::default(),
+            schedule_poll: Poller::new(SignedDuration::from_mins(5), SignedDuration::from_mins(5)),
             logs: LogSource::ALL.iter().map(|_| LogPane::new(cfg.log_buffer_lines)).collect(),
             log_source: LogSource::Run,
             tz: jiff::tz::TimeZone::UTC,

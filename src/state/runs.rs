@@ -62,15 +62,17 @@ pub(super) fn request_stop(s: &mut State) -> Vec<Effect> {
 
 /// A pre-check answered: open the dialog, or say what is not permitted.
 pub(super) fn prechecked(s: &mut State, intent: Intent, result: Result<(), crate::cloud::CloudError>) {
-    match result {
-        Err(e) => notice(s, Level::Error, e.to_string()),
-        Ok(()) => {
+    match (result, intent) {
+        (Err(e), _) => notice(s, Level::Error, e.to_string()),
+        (Ok(()), Intent::Start(ids)) => {
             s.notice = None;
-            s.dialog = Some(match intent {
-                Intent::Start(ids) => start_dialog(s, ids),
-                Intent::Stop(ids) => stop_dialog(s, ids),
-            });
+            s.dialog = Some(start_dialog(s, ids));
         }
+        (Ok(()), Intent::Stop(ids)) => {
+            s.notice = None;
+            s.dialog = Some(stop_dialog(s, ids));
+        }
+        (Ok(()), _) => {}
     }
 }
 
@@ -156,6 +158,10 @@ pub(super) fn execute(s: &mut State, intent: Intent) -> Vec<Effect> {
     let what = match &intent {
         Intent::Start(_) => "starting…",
         Intent::Stop(_) => "stopping…",
+        Intent::DevSwitch { stop_first: true, .. } => "stopping, waiting until stopped, then switching…",
+        Intent::DevSwitch { .. } => "switching dev mode (backup, write, read back)…",
+        Intent::SetSchedule(true) => "enabling the schedule…",
+        Intent::SetSchedule(false) => "disabling the schedule…",
     };
     notice(s, Level::Info, what);
     vec![Effect::Execute(intent)]
@@ -176,9 +182,15 @@ pub(super) fn done(
             let text = match &intent {
                 Intent::Start(ids) => format!("start requested for {}", ids.join(", ")),
                 Intent::Stop(ids) => format!("stop requested for {}", ids.join(", ")),
+                Intent::SetSchedule(true) => "schedule enabled".to_string(),
+                Intent::SetSchedule(false) => "schedule disabled: no Monday run until enabled".to_string(),
+                Intent::DevSwitch { .. } => "dev mode switched".to_string(),
             };
             notice(s, Level::Info, text);
-            vec![Effect::FetchInstances { seq: s.instance_poll.issue() }]
+            match intent {
+                Intent::SetSchedule(_) => vec![Effect::FetchSchedule { seq: s.schedule_poll.issue() }],
+                _ => vec![Effect::FetchInstances { seq: s.instance_poll.issue() }],
+            }
         }
     }
 }

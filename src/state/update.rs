@@ -1,6 +1,6 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
-use super::{Level, Notice, Overlay, State, logs, runs};
+use super::{Level, Notice, Overlay, State, dev, logs, runs, schedule};
 use crate::action::{Action, Effect};
 
 /// Applies one action to the state and returns the work to do next.
@@ -12,6 +12,26 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(seq) = state.instance_poll.due(now) {
                 fx.push(Effect::FetchInstances { seq });
             }
+            if let Some(seq) = state.schedule_poll.due(now) {
+                fx.push(Effect::FetchSchedule { seq });
+            }
+        }
+        Action::DevRequested => fx.extend(dev::request(state)),
+        Action::DevPlanned(result) => dev::planned(state, result),
+        Action::DevApplied { id, result } => fx.extend(dev::applied(state, id, result)),
+        Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
+        Action::CopySsh => fx.extend(dev::copy_ssh(state)),
+        Action::ScheduleLoaded { seq, result } => {
+            if state.schedule_poll.answered(seq, result.is_ok(), false, state.now) {
+                match result {
+                    Ok(v) => {
+                        state.schedule.value = Some(v);
+                        state.schedule.ok_at = Some(state.now);
+                        state.schedule.error = None;
+                    }
+                    Err(e) => state.schedule.error = Some(e.to_string()),
+                }
+            }
         }
         Action::Quit => state.should_quit = true,
         Action::Refresh => {
@@ -20,6 +40,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(i) = state.instance() {
                 fx.push(Effect::FetchDevInfo { id: i.id.clone() });
             }
+            fx.push(Effect::FetchSchedule { seq: state.schedule_poll.issue() });
             state.notice = Some(Notice { level: Level::Info, text: "refreshing…".into() });
         }
         Action::ToggleHelp => {
@@ -131,6 +152,8 @@ fn dev_info_due(state: &State) -> Option<Effect> {
     (!known || !fresh).then_some(Effect::FetchDevInfo { id })
 }
 
+#[cfg(test)]
+mod dev_tests;
 #[cfg(test)]
 mod runs_tests;
 #[cfg(test)]

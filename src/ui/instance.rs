@@ -43,7 +43,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ));
     }
     match state.instance() {
-        Some(i) => lines.extend(details(i, state)),
+        Some(i) => {
+            lines.extend(details(i, state));
+            lines.extend(dev_lines(state));
+        }
         None if state.instances.error.is_none() => lines.push(Line::styled("asking EC2…", t.dim())),
         None => {}
     }
@@ -110,6 +113,43 @@ fn details<'a>(i: &'a Instance, state: &State) -> Vec<Line<'a>> {
     if let Some(r) = &i.state_transition_reason {
         let code = i.state_reason_code.as_deref().map(|c| format!(" · {c}")).unwrap_or_default();
         lines.push(row(t, "Last", vec![Span::raw(r.as_str()), Span::styled(code, t.dim())]));
+    }
+    lines
+}
+
+/// Dev mode, the SSH command while the box runs in dev mode, and the long-session warning.
+fn dev_lines(state: &State) -> Vec<Line<'static>> {
+    let t = &state.theme;
+    let mut lines = Vec::new();
+    match (state.dev_info(), &state.dev.error) {
+        (Some(d), _) if d.mode == crate::userdata::Mode::Dev => lines.push(row(
+            t,
+            "Dev mode",
+            vec![Span::styled(
+                format!("ON — script line {} commented out (d to restore)", d.line_number),
+                t.error(),
+            )],
+        )),
+        (Some(d), _) => lines.push(row(
+            t,
+            "Dev mode",
+            vec![Span::styled(format!("off — line {} runs the script at boot", d.line_number), t.dim())],
+        )),
+        (None, Some(e)) => {
+            lines.push(row(t, "Dev mode", vec![Span::styled(format!("unknown: {e}"), t.warn())]))
+        }
+        (None, None) => {}
+    }
+    if let Some(d) = state.dev_info() {
+        for w in &d.warnings {
+            lines.push(Line::styled(format!("⚠ {w}"), t.warn()));
+        }
+    }
+    if let Some(cmd) = crate::state::dev::ssh_hint(state) {
+        lines.push(row(t, "SSH", vec![Span::styled(cmd, t.key()), Span::styled("  (c copies)", t.dim())]));
+    }
+    if let Some(w) = crate::state::dev::long_dev_session(state) {
+        lines.push(Line::styled(format!("⚠ {w}"), t.warn()));
     }
     lines
 }

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod logs;
 mod placeholder;
 pub mod run;
+mod schedule;
 pub mod theme;
 
 #[cfg(test)]
@@ -38,7 +39,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     instance::draw(frame, a.instance, state);
     self::run::draw(frame, a.run, state);
-    placeholder::draw(frame, a.schedule, state, "Schedule", "The weekly trigger appears here.");
+    schedule::draw(frame, a.schedule, state);
     placeholder::draw(frame, a.slack, state, "Slack", "Slack messages appear here.");
     log_pane(frame, a.lower, state);
     footer::draw(frame, a.footer, state);

@@ -174,3 +174,56 @@ fn run_log_with_a_failure_and_a_search() {
     assert!(screen.contains("polling every 1 s"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+fn with_schedule(s: &mut State) {
+    let seq = s.schedule_poll.issue();
+    let fired =
+        crate::schedule::LastFired { at: "2026-11-23T09:00:02Z".parse().unwrap(), detail: String::new() };
+    let info = crate::schedule::rules::DemoRules::lab().info();
+    update(s, Action::ScheduleLoaded { seq, result: Ok((info, Some(fired))) });
+}
+
+#[test]
+fn dev_mode_box_running_with_ssh_and_schedule_alarm() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    dev(&mut s, crate::userdata::Mode::Dev);
+    s.now = "2026-11-29T12:00:00Z".parse().unwrap();
+    with_schedule(&mut s);
+    let screen = render(&s, 120, 34);
+    assert!(screen.contains("ssh ec2-user@ec2-54-210-17-3.compute-1.amazonaws.com"), "{screen}");
+    assert!(screen.contains("WITHOUT running the script"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn schedule_panel_enabled_with_the_name_note() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+    dev(&mut s, crate::userdata::Mode::Run);
+    with_schedule(&mut s);
+    let screen = render(&s, 120, 34);
+    assert!(screen.contains("Rule name says 9 AM EST"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn dev_mode_dialog_for_a_running_box() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    dev(&mut s, crate::userdata::Mode::Run);
+    let rw = crate::userdata::set_dev_mode(
+        crate::userdata::SEED_USER_DATA.as_bytes(),
+        &crate::userdata::ScriptLine::default(),
+        true,
+    )
+    .unwrap();
+    let plan = crate::devmode::Plan {
+        instance: instance(InstanceState::Running),
+        current: crate::userdata::SEED_USER_DATA.as_bytes().to_vec(),
+        proposed: rw.bytes.clone(),
+        current_mode: Some(crate::userdata::Mode::Run),
+        new_mode: Some(crate::userdata::Mode::Dev),
+        change: crate::devmode::Change::Switch(rw),
+        warnings: vec![],
+    };
+    update(&mut s, Action::DevPlanned(Ok(plan)));
+    insta::assert_snapshot!(render(&s, 110, 34));
+}

@@ -13,7 +13,7 @@ use crate::userdata::Mode;
 fn with(states: &[InstanceState]) -> State {
     let mut s = State::new(&Config::builtin(), "aws", now());
     let seq = match update(&mut s, Action::Tick(now())).as_slice() {
-        [Effect::FetchInstances { seq }] => *seq,
+        [Effect::FetchInstances { seq }, ..] => *seq,
         other => panic!("{other:?}"),
     };
     let list = states
@@ -167,7 +167,7 @@ fn a_box_already_stopped_at_start_rings_nothing() {
 fn loading_instances_reads_the_dev_mode_once() {
     let mut s = State::new(&Config::builtin(), "aws", now());
     let seq = match update(&mut s, Action::Tick(now())).as_slice() {
-        [Effect::FetchInstances { seq }] => *seq,
+        [Effect::FetchInstances { seq }, ..] => *seq,
         _ => panic!(),
     };
     let fx =

@@ -53,7 +53,7 @@ fn an_error_keeps_the_last_good_value_and_marks_it_stale() {
     let seq = loaded(&mut s);
     update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
     let seq = match update(&mut s, Action::Refresh).as_slice() {
-        [Effect::FetchInstances { seq }, Effect::FetchDevInfo { .. }] => *seq,
+        [Effect::FetchInstances { seq }, Effect::FetchDevInfo { .. }, ..] => *seq,
         other => panic!("{other:?}"),
     };
     let err = CloudError::Unreachable {

@@ -1,0 +1,136 @@
+//! Dev mode from the panel: key `d` plans the switch, a dialog shows the one-line diff, and
+//! (when the box is up) offers to stop it, wait, then switch.
+
+use super::{Choice, Dialog, Intent, Level, Notice, State};
+use crate::action::Effect;
+use crate::cloud::InstanceState;
+use crate::devmode::{Applied, Plan};
+use crate::timefmt::human_duration;
+use crate::userdata::Mode;
+
+fn notice(s: &mut State, level: Level, text: impl Into<String>) {
+    s.notice = Some(Notice { level, text: text.into() });
+}
+
+/// Key `d`: plan the opposite of the current mode for the selected instance.
+pub(super) fn request(s: &mut State) -> Vec<Effect> {
+    if super::runs::read_only_refusal(s, "switching dev mode") {
+        return vec![];
+    }
+    let Some(i) = s.instance() else {
+        notice(s, Level::Warn, "no instance known yet: wait for EC2's answer or press r");
+        return vec![];
+    };
+    let id = i.id.clone();
+    let on = !s.dev_mode_on();
+    notice(s, Level::Info, "reading the user data…");
+    vec![Effect::PlanDev { id, on }]
+}
+
+/// The plan arrived: show the dialog, or why there is nothing to do.
+pub(super) fn planned(s: &mut State, result: Result<Plan, String>) {
+    let plan = match result {
+        Err(e) => return notice(s, Level::Error, e),
+        Ok(p) => p,
+    };
+    if !plan.changed() {
+        let mode = plan.current_mode.map(|m| m.to_string()).unwrap_or_default();
+        return notice(s, Level::Info, format!("already in {mode} mode: nothing to change"));
+    }
+    s.notice = None;
+    let turning_on = plan.new_mode == Some(Mode::Dev);
+    let title = if turning_on { "Turn dev mode ON?" } else { "Turn dev mode OFF?" };
+    let mut lines = vec![(Level::Info, format!("Instance {} ({})", plan.id(), plan.instance.state))];
+    lines.push((Level::Info, String::new()));
+    lines.extend(plan.diff().lines().map(|l| (Level::Info, l.to_string())));
+    lines.push((Level::Info, String::new()));
+    lines.push(if turning_on {
+        (
+            Level::Warn,
+            "Boots will NOT run run-baseline.sh — including the Monday schedule — until dev mode is off."
+                .into(),
+        )
+    } else {
+        (Level::Info, "Boots run run-baseline.sh again (the box then builds, posts and shuts down).".into())
+    });
+    for w in &plan.warnings {
+        lines.push((Level::Warn, w.to_string()));
+    }
+    lines.push((Level::Info, "The user data is backed up first and read back after the write.".into()));
+    let mut choices = vec![Choice::cancel("No")];
+    if plan.needs_stop() {
+        let up =
+            plan.instance.uptime(s.now).map(|d| format!(" (up {})", human_duration(d))).unwrap_or_default();
+        lines.push((
+            Level::Warn,
+            format!(
+                "The instance is {}{up}: EC2 changes user data only while it is stopped.",
+                plan.instance.state
+            ),
+        ));
+        if plan.instance.state == InstanceState::Running && !s.dev_mode_on() {
+            lines.push((Level::Warn, "Stopping ends the run in progress.".into()));
+        }
+        choices.push(Choice::doing(
+            "Stop, wait, then switch",
+            Intent::DevSwitch { plan: Box::new(plan), stop_first: true },
+        ));
+    } else {
+        choices.push(Choice::doing(
+            "Yes, switch",
+            Intent::DevSwitch { plan: Box::new(plan), stop_first: false },
+        ));
+    }
+    s.dialog = Some(Dialog::new(title, lines, choices));
+}
+
+/// The switch was carried out (or not): report and read the user data again.
+pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, String>) -> Vec<Effect> {
+    match result {
+        Err(e) => notice(s, Level::Error, e),
+        Ok(a) => {
+            let mode = match a.mode {
+                Some(Mode::Dev) => "dev mode is ON",
+                Some(Mode::Run) => "dev mode is off",
+                None => "user data restored",
+            };
+            let backup = a.backup.map(|p| format!(" (backup: {})", p.display())).unwrap_or_default();
+            notice(s, Level::Info, format!("{mode} for {}{backup}", a.instance_id));
+        }
+    }
+    vec![Effect::FetchDevInfo { id }, Effect::FetchInstances { seq: s.instance_poll.issue() }]
+}
+
+/// The SSH command for the selected box when it runs in dev mode.
+pub fn ssh_hint(s: &State) -> Option<String> {
+    let i = s.instance().filter(|i| i.state == InstanceState::Running)?;
+    let host = i.public_dns.as_deref().or(i.public_ip.as_deref())?;
+    s.dev_mode_on().then(|| crate::devmode::ssh_command(&s.dev_config, host))
+}
+
+/// Key `c`: copy the SSH command to the clipboard (OSC 52).
+pub(super) fn copy_ssh(s: &mut State) -> Vec<Effect> {
+    match ssh_hint(s) {
+        Some(cmd) => {
+            notice(s, Level::Info, format!("copied: {cmd}"));
+            vec![Effect::Copy(cmd)]
+        }
+        None => {
+            notice(s, Level::Warn, "nothing to copy: the SSH command shows when the box runs in dev mode");
+            vec![]
+        }
+    }
+}
+
+/// A warning when a dev-mode box has been up longer than the configured limit.
+pub fn long_dev_session(s: &State) -> Option<String> {
+    let i = s.instance()?;
+    let up = i.uptime(s.now)?;
+    (s.dev_mode_on() && up > s.dev_config.max_up).then(|| {
+        format!(
+            "dev-mode box up {} (more than {}): stop it when you are done (x)",
+            human_duration(up),
+            human_duration(s.dev_config.max_up)
+        )
+    })
+}

@@ -1,0 +1,50 @@
+//! The weekly trigger from the panel: its state, and key `S` to enable or disable it.
+
+use super::{Choice, Dialog, Intent, Level, Notice, State};
+use crate::action::Effect;
+use crate::schedule::{RuleState, ScheduleView};
+
+/// What the panel shows about the schedule, built from the last answer.
+pub fn view(s: &State) -> Option<ScheduleView> {
+    let (info, _) = s.schedule.value.as_ref()?;
+    Some(ScheduleView::build(info, s.now, &s.tz, s.dev_mode_on(), s.dev_config.alarm_window))
+}
+
+/// Key `S`: ask before flipping the rule's state.
+pub(super) fn request_toggle(s: &mut State) -> Vec<Effect> {
+    if super::runs::read_only_refusal(s, "changing the schedule") {
+        return vec![];
+    }
+    let Some((info, _)) = s.schedule.value.as_ref() else {
+        s.notice = Some(Notice { level: Level::Warn, text: "the schedule rule is not known yet".into() });
+        return vec![];
+    };
+    let enable = info.state != RuleState::Enabled;
+    let mut lines = vec![
+        (Level::Info, format!("Rule {}: {} ({})", info.name, info.expression, info.state.as_str())),
+        (Level::Info, String::new()),
+    ];
+    if enable {
+        let next = view(s).and_then(|v| v.upcoming.first().map(|f| f.utc.clone()));
+        lines.push((
+            Level::Info,
+            format!(
+                "The box starts again on schedule{}.",
+                next.map(|n| format!(", next {n}")).unwrap_or_default()
+            ),
+        ));
+    } else {
+        lines.push((
+            Level::Warn,
+            "No scheduled run until it is enabled again: the Monday run will not happen.".into(),
+        ));
+    }
+    let title = if enable { "Enable the schedule?" } else { "Disable the schedule?" };
+    let label = if enable { "Yes, enable" } else { "Yes, disable" };
+    s.dialog = Some(Dialog::new(
+        title,
+        lines,
+        vec![Choice::cancel("No"), Choice::doing(label, Intent::SetSchedule(enable))],
+    ));
+    vec![]
+}

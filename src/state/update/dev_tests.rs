@@ -1,0 +1,176 @@
+//! Dev mode and the schedule from the panel.
+
+use jiff::SignedDuration;
+
+use super::*;
+use crate::action::Effect;
+use crate::cloud::InstanceState;
+use crate::config::Config;
+use crate::devmode::{Change, Plan};
+use crate::fixtures::{instance, now};
+use crate::schedule::rules::DemoRules;
+use crate::state::{DevInfo, Intent, State};
+use crate::userdata::{Mode, SEED_USER_DATA, ScriptLine, set_dev_mode};
+
+fn with(st: InstanceState, mode: Mode) -> State {
+    let mut s = State::new(&Config::builtin(), "aws", now());
+    let seq = s.instance_poll.issue();
+    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(st)]) });
+    let info = DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] };
+    update(&mut s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), result: Ok(info) });
+    s
+}
+
+fn plan(st: InstanceState, on: bool) -> Plan {
+    let rw = set_dev_mode(SEED_USER_DATA.as_bytes(), &ScriptLine::default(), on).unwrap();
+    Plan {
+        instance: instance(st),
+        current: SEED_USER_DATA.as_bytes().to_vec(),
+        proposed: rw.bytes.clone(),
+        current_mode: Some(if on { Mode::Run } else { Mode::Dev }),
+        new_mode: Some(if on { Mode::Dev } else { Mode::Run }),
+        change: Change::Switch(rw),
+        warnings: vec![],
+    }
+}
+
+#[test]
+fn d_plans_the_opposite_mode() {
+    let mut s = with(InstanceState::Stopped, Mode::Run);
+    assert_eq!(
+        update(&mut s, Action::DevRequested),
+        vec![Effect::PlanDev { id: "i-0db5237193478dd8d".into(), on: true }]
+    );
+    let mut s = with(InstanceState::Stopped, Mode::Dev);
+    assert_eq!(
+        update(&mut s, Action::DevRequested),
+        vec![Effect::PlanDev { id: "i-0db5237193478dd8d".into(), on: false }]
+    );
+}
+
+#[test]
+fn stopped_box_dialog_shows_the_one_line_diff_and_switches_on_yes() {
+    let mut s = with(InstanceState::Stopped, Mode::Run);
+    update(&mut s, Action::DevPlanned(Ok(plan(InstanceState::Stopped, true))));
+    let d = s.dialog.clone().expect("dialog");
+    assert_eq!(d.title, "Turn dev mode ON?");
+    let text: Vec<&str> = d.lines.iter().map(|(_, l)| l.as_str()).collect();
+    assert!(text.contains(&"line 21:"), "{text:?}");
+    assert!(
+        text.contains(&"+# su -c \"~ec2-user/run-baseline.sh\" ec2-user >> /tmp/startup-out.txt"),
+        "{text:?}"
+    );
+    assert_eq!(d.choices[1].label, "Yes, switch");
+    let fx = update(&mut s, Action::DialogYes);
+    let [Effect::Execute(Intent::DevSwitch { stop_first: false, .. })] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+}
+
+#[test]
+fn running_box_offers_stop_wait_then_switch() {
+    let mut s = with(InstanceState::Running, Mode::Run);
+    update(&mut s, Action::DevPlanned(Ok(plan(InstanceState::Running, true))));
+    let d = s.dialog.clone().unwrap();
+    assert_eq!(d.choices[1].label, "Stop, wait, then switch");
+    assert!(d.lines.iter().any(|(_, l)| l.contains("Stopping ends the run in progress")));
+    assert!(update(&mut s, Action::DialogPick(Some(0))).is_empty(), "No does nothing");
+}
+
+#[test]
+fn already_in_mode_writes_nothing() {
+    let mut s = with(InstanceState::Stopped, Mode::Dev);
+    let mut p = plan(InstanceState::Stopped, true);
+    p.proposed = p.current.clone();
+    update(&mut s, Action::DevPlanned(Ok(p)));
+    assert!(s.dialog.is_none());
+    assert!(s.notice.as_ref().unwrap().text.starts_with("already in run mode"), "{:?}", s.notice);
+}
+
+#[test]
+fn applied_reports_the_backup_and_reads_again() {
+    let mut s = with(InstanceState::Stopped, Mode::Run);
+    let applied = crate::devmode::Applied {
+        instance_id: "i-0db5237193478dd8d".into(),
+        mode: Some(Mode::Dev),
+        backup: Some("/state/backups/i-0db5237193478dd8d-20261123T101200Z.userdata".into()),
+    };
+    let fx = update(&mut s, Action::DevApplied { id: "i-0db5237193478dd8d".into(), result: Ok(applied) });
+    assert!(
+        s.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("dev mode is ON for i-0db5237193478dd8d (backup: /state/")
+    );
+    assert!(fx.contains(&Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() }));
+    let fx = update(
+        &mut s,
+        Action::DevApplied {
+            id: "i-0db5237193478dd8d".into(),
+            result: Err("the user data changed since it was shown; nothing was written".into()),
+        },
+    );
+    assert_eq!(s.notice.as_ref().unwrap().level, Level::Error);
+    assert!(!fx.is_empty(), "reads the truth again after a failure too");
+}
+
+#[test]
+fn read_only_refuses_dev_mode_and_schedule_changes() {
+    let mut cfg = Config::builtin();
+    cfg.read_only = true;
+    let mut s = State::new(&cfg, "aws", now());
+    s.instances.value = Some(vec![instance(InstanceState::Stopped)]);
+    assert!(update(&mut s, Action::DevRequested).is_empty());
+    assert!(s.notice.as_ref().unwrap().text.contains("switching dev mode is disabled"));
+    assert!(update(&mut s, Action::ScheduleToggleRequested).is_empty());
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn ssh_command_and_long_session_warning_only_in_dev_mode() {
+    let mut s = with(InstanceState::Running, Mode::Dev);
+    assert_eq!(
+        crate::state::dev::ssh_hint(&s).as_deref(),
+        Some("ssh ec2-user@ec2-54-210-17-3.compute-1.amazonaws.com")
+    );
+    assert_eq!(
+        update(&mut s, Action::CopySsh),
+        vec![Effect::Copy("ssh ec2-user@ec2-54-210-17-3.compute-1.amazonaws.com".into())]
+    );
+    assert!(crate::state::dev::long_dev_session(&s).is_none(), "up 1h12m, limit 4h");
+    s.now += SignedDuration::from_hours(4);
+    assert!(crate::state::dev::long_dev_session(&s).unwrap().starts_with("dev-mode box up 5h11m"));
+    let s = with(InstanceState::Running, Mode::Run);
+    assert!(crate::state::dev::ssh_hint(&s).is_none());
+}
+
+#[test]
+fn schedule_toggle_asks_and_refetches() {
+    let mut s = with(InstanceState::Stopped, Mode::Run);
+    let seq = s.schedule_poll.issue();
+    update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
+    update(&mut s, Action::ScheduleToggleRequested);
+    let d = s.dialog.clone().unwrap();
+    assert_eq!(d.title, "Disable the schedule?");
+    let fx = update(&mut s, Action::DialogYes);
+    assert_eq!(fx, vec![Effect::Execute(Intent::SetSchedule(false))]);
+    let fx = update(&mut s, Action::Done { intent: Intent::SetSchedule(false), result: Ok(()) });
+    assert!(matches!(fx.as_slice(), [Effect::FetchSchedule { .. }]));
+}
+
+#[test]
+fn dev_mode_alarm_when_the_schedule_fires_soon() {
+    // Sunday 2026-11-22 12:00 UTC: the Monday 09:00 UTC run is 21 h away.
+    let mut s = with(InstanceState::Stopped, Mode::Dev);
+    s.now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let seq = s.schedule_poll.issue();
+    update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
+    let v = crate::state::schedule::view(&s).unwrap();
+    assert!(v.dev_mode_alarm.unwrap().contains("WITHOUT running the script"));
+    let mut s = with(InstanceState::Stopped, Mode::Run);
+    s.now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let seq = s.schedule_poll.issue();
+    update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
+    assert!(crate::state::schedule::view(&s).unwrap().dev_mode_alarm.is_none());
+}
