@@ -34,22 +34,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 Span::styled(v.expression.clone(), t.dim()),
                 Span::styled(target.map(|t| format!(" → {t}")).unwrap_or_default(), t.dim()),
             ]));
-            match v.next.as_ref().or(v.upcoming.first()) {
-                Some(f) => {
-                    let est = if v.exact { "" } else { " (estimate)" };
-                    let label = if v.next.is_some() { "Next" } else { "Would" };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("{label:<6}"), t.dim()),
-                        Span::raw(format!("{}{est}", f.utc)),
-                        // The local time only when it says something the UTC time does not.
-                        Span::styled(
-                            if f.local == f.utc { " · ".to_string() } else { format!(" · {} · ", f.local) },
-                            t.dim(),
-                        ),
-                        Span::styled(f.countdown.clone(), t.key()),
-                    ]));
-                }
-                None => {}
+            if let Some(f) = v.next.as_ref().or(v.upcoming.first()) {
+                let est = if v.exact { "" } else { " (estimate)" };
+                let label = if v.next.is_some() { "Next" } else { "Would" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{label:<6}"), t.dim()),
+                    Span::raw(format!("{}{est}", f.utc)),
+                    // The local time only when it says something the UTC time does not.
+                    Span::styled(
+                        if f.local == f.utc { " · ".to_string() } else { format!(" · {} · ", f.local) },
+                        t.dim(),
+                    ),
+                    Span::styled(f.countdown.clone(), t.key()),
+                ]));
             }
             if let Some((_, Some(fired))) = &state.schedule.value {
                 lines.push(Line::from(vec![
