@@ -19,6 +19,15 @@ async fn status_json_describes_the_seed_instance() {
     let Some(moto) = Moto::start() else { return };
     let id = moto.launch("baseline model", SEED_USER_DATA).await;
     moto.launch("some other box", "#!/bin/bash\n").await;
+    let rule = [
+        "events",
+        "put-rule",
+        "--name",
+        "MondayMorning9aEST",
+        "--schedule-expression",
+        "cron(0 9 ? * MON *)",
+    ];
+    let have_rule = moto.aws(&rule).is_some();
 
     let doc = json(&moto.run(&["status", "--json"]));
     assert_eq!(doc["schema"], 1);
@@ -36,7 +45,15 @@ async fn status_json_describes_the_seed_instance() {
     assert!(i["launch_time"].as_str().unwrap().ends_with('Z'));
     assert!(i["uptime_seconds"].as_i64().unwrap() >= 0);
     assert_eq!(i["status_checks"]["system"], "ok");
-    assert!(doc["warnings"].as_array().unwrap().is_empty());
+    assert_eq!(i["dev_mode"], "run");
+    assert_eq!(i["last_run"]["outcome"], "in_progress");
+    if have_rule {
+        assert!(doc["warnings"].as_array().unwrap().is_empty(), "{doc}");
+        assert_eq!(doc["schedule"]["expression"], "cron(0 9 ? * MON *)");
+        assert_eq!(doc["schedule"]["state"], "ENABLED");
+        assert!(doc["schedule"]["next_fire"].as_str().unwrap().ends_with("09:00:00Z"), "{doc}");
+        assert_eq!(doc["schedule"]["dev_mode_alarm"], serde_json::Value::Null);
+    }
 
     // The AWS CLI, as an independent witness, agrees on id, state, zone and DNS.
     if let Some(w) = moto.aws(&["ec2", "describe-instances", "--instance-ids", &id]) {

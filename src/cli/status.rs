@@ -8,10 +8,61 @@ use serde::Serialize;
 use super::Failure;
 use crate::cloud::{Cloud, Instance, StatusChecks};
 use crate::config::{Config, Target};
+use crate::effects::dev_info;
+use crate::run::{LastRun, RunLogLine, last_run};
+use crate::schedule::ScheduleView;
 use crate::timefmt::{ago, human_duration, utc};
+use crate::userdata::{Mode, ScriptLine};
+use jiff::tz::TimeZone;
 
 /// Version of the `status --json` document; bumped only on incompatible changes.
 pub const SCHEMA: u32 = 1;
+
+#[derive(Serialize)]
+struct LastRunJson {
+    outcome: &'static str,
+    started: Option<String>,
+    ended: Option<String>,
+    duration_seconds: Option<i64>,
+    evidence: String,
+}
+
+impl From<&LastRun> for LastRunJson {
+    fn from(r: &LastRun) -> Self {
+        LastRunJson {
+            outcome: r.outcome.kind(),
+            started: r.started.map(|t| t.to_string()),
+            ended: r.ended.map(|t| t.to_string()),
+            duration_seconds: r.duration.map(|d| d.as_secs()),
+            evidence: r.evidence.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ScheduleJson {
+    rule: String,
+    state: String,
+    expression: String,
+    next_fire: Option<String>,
+    dev_mode_alarm: Option<String>,
+    disabled_note: Option<String>,
+    name_note: Option<String>,
+}
+
+impl From<&ScheduleView> for ScheduleJson {
+    fn from(v: &ScheduleView) -> Self {
+        ScheduleJson {
+            rule: v.rule.clone(),
+            state: v.state.as_str().to_string(),
+            expression: v.expression.clone(),
+            next_fire: v.next.as_ref().map(|f| f.at.to_string()),
+            dev_mode_alarm: v.dev_mode_alarm.clone(),
+            disabled_note: v.disabled_note.clone(),
+            name_note: v.name_note.clone(),
+        }
+    }
+}
 
 #[derive(Serialize)]
 struct StateReason<'a> {
@@ -33,6 +84,8 @@ struct InstanceJson<'a> {
     state_transition_reason: Option<&'a str>,
     state_reason: StateReason<'a>,
     status_checks: Option<&'a StatusChecks>,
+    dev_mode: Option<String>,
+    last_run: LastRunJson,
 }
 
 #[derive(Serialize)]
@@ -50,10 +103,11 @@ struct StatusJson<'a> {
     target: TargetJson<'a>,
     checked_at: String,
     instances: Vec<InstanceJson<'a>>,
+    schedule: Option<ScheduleJson>,
     warnings: Vec<String>,
 }
 
-fn instance_json(i: &Instance, now: Timestamp) -> InstanceJson<'_> {
+fn instance_json<'a>(i: &'a Instance, now: Timestamp, extra: &Extra) -> InstanceJson<'a> {
     InstanceJson {
         id: &i.id,
         name: i.name.as_deref(),
@@ -70,6 +124,62 @@ fn instance_json(i: &Instance, now: Timestamp) -> InstanceJson<'_> {
             message: i.state_reason_message.as_deref(),
         },
         status_checks: i.status_checks.as_ref(),
+        dev_mode: extra.dev_mode.map(|m| m.to_string()),
+        last_run: LastRunJson::from(&extra.last_run),
+    }
+}
+
+/// What `status` adds to EC2's answer for one instance.
+struct Extra {
+    dev_mode: Option<Mode>,
+    last_run: LastRun,
+}
+
+/// Reads each instance's dev mode and judges its last run; problems become warnings.
+async fn extras(
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    list: &[Instance],
+    now: Timestamp,
+    warns: &mut Vec<String>,
+) -> Vec<Extra> {
+    let pattern = ScriptLine::new(cfg.script_pattern.clone()).ok();
+    let mut out = Vec::new();
+    for i in list {
+        let dev_mode = match (cloud.user_data(&i.id).await, &pattern) {
+            (Ok(bytes), Some(p)) => match dev_info(&bytes, p) {
+                Ok(d) => Some(d.mode),
+                Err(e) => {
+                    warns.push(format!("{}: dev mode unknown: {e}", i.id));
+                    None
+                }
+            },
+            (Err(e), _) => {
+                warns.push(format!("{}: dev mode unknown: {e}", i.id));
+                None
+            }
+            (_, None) => None,
+        };
+        let log = run_log_since_launch(cfg, cloud, i).await;
+        out.push(Extra { dev_mode, last_run: last_run(i, &log, &cfg.run_rules, now) });
+    }
+    out
+}
+
+/// The run log lines since the instance's launch, for judging its last run.
+async fn run_log_since_launch(_cfg: &Config, _cloud: &dyn Cloud, _i: &Instance) -> Vec<RunLogLine> {
+    Vec::new()
+}
+
+/// The schedule as the panel shows it, with the dev-mode alarm; problems become warnings.
+async fn schedule(cfg: &Config, dev: bool, now: Timestamp, warns: &mut Vec<String>) -> Option<ScheduleView> {
+    let rules = super::schedule::rules_for(cfg).await;
+    match rules.describe().await {
+        Ok(info) => Some(ScheduleView::build(&info, now, &TimeZone::system(), dev, cfg.dev.alarm_window)),
+        Err(e) => {
+            warns.push(format!("schedule unknown: {e}"));
+            None
+        }
     }
 }
 
@@ -90,7 +200,13 @@ fn warnings(cfg: &Config, list: &[Instance]) -> Vec<String> {
 pub async fn run(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Failure> {
     let list = cloud.instances().await?;
     let now = Timestamp::now();
-    let warns = warnings(cfg, &list);
+    let mut warns = warnings(cfg, &list);
+    let extra = extras(cfg, cloud, &list, now, &mut warns).await;
+    let dev = extra.iter().any(|e| e.dev_mode == Some(Mode::Dev));
+    let sched = schedule(cfg, dev, now, &mut warns).await;
+    if let Some(a) = sched.as_ref().and_then(|v| v.dev_mode_alarm.clone()) {
+        warns.insert(0, a);
+    }
     let mut out = std::io::stdout().lock();
     if json {
         let (by, value) = match &cfg.target {
@@ -104,7 +220,8 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Fail
             profile: cfg.profile.as_deref(),
             target: TargetJson { by, value },
             checked_at: now.to_string(),
-            instances: list.iter().map(|i| instance_json(i, now)).collect(),
+            instances: list.iter().zip(&extra).map(|(i, e)| instance_json(i, now, e)).collect(),
+            schedule: sched.as_ref().map(ScheduleJson::from),
             warnings: warns,
         };
         serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
@@ -114,14 +231,14 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Fail
     for w in &warns {
         eprintln!("warning: {w}");
     }
-    write!(out, "{}", table(&list, now))?;
+    write!(out, "{}", table(&list, &extra, sched.as_ref(), now))?;
     Ok(())
 }
 
-/// The human table: one block per instance.
-pub fn table(list: &[Instance], now: Timestamp) -> String {
+/// The human table: one block per instance, then the schedule.
+fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: Timestamp) -> String {
     let mut s = String::new();
-    for (n, i) in list.iter().enumerate() {
+    for (n, (i, e)) in list.iter().zip(extra).enumerate() {
         if n > 0 {
             s.push('\n');
         }
@@ -149,6 +266,23 @@ pub fn table(list: &[Instance], now: Timestamp) -> String {
         if let Some(c) = &i.state_reason_code {
             // EC2's message repeats the code ("Client.UserInitiatedShutdown: User initiated shutdown").
             row("reason", i.state_reason_message.clone().unwrap_or_else(|| c.clone()));
+        }
+        if let Some(m) = e.dev_mode {
+            row(
+                "dev mode",
+                if m == Mode::Dev { "ON (the script does not run at boot)".into() } else { "off".into() },
+            );
+        }
+        let r = &e.last_run;
+        let took = r.duration.map(|d| format!(" after {}", human_duration(d))).unwrap_or_default();
+        row("last run", format!("{}{took} — {}", r.outcome.label(), r.evidence));
+    }
+    if let Some(v) = sched {
+        s.push('\n');
+        let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {v}\n"));
+        row("schedule", format!("{} {} ({})", v.rule, v.expression, v.state.as_str()));
+        if let Some(f) = &v.next {
+            row("next run", format!("{} ({}, {})", f.utc, f.local, f.countdown));
         }
     }
     s

@@ -36,6 +36,18 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Machine name, as in the JSON `kind` tag: `in_progress`, `succeeded`, `failed`,
+    /// `stopped_by_hand`, `unknown`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::InProgress { .. } => "in_progress",
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::StoppedByHand => "stopped_by_hand",
+            Outcome::Unknown { .. } => "unknown",
+        }
+    }
+
     /// Short label for the panel: `in progress`, `succeeded`, `failed`, `stopped by hand`,
     /// `unknown`.
     pub fn label(&self) -> &'static str {
