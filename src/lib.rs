@@ -11,6 +11,7 @@ pub mod effects;
 pub mod github;
 pub mod keymap;
 pub mod logging;
+pub mod logs;
 pub mod run;
 pub mod schedule;
 pub mod state;

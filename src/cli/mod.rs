@@ -1,5 +1,6 @@
 //! The command line: global flags, subcommands, exit codes.
 
+pub mod logs;
 mod status;
 
 use std::path::PathBuf;
@@ -54,6 +55,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the run's log (or the scheduler's, or the console), or follow it; export a run.
+    Logs(logs::LogsArgs),
 }
 
 impl Cli {
@@ -119,5 +122,6 @@ impl From<std::io::Error> for Failure {
 pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
     match cmd {
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
+        Command::Logs(args) => logs::run(args, cfg, cloud).await,
     }
 }
