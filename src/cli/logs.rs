@@ -19,8 +19,8 @@ use crate::logs::export::line;
 use crate::logs::pattern::Pattern;
 use crate::logs::since::parse_since;
 use crate::logs::{
-    FollowRequest, LogError, LogEvent, LogStore, Pace, Source, fetch_all, last_run,
-    missing_group_message, render, run_log, spawn_follow, write_atomic,
+    ExportError, FollowRequest, LogError, LogEvent, LogStore, Pace, Source, export_run, fetch_all,
+    last_run, missing_group_message, render, run_log, spawn_follow,
 };
 use crate::timefmt::utc;
 
@@ -112,10 +112,16 @@ pub async fn run_with(
     if args.run.is_some() {
         return export(args, cfg, cloud.as_ref(), store.as_ref()).await;
     }
-    let found = cloud.instances().await;
-    let active = found
-        .as_ref()
-        .map_or(true, |l| l.iter().any(|i| i.state.is_active()));
+    // The box: its id names the run's streams and the console; its state paces --follow.
+    let needs_box = args.follow || args.source != Source::Scheduler;
+    let found = if needs_box {
+        cloud.instances().await
+    } else {
+        Ok(Vec::new())
+    };
+    let active = found.as_ref().map_or(true, |l| {
+        l.is_empty() || l.iter().any(|i| i.state.is_active())
+    });
     let req = match args.source {
         Source::Console => {
             let list = found?;
@@ -268,27 +274,29 @@ async fn export(
             list[0].id
         ),
     })?;
-    let log = run_log(store, &cfg.log_group, inst)
-        .await
-        .map_err(|e| failure(Source::Run, &cfg.log_group, e))?;
-    let text = render(&log.events);
+    let read_failure = |e| failure(Source::Run, &cfg.log_group, e);
     let Some(path) = &args.output else {
-        write_out(&text)?;
+        let log = run_log(store, &cfg.log_group, inst)
+            .await
+            .map_err(read_failure)?;
+        write_out(&render(&log.events))?;
         return Ok(());
     };
-    write_atomic(path, &text).map_err(|e| Failure {
-        code: 1,
-        message: format!(
-            "cannot write {}: {e}; check the directory exists and is writable",
-            path.display()
-        ),
-    })?;
-    let lines = text.matches('\n').count();
+    let done = export_run(store, &cfg.log_group, inst, path)
+        .await
+        .map_err(|e| match e {
+            ExportError::Read(e) => read_failure(e),
+            e @ ExportError::Write { .. } => Failure {
+                code: 1,
+                message: e.to_string(),
+            },
+        })?;
     write_out(&format!(
-        "wrote {lines} lines of the run of {} (launched {}) to {}\n",
-        log.instance_id,
-        utc(log.launched),
-        path.display()
+        "wrote {} lines of the run of {} (launched {}) to {}\n",
+        done.lines,
+        done.instance_id,
+        utc(done.launched),
+        done.path.display()
     ))?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! One run's whole log, as text lines (`timestamp  message`), and writing it to a file safely.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
@@ -53,6 +53,56 @@ pub async fn run_log(
         instance_id: instance.id.clone(),
         launched,
         events,
+    })
+}
+
+/// What [`export_run`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    /// The instance that ran.
+    pub instance_id: String,
+    /// Its launch time.
+    pub launched: Timestamp,
+    /// Lines written (a multi-line message counts each of its lines).
+    pub lines: usize,
+    /// The file.
+    pub path: PathBuf,
+}
+
+/// A failed export.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The log could not be read.
+    #[error(transparent)]
+    Read(#[from] LogError),
+    /// The file could not be written.
+    #[error("cannot write {}: {source}; check that the directory exists and is writable", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Writes the whole log of `instance`'s latest run (see [`run_log`]) to `path`, atomically.
+pub async fn export_run(
+    store: &dyn LogStore,
+    group: &str,
+    instance: &Instance,
+    path: &Path,
+) -> Result<Exported, ExportError> {
+    let log = run_log(store, group, instance).await?;
+    let text = render(&log.events);
+    write_atomic(path, &text).map_err(|source| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Exported {
+        instance_id: log.instance_id,
+        launched: log.launched,
+        lines: text.matches('\n').count(),
+        path: path.to_path_buf(),
     })
 }
 

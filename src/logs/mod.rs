@@ -23,7 +23,9 @@ use tokio::sync::mpsc;
 
 use crate::cloud::CloudError;
 
-pub use export::{RunLog, last_run, render, run_log, write_atomic};
+pub use export::{
+    ExportError, Exported, RunLog, export_run, last_run, render, run_log, write_atomic,
+};
 pub use follow::{FollowHandle, FollowRequest, LogBatch, Pace, spawn_follow};
 
 /// One log line (or multi-line message) as CloudWatch Logs stores it.
@@ -341,6 +343,30 @@ mod tests {
             s.to_string(),
             "stale since 12:03 UTC: cannot reach logs.us-east-1.amazonaws.com: timed out"
         );
+    }
+
+    #[test]
+    fn the_agent_config_ships_to_the_default_group_one_stream_per_instance() {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../assets/cloudwatch-agent.json")).unwrap();
+        let files = doc["logs"]["logs_collected"]["files"]["collect_list"]
+            .as_array()
+            .unwrap();
+        let run = &files[0];
+        assert_eq!(run["file_path"], "/tmp/startup-out.txt");
+        assert_eq!(
+            run["log_group_name"],
+            crate::config::Config::builtin().log_group
+        );
+        assert_eq!(run["log_stream_name"], "{instance_id}");
+        for f in files {
+            assert!(f.get("timestamp_format").is_none(), "lines carry no time");
+            let stream = f["log_stream_name"].as_str().unwrap();
+            assert!(
+                stream.starts_with("{instance_id}"),
+                "the instance id is the prefix"
+            );
+        }
     }
 
     #[test]
