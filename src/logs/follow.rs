@@ -154,6 +154,7 @@ impl FollowHandle {
 /// `req.since_ms` first (always one batch, even empty, with the status), then new lines as they
 /// come. `active` says whether the box is pending/running/stopping: reads are fast then
 /// (and live tail is tried), slow otherwise. A dropped `active` sender keeps its last value.
+/// Call it inside a Tokio runtime.
 pub fn spawn_follow(
     store: Arc<dyn LogStore>,
     req: FollowRequest,
