@@ -15,6 +15,7 @@ pub mod github;
 pub mod keymap;
 pub mod logbuf;
 pub mod logging;
+pub mod logs;
 pub mod logview;
 pub mod run;
 pub mod schedule;

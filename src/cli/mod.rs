@@ -4,6 +4,7 @@ pub mod confirm;
 mod dev;
 mod doctor;
 mod guarded;
+pub mod logs;
 mod power;
 pub mod schedule;
 mod slack;
@@ -136,6 +137,8 @@ pub enum Command {
         )]
         timeout: u64,
     },
+    /// Print the run's log (or the scheduler's, or the console), or follow it; export a run.
+    Logs(logs::LogsArgs),
 }
 
 impl Cli {
@@ -219,6 +222,9 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
         Command::Dev { command } => dev::run(cfg, cloud.as_ref(), command).await,
         Command::Userdata { command } => userdata::run(cfg, cloud.as_ref(), command).await,
         Command::Slack { action } => slack::run(action, cfg).await,
-        Command::Doctor { post, json, timeout } => doctor::run(cfg, cloud, *post, *timeout, *json).await,
+        Command::Doctor { post, json, timeout } => {
+            doctor::run(cfg, cloud.clone(), *post, *timeout, *json).await
+        }
+        Command::Logs(args) => logs::run(args, cfg, cloud).await,
     }
 }

@@ -8,7 +8,6 @@ use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types::{BlobAttributeValue, Filter, InstanceAttributeName};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
@@ -60,16 +59,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    let transport = matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_));
-    let f = Failure {
-        action: action.into(),
-        code: err.code().map(str::to_owned),
-        message: err.message().map(str::to_owned),
-        chain: DisplayErrorContext(err).to_string(),
-        transport,
-        profile: profile.map(str::to_owned),
-        endpoint: endpoint.to_owned(),
-    };
+    let f = Failure::from_sdk(action, err, profile, endpoint);
     tracing::warn!(action, chain = %f.chain, "cloud call failed");
     classify(&f)
 }

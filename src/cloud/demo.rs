@@ -153,6 +153,16 @@ impl DemoBox {
         self.since
     }
 
+    /// The phase lengths the box cycles through.
+    pub fn timings(&self) -> DemoTimings {
+        self.timings
+    }
+
+    /// When the box last reached `stopped`, if it ever did.
+    pub fn stopped_at(&self) -> Option<Timestamp> {
+        self.stopped_at
+    }
+
     /// True when this boot runs the model script.
     pub fn script_runs(&self) -> bool {
         self.script_runs

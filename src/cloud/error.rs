@@ -2,6 +2,9 @@
 
 use std::fmt::Write as _;
 
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::error::display::DisplayErrorContext;
+
 /// A failed cloud call, classified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CloudError {
@@ -71,6 +74,31 @@ pub struct Failure {
     pub profile: Option<String>,
     /// Configured endpoint (or the region's default name).
     pub endpoint: String,
+}
+
+impl Failure {
+    /// Extracts the facts of a failed SDK call (of any AWS service) for `action`; `profile` and
+    /// `endpoint` feed the hints of the message.
+    pub fn from_sdk<E, R>(
+        action: &str,
+        err: &SdkError<E, R>,
+        profile: Option<&str>,
+        endpoint: &str,
+    ) -> Failure
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        Failure {
+            action: action.into(),
+            code: err.code().map(str::to_owned),
+            message: err.message().map(str::to_owned),
+            chain: DisplayErrorContext(err).to_string(),
+            transport: matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)),
+            profile: profile.map(str::to_owned),
+            endpoint: endpoint.into(),
+        }
+    }
 }
 
 /// Turns a failure into a [`CloudError`] with a message that says what to do.

@@ -1,0 +1,307 @@
+//! `baseline-panel logs [--follow] [--since WHEN] [--source run|scheduler|console]
+//! [--filter PATTERN] [--run last [--output FILE]]`: `timestamp  message` lines for pipes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::{mpsc, watch};
+
+use super::Failure;
+use crate::cloud::demo::{DemoCloud, DemoTimings};
+use crate::cloud::{Cloud, CloudError, Instance};
+use crate::config::Config;
+use crate::logs::aws::AwsLogStore;
+use crate::logs::demo::DemoLogStore;
+use crate::logs::export::line;
+use crate::logs::pattern::Pattern;
+use crate::logs::since::parse_since;
+use crate::logs::{
+    ExportError, FollowRequest, LogError, LogEvent, LogStore, Pace, Source, export_run, fetch_all, last_run,
+    missing_group_message, render, run_log, spawn_follow,
+};
+use crate::timefmt::utc;
+
+/// Options of `baseline-panel logs`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LogsArgs {
+    /// Keep printing new lines as they arrive; Ctrl-C stops.
+    #[arg(long, short = 'f', conflicts_with = "run")]
+    pub follow: bool,
+    /// Start this long ago (30m, 1h, 2d) or at this time (2026-11-23T09:00:00Z) [default: 1h].
+    #[arg(long, value_name = "WHEN", value_parser = since_arg, conflicts_with = "run")]
+    pub since: Option<Timestamp>,
+    /// Which log: run (the model's output), scheduler (the Lambda), console (EC2 console).
+    #[arg(long, default_value = "run", value_parser = source_arg, conflicts_with = "run")]
+    pub source: Source,
+    /// Only lines matching this CloudWatch filter pattern (ERROR, "a phrase", ?WARN ?ERROR).
+    #[arg(long, value_name = "PATTERN", conflicts_with = "run")]
+    pub filter: Option<String>,
+    /// The whole log of a run, from its launch: `last` is the most recent one.
+    #[arg(long, value_name = "WHICH", value_parser = ["last"])]
+    pub run: Option<String>,
+    /// With --run: write the log to this file (atomically) and say where.
+    #[arg(long, value_name = "FILE", requires = "run")]
+    pub output: Option<PathBuf>,
+}
+
+fn since_arg(s: &str) -> Result<Timestamp, String> {
+    parse_since(s, Timestamp::now())
+}
+
+fn source_arg(s: &str) -> Result<Source, String> {
+    s.parse()
+}
+
+/// The failure of a log read of `source` in `group`, with its exit code.
+fn failure(source: Source, group: &str, e: LogError) -> Failure {
+    match e {
+        LogError::GroupMissing { group: g } => {
+            Failure { code: 3, message: missing_group_message(source, if g.is_empty() { group } else { &g }) }
+        }
+        LogError::Cloud(c) => c.into(),
+        e @ LogError::LiveTailUnavailable(_) => Failure { code: 1, message: e.to_string() },
+    }
+}
+
+/// Writes `text` and flushes; `Ok(false)` when the reader has gone (a closed pipe is no error).
+fn write_out(text: &str) -> Result<bool, Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn text_of(source: Source, events: &[LogEvent]) -> String {
+    match source {
+        // The console has no time per line: its text, as EC2 shows it.
+        Source::Console => events.iter().map(|e| format!("{}\n", e.message)).collect(),
+        _ => events.iter().map(line).collect(),
+    }
+}
+
+/// Runs `logs` with the demo's or AWS's store.
+pub async fn run(args: &LogsArgs, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
+    let (cloud, store): (Arc<dyn Cloud>, Arc<dyn LogStore>) = if cfg.demo {
+        let demo = DemoCloud::new(DemoTimings::default());
+        (Arc::new(demo.clone()), Arc::new(DemoLogStore::new(demo, cfg)))
+    } else {
+        (cloud, Arc::new(AwsLogStore::connect(cfg).await))
+    };
+    run_with(args, cfg, cloud, store).await
+}
+
+/// Runs `logs` on the given cloud and store.
+pub async fn run_with(
+    args: &LogsArgs,
+    cfg: &Config,
+    cloud: Arc<dyn Cloud>,
+    store: Arc<dyn LogStore>,
+) -> Result<(), Failure> {
+    if args.run.is_some() {
+        return export(args, cfg, cloud.as_ref(), store.as_ref()).await;
+    }
+    // The box: its id names the run's streams and the console; its state paces --follow.
+    let needs_box = args.follow || args.source != Source::Scheduler;
+    let found = if needs_box { cloud.instances().await } else { Ok(Vec::new()) };
+    let active = found.as_ref().map_or(true, |l| l.is_empty() || l.iter().any(|i| i.state.is_active()));
+    let req = match args.source {
+        Source::Console => {
+            let list = found?;
+            let inst = last_run(&list).unwrap_or(&list[0]);
+            if !args.follow {
+                return print_console(store.as_ref(), inst, args.filter.as_deref()).await;
+            }
+            FollowRequest::console(&inst.id)
+        }
+        Source::Run => {
+            let since = args.since.unwrap_or_else(default_since);
+            FollowRequest::run(&cfg.log_group, run_prefix(&found).as_deref(), since)
+        }
+        Source::Scheduler => {
+            let since = args.since.unwrap_or_else(default_since);
+            FollowRequest::scheduler(&cfg.lambda_name, since)
+        }
+    }
+    .with_filter(args.filter.as_deref());
+    if !args.follow {
+        let events = fetch_all(
+            store.as_ref(),
+            &req.group,
+            req.stream_prefix.as_deref(),
+            req.since_ms,
+            None,
+            req.filter.as_deref(),
+        )
+        .await
+        .map_err(|e| failure(req.source, &req.group, e))?;
+        write_out(&text_of(req.source, &events))?;
+        return Ok(());
+    }
+    if req.source != Source::Console {
+        match store.group_exists(&req.group).await {
+            Ok(true) => {}
+            Ok(false) => return Err(failure(req.source, &req.group, group_missing(&req.group))),
+            Err(e) => return Err(failure(req.source, &req.group, e)),
+        }
+    }
+    follow(req, cfg, cloud, store, active).await
+}
+
+fn default_since() -> Timestamp {
+    Timestamp::now() - jiff::SignedDuration::from_hours(1)
+}
+
+fn group_missing(group: &str) -> LogError {
+    LogError::GroupMissing { group: group.into() }
+}
+
+/// The run group's streams are named after the instance: one instance, its streams; several (or
+/// an unknown box), every stream of the group.
+fn run_prefix(found: &Result<Vec<Instance>, CloudError>) -> Option<String> {
+    match found {
+        Ok(list) if list.len() == 1 => Some(list[0].id.clone()),
+        Ok(list) => {
+            eprintln!("baseline-panel: {} instances match; showing the streams of all of them", list.len());
+            None
+        }
+        Err(e) => {
+            eprintln!("baseline-panel: {e}; showing every stream of the log group");
+            None
+        }
+    }
+}
+
+async fn print_console(store: &dyn LogStore, inst: &Instance, filter: Option<&str>) -> Result<(), Failure> {
+    let text = store.console_output(&inst.id).await.map_err(|e| failure(Source::Console, "", e))?;
+    let pattern = Pattern::parse(filter.unwrap_or(""));
+    let shown: String = text.lines().filter(|l| pattern.matches(l)).map(|l| format!("{l}\n")).collect();
+    write_out(&shown)?;
+    Ok(())
+}
+
+/// Keeps `active` up to date with the box's state, at the panel's poll intervals.
+async fn watch_box(cloud: Arc<dyn Cloud>, active: watch::Sender<bool>, fast: u64, slow: u64) {
+    loop {
+        let secs = if *active.borrow() { fast } else { slow };
+        tokio::time::sleep(Duration::from_secs(secs)).await;
+        if let Ok(list) = cloud.instances().await {
+            let _ = active.send(list.iter().any(|i| i.state.is_active()));
+        }
+    }
+}
+
+async fn follow(
+    req: FollowRequest,
+    cfg: &Config,
+    cloud: Arc<dyn Cloud>,
+    store: Arc<dyn LogStore>,
+    active: bool,
+) -> Result<(), Failure> {
+    let source = req.source;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (active_tx, active_rx) = watch::channel(active);
+    let (fast, slow) = (cfg.poll_fast_secs, cfg.poll_slow_secs);
+    let watcher = tokio::spawn(watch_box(cloud, active_tx, fast, slow));
+    let handle = spawn_follow(store, req, tx, active_rx, Pace::default());
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut status = None;
+    loop {
+        tokio::select! {
+            _ = &mut ctrl_c => break,
+            batch = rx.recv() => {
+                let Some(b) = batch else { break };
+                if status.as_ref() != Some(&b.status) {
+                    eprintln!("baseline-panel: {source} log: {}", b.status);
+                    status = Some(b.status.clone());
+                }
+                if !b.events.is_empty() && !write_out(&text_of(source, &b.events))? {
+                    break;
+                }
+            }
+        }
+    }
+    handle.cancel();
+    watcher.abort();
+    Ok(())
+}
+
+async fn export(
+    args: &LogsArgs,
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    store: &dyn LogStore,
+) -> Result<(), Failure> {
+    let list = cloud.instances().await?;
+    let inst = last_run(&list).ok_or_else(|| Failure {
+        code: 3,
+        message: format!(
+            "{} has never been launched, so there is no run log yet; start it first",
+            list[0].id
+        ),
+    })?;
+    let read_failure = |e| failure(Source::Run, &cfg.log_group, e);
+    let Some(path) = &args.output else {
+        let log = run_log(store, &cfg.log_group, inst).await.map_err(read_failure)?;
+        write_out(&render(&log.events))?;
+        return Ok(());
+    };
+    let done = export_run(store, &cfg.log_group, inst, path).await.map_err(|e| match e {
+        ExportError::Read(e) => read_failure(e),
+        e @ ExportError::Write { .. } => Failure { code: 1, message: e.to_string() },
+    })?;
+    write_out(&format!(
+        "wrote {} lines of the run of {} (launched {}) to {}\n",
+        done.lines,
+        done.instance_id,
+        utc(done.launched),
+        done.path.display()
+    ))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::scheduler_group;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        logs: LogsArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<LogsArgs, clap::Error> {
+        T::try_parse_from(std::iter::once("logs").chain(args.iter().copied())).map(|t| t.logs)
+    }
+
+    #[test]
+    fn flags_parse_and_conflict_as_documented() {
+        let a = parse(&["--follow", "--since", "30m", "--source", "scheduler"]).unwrap();
+        assert!(a.follow);
+        assert_eq!(a.source, Source::Scheduler);
+        let ago = Timestamp::now().duration_since(a.since.unwrap()).as_secs();
+        assert!((1799..=1801).contains(&ago), "{ago}");
+        assert!(parse(&["--since", "yesterday"]).is_err());
+        assert!(parse(&["--source", "lambda"]).is_err());
+        assert!(parse(&["--output", "x.log"]).is_err(), "--output needs --run");
+        assert!(parse(&["--run", "last", "--follow"]).is_err());
+        assert!(parse(&["--run", "first"]).is_err());
+        let a = parse(&["--run", "last", "--output", "x.log"]).unwrap();
+        assert_eq!(a.source, Source::Run);
+        assert_eq!(scheduler_group("f"), "/aws/lambda/f");
+    }
+
+    #[test]
+    fn a_missing_group_exits_3_and_says_what_to_set() {
+        let f = failure(Source::Run, "/baseline-model/run", group_missing("/baseline-model/run"));
+        assert_eq!(f.code, 3);
+        assert!(f.message.contains("logs.run_group"), "{}", f.message);
+    }
+}

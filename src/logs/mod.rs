@@ -1,0 +1,352 @@
+//! The run's logs: where they are read (CloudWatch Logs and EC2 console output, or the demo's
+//! simulation), a follower that streams them in batches, and the export of one run's log.
+//!
+//! Sources: the run's output, shipped by the CloudWatch agent to the run group (one stream per
+//! instance, named after it); the scheduler Lambda's group `/aws/lambda/<name>`; the EC2 console.
+
+pub mod aws;
+pub mod console;
+pub mod dedup;
+pub mod demo;
+mod demo_text;
+pub mod export;
+pub mod follow;
+pub mod pattern;
+pub mod since;
+
+use std::fmt;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+
+use crate::cloud::CloudError;
+
+pub use export::{ExportError, Exported, RunLog, export_run, last_run, render, run_log, write_atomic};
+pub use follow::{FollowHandle, FollowRequest, LogBatch, Pace, spawn_follow};
+
+/// One log line (or multi-line message) as CloudWatch Logs stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEvent {
+    /// Event time, milliseconds since the Unix epoch (the agent stamps each line when it reads it).
+    pub ts_ms: i64,
+    /// When CloudWatch ingested it, if known.
+    pub ingest_ms: Option<i64>,
+    /// The text, exactly as stored (may hold newlines).
+    pub message: String,
+    /// CloudWatch's event id (live tail events have none).
+    pub id: Option<String>,
+    /// The log stream it belongs to.
+    pub stream: Option<String>,
+}
+
+impl LogEvent {
+    /// The event time as a timestamp (the epoch when out of range).
+    pub fn time(&self) -> Timestamp {
+        Timestamp::from_millisecond(self.ts_ms).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+}
+
+/// Where log lines come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The model run's output (the CloudWatch agent's group, one stream per instance).
+    Run,
+    /// The scheduler Lambda's log group.
+    Scheduler,
+    /// The instance's EC2 console output.
+    Console,
+}
+
+impl Source {
+    /// Every source, in display order.
+    pub const ALL: [Source; 3] = [Source::Run, Source::Scheduler, Source::Console];
+
+    /// `run`, `scheduler` or `console`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Run => "run",
+            Source::Scheduler => "scheduler",
+            Source::Console => "console",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Source {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Source::ALL
+            .into_iter()
+            .find(|src| src.name() == s)
+            .ok_or_else(|| format!("unknown log source `{s}`; use run, scheduler or console"))
+    }
+}
+
+/// How a source is being read right now, for the panel's title bar and the CLI's stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceStatus {
+    /// A live tail session pushes lines as CloudWatch ingests them.
+    Live,
+    /// Polled every `every_secs` seconds.
+    Polling {
+        /// Interval between polls.
+        every_secs: u64,
+    },
+    /// Reads have failed since the last good one at `since`; still retrying.
+    Stale {
+        /// Time of the last successful read.
+        since: Timestamp,
+        /// Why the latest read failed.
+        why: String,
+    },
+    /// Reads fail for a reason the operator must fix (still retrying, slowly).
+    Error(String),
+    /// Not following anything.
+    Idle,
+}
+
+impl fmt::Display for SourceStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceStatus::Live => f.write_str("live"),
+            SourceStatus::Polling { every_secs } => write!(f, "polling every {every_secs} s"),
+            SourceStatus::Stale { since, why } => {
+                write!(f, "stale since {}: {why}", since.strftime("%H:%M UTC"))
+            }
+            SourceStatus::Error(e) => write!(f, "error: {e}"),
+            SourceStatus::Idle => f.write_str("idle"),
+        }
+    }
+}
+
+/// One log stream of a group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// Stream name (the instance id for the run group).
+    pub name: String,
+    /// Time of its first event, ms.
+    pub first_event_ms: Option<i64>,
+    /// Time of its last event, ms.
+    pub last_event_ms: Option<i64>,
+}
+
+/// One page of FilterLogEvents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    /// The events of this page, oldest first.
+    pub events: Vec<LogEvent>,
+    /// Token of the next page; `None` on the last.
+    pub next_token: Option<String>,
+}
+
+/// A failed log read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogError {
+    /// The log group does not exist (see [`missing_group_message`] for what to tell the operator).
+    #[error("log group `{group}` does not exist")]
+    GroupMissing {
+        /// The group.
+        group: String,
+    },
+    /// Live tail cannot be used here (not implemented, not permitted, or unreachable): poll instead.
+    #[error("live tail unavailable: {0}")]
+    LiveTailUnavailable(String),
+    /// Any other cloud failure, classified as for EC2.
+    #[error(transparent)]
+    Cloud(#[from] CloudError),
+}
+
+impl LogError {
+    /// True when AWS asked to slow down.
+    pub fn is_throttled(&self) -> bool {
+        matches!(self, LogError::Cloud(CloudError::Throttled(_)))
+    }
+
+    /// True when retrying later may help without the operator doing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, LogError::Cloud(e) if e.is_transient())
+    }
+}
+
+/// What to tell the operator when `group` of `source` does not exist.
+pub fn missing_group_message(source: Source, group: &str) -> String {
+    match source {
+        Source::Scheduler => format!(
+            "log group `{group}` does not exist; set `schedule.lambda` in the config file to the \
+             Lambda that starts the box (its logs go to /aws/lambda/<name>)"
+        ),
+        _ => format!(
+            "log group `{group}` does not exist; set `logs.run_group` in the config file to the \
+             group the CloudWatch agent writes to, or install the agent with \
+             assets/cloudwatch-agent.json (see assets/README-logs.md)"
+        ),
+    }
+}
+
+/// The scheduler Lambda's log group.
+pub fn scheduler_group(lambda_name: &str) -> String {
+    format!("/aws/lambda/{lambda_name}")
+}
+
+/// What a live tail session delivers: batches of new events, or the error that ended it.
+pub type TailItem = Result<Vec<LogEvent>, LogError>;
+
+/// A live tail session: events pushed as CloudWatch ingests them. The session ends (`None`) when
+/// the service closes it (after 3 hours at most); dropping it closes the connection.
+pub struct LiveTail {
+    rx: mpsc::Receiver<TailItem>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl LiveTail {
+    /// A session fed through a channel; `task`, when given, is aborted when the session is dropped.
+    pub fn from_channel(rx: mpsc::Receiver<TailItem>, task: Option<tokio::task::JoinHandle<()>>) -> Self {
+        LiveTail { rx, task }
+    }
+
+    /// The next batch; `None` once the session has ended.
+    pub async fn next(&mut self) -> Option<TailItem> {
+        self.rx.recv().await
+    }
+}
+
+impl Drop for LiveTail {
+    fn drop(&mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+}
+
+/// Where log lines are read from: CloudWatch Logs and EC2 ([`aws::AwsLogStore`]) or the demo's
+/// simulation ([`demo::DemoLogStore`]).
+#[async_trait]
+pub trait LogStore: Send + Sync {
+    /// One page of the events of `group` (streams starting with `stream_prefix`) with
+    /// `start_ms <= ts <= end_ms` matching the CloudWatch filter `pattern`. See [`fetch_all`].
+    async fn filter_events(
+        &self,
+        group: &str,
+        stream_prefix: Option<&str>,
+        start_ms: i64,
+        end_ms: Option<i64>,
+        pattern: Option<&str>,
+        next_token: Option<String>,
+    ) -> Result<Page, LogError>;
+
+    /// The group's streams, most recently written first (a bounded number of them).
+    async fn streams(&self, group: &str) -> Result<Vec<StreamInfo>, LogError>;
+
+    /// True when the log group exists.
+    async fn group_exists(&self, group: &str) -> Result<bool, LogError>;
+
+    /// The instance's console output, decoded (empty when EC2 has none yet).
+    async fn console_output(&self, instance_id: &str) -> Result<String, LogError>;
+
+    /// Starts a live tail session on `group` (a name or an ARN). Fails with
+    /// [`LogError::LiveTailUnavailable`] when the service cannot do it; callers then poll.
+    async fn live_tail(
+        &self,
+        group: &str,
+        stream_prefix: Option<&str>,
+        pattern: Option<&str>,
+    ) -> Result<LiveTail, LogError>;
+
+    /// `aws` or `demo`.
+    fn kind(&self) -> &'static str;
+}
+
+/// Every event of the query, all pages, de-duplicated by event id, oldest first.
+pub async fn fetch_all(
+    store: &dyn LogStore,
+    group: &str,
+    stream_prefix: Option<&str>,
+    start_ms: i64,
+    end_ms: Option<i64>,
+    pattern: Option<&str>,
+) -> Result<Vec<LogEvent>, LogError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page =
+            store.filter_events(group, stream_prefix, start_ms, end_ms, pattern, token.clone()).await?;
+        for e in page.events {
+            let fresh = match &e.id {
+                Some(id) => seen.insert(id.clone()),
+                None => true,
+            };
+            if fresh {
+                all.push(e);
+            }
+        }
+        match page.next_token {
+            // A token that does not move would loop forever.
+            Some(t) if Some(&t) != token.as_ref() => token = Some(t),
+            _ => break,
+        }
+    }
+    all.sort_by_key(|e| e.ts_ms);
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_parse_and_print_their_names() {
+        for s in Source::ALL {
+            assert_eq!(s.name().parse::<Source>(), Ok(s));
+        }
+        let e = "logs".parse::<Source>().unwrap_err();
+        assert_eq!(e, "unknown log source `logs`; use run, scheduler or console");
+    }
+
+    #[test]
+    fn statuses_read_short() {
+        assert_eq!(SourceStatus::Live.to_string(), "live");
+        assert_eq!(SourceStatus::Polling { every_secs: 1 }.to_string(), "polling every 1 s");
+        let since: Timestamp = "2026-11-23T12:03:41Z".parse().unwrap();
+        let s =
+            SourceStatus::Stale { since, why: "cannot reach logs.us-east-1.amazonaws.com: timed out".into() };
+        assert_eq!(
+            s.to_string(),
+            "stale since 12:03 UTC: cannot reach logs.us-east-1.amazonaws.com: timed out"
+        );
+    }
+
+    #[test]
+    fn the_agent_config_ships_to_the_default_group_one_stream_per_instance() {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../assets/cloudwatch-agent.json")).unwrap();
+        let files = doc["logs"]["logs_collected"]["files"]["collect_list"].as_array().unwrap();
+        let run = &files[0];
+        assert_eq!(run["file_path"], "/tmp/startup-out.txt");
+        assert_eq!(run["log_group_name"], crate::config::Config::builtin().log_group);
+        assert_eq!(run["log_stream_name"], "{instance_id}");
+        for f in files {
+            assert!(f.get("timestamp_format").is_none(), "lines carry no time");
+            let stream = f["log_stream_name"].as_str().unwrap();
+            assert!(stream.starts_with("{instance_id}"), "the instance id is the prefix");
+        }
+    }
+
+    #[test]
+    fn missing_group_names_the_group_and_the_fix() {
+        let m = missing_group_message(Source::Run, "/baseline-model/run");
+        assert!(m.contains("`/baseline-model/run`"), "{m}");
+        assert!(m.contains("logs.run_group"), "{m}");
+        assert!(m.contains("assets/cloudwatch-agent.json"), "{m}");
+        let m = missing_group_message(Source::Scheduler, "/aws/lambda/x");
+        assert!(m.contains("schedule.lambda"), "{m}");
+    }
+}
