@@ -93,6 +93,14 @@ pub enum Action {
         /// The rule and when it last fired, or why not.
         result: Result<(RuleInfo, Option<LastFired>), CloudError>,
     },
+    /// Save the current run's whole log to a file (key `e`).
+    ExportRequested,
+    /// The run log was saved (the message says where), or why not.
+    Exported(Result<String, String>),
+    /// Show the run history instead of the logs, or back (key `h`).
+    ToggleHistory,
+    /// The runs found in the run log group, newest first, or why not.
+    HistoryLoaded(Result<Vec<crate::run::RunRecord>, String>),
     /// The answer to a `FetchInstances` effect.
     InstancesLoaded {
         /// Request number, to drop stale answers.
@@ -130,6 +138,23 @@ pub enum Effect {
     FetchSchedule {
         /// Request number.
         seq: u64,
+    },
+    /// (Re)start following the log sources for this instance, from `since`.
+    FollowLogs {
+        /// The instance whose run log and console to follow.
+        instance_id: String,
+        /// Start of the run log (its launch time).
+        since: jiff::Timestamp,
+    },
+    /// Save the instance's last run log; answer with [`Action::Exported`].
+    ExportRunLog {
+        /// The instance.
+        instance: Box<Instance>,
+    },
+    /// Cut the run log group into runs; answer with [`Action::HistoryLoaded`].
+    FetchHistory {
+        /// The instance (stream prefix and its current launch).
+        instance: Box<Instance>,
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),

@@ -17,6 +17,7 @@ use crate::action::{Action, Effect};
 use crate::cloud::Cloud;
 use crate::config::Config;
 use crate::effects::Runner;
+use crate::feeds::Feeds;
 use crate::state::{State, update};
 use crate::ui::theme::Theme;
 use crate::{keymap, tui, ui};
@@ -27,14 +28,6 @@ pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Resul
     let result = run_loop(&mut term, cfg, cloud, started).await;
     tui::restore();
     result
-}
-
-/// The schedule rule: EventBridge on the same SDK configuration as the cloud, or the demo rule.
-fn rules_for(cfg: &Config, cloud: &dyn Cloud) -> Arc<dyn crate::schedule::Rules> {
-    match cloud.aws() {
-        Some(aws) => Arc::new(crate::schedule::rules::AwsRules::new(aws.sdk(), cfg)),
-        None => Arc::new(crate::schedule::rules::DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
-    }
 }
 
 /// Puts `text` on the terminal's clipboard with OSC 52 (works over SSH and in tmux with
@@ -49,10 +42,15 @@ fn copy_to_clipboard(text: &str) {
 async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let script_line = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())?;
+    let store = crate::logs::store_for(cfg, cloud.as_ref());
+    let mut feeds = Feeds::new(store.clone(), &cfg.log_group, &cfg.lambda_name);
     let runner = Runner {
         cloud: cloud.clone(),
-        rules: rules_for(cfg, cloud.as_ref()),
+        schedule: crate::schedule::rules_for(cfg, cloud.as_ref()),
         backups: crate::devmode::backup_store(cfg),
+        logs: store,
+        log_group: cfg.log_group.clone(),
+        rules: cfg.run_rules.clone(),
         tx: tx.clone(),
         script_line,
     };
@@ -90,6 +88,7 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
                 None => Some(Action::Quit),
             },
             Some(a) = rx.recv() => Some(a),
+            Some(batch) = feeds.rx.recv() => Some(crate::feeds::to_action(batch)),
             _ = ticker.tick() => Some(Action::Tick(Timestamp::now())),
             _ = sigterm.recv() => Some(Action::Quit),
             _ = sighup.recv() => Some(Action::Quit),
@@ -109,10 +108,12 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
                     }
                     Effect::Suspend => tui::suspend(term)?,
                     Effect::Copy(text) => copy_to_clipboard(&text),
+                    Effect::FollowLogs { instance_id, since } => feeds.restart(&instance_id, since),
                     other => runner.spawn(other),
                 }
             }
         }
+        feeds.set_active(state.box_active());
         if state.should_quit {
             return Ok(());
         }

@@ -8,6 +8,10 @@ use crate::action::{Action, Effect};
 use crate::backup::BackupStore;
 use crate::cloud::{Cloud, CloudError, InstanceState};
 use crate::devmode::{self, Plan, Wait};
+use crate::logs::LogStore;
+use crate::logs::export::export_run;
+use crate::logs::history::run_history;
+use crate::run::RunRules;
 use crate::schedule::Rules;
 use crate::state::{DevInfo, Intent};
 use crate::userdata::{ScriptLine, inspect};
@@ -18,9 +22,15 @@ pub struct Runner {
     /// The cloud (AWS or demo).
     pub cloud: Arc<dyn Cloud>,
     /// The schedule rule.
-    pub rules: Arc<dyn Rules>,
+    pub schedule: Arc<dyn Rules>,
     /// Where user-data backups go.
     pub backups: BackupStore,
+    /// CloudWatch Logs (or the demo's).
+    pub logs: Arc<dyn LogStore>,
+    /// The run log group.
+    pub log_group: String,
+    /// How runs are judged.
+    pub rules: RunRules,
     /// Where results go.
     pub tx: UnboundedSender<Action>,
     /// The script line's pattern in the user data.
@@ -73,7 +83,7 @@ impl Runner {
                 })
             }
             Effect::Execute(intent) => {
-                let rules = self.rules.clone();
+                let rules = self.schedule.clone();
                 self.spawn_then(async move {
                     let result = match &intent {
                         Intent::Start(ids) => cloud.start(ids, false).await,
@@ -103,7 +113,7 @@ impl Runner {
                 })
             }
             Effect::FetchSchedule { seq } => {
-                let rules = self.rules.clone();
+                let rules = self.schedule.clone();
                 self.spawn_then(async move {
                     let result = match rules.describe().await {
                         // When the schedule last fired is a nice-to-have: its absence is not an error.
@@ -113,7 +123,35 @@ impl Runner {
                     Action::ScheduleLoaded { seq, result }
                 })
             }
-            Effect::Bell | Effect::Suspend | Effect::Copy(_) => {}
+            Effect::ExportRunLog { instance } => {
+                let (store, group) = (self.logs.clone(), self.log_group.clone());
+                self.spawn_then(async move {
+                    let name = format!(
+                        "baseline-run-{}-{}.log",
+                        instance.id,
+                        instance
+                            .launch_time
+                            .map(|t| t.strftime("%Y%m%dT%H%MZ").to_string())
+                            .unwrap_or_default()
+                    );
+                    let path = std::env::current_dir().unwrap_or_default().join(name);
+                    Action::Exported(match export_run(store.as_ref(), &group, &instance, &path).await {
+                        Ok(e) => {
+                            Ok(format!("saved {} lines of the run log to {}", e.lines, e.path.display()))
+                        }
+                        Err(e) => Err(e.to_string()),
+                    })
+                })
+            }
+            Effect::FetchHistory { instance } => {
+                let (store, group, rules) = (self.logs.clone(), self.log_group.clone(), self.rules.clone());
+                self.spawn_then(async move {
+                    let result =
+                        run_history(store.as_ref(), &group, &instance, &rules, jiff::Timestamp::now()).await;
+                    Action::HistoryLoaded(result.map_err(|e| e.to_string()))
+                })
+            }
+            Effect::Bell | Effect::Suspend | Effect::Copy(_) | Effect::FollowLogs { .. } => {}
         }
     }
 }

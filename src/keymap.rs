@@ -76,6 +76,8 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('d') => Some(Action::DevRequested),
         KeyCode::Char('S') => Some(Action::ScheduleToggleRequested),
         KeyCode::Char('c') => Some(Action::CopySsh),
+        KeyCode::Char('e') => Some(Action::ExportRequested),
+        KeyCode::Char('h') => Some(Action::ToggleHistory),
         KeyCode::Char('x') => Some(Action::StopRequested),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Esc => Some(Action::Dismiss),

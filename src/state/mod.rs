@@ -166,6 +166,12 @@ pub struct State {
     pub schedule: Fetched<(crate::schedule::RuleInfo, Option<crate::schedule::LastFired>)>,
     /// Schedule polling (slow: the rule rarely changes).
     pub schedule_poll: Poller,
+    /// The instance and launch time the log followers were started for.
+    pub following: Option<(String, Option<Timestamp>)>,
+    /// Runs found in the run log, newest first.
+    pub history: Fetched<Vec<crate::run::RunRecord>>,
+    /// The lower pane shows the run history instead of the logs.
+    pub show_history: bool,
     /// One pane per log source, in [`LogSource::ALL`] order.
     pub logs: Vec<LogPane>,
     /// The source shown.
@@ -201,6 +207,9 @@ impl State {
             run_evidence: Vec::new(),
             run_last_line: None,
             schedule: Fetched::default(),
+            following: None,
+            history: Fetched::default(),
+            show_history: false,
             schedule_poll: Poller::new(SignedDuration::from_mins(5), SignedDuration::from_mins(5)),
             logs: LogSource::ALL.iter().map(|_| LogPane::new(cfg.log_buffer_lines)).collect(),
             log_source: LogSource::Run,

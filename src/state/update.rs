@@ -17,6 +17,35 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::DevRequested => fx.extend(dev::request(state)),
+        Action::ExportRequested => match state.instance() {
+            Some(i) => {
+                fx.push(Effect::ExportRunLog { instance: Box::new(i.clone()) });
+                state.notice = Some(Notice { level: Level::Info, text: "saving the run log…".into() });
+            }
+            None => state.notice = Some(Notice { level: Level::Warn, text: "no instance known yet".into() }),
+        },
+        Action::Exported(result) => {
+            state.notice = Some(match result {
+                Ok(text) => Notice { level: Level::Info, text },
+                Err(text) => Notice { level: Level::Error, text },
+            })
+        }
+        Action::ToggleHistory => {
+            state.show_history = !state.show_history;
+            if state.show_history
+                && let Some(i) = state.instance()
+            {
+                fx.push(Effect::FetchHistory { instance: Box::new(i.clone()) });
+            }
+        }
+        Action::HistoryLoaded(result) => match result {
+            Ok(runs) => {
+                state.history.value = Some(runs);
+                state.history.ok_at = Some(state.now);
+                state.history.error = None;
+            }
+            Err(e) => state.history.error = Some(e),
+        },
         Action::DevPlanned(result) => dev::planned(state, result),
         Action::DevApplied { id, result } => fx.extend(dev::applied(state, id, result)),
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
@@ -136,12 +165,34 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.instances.error = None;
                     fx.extend(runs::track(state));
                     fx.extend(dev_info_due(state));
+                    fx.extend(follow_due(state));
                 }
                 Err(e) => state.instances.error = Some(e.to_string()),
             }
         }
     }
     fx
+}
+
+/// (Re)starts the log followers when the selected instance or its launch changed: the run log
+/// is read from the launch on, so the pane holds exactly the current (or last) run.
+fn follow_due(state: &mut State) -> Option<Effect> {
+    let i = state.instance()?;
+    let key = (i.id.clone(), i.launch_time);
+    if state.following.as_ref() == Some(&key) {
+        return None;
+    }
+    let since = i.launch_time.unwrap_or(state.now - jiff::SignedDuration::from_hours(24))
+        - jiff::SignedDuration::from_mins(1);
+    let instance_id = i.id.clone();
+    state.following = Some(key);
+    for pane in &mut state.logs {
+        pane.buf.clear();
+        pane.view.sync(&pane.buf);
+    }
+    state.run_evidence.clear();
+    state.run_last_line = None;
+    Some(Effect::FollowLogs { instance_id, since })
 }
 
 /// Reads the user data again when the selected instance changed, or every few minutes.

@@ -21,6 +21,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("|", "filter: show only matching lines (Esc clears)"),
     ("t  w", "timestamps off / UTC / local; wrap long lines"),
     ("l  1 2 3", "next log source; run log, scheduler log, console output"),
+    ("e", "save the current run's whole log to a file"),
+    ("h", "run history (past runs from the run log) / back to the logs"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),
     ("?", "show / hide this help"),
     ("Esc", "close overlay, dismiss message"),

@@ -4,6 +4,7 @@ mod dialog;
 mod footer;
 mod header;
 mod help;
+mod history;
 mod instance;
 pub mod layout;
 pub mod logs;
@@ -41,7 +42,11 @@ pub fn draw(frame: &mut Frame, state: &State) {
     self::run::draw(frame, a.run, state);
     schedule::draw(frame, a.schedule, state);
     placeholder::draw(frame, a.slack, state, "Slack", "Slack messages appear here.");
-    log_pane(frame, a.lower, state);
+    if state.show_history {
+        history::draw(frame, a.lower, state);
+    } else {
+        log_pane(frame, a.lower, state);
+    }
     footer::draw(frame, a.footer, state);
     if state.overlay == Some(Overlay::Help) {
         help::draw(frame, area, state);
@@ -53,7 +58,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
 
 fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
     let pane = state.log_pane();
-    let title = format!("{} (l: next source)", state.log_source.title());
+    let title = format!("{} (l: next source · h: run history · e: save)", state.log_source.title());
     let mut ctx = logs::LogDrawContext::new(&title, &pane.status, &state.tz);
     ctx.failure = Some(&state.rules.failure);
     ctx.tone = match pane.health {
