@@ -32,8 +32,14 @@ pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Resul
 async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let script_line = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())?;
-    let runner = Runner { cloud: cloud.clone(), tx: tx.clone(), script_line };
+    let (chat, slack_setup) = crate::effects::slack::ChatLink::from_config(cfg);
+    let config = Arc::new(cfg.clone());
+    let runner = Runner { cloud: cloud.clone(), tx: tx.clone(), script_line, chat, config };
     let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
+    state.slack.attach(slack_setup, crate::chat::sender::Sender::current());
+    if let Some(w) = cfg.dotenv_warning() {
+        let _ = tx.send(Action::Warning(w));
+    }
     state.theme = Theme::from_env();
     state.tz = jiff::tz::TimeZone::system();
     let size = term.size()?;

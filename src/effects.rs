@@ -1,11 +1,17 @@
 //! Runs effects on tokio; each reports back as an action.
 
+mod doctor;
+pub mod slack;
+#[cfg(test)]
+mod testing;
+
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::{Action, Effect};
 use crate::cloud::Cloud;
+use crate::config::Config;
 use crate::state::{DevInfo, Intent};
 use crate::userdata::{ScriptLine, inspect};
 
@@ -18,6 +24,10 @@ pub struct Runner {
     pub tx: UnboundedSender<Action>,
     /// The script line's pattern in the user data.
     pub script_line: ScriptLine,
+    /// The Slack channel (or the demo's).
+    pub chat: slack::ChatLink,
+    /// The configuration (the doctor reads it).
+    pub config: Arc<Config>,
 }
 
 /// Reads dev mode out of user data bytes.
@@ -38,6 +48,8 @@ impl Runner {
             let result = match &intent {
                 Intent::Start(ids) => cloud.start(ids, dry_run).await,
                 Intent::Stop(ids) => cloud.stop(ids, dry_run).await,
+                // Posts go through `Effect::PostSlack`.
+                Intent::PostMessage => return,
             };
             let action =
                 if dry_run { Action::Prechecked { intent, result } } else { Action::Done { intent, result } };
@@ -67,6 +79,8 @@ impl Runner {
                     let _ = tx.send(Action::DevInfoLoaded { id, result });
                 });
             }
+            Effect::PostSlack { kind, text } => self.post_slack(kind, text),
+            Effect::RunDoctor => self.run_doctor(),
             Effect::Bell | Effect::Suspend => {}
         }
     }

@@ -1,9 +1,11 @@
 //! The panel's state and the one pure function that changes it.
 
 pub mod dialog;
+pub mod doctor;
 pub mod logs;
 mod poll;
 pub mod runs;
+pub mod slack;
 mod update;
 
 pub use dialog::{Choice, Dialog, Intent};
@@ -99,6 +101,8 @@ pub struct Notice {
 pub enum Overlay {
     /// Key help.
     Help,
+    /// The doctor's checks.
+    Doctor,
 }
 
 /// What the instance's user data says about dev mode.
@@ -168,6 +172,10 @@ pub struct State {
     pub tz: jiff::tz::TimeZone,
     /// Dev mode settings (SSH user and key, warnings).
     pub dev_config: crate::config::DevConfig,
+    /// The Slack panel.
+    pub slack: slack::SlackState,
+    /// The doctor overlay.
+    pub doctor: doctor::DoctorView,
 }
 
 impl State {
@@ -198,6 +206,8 @@ impl State {
             log_source: LogSource::Run,
             tz: jiff::tz::TimeZone::UTC,
             dev_config: cfg.dev.clone(),
+            slack: slack::SlackState::new(cfg),
+            doctor: doctor::DoctorView::default(),
         }
     }
 

@@ -69,6 +69,8 @@ pub(super) fn prechecked(s: &mut State, intent: Intent, result: Result<(), crate
             s.dialog = Some(match intent {
                 Intent::Start(ids) => start_dialog(s, ids),
                 Intent::Stop(ids) => stop_dialog(s, ids),
+                // Posts need no AWS permission and are never pre-checked.
+                Intent::PostMessage => return,
             });
         }
     }
@@ -156,6 +158,8 @@ pub(super) fn execute(s: &mut State, intent: Intent) -> Vec<Effect> {
     let what = match &intent {
         Intent::Start(_) => "starting…",
         Intent::Stop(_) => "stopping…",
+        // Posts are carried out by the Slack state (it holds the dialog's text).
+        Intent::PostMessage => return vec![],
     };
     notice(s, Level::Info, what);
     vec![Effect::Execute(intent)]
@@ -176,6 +180,7 @@ pub(super) fn done(
             let text = match &intent {
                 Intent::Start(ids) => format!("start requested for {}", ids.join(", ")),
                 Intent::Stop(ids) => format!("stop requested for {}", ids.join(", ")),
+                Intent::PostMessage => return vec![],
             };
             notice(s, Level::Info, text);
             vec![Effect::FetchInstances { seq: s.instance_poll.issue() }]

@@ -8,8 +8,16 @@ use ratatui::widgets::Paragraph;
 use crate::state::{Level, State};
 
 /// Key hints shown when there is no message.
-pub const HINTS: &[(&str, &str)] =
-    &[("s", "start"), ("x", "stop"), ("r", "refresh"), ("Tab", "next box"), ("?", "help"), ("q", "quit")];
+pub const HINTS: &[(&str, &str)] = &[
+    ("s", "start"),
+    ("x", "stop"),
+    ("r", "refresh"),
+    ("m", "slack"),
+    ("D", "doctor"),
+    ("Tab", "next box"),
+    ("?", "help"),
+    ("q", "quit"),
+];
 
 /// Draws the footer.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {

@@ -13,6 +13,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("r", "refresh now"),
     ("s", "start a run (asks first; refused while the box is up)"),
     ("x", "stop the box (asks first; warns when a run is in progress)"),
+    ("m", "write and post a test message to Slack"),
+    ("D", "doctor: check AWS, Slack, GitHub and .env"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),
     ("?", "show / hide this help"),
     ("Esc", "close overlay, dismiss message"),

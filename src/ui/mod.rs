@@ -1,6 +1,7 @@
 //! Drawing: pure functions of the state, one file per panel.
 
 mod dialog;
+mod doctor;
 mod footer;
 mod header;
 mod help;
@@ -9,6 +10,7 @@ pub mod layout;
 pub mod logs;
 mod placeholder;
 pub mod run;
+mod slack;
 pub mod theme;
 
 #[cfg(test)]
@@ -39,11 +41,14 @@ pub fn draw(frame: &mut Frame, state: &State) {
     instance::draw(frame, a.instance, state);
     self::run::draw(frame, a.run, state);
     placeholder::draw(frame, a.schedule, state, "Schedule", "The weekly trigger appears here.");
-    placeholder::draw(frame, a.slack, state, "Slack", "Slack messages appear here.");
+    slack::draw(frame, a.slack, state);
     log_pane(frame, a.lower, state);
     footer::draw(frame, a.footer, state);
     if state.overlay == Some(Overlay::Help) {
         help::draw(frame, area, state);
+    }
+    if state.overlay == Some(Overlay::Doctor) {
+        doctor::draw(frame, area, state);
     }
     if let Some(d) = &state.dialog {
         dialog::draw(frame, area, state, d);

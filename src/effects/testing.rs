@@ -1,0 +1,21 @@
+//! A runner for effect tests.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use super::{Runner, slack::ChatLink};
+use crate::action::Action;
+use crate::cloud::demo::{DemoCloud, DemoTimings};
+use crate::config::Config;
+use crate::userdata::ScriptLine;
+
+/// A runner on the demo cloud with `chat`, and where its answers go.
+pub fn runner(chat: ChatLink) -> (Runner, UnboundedReceiver<Action>) {
+    let (tx, rx) = unbounded_channel();
+    let mut cfg = Config::builtin();
+    cfg.demo = true;
+    let cloud = Arc::new(DemoCloud::new(DemoTimings::default()));
+    let script_line = ScriptLine::new(cfg.script_pattern.clone()).unwrap();
+    (Runner { cloud, tx, script_line, chat, config: Arc::new(cfg) }, rx)
+}
