@@ -41,20 +41,14 @@ fn copy_to_clipboard(text: &str) {
 
 async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let script_line = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())?;
-    let store = crate::logs::store_for(cfg, cloud.as_ref());
-    let mut feeds = Feeds::new(store.clone(), &cfg.log_group, &cfg.lambda_name);
-    let runner = Runner {
-        cloud: cloud.clone(),
-        schedule: crate::schedule::rules_for(cfg, cloud.as_ref()),
-        backups: crate::devmode::backup_store(cfg),
-        logs: store,
-        log_group: cfg.log_group.clone(),
-        rules: cfg.run_rules.clone(),
-        tx: tx.clone(),
-        script_line,
-    };
+    let (chat, slack_setup) = crate::effects::slack::ChatLink::from_config(cfg);
+    let runner = Runner::new(cfg, cloud.clone(), chat, tx.clone());
+    let mut feeds = Feeds::new(runner.logs.clone(), &cfg.log_group, &cfg.lambda_name);
     let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
+    state.slack.attach(slack_setup, crate::chat::sender::Sender::current());
+    if let Some(w) = cfg.dotenv_warning() {
+        let _ = tx.send(Action::Warning(w));
+    }
     state.theme = Theme::from_env();
     state.tz = jiff::tz::TimeZone::system();
     let size = term.size()?;

@@ -2,10 +2,12 @@
 
 pub mod dev;
 pub mod dialog;
+pub mod doctor;
 pub mod logs;
 mod poll;
 pub mod runs;
 pub mod schedule;
+pub mod slack;
 mod update;
 
 pub use dialog::{Choice, Dialog, Intent};
@@ -101,6 +103,8 @@ pub struct Notice {
 pub enum Overlay {
     /// Key help.
     Help,
+    /// The doctor's checks.
+    Doctor,
 }
 
 /// What the instance's user data says about dev mode.
@@ -180,6 +184,10 @@ pub struct State {
     pub tz: jiff::tz::TimeZone,
     /// Dev mode settings (SSH user and key, warnings).
     pub dev_config: crate::config::DevConfig,
+    /// The Slack panel.
+    pub slack: slack::SlackState,
+    /// The doctor overlay.
+    pub doctor: doctor::DoctorView,
 }
 
 impl State {
@@ -215,6 +223,8 @@ impl State {
             log_source: LogSource::Run,
             tz: jiff::tz::TimeZone::UTC,
             dev_config: cfg.dev.clone(),
+            slack: slack::SlackState::new(cfg),
+            doctor: doctor::DoctorView::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
-use super::{Level, Notice, Overlay, State, dev, logs, runs, schedule};
+use super::{Intent, Level, Notice, Overlay, State, dev, doctor, logs, runs, schedule, slack};
 use crate::action::{Action, Effect};
 
 /// Applies one action to the state and returns the work to do next.
@@ -73,10 +73,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.notice = Some(Notice { level: Level::Info, text: "refreshing…".into() });
         }
         Action::ToggleHelp => {
-            state.overlay = match state.overlay {
-                Some(Overlay::Help) => None,
-                None => Some(Overlay::Help),
-            };
+            state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
         }
         Action::Dismiss => {
             if state.overlay.is_some() {
@@ -101,12 +98,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(dlg) = state.dialog.take()
                 && let Some(intent) = dlg.pick(index)
             {
-                fx.extend(runs::execute(state, intent));
+                fx.extend(match intent {
+                    Intent::PostMessage => slack::confirm(state, dlg),
+                    cloud => runs::execute(state, cloud),
+                });
             }
         }
         Action::DialogYes => {
             if let Some(i) = state.dialog.as_ref().and_then(|d| d.only_yes()) {
                 return update(state, Action::DialogPick(Some(i)));
+            }
+        }
+        Action::DialogType(c) => {
+            if let Some(dlg) = state.dialog.as_mut() {
+                dlg.type_char(c);
+            }
+        }
+        Action::DialogBackspace => {
+            if let Some(dlg) = state.dialog.as_mut() {
+                dlg.backspace();
             }
         }
         Action::DialogCancel => {
@@ -127,7 +137,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Prechecked { intent, result } => runs::prechecked(state, intent, result),
-        Action::Done { intent, result } => fx.extend(runs::done(state, intent, result)),
+        Action::Done { intent, result } => {
+            if let (Intent::Start(ids), Ok(())) = (&intent, &result) {
+                fx.extend(slack::run_started(state, ids));
+            }
+            fx.extend(runs::done(state, intent, result));
+        }
+        Action::SlackCompose => slack::compose(state),
+        Action::SlackPosted { kind, result, demo_channel } => {
+            slack::posted(state, kind, result, demo_channel)
+        }
+        Action::DoctorRequested => fx.extend(doctor::request(state)),
+        Action::DoctorChecked(checks) => doctor::checked(state, checks),
+        Action::DoctorScroll(delta) => doctor::scroll(state, delta),
+        Action::Warning(text) => state.notice = Some(Notice { level: Level::Warn, text }),
         Action::DevInfoLoaded { id, result } => match result {
             Ok(info) => {
                 state.dev.value = Some((id, info));

@@ -1,6 +1,7 @@
 //! Drawing: pure functions of the state, one file per panel.
 
 mod dialog;
+mod doctor;
 mod footer;
 mod header;
 mod help;
@@ -8,9 +9,9 @@ mod history;
 mod instance;
 pub mod layout;
 pub mod logs;
-mod placeholder;
 pub mod run;
 mod schedule;
+mod slack;
 pub mod theme;
 
 #[cfg(test)]
@@ -41,7 +42,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     instance::draw(frame, a.instance, state);
     self::run::draw(frame, a.run, state);
     schedule::draw(frame, a.schedule, state);
-    placeholder::draw(frame, a.slack, state, "Slack", "Slack messages appear here.");
+    slack::draw(frame, a.slack, state);
     if state.show_history {
         history::draw(frame, a.lower, state);
     } else {
@@ -50,6 +51,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     footer::draw(frame, a.footer, state);
     if state.overlay == Some(Overlay::Help) {
         help::draw(frame, area, state);
+    }
+    if state.overlay == Some(Overlay::Doctor) {
+        doctor::draw(frame, area, state);
     }
     if let Some(d) = &state.dialog {
         dialog::draw(frame, area, state, d);
