@@ -216,7 +216,7 @@ pub fn missing_group_message(source: Source, group: &str) -> String {
         _ => format!(
             "log group `{group}` does not exist; set `logs.run_group` in the config file to the \
              group the CloudWatch agent writes to, or install the agent with \
-             assets/cloudwatch-agent.json (see assets/README-logs.md)"
+             assets/cloudwatch-agent.json (see the README, section Logs)"
         ),
     }
 }
