@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::demo_text::{DemoRun, console_text, run_events, scheduler_events};
 use super::pattern::Pattern;
@@ -34,14 +34,40 @@ struct Seen {
     now: Timestamp,
 }
 
+/// The demo box's current launch time.
+fn cloud_launch(cloud: &DemoCloud) -> Option<Timestamp> {
+    cloud.with_box(|b| b.describe().launch_time)
+}
+
+/// Ten earlier Monday runs before `before`, about 1h40m each; one stopped on an R error.
+fn past_runs(before: Option<Timestamp>) -> Vec<DemoRun> {
+    let Some(before) = before else { return Vec::new() };
+    let monday = crate::schedule::rules::demo::last_monday_0900(before - SignedDuration::from_hours(24));
+    let mut runs: Vec<DemoRun> = (1..=10)
+        .rev()
+        .map(|weeks| {
+            let launched =
+                monday - SignedDuration::from_hours(24 * 7 * (weeks - 1)) + SignedDuration::from_secs(2);
+            let mut r = DemoRun::live(launched, true, true);
+            r.span = Some(SignedDuration::from_mins(95 + (weeks * 7 % 13)));
+            r.fails_at = (weeks == 3).then_some("06 California");
+            r
+        })
+        .filter(|r| r.launched + SignedDuration::from_hours(3) < before)
+        .collect();
+    runs.truncate(KEEP_RUNS.saturating_sub(1));
+    runs
+}
+
 impl DemoLogStore {
     /// Logs of `cloud`'s box, under the configured run group and scheduler Lambda.
     pub fn new(cloud: DemoCloud, cfg: &Config) -> Self {
+        let past = past_runs(cloud_launch(&cloud));
         DemoLogStore {
             cloud,
             run_group: cfg.log_group.clone(),
             scheduler_group: scheduler_group(&cfg.lambda_name),
-            runs: Mutex::new(Vec::new()),
+            runs: Mutex::new(past),
         }
     }
 
@@ -55,8 +81,10 @@ impl DemoLogStore {
             && runs.last().map(|r| r.launched) != Some(launched)
         {
             // A launch exactly one idle period after the last stop is the simulated schedule.
-            let scheduled = runs.is_empty() || stopped_at.is_some_and(|s| s + timings.idle == launched);
-            runs.push(DemoRun { launched, script, cut: None, scheduled });
+            // The box's first run (before any seen live) is the one the schedule started.
+            let first_live = runs.iter().all(|r| r.span.is_some());
+            let scheduled = first_live || stopped_at.is_some_and(|s| s + timings.idle == launched);
+            runs.push(DemoRun::live(launched, script, scheduled));
             if runs.len() > KEEP_RUNS {
                 runs.remove(0);
             }
@@ -198,8 +226,11 @@ mod tests {
         let all = fetch_all(&s, g, None, 0, None, None).await.unwrap();
         assert!(all.len() > PAGE && first.next_token.is_some());
         assert_eq!(all[..PAGE], first.events[..]);
-        let fits = fetch_all(&s, g, None, 0, None, Some("\"fitting baseline:\"")).await.unwrap();
-        assert_eq!(fits.len(), 24);
+        let launch = cloud_launch(&s.cloud).unwrap().as_millisecond();
+        let fits = fetch_all(&s, g, None, launch, None, Some("\"fitting baseline:\"")).await.unwrap();
+        assert_eq!(fits.len(), 24, "the last run fits every location");
+        let history = fetch_all(&s, g, None, 0, None, Some("\"Execution halted\"")).await.unwrap();
+        assert_eq!(history.len(), 1, "one of the past weekly runs stopped on an R error");
         let stderr = fetch_all(&s, g, Some("i-0db5237193478dd8d-cloud"), 0, None, None).await.unwrap();
         assert!(stderr.iter().any(|e| e.message.contains("tidyverse")));
         assert!(!stderr.iter().any(|e| e.message == "done"));
@@ -216,8 +247,9 @@ mod tests {
         s.streams("/baseline-model/run").await.unwrap();
         cloud.start(&[], false).await.unwrap();
         let seen = s.observe();
-        assert_eq!(seen.runs.len(), 2);
-        assert!(!seen.runs[1].scheduled);
+        let n = seen.runs.len();
+        assert!(n >= 2 && seen.runs[n - 2].scheduled, "past weekly runs came from the schedule");
+        assert!(!seen.runs[n - 1].scheduled, "the run started by hand did not");
         let console = s.console_output("i-0db5237193478dd8d").await.unwrap();
         assert_eq!(console, "", "still booting");
         assert!(s.console_output("i-0123").await.is_err());

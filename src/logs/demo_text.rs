@@ -17,6 +17,17 @@ pub(crate) struct DemoRun {
     pub cut: Option<Timestamp>,
     /// True when the schedule (the Lambda) started it.
     pub scheduled: bool,
+    /// How long the script runs, when not the demo box's own pace (past weekly runs).
+    pub span: Option<SignedDuration>,
+    /// The script stops on an R error at this location (a failed run).
+    pub fails_at: Option<&'static str>,
+}
+
+impl DemoRun {
+    /// A run of the demo box as it happens now.
+    pub fn live(launched: Timestamp, script: bool, scheduled: bool) -> Self {
+        DemoRun { launched, script, cut: None, scheduled, span: None, fails_at: None }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -150,7 +161,8 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
         ));
     } else {
         let start = up + SignedDuration::from_millis(1000);
-        let span = (t.run - SignedDuration::from_secs(2)).max(SignedDuration::from_secs(1));
+        let span =
+            (run.span.unwrap_or(t.run) - SignedDuration::from_secs(2)).max(SignedDuration::from_secs(1));
         let at = |f: f64| start + SignedDuration::from_secs_f64(span.as_secs_f64() * f);
         let stream = |o: Out| {
             if o == O { instance } else { cloud_init.as_str() }
@@ -167,12 +179,24 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
                 instance,
                 format!("[1] \"fitting baseline: {loc} ({}/58) ... ok ({secs:.1} s)\"", i + 1),
             ));
+            if run.fails_at == Some(*loc) {
+                let halt = at(f + step / 2.0);
+                lines.push((
+                    halt,
+                    &cloud_init,
+                    "Error in quantile(x, probs): missing values and NaN's not allowed if 'na.rm' is FALSE"
+                        .into(),
+                ));
+                lines.push((halt, &cloud_init, "Calls: fit_baseline -> lapply -> FUN -> quantile".into()));
+                lines.push((halt, &cloud_init, "Execution halted".into()));
+                break;
+            }
             if *loc == "12 Florida" {
                 lines.push((at(f + step / 2.0), &cloud_init, "Warning message:".into()));
                 lines.push((at(f + step / 2.0), &cloud_init, "In log(x) : NaNs produced".into()));
             }
         }
-        for (f, o, text) in WRAP_UP {
+        for (f, o, text) in WRAP_UP.iter().filter(|_| run.fails_at.is_none()) {
             lines.push((at(*f), stream(*o), fill(text, run.launched)));
         }
     }
@@ -283,7 +307,7 @@ mod tests {
     }
 
     fn run(script: bool) -> DemoRun {
-        DemoRun { launched: t0(), script, cut: None, scheduled: true }
+        DemoRun::live(t0(), script, true)
     }
 
     fn texts(v: &[LogEvent]) -> Vec<&str> {
