@@ -130,3 +130,51 @@ fn start_from_the_panel_asks_first_and_no_changes_nothing() {
     t.keys(&["q"]);
     t.wait_for("PANEL-EXITED 0", 10);
 }
+
+#[test]
+fn dev_mode_from_the_panel_writes_one_line_and_shows_the_badge() {
+    if !tmux::available() {
+        return;
+    }
+    let Some(moto) = Moto::start() else { return };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = rt.block_on(async {
+        let id = moto.launch("baseline model", SEED_USER_DATA).await;
+        moto.stop(&id).await;
+        id
+    });
+    let t = Tmux::start(BIN, &[], &env_for(moto.dir.path(), &moto.url), 120, 40);
+    t.wait_for("Dev mode off", 30);
+    t.keys(&["d"]);
+    let screen = t.wait_for("Turn dev mode ON?", 15);
+    assert!(
+        screen.contains("+# su -c \"~ec2-user/run-baseline.sh\" ec2-user >> /tmp/startup-out.txt"),
+        "{screen}"
+    );
+    t.keys(&["y"]);
+    let screen = t.wait_for("DEV MODE", 20);
+    assert!(screen.contains("dev mode is ON for"), "{screen}");
+    t.wait_for("Dev mode ON", 20);
+    // The AWS CLI witness: exactly the script line is commented, the rest is byte for byte.
+    if let Some(b64) = moto.aws(&[
+        "ec2",
+        "describe-instance-attribute",
+        "--instance-id",
+        &id,
+        "--attribute",
+        "userData",
+        "--query",
+        "UserData.Value",
+        "--output",
+        "text",
+    ]) {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).unwrap();
+        let expected = SEED_USER_DATA.replace("\nsu -c", "\n# su -c");
+        assert_eq!(String::from_utf8(bytes).unwrap(), expected);
+    }
+    let backups = moto.dir.path().join("home/.state/baseline-panel/backups");
+    assert_eq!(std::fs::read_dir(&backups).unwrap().count(), 1, "one backup before the write");
+    t.keys(&["q"]);
+    t.wait_for("PANEL-EXITED 0", 10);
+}
