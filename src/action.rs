@@ -2,8 +2,11 @@
 
 use jiff::Timestamp;
 
+use crate::chat::DemoEntry;
 use crate::cloud::{CloudError, Instance};
+use crate::doctor::Check;
 use crate::schedule::{LastFired, RuleInfo};
+use crate::state::slack::PostKind;
 use crate::state::{DevInfo, Health, Intent, LogKey, LogSource};
 
 /// One thing that happened. `update` turns it into state changes and effects.
@@ -39,6 +42,10 @@ pub enum Action {
     DialogYes,
     /// Close the dialog without doing anything.
     DialogCancel,
+    /// Type a character into the dialog's text.
+    DialogType(char),
+    /// Delete the last character of the dialog's text.
+    DialogBackspace,
     /// The answer to a permission pre-check (a DryRun) for `intent`.
     Prechecked {
         /// What was checked.
@@ -93,6 +100,14 @@ pub enum Action {
         /// The rule and when it last fired, or why not.
         result: Result<(RuleInfo, Option<LastFired>), CloudError>,
     },
+    /// Save the current run's whole log to a file (key `e`).
+    ExportRequested,
+    /// The run log was saved (the message says where), or why not.
+    Exported(Result<String, String>),
+    /// Show the run history instead of the logs, or back (key `h`).
+    ToggleHistory,
+    /// The runs found in the run log group, newest first, or why not.
+    HistoryLoaded(Result<Vec<crate::run::RunRecord>, String>),
     /// The answer to a `FetchInstances` effect.
     InstancesLoaded {
         /// Request number, to drop stale answers.
@@ -100,6 +115,25 @@ pub enum Action {
         /// The instances, or why there are none.
         result: Result<Vec<Instance>, CloudError>,
     },
+    /// Write a test message to Slack (key `m`).
+    SlackCompose,
+    /// The answer to a [`Effect::PostSlack`].
+    SlackPosted {
+        /// What was posted.
+        kind: PostKind,
+        /// The message's ts, or the error's text.
+        result: Result<String, String>,
+        /// The simulated channel's entries after the post (demo mode only).
+        demo_channel: Option<Vec<DemoEntry>>,
+    },
+    /// Run the doctor's checks and show them (key `D`).
+    DoctorRequested,
+    /// The doctor's checks, in order.
+    DoctorChecked(Vec<Check>),
+    /// Scroll the doctor overlay by rows.
+    DoctorScroll(i16),
+    /// A warning for the footer (e.g. the `.env` file is open to other users).
+    Warning(String),
 }
 
 /// Work `update` asks the app to do; each reports back as an [`Action`].
@@ -131,8 +165,34 @@ pub enum Effect {
         /// Request number.
         seq: u64,
     },
+    /// (Re)start following the log sources for this instance, from `since`.
+    FollowLogs {
+        /// The instance whose run log and console to follow.
+        instance_id: String,
+        /// Start of the run log (its launch time).
+        since: jiff::Timestamp,
+    },
+    /// Save the instance's last run log; answer with [`Action::Exported`].
+    ExportRunLog {
+        /// The instance.
+        instance: Box<Instance>,
+    },
+    /// Cut the run log group into runs; answer with [`Action::HistoryLoaded`].
+    FetchHistory {
+        /// The instance (stream prefix and its current launch).
+        instance: Box<Instance>,
+    },
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Post `text` to the Slack channel; answer with [`Action::SlackPosted`].
+    PostSlack {
+        /// Why.
+        kind: PostKind,
+        /// The message.
+        text: String,
+    },
+    /// Run the doctor's checks; answer with [`Action::DoctorChecked`].
+    RunDoctor,
     /// Ring the terminal bell.
     Bell,
     /// Suspend the terminal to the shell and resume.

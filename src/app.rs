@@ -17,6 +17,7 @@ use crate::action::{Action, Effect};
 use crate::cloud::Cloud;
 use crate::config::Config;
 use crate::effects::Runner;
+use crate::feeds::Feeds;
 use crate::state::{State, update};
 use crate::ui::theme::Theme;
 use crate::{keymap, tui, ui};
@@ -27,14 +28,6 @@ pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Resul
     let result = run_loop(&mut term, cfg, cloud, started).await;
     tui::restore();
     result
-}
-
-/// The schedule rule: EventBridge on the same SDK configuration as the cloud, or the demo rule.
-fn rules_for(cfg: &Config, cloud: &dyn Cloud) -> Arc<dyn crate::schedule::Rules> {
-    match cloud.aws() {
-        Some(aws) => Arc::new(crate::schedule::rules::AwsRules::new(aws.sdk(), cfg)),
-        None => Arc::new(crate::schedule::rules::DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
-    }
 }
 
 /// Puts `text` on the terminal's clipboard with OSC 52 (works over SSH and in tmux with
@@ -48,15 +41,14 @@ fn copy_to_clipboard(text: &str) {
 
 async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let script_line = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())?;
-    let runner = Runner {
-        cloud: cloud.clone(),
-        rules: rules_for(cfg, cloud.as_ref()),
-        backups: crate::devmode::backup_store(cfg),
-        tx: tx.clone(),
-        script_line,
-    };
+    let (chat, slack_setup) = crate::effects::slack::ChatLink::from_config(cfg);
+    let runner = Runner::new(cfg, cloud.clone(), chat, tx.clone());
+    let mut feeds = Feeds::new(runner.logs.clone(), &cfg.log_group, &cfg.lambda_name);
     let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
+    state.slack.attach(slack_setup, crate::chat::sender::Sender::current());
+    if let Some(w) = cfg.dotenv_warning() {
+        let _ = tx.send(Action::Warning(w));
+    }
     state.theme = Theme::from_env();
     state.tz = jiff::tz::TimeZone::system();
     let size = term.size()?;
@@ -90,6 +82,7 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
                 None => Some(Action::Quit),
             },
             Some(a) = rx.recv() => Some(a),
+            Some(batch) = feeds.rx.recv() => Some(crate::feeds::to_action(batch)),
             _ = ticker.tick() => Some(Action::Tick(Timestamp::now())),
             _ = sigterm.recv() => Some(Action::Quit),
             _ = sighup.recv() => Some(Action::Quit),
@@ -109,10 +102,12 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
                     }
                     Effect::Suspend => tui::suspend(term)?,
                     Effect::Copy(text) => copy_to_clipboard(&text),
+                    Effect::FollowLogs { instance_id, since } => feeds.restart(&instance_id, since),
                     other => runner.spawn(other),
                 }
             }
         }
+        feeds.set_active(state.box_active());
         if state.should_quit {
             return Ok(());
         }

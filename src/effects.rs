@@ -1,5 +1,10 @@
 //! Runs effects on tokio; each reports back as an action.
 
+mod doctor;
+pub mod slack;
+#[cfg(test)]
+mod testing;
+
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -7,7 +12,11 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::action::{Action, Effect};
 use crate::backup::BackupStore;
 use crate::cloud::{Cloud, CloudError, InstanceState};
+use crate::config::Config;
 use crate::devmode::{self, Plan, Wait};
+use crate::logs::LogStore;
+use crate::logs::export::export_run;
+use crate::logs::history::run_history;
 use crate::schedule::Rules;
 use crate::state::{DevInfo, Intent};
 use crate::userdata::{ScriptLine, inspect};
@@ -18,13 +27,19 @@ pub struct Runner {
     /// The cloud (AWS or demo).
     pub cloud: Arc<dyn Cloud>,
     /// The schedule rule.
-    pub rules: Arc<dyn Rules>,
+    pub schedule: Arc<dyn Rules>,
     /// Where user-data backups go.
     pub backups: BackupStore,
+    /// CloudWatch Logs (or the demo's).
+    pub logs: Arc<dyn LogStore>,
     /// Where results go.
     pub tx: UnboundedSender<Action>,
     /// The script line's pattern in the user data.
     pub script_line: ScriptLine,
+    /// The Slack channel (or the demo's).
+    pub chat: slack::ChatLink,
+    /// The configuration (the doctor reads it).
+    pub config: Arc<Config>,
 }
 
 /// Reads dev mode out of user data bytes.
@@ -39,6 +54,25 @@ pub fn dev_info(bytes: &[u8], pattern: &ScriptLine) -> Result<DevInfo, String> {
 }
 
 impl Runner {
+    /// Everything the panel's effects need, for `cloud` and its sibling services.
+    pub fn new(
+        cfg: &Config,
+        cloud: Arc<dyn Cloud>,
+        chat: slack::ChatLink,
+        tx: UnboundedSender<Action>,
+    ) -> Self {
+        Runner {
+            schedule: crate::schedule::rules_for(cfg, cloud.as_ref()),
+            logs: crate::logs::store_for(cfg, cloud.as_ref()),
+            backups: crate::devmode::backup_store(cfg),
+            script_line: ScriptLine::new(cfg.script_pattern.clone()).unwrap_or_default(),
+            config: Arc::new(cfg.clone()),
+            cloud,
+            chat,
+            tx,
+        }
+    }
+
     /// Runs `work` on tokio and sends the action it returns.
     fn spawn_then<F>(&self, work: F)
     where
@@ -73,13 +107,14 @@ impl Runner {
                 })
             }
             Effect::Execute(intent) => {
-                let rules = self.rules.clone();
+                let rules = self.schedule.clone();
                 self.spawn_then(async move {
                     let result = match &intent {
                         Intent::Start(ids) => cloud.start(ids, false).await,
                         Intent::Stop(ids) => cloud.stop(ids, false).await,
                         Intent::SetSchedule(on) => rules.set_enabled(*on, false).await,
-                        Intent::DevSwitch { .. } => Ok(()),
+                        // Dev switches report through DevApplied; posts through PostSlack.
+                        Intent::DevSwitch { .. } | Intent::PostMessage => Ok(()),
                     };
                     Action::Done { intent, result }
                 })
@@ -103,7 +138,7 @@ impl Runner {
                 })
             }
             Effect::FetchSchedule { seq } => {
-                let rules = self.rules.clone();
+                let rules = self.schedule.clone();
                 self.spawn_then(async move {
                     let result = match rules.describe().await {
                         // When the schedule last fired is a nice-to-have: its absence is not an error.
@@ -113,7 +148,43 @@ impl Runner {
                     Action::ScheduleLoaded { seq, result }
                 })
             }
-            Effect::Bell | Effect::Suspend | Effect::Copy(_) => {}
+            Effect::ExportRunLog { instance } => {
+                let (store, group) = (self.logs.clone(), self.config.log_group.clone());
+                self.spawn_then(async move {
+                    let name = format!(
+                        "baseline-run-{}-{}.log",
+                        instance.id,
+                        instance
+                            .launch_time
+                            .map(|t| t.strftime("%Y%m%dT%H%MZ").to_string())
+                            .unwrap_or_default()
+                    );
+                    let path = std::env::current_dir().unwrap_or_default().join(name);
+                    Action::Exported(match export_run(store.as_ref(), &group, &instance, &path).await {
+                        Ok(e) => {
+                            Ok(format!("saved {} lines of the run log to {}", e.lines, e.path.display()))
+                        }
+                        Err(e) => Err(e.to_string()),
+                    })
+                })
+            }
+            Effect::FetchHistory { instance } => {
+                let (store, cfg) = (self.logs.clone(), self.config.clone());
+                self.spawn_then(async move {
+                    let result = run_history(
+                        store.as_ref(),
+                        &cfg.log_group,
+                        &instance,
+                        &cfg.run_rules,
+                        jiff::Timestamp::now(),
+                    )
+                    .await;
+                    Action::HistoryLoaded(result.map_err(|e| e.to_string()))
+                })
+            }
+            Effect::PostSlack { kind, text } => self.post_slack(kind, text),
+            Effect::RunDoctor => self.run_doctor(),
+            Effect::Bell | Effect::Suspend | Effect::Copy(_) | Effect::FollowLogs { .. } => {}
         }
     }
 }

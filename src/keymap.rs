@@ -26,6 +26,9 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('z') if ctrl => return Some(Action::Suspend),
         _ => {}
     }
+    if state.dialog.as_ref().is_some_and(|d| d.input.is_some()) {
+        return text_dialog_key(key);
+    }
     if state.dialog.is_some() {
         return match key.code {
             KeyCode::Char('y') => Some(Action::DialogYes),
@@ -42,6 +45,9 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
             KeyCode::Esc | KeyCode::Char('?') => Some(Action::Dismiss),
             _ => None,
         };
+    }
+    if state.overlay == Some(Overlay::Doctor) {
+        return doctor_key(key);
     }
     if state.log_pane().view.prompt().is_some() {
         return Some(Action::Log(match key.code {
@@ -76,11 +82,45 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('d') => Some(Action::DevRequested),
         KeyCode::Char('S') => Some(Action::ScheduleToggleRequested),
         KeyCode::Char('c') => Some(Action::CopySsh),
+        KeyCode::Char('e') => Some(Action::ExportRequested),
+        KeyCode::Char('h') => Some(Action::ToggleHistory),
         KeyCode::Char('x') => Some(Action::StopRequested),
+        KeyCode::Char('m') => Some(Action::SlackCompose),
+        KeyCode::Char('D') => Some(Action::DoctorRequested),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Esc => Some(Action::Dismiss),
         KeyCode::Tab => Some(Action::SelectNext),
         KeyCode::BackTab => Some(Action::SelectPrev),
+        _ => None,
+    }
+}
+
+/// Keys in a dialog with a text: characters are text (so `y` and `n` are letters, not answers).
+fn text_dialog_key(key: &KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            Some(Action::DialogType(c))
+        }
+        KeyCode::Backspace => Some(Action::DialogBackspace),
+        KeyCode::Enter => Some(Action::DialogPick(None)),
+        KeyCode::Esc => Some(Action::DialogCancel),
+        KeyCode::Left | KeyCode::BackTab => Some(Action::DialogStep(-1)),
+        KeyCode::Right | KeyCode::Tab => Some(Action::DialogStep(1)),
+        _ => None,
+    }
+}
+
+/// Keys over the doctor's checks.
+fn doctor_key(key: &KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Esc => Some(Action::Dismiss),
+        KeyCode::Char('D') => Some(Action::DoctorRequested),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::DoctorScroll(-1)),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::DoctorScroll(1)),
+        KeyCode::PageUp => Some(Action::DoctorScroll(-10)),
+        KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::DoctorScroll(10)),
+        KeyCode::Home | KeyCode::Char('g') => Some(Action::DoctorScroll(i16::MIN)),
         _ => None,
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod devmode;
 pub mod doctor;
 pub mod effects;
+pub mod feeds;
 pub mod github;
 pub mod keymap;
 pub mod logbuf;

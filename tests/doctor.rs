@@ -208,7 +208,7 @@ async fn an_empty_account_fails_instance_log_group_and_rule() {
     assert_eq!(group["detail"], "/baseline-model/run does not exist");
     let rule = check(&doc, "schedule.rule");
     assert_eq!(rule["status"], "fail");
-    assert_eq!(rule["detail"], "no EventBridge rule named MondayMorning9aEST in us-east-1");
+    assert_eq!(rule["detail"], "EventBridge rule `MondayMorning9aEST` does not exist in us-east-1");
     assert!(rule["hint"].as_str().unwrap().contains("[schedule]"));
     assert_eq!(check(&doc, "aws.identity")["status"], "pass");
     assert!(

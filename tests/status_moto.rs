@@ -28,6 +28,34 @@ async fn status_json_describes_the_seed_instance() {
         "cron(0 9 ? * MON *)",
     ];
     let have_rule = moto.aws(&rule).is_some();
+    // The run log: one failure line since launch makes the last run "failed".
+    let now_ms = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+        + 1000)
+        .to_string();
+    let have_log =
+        moto.aws(&["logs", "create-log-group", "--log-group-name", "/baseline-model/run"]).is_some()
+            && moto
+                .aws(&[
+                    "logs",
+                    "create-log-stream",
+                    "--log-group-name",
+                    "/baseline-model/run",
+                    "--log-stream-name",
+                    &id,
+                ])
+                .is_some()
+            && moto
+                .aws(&[
+                    "logs",
+                    "put-log-events",
+                    "--log-group-name",
+                    "/baseline-model/run",
+                    "--log-stream-name",
+                    &id,
+                    "--log-events",
+                    &format!("timestamp={now_ms},message=Error in fit_baseline(): no data"),
+                ])
+                .is_some();
 
     let doc = json(&moto.run(&["status", "--json"]));
     assert_eq!(doc["schema"], 1);
@@ -46,8 +74,13 @@ async fn status_json_describes_the_seed_instance() {
     assert!(i["uptime_seconds"].as_i64().unwrap() >= 0);
     assert_eq!(i["status_checks"]["system"], "ok");
     assert_eq!(i["dev_mode"], "run");
-    assert_eq!(i["last_run"]["outcome"], "in_progress");
-    if have_rule {
+    if have_log {
+        assert_eq!(i["last_run"]["outcome"], "failed", "{doc}");
+        assert!(i["last_run"]["evidence"].as_str().unwrap().contains("Error in fit_baseline()"), "{doc}");
+    } else {
+        assert_eq!(i["last_run"]["outcome"], "in_progress");
+    }
+    if have_rule && have_log {
         assert!(doc["warnings"].as_array().unwrap().is_empty(), "{doc}");
         assert_eq!(doc["schedule"]["expression"], "cron(0 9 ? * MON *)");
         assert_eq!(doc["schedule"]["state"], "ENABLED");

@@ -10,11 +10,8 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, watch};
 
 use super::Failure;
-use crate::cloud::demo::{DemoCloud, DemoTimings};
 use crate::cloud::{Cloud, CloudError, Instance};
 use crate::config::Config;
-use crate::logs::aws::AwsLogStore;
-use crate::logs::demo::DemoLogStore;
 use crate::logs::export::line;
 use crate::logs::pattern::Pattern;
 use crate::logs::since::parse_since;
@@ -86,12 +83,7 @@ fn text_of(source: Source, events: &[LogEvent]) -> String {
 
 /// Runs `logs` with the demo's or AWS's store.
 pub async fn run(args: &LogsArgs, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
-    let (cloud, store): (Arc<dyn Cloud>, Arc<dyn LogStore>) = if cfg.demo {
-        let demo = DemoCloud::new(DemoTimings::default());
-        (Arc::new(demo.clone()), Arc::new(DemoLogStore::new(demo, cfg)))
-    } else {
-        (cloud, Arc::new(AwsLogStore::connect(cfg).await))
-    };
+    let store = crate::logs::store_for(cfg, cloud.as_ref());
     run_with(args, cfg, cloud, store).await
 }
 

@@ -6,6 +6,7 @@ mod doctor;
 mod guarded;
 pub mod logs;
 mod power;
+mod runs;
 pub mod schedule;
 mod slack;
 mod status;
@@ -86,6 +87,12 @@ pub enum Command {
     },
     /// Print the man page (roff) to stdout: `baseline-panel man | man -l -`.
     Man,
+    /// Past runs (start, end, duration, outcome) from the run log group, newest first.
+    Runs {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Stop the box (warns when a run is in progress). Asks first unless --yes.
     Stop {
         /// Wait until the box is stopped.
@@ -216,7 +223,7 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
         Command::Start { wait, yes } => power::start(cfg, cloud.as_ref(), *wait, *yes).await,
         Command::Stop { wait, yes } => power::stop(cfg, cloud.as_ref(), *wait, *yes).await,
         Command::Schedule { action } => {
-            let rules = schedule::rules_for(cfg).await;
+            let rules = crate::schedule::rules_for(cfg, cloud.as_ref());
             schedule::run(action, cfg, cloud.as_ref(), rules.as_ref()).await
         }
         Command::Dev { command } => dev::run(cfg, cloud.as_ref(), command).await,
@@ -226,5 +233,6 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
             doctor::run(cfg, cloud.clone(), *post, *timeout, *json).await
         }
         Command::Logs(args) => logs::run(args, cfg, cloud).await,
+        Command::Runs { json } => runs::run(cfg, cloud, *json).await,
     }
 }

@@ -1,7 +1,6 @@
 //! `baseline-panel schedule show [--json] | enable [--yes] | disable [--yes]`.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use clap::Subcommand;
 use jiff::Timestamp;
@@ -12,7 +11,7 @@ use super::Failure;
 use super::confirm::{confirm, refuse_if_read_only};
 use crate::cloud::Cloud;
 use crate::config::Config;
-use crate::schedule::rules::{AwsRules, DemoRules, LAST_FIRED_LOOKBACK, LastFired, RuleInfo};
+use crate::schedule::rules::{LAST_FIRED_LOOKBACK, LastFired, RuleInfo};
 use crate::schedule::{DEFAULT_ALARM_WINDOW, FireTime, RuleState, Rules, ScheduleView, fire_time};
 use crate::timefmt::human_duration;
 use crate::userdata::{Mode, ScriptLine, inspect};
@@ -41,15 +40,6 @@ pub enum ScheduleCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
-}
-
-/// The rule backend for `cfg`: the demo rule, or AWS (with its own SDK configuration).
-pub async fn rules_for(cfg: &Config) -> Arc<dyn Rules> {
-    if cfg.demo {
-        Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name))
-    } else {
-        Arc::new(AwsRules::connect(cfg).await)
-    }
 }
 
 /// Runs a `schedule` subcommand.

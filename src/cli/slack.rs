@@ -10,6 +10,7 @@ use clap::Subcommand;
 use jiff::Timestamp;
 
 use super::Failure;
+use crate::chat::sender::Sender;
 use crate::chat::{self, ChatError};
 use crate::config::Config;
 
@@ -51,31 +52,6 @@ impl From<ChatError> for Failure {
     }
 }
 
-/// The default test message: `baseline-panel test message from USER@HOST at 2026-11-25 12:00 UTC`.
-pub fn default_message(user: &str, host: &str, now: Timestamp) -> String {
-    format!("baseline-panel test message from {user}@{host} at {}", now.strftime("%Y-%m-%d %H:%M UTC"))
-}
-
-/// The login name, from `USER` or `LOGNAME`.
-fn user_name() -> String {
-    ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// This machine's host name.
-fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its whole length; gethostname writes at most that much.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    match (rc, std::str::from_utf8(&buf[..len])) {
-        (0, Ok(name)) if !name.is_empty() => name.to_owned(),
-        _ => "unknown-host".into(),
-    }
-}
-
 /// Runs a `slack` subcommand.
 pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
     if let Some(w) = cfg.dotenv_warning() {
@@ -84,9 +60,7 @@ pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
     let chat = chat::from_config(cfg)?;
     match cmd {
         SlackCommand::Test { message } => {
-            let text = message
-                .clone()
-                .unwrap_or_else(|| default_message(&user_name(), &host_name(), Timestamp::now()));
+            let text = message.clone().unwrap_or_else(|| Sender::current().test_message(Timestamp::now()));
             let posted = chat.post(&text).await?;
             tracing::info!(channel = %posted.channel, ts = %posted.ts, "test message posted");
             println!("posted to {} (ts {})", posted.channel, posted.ts);
@@ -115,25 +89,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_message_names_user_host_and_minute() {
-        let now: Timestamp = "2026-11-25T12:00:41Z".parse().unwrap();
-        assert_eq!(
-            default_message("ec2-user", "ip-10-0-0-5", now),
-            "baseline-panel test message from ec2-user@ip-10-0-0-5 at 2026-11-25 12:00 UTC"
-        );
-    }
-
-    #[test]
     fn chat_errors_map_to_the_documented_exit_codes() {
         let code = |e: ChatError| Failure::from(e).code;
         assert_eq!(code(ChatError::TokenRevoked), 4);
         assert_eq!(code(ChatError::NotSet { key: "CHANNEL_ID", dotenv: ".env".into() }), 6);
         assert_eq!(code(ChatError::RateLimited { retry_after: Some(3), retries: 3 }), 5);
         assert_eq!(code(ChatError::ChannelNotFound { channel: "C1".into() }), 3);
-    }
-
-    #[test]
-    fn host_name_is_not_empty() {
-        assert!(!host_name().is_empty());
     }
 }

@@ -9,6 +9,7 @@ use super::Failure;
 use crate::cloud::{Cloud, Instance, StatusChecks};
 use crate::config::{Config, Target};
 use crate::effects::dev_info;
+use crate::logs::history::since_launch;
 use crate::run::{LastRun, RunLogLine, last_run};
 use crate::schedule::ScheduleView;
 use crate::timefmt::{ago, human_duration, utc};
@@ -160,20 +161,39 @@ async fn extras(
             }
             (_, None) => None,
         };
-        let log = run_log_since_launch(cfg, cloud, i).await;
+        let log = run_log_since_launch(cfg, cloud, i, warns).await;
         out.push(Extra { dev_mode, last_run: last_run(i, &log, &cfg.run_rules, now) });
     }
     out
 }
 
-/// The run log lines since the instance's launch, for judging its last run.
-async fn run_log_since_launch(_cfg: &Config, _cloud: &dyn Cloud, _i: &Instance) -> Vec<RunLogLine> {
-    Vec::new()
+/// The run log lines since the instance's launch, for judging its last run; without them the
+/// outcome rests on EC2's state alone (and says so).
+async fn run_log_since_launch(
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    i: &Instance,
+    warns: &mut Vec<String>,
+) -> Vec<RunLogLine> {
+    let store = crate::logs::store_for(cfg, cloud);
+    match since_launch(store.as_ref(), &cfg.log_group, i).await {
+        Ok(lines) => lines,
+        Err(e) => {
+            warns.push(format!("{}: run log unavailable ({e}); the last run is judged without it", i.id));
+            Vec::new()
+        }
+    }
 }
 
 /// The schedule as the panel shows it, with the dev-mode alarm; problems become warnings.
-async fn schedule(cfg: &Config, dev: bool, now: Timestamp, warns: &mut Vec<String>) -> Option<ScheduleView> {
-    let rules = super::schedule::rules_for(cfg).await;
+async fn schedule(
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    dev: bool,
+    now: Timestamp,
+    warns: &mut Vec<String>,
+) -> Option<ScheduleView> {
+    let rules = crate::schedule::rules_for(cfg, cloud);
     match rules.describe().await {
         Ok(info) => Some(ScheduleView::build(&info, now, &TimeZone::system(), dev, cfg.dev.alarm_window)),
         Err(e) => {
@@ -203,7 +223,7 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Fail
     let mut warns = warnings(cfg, &list);
     let extra = extras(cfg, cloud, &list, now, &mut warns).await;
     let dev = extra.iter().any(|e| e.dev_mode == Some(Mode::Dev));
-    let sched = schedule(cfg, dev, now, &mut warns).await;
+    let sched = schedule(cfg, cloud, dev, now, &mut warns).await;
     if let Some(a) = sched.as_ref().and_then(|v| v.dev_mode_alarm.clone()) {
         warns.insert(0, a);
     }

@@ -266,6 +266,10 @@ impl Cloud for DemoCloud {
     fn kind(&self) -> &'static str {
         "demo"
     }
+
+    fn demo(&self) -> Option<&DemoCloud> {
+        Some(self)
+    }
 }
 
 #[cfg(test)]

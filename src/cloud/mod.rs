@@ -51,4 +51,9 @@ pub trait Cloud: Send + Sync {
     fn aws(&self) -> Option<&aws::AwsCloud> {
         None
     }
+
+    /// The demo implementation, when this is one (to share its simulated box).
+    fn demo(&self) -> Option<&demo::DemoCloud> {
+        None
+    }
 }

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::github::{GithubClient, GithubError};
 
 use advice::{chat_advice, cloud_advice, github_advice};
-pub use probes::{AwsProbes, DemoProbes, DoctorProbes, probes_for};
+pub use probes::{DoctorProbes, StoreProbes, probes_for};
 
 /// The text `post` sends to the channel.
 pub const POST_TEXT: &str = "baseline-panel doctor: can post";
@@ -123,7 +123,7 @@ impl Subjects {
 
     /// Like [`Subjects::from_config`], with the probes the configuration asks for.
     pub async fn connect(cfg: &Config, cloud: Arc<dyn Cloud>) -> Subjects {
-        let probes = probes_for(cfg).await;
+        let probes = probes_for(cfg, cloud.as_ref());
         Self::from_config(cfg, cloud, probes)
     }
 }

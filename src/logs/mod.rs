@@ -11,6 +11,7 @@ pub mod demo;
 mod demo_text;
 pub mod export;
 pub mod follow;
+pub mod history;
 pub mod pattern;
 pub mod since;
 
@@ -71,6 +72,20 @@ impl Source {
             Source::Console => "console",
         }
     }
+
+    /// Title of the source's pane in the panel.
+    pub fn title(self) -> &'static str {
+        match self {
+            Source::Run => "Run log",
+            Source::Scheduler => "Scheduler log",
+            Source::Console => "Console output",
+        }
+    }
+
+    /// Position in [`Source::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl fmt::Display for Source {
@@ -87,6 +102,21 @@ impl FromStr for Source {
             .into_iter()
             .find(|src| src.name() == s)
             .ok_or_else(|| format!("unknown log source `{s}`; use run, scheduler or console"))
+    }
+}
+
+/// CloudWatch Logs on the cloud's SDK configuration, or the demo box's log.
+pub fn store_for(
+    cfg: &crate::config::Config,
+    cloud: &dyn crate::cloud::Cloud,
+) -> std::sync::Arc<dyn LogStore> {
+    match (cloud.aws(), cloud.demo()) {
+        (Some(aws), _) => std::sync::Arc::new(aws::AwsLogStore::new(aws.sdk(), cfg)),
+        (None, Some(d)) => std::sync::Arc::new(demo::DemoLogStore::new(d.clone(), cfg)),
+        (None, None) => std::sync::Arc::new(demo::DemoLogStore::new(
+            crate::cloud::demo::DemoCloud::new(Default::default()),
+            cfg,
+        )),
     }
 }
 
@@ -186,7 +216,7 @@ pub fn missing_group_message(source: Source, group: &str) -> String {
         _ => format!(
             "log group `{group}` does not exist; set `logs.run_group` in the config file to the \
              group the CloudWatch agent writes to, or install the agent with \
-             assets/cloudwatch-agent.json (see assets/README-logs.md)"
+             assets/cloudwatch-agent.json (see the README, section Logs)"
         ),
     }
 }

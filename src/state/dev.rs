@@ -86,6 +86,7 @@ pub(super) fn planned(s: &mut State, result: Result<Plan, String>) {
 
 /// The switch was carried out (or not): report and read the user data again.
 pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, String>) -> Vec<Effect> {
+    let mut fx = Vec::new();
     match result {
         Err(e) => notice(s, Level::Error, e),
         Ok(a) => {
@@ -96,9 +97,13 @@ pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, String>
             };
             let backup = a.backup.map(|p| format!(" (backup: {})", p.display())).unwrap_or_default();
             notice(s, Level::Info, format!("{mode} for {}{backup}", a.instance_id));
+            let post = format!("baseline-panel: {mode} for {} ({})", a.instance_id, s.slack.sender);
+            fx.extend(crate::state::slack::notify(s, post));
         }
     }
-    vec![Effect::FetchDevInfo { id }, Effect::FetchInstances { seq: s.instance_poll.issue() }]
+    fx.push(Effect::FetchDevInfo { id });
+    fx.push(Effect::FetchInstances { seq: s.instance_poll.issue() });
+    fx
 }
 
 /// The SSH command for the selected box when it runs in dev mode.

@@ -18,6 +18,8 @@ pub enum Intent {
     },
     /// Enable (`true`) or disable the schedule rule.
     SetSchedule(bool),
+    /// Post the dialog's text to the Slack channel.
+    PostMessage,
 }
 
 /// One button of a dialog.
@@ -52,12 +54,34 @@ pub struct Dialog {
     pub choices: Vec<Choice>,
     /// The highlighted button.
     pub selected: usize,
+    /// An editable text (cursor at the end), when the dialog asks for one.
+    pub input: Option<String>,
 }
 
 impl Dialog {
     /// A dialog whose highlighted default is the first (cancelling) choice.
     pub fn new(title: impl Into<String>, lines: Vec<(Level, String)>, choices: Vec<Choice>) -> Self {
-        Dialog { title: title.into(), lines, choices, selected: 0 }
+        Dialog { title: title.into(), lines, choices, selected: 0, input: None }
+    }
+
+    /// The same dialog with an editable text, prefilled with `text`.
+    pub fn with_input(mut self, text: impl Into<String>) -> Self {
+        self.input = Some(text.into());
+        self
+    }
+
+    /// Types `c` at the end of the text, if the dialog has one.
+    pub fn type_char(&mut self, c: char) {
+        if let Some(t) = self.input.as_mut() {
+            t.push(c);
+        }
+    }
+
+    /// Deletes the last character of the text, if the dialog has one.
+    pub fn backspace(&mut self) {
+        if let Some(t) = self.input.as_mut() {
+            t.pop();
+        }
     }
 
     /// Moves the highlight by `delta`, wrapping.

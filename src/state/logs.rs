@@ -4,34 +4,7 @@ use crate::logbuf::LogBuffer;
 use crate::logview::{LogView, PromptKind};
 
 /// Log sources, in the order the `l` key cycles them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LogSource {
-    /// The run's output (`/tmp/startup-out.txt` via the CloudWatch agent).
-    Run,
-    /// The scheduler Lambda's log: when the schedule fired.
-    Scheduler,
-    /// EC2 console output: the boot before the agent starts.
-    Console,
-}
-
-impl LogSource {
-    /// All sources, in key order.
-    pub const ALL: [LogSource; 3] = [LogSource::Run, LogSource::Scheduler, LogSource::Console];
-
-    /// Title of the pane.
-    pub fn title(self) -> &'static str {
-        match self {
-            LogSource::Run => "Run log",
-            LogSource::Scheduler => "Scheduler log",
-            LogSource::Console => "Console output",
-        }
-    }
-
-    /// Index into [`LogSource::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
+pub use crate::logs::Source as LogSource;
 
 /// How a source's stream is doing, for the pane's title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -2,10 +2,12 @@
 
 pub mod dev;
 pub mod dialog;
+pub mod doctor;
 pub mod logs;
 mod poll;
 pub mod runs;
 pub mod schedule;
+pub mod slack;
 mod update;
 
 pub use dialog::{Choice, Dialog, Intent};
@@ -101,6 +103,8 @@ pub struct Notice {
 pub enum Overlay {
     /// Key help.
     Help,
+    /// The doctor's checks.
+    Doctor,
 }
 
 /// What the instance's user data says about dev mode.
@@ -166,6 +170,12 @@ pub struct State {
     pub schedule: Fetched<(crate::schedule::RuleInfo, Option<crate::schedule::LastFired>)>,
     /// Schedule polling (slow: the rule rarely changes).
     pub schedule_poll: Poller,
+    /// The instance and launch time the log followers were started for.
+    pub following: Option<(String, Option<Timestamp>)>,
+    /// Runs found in the run log, newest first.
+    pub history: Fetched<Vec<crate::run::RunRecord>>,
+    /// The lower pane shows the run history instead of the logs.
+    pub show_history: bool,
     /// One pane per log source, in [`LogSource::ALL`] order.
     pub logs: Vec<LogPane>,
     /// The source shown.
@@ -174,6 +184,10 @@ pub struct State {
     pub tz: jiff::tz::TimeZone,
     /// Dev mode settings (SSH user and key, warnings).
     pub dev_config: crate::config::DevConfig,
+    /// The Slack panel.
+    pub slack: slack::SlackState,
+    /// The doctor overlay.
+    pub doctor: doctor::DoctorView,
 }
 
 impl State {
@@ -201,11 +215,16 @@ impl State {
             run_evidence: Vec::new(),
             run_last_line: None,
             schedule: Fetched::default(),
+            following: None,
+            history: Fetched::default(),
+            show_history: false,
             schedule_poll: Poller::new(SignedDuration::from_mins(5), SignedDuration::from_mins(5)),
             logs: LogSource::ALL.iter().map(|_| LogPane::new(cfg.log_buffer_lines)).collect(),
             log_source: LogSource::Run,
             tz: jiff::tz::TimeZone::UTC,
             dev_config: cfg.dev.clone(),
+            slack: slack::SlackState::new(cfg),
+            doctor: doctor::DoctorView::default(),
         }
     }
 

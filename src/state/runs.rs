@@ -162,6 +162,8 @@ pub(super) fn execute(s: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::DevSwitch { .. } => "switching dev mode (backup, write, read back)…",
         Intent::SetSchedule(true) => "enabling the schedule…",
         Intent::SetSchedule(false) => "disabling the schedule…",
+        // Posts are carried out by the Slack state (it holds the dialog's text).
+        Intent::PostMessage => return vec![],
     };
     notice(s, Level::Info, what);
     vec![Effect::Execute(intent)]
@@ -185,6 +187,7 @@ pub(super) fn done(
                 Intent::SetSchedule(true) => "schedule enabled".to_string(),
                 Intent::SetSchedule(false) => "schedule disabled: no Monday run until enabled".to_string(),
                 Intent::DevSwitch { .. } => "dev mode switched".to_string(),
+                Intent::PostMessage => return vec![],
             };
             notice(s, Level::Info, text);
             match intent {

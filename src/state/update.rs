@@ -1,6 +1,6 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
-use super::{Level, Notice, Overlay, State, dev, logs, runs, schedule};
+use super::{Intent, Level, Notice, Overlay, State, dev, doctor, logs, runs, schedule, slack};
 use crate::action::{Action, Effect};
 
 /// Applies one action to the state and returns the work to do next.
@@ -17,6 +17,35 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::DevRequested => fx.extend(dev::request(state)),
+        Action::ExportRequested => match state.instance() {
+            Some(i) => {
+                fx.push(Effect::ExportRunLog { instance: Box::new(i.clone()) });
+                state.notice = Some(Notice { level: Level::Info, text: "saving the run log…".into() });
+            }
+            None => state.notice = Some(Notice { level: Level::Warn, text: "no instance known yet".into() }),
+        },
+        Action::Exported(result) => {
+            state.notice = Some(match result {
+                Ok(text) => Notice { level: Level::Info, text },
+                Err(text) => Notice { level: Level::Error, text },
+            })
+        }
+        Action::ToggleHistory => {
+            state.show_history = !state.show_history;
+            if state.show_history
+                && let Some(i) = state.instance()
+            {
+                fx.push(Effect::FetchHistory { instance: Box::new(i.clone()) });
+            }
+        }
+        Action::HistoryLoaded(result) => match result {
+            Ok(runs) => {
+                state.history.value = Some(runs);
+                state.history.ok_at = Some(state.now);
+                state.history.error = None;
+            }
+            Err(e) => state.history.error = Some(e),
+        },
         Action::DevPlanned(result) => dev::planned(state, result),
         Action::DevApplied { id, result } => fx.extend(dev::applied(state, id, result)),
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
@@ -44,10 +73,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.notice = Some(Notice { level: Level::Info, text: "refreshing…".into() });
         }
         Action::ToggleHelp => {
-            state.overlay = match state.overlay {
-                Some(Overlay::Help) => None,
-                None => Some(Overlay::Help),
-            };
+            state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
         }
         Action::Dismiss => {
             if state.overlay.is_some() {
@@ -72,12 +98,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(dlg) = state.dialog.take()
                 && let Some(intent) = dlg.pick(index)
             {
-                fx.extend(runs::execute(state, intent));
+                fx.extend(match intent {
+                    Intent::PostMessage => slack::confirm(state, dlg),
+                    cloud => runs::execute(state, cloud),
+                });
             }
         }
         Action::DialogYes => {
             if let Some(i) = state.dialog.as_ref().and_then(|d| d.only_yes()) {
                 return update(state, Action::DialogPick(Some(i)));
+            }
+        }
+        Action::DialogType(c) => {
+            if let Some(dlg) = state.dialog.as_mut() {
+                dlg.type_char(c);
+            }
+        }
+        Action::DialogBackspace => {
+            if let Some(dlg) = state.dialog.as_mut() {
+                dlg.backspace();
             }
         }
         Action::DialogCancel => {
@@ -98,7 +137,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Prechecked { intent, result } => runs::prechecked(state, intent, result),
-        Action::Done { intent, result } => fx.extend(runs::done(state, intent, result)),
+        Action::Done { intent, result } => {
+            if let (Intent::Start(ids), Ok(())) = (&intent, &result) {
+                fx.extend(slack::run_started(state, ids));
+            }
+            fx.extend(runs::done(state, intent, result));
+        }
+        Action::SlackCompose => slack::compose(state),
+        Action::SlackPosted { kind, result, demo_channel } => {
+            slack::posted(state, kind, result, demo_channel)
+        }
+        Action::DoctorRequested => fx.extend(doctor::request(state)),
+        Action::DoctorChecked(checks) => doctor::checked(state, checks),
+        Action::DoctorScroll(delta) => doctor::scroll(state, delta),
+        Action::Warning(text) => state.notice = Some(Notice { level: Level::Warn, text }),
         Action::DevInfoLoaded { id, result } => match result {
             Ok(info) => {
                 state.dev.value = Some((id, info));
@@ -136,12 +188,34 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.instances.error = None;
                     fx.extend(runs::track(state));
                     fx.extend(dev_info_due(state));
+                    fx.extend(follow_due(state));
                 }
                 Err(e) => state.instances.error = Some(e.to_string()),
             }
         }
     }
     fx
+}
+
+/// (Re)starts the log followers when the selected instance or its launch changed: the run log
+/// is read from the launch on, so the pane holds exactly the current (or last) run.
+fn follow_due(state: &mut State) -> Option<Effect> {
+    let i = state.instance()?;
+    let key = (i.id.clone(), i.launch_time);
+    if state.following.as_ref() == Some(&key) {
+        return None;
+    }
+    let since = i.launch_time.unwrap_or(state.now - jiff::SignedDuration::from_hours(24))
+        - jiff::SignedDuration::from_mins(1);
+    let instance_id = i.id.clone();
+    state.following = Some(key);
+    for pane in &mut state.logs {
+        pane.buf.clear();
+        pane.view.sync(&pane.buf);
+    }
+    state.run_evidence.clear();
+    state.run_last_line = None;
+    Some(Effect::FollowLogs { instance_id, since })
 }
 
 /// Reads the user data again when the selected instance changed, or every few minutes.

@@ -12,7 +12,7 @@ pub const HINTS: &[(&str, &str)] = &[
     ("s", "start"),
     ("x", "stop"),
     ("d", "dev mode"),
-    ("S", "schedule"),
+    ("m", "slack"),
     ("/", "search"),
     ("l", "log source"),
     ("?", "help"),

@@ -21,6 +21,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("|", "filter: show only matching lines (Esc clears)"),
     ("t  w", "timestamps off / UTC / local; wrap long lines"),
     ("l  1 2 3", "next log source; run log, scheduler log, console output"),
+    ("e", "save the current run's whole log to a file"),
+    ("h", "run history (past runs from the run log) / back to the logs"),
+    ("m", "write and post a test message to Slack"),
+    ("D", "doctor: check AWS, Slack, GitHub and .env"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),
     ("?", "show / hide this help"),
     ("Esc", "close overlay, dismiss message"),
@@ -37,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(" Esc or ? to close", t.dim()));
     let h = lines.len() as u16 + 2;
-    let rect = super::centered(area, 64, h);
+    let rect = super::centered(area, 86, h);
     frame.render_widget(Clear, rect);
     let block = Block::bordered().border_type(BorderType::Rounded).title(Span::styled(" Keys ", t.title()));
     frame.render_widget(Paragraph::new(lines).block(block), rect);

@@ -1,15 +1,17 @@
 //! Drawing: pure functions of the state, one file per panel.
 
 mod dialog;
+mod doctor;
 mod footer;
 mod header;
 mod help;
+mod history;
 mod instance;
 pub mod layout;
 pub mod logs;
-mod placeholder;
 pub mod run;
 mod schedule;
+mod slack;
 pub mod theme;
 
 #[cfg(test)]
@@ -40,11 +42,18 @@ pub fn draw(frame: &mut Frame, state: &State) {
     instance::draw(frame, a.instance, state);
     self::run::draw(frame, a.run, state);
     schedule::draw(frame, a.schedule, state);
-    placeholder::draw(frame, a.slack, state, "Slack", "Slack messages appear here.");
-    log_pane(frame, a.lower, state);
+    slack::draw(frame, a.slack, state);
+    if state.show_history {
+        history::draw(frame, a.lower, state);
+    } else {
+        log_pane(frame, a.lower, state);
+    }
     footer::draw(frame, a.footer, state);
     if state.overlay == Some(Overlay::Help) {
         help::draw(frame, area, state);
+    }
+    if state.overlay == Some(Overlay::Doctor) {
+        doctor::draw(frame, area, state);
     }
     if let Some(d) = &state.dialog {
         dialog::draw(frame, area, state, d);
@@ -53,7 +62,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
 
 fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
     let pane = state.log_pane();
-    let title = format!("{} (l: next source)", state.log_source.title());
+    let title = format!("{} (l: next source · h: run history · e: save)", state.log_source.title());
     let mut ctx = logs::LogDrawContext::new(&title, &pane.status, &state.tz);
     ctx.failure = Some(&state.rules.failure);
     ctx.tone = match pane.health {

@@ -172,7 +172,16 @@ fn loading_instances_reads_the_dev_mode_once() {
     };
     let fx =
         update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
-    assert_eq!(fx, vec![Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() }]);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
+            Effect::FollowLogs {
+                instance_id: "i-0db5237193478dd8d".into(),
+                since: "2026-11-23T08:59:04Z".parse().unwrap()
+            }
+        ]
+    );
     set_dev(&mut s, Mode::Dev);
     assert!(s.dev_mode_on());
     let seq = s.instance_poll.issue();

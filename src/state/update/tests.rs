@@ -27,7 +27,13 @@ fn first_tick_fetches_and_answer_fills_the_instance_panel() {
         update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Running)]) });
     assert_eq!(
         fx,
-        vec![Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() }],
+        vec![
+            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
+            Effect::FollowLogs {
+                instance_id: "i-0db5237193478dd8d".into(),
+                since: "2026-11-23T08:59:04Z".parse().unwrap()
+            }
+        ],
         "then reads the dev mode"
     );
     assert_eq!(s.instance().unwrap().state, InstanceState::Running);

@@ -1,0 +1,19 @@
+//! A runner for effect tests.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use super::{Runner, slack::ChatLink};
+use crate::action::Action;
+use crate::cloud::demo::{DemoCloud, DemoTimings};
+use crate::config::Config;
+
+/// A runner on the demo cloud with `chat`, and where its answers go.
+pub fn runner(chat: ChatLink) -> (Runner, UnboundedReceiver<Action>) {
+    let (tx, rx) = unbounded_channel();
+    let mut cfg = Config::builtin();
+    cfg.demo = true;
+    let cloud = Arc::new(DemoCloud::new(DemoTimings::default()));
+    (Runner::new(&cfg, cloud, chat, tx), rx)
+}

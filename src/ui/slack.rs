@@ -1,0 +1,111 @@
+//! The Slack panel: the channel, the latest post's answer and, in demo mode, the newest
+//! messages of the simulated channel.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+use crate::chat::DemoEntry;
+use crate::state::State;
+use crate::state::slack::{PostKind, PostResult, SlackState};
+use crate::timefmt::clock;
+use crate::ui::theme::Theme;
+
+/// Draws the Slack panel.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let slack = &state.slack;
+    let mut title = vec![Span::styled(" Slack ", t.title())];
+    if let Ok(info) = &slack.setup {
+        title.push(Span::styled(format!("{} · {} ", info.channel, info.kind), t.dim()));
+    }
+    let hint = Line::from(vec![Span::styled(" m", t.key()), Span::styled(" test message ", t.dim())]);
+    let mut block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Line::from(title))
+        .title_bottom(hint.right_aligned());
+    if slack.notify && slack.setup.is_ok() {
+        block = block.title_bottom(Line::styled(" notices on ", t.dim()));
+    }
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let height = usize::from(area.height.saturating_sub(2));
+    let mut lines = Vec::new();
+    match &slack.setup {
+        Err(e) => lines.push(Line::styled(format!("Slack not configured: {e}"), t.warn())),
+        Ok(info) => {
+            lines.extend(status(&t, slack, width));
+            if info.kind == "demo" {
+                let used: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+                lines.extend(demo_tail(&t, &slack.demo_channel, width, height.saturating_sub(used)));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
+
+/// `sending…`, the latest answer (the ts on a line of its own when narrow), or that nothing
+/// was posted yet.
+fn status(t: &Theme, slack: &SlackState, width: usize) -> Vec<Line<'static>> {
+    if slack.sending > 0 {
+        return vec![Line::styled("sending…", t.warn())];
+    }
+    match &slack.last {
+        None => vec![Line::styled("nothing posted from the panel yet", t.dim())],
+        Some(PostResult { kind, at, result: Ok(ts) }) => {
+            let what = if *kind == PostKind::Notice { "notice " } else { "" };
+            let head =
+                vec![Span::styled("✓ ", t.ok()), Span::raw(format!("{what}posted at {} UTC", clock(*at)))];
+            let one = Line::from([head.clone(), vec![Span::styled(format!(", ts {ts}"), t.dim())]].concat());
+            if one.width() <= width {
+                vec![one]
+            } else {
+                vec![Line::from(head), Line::styled(format!("  ts {ts}"), t.dim())]
+            }
+        }
+        Some(PostResult { kind, result: Err(e), .. }) => {
+            let what = if *kind == PostKind::Notice { "notice failed: " } else { "" };
+            vec![Line::styled(format!("✗ {what}{e}"), t.error())]
+        }
+    }
+}
+
+/// The newest demo channel entries that fit in `rows`, one line each, oldest first.
+fn demo_tail(t: &Theme, entries: &[DemoEntry], width: usize, rows: usize) -> Vec<Line<'static>> {
+    if entries.is_empty() {
+        return if rows > 0 { vec![Line::styled("the demo channel is empty", t.dim())] } else { vec![] };
+    }
+    let skip = entries.len().saturating_sub(rows);
+    entries[skip..]
+        .iter()
+        .map(|e| {
+            let time = e
+                .ts()
+                .split('.')
+                .next()
+                .and_then(|s| s.parse::<i64>().ok())
+                .and_then(|s| Timestamp::from_second(s).ok())
+                .map_or_else(|| "--:--:--".to_owned(), clock);
+            let text = match e {
+                DemoEntry::Message { text, .. } => text.replace('\n', " "),
+                DemoEntry::File { filename, size, .. } => format!("file {filename} ({size} B)"),
+            };
+            let room = width.saturating_sub(time.chars().count() + 1);
+            Line::from(vec![Span::styled(format!("{time} "), t.dim()), Span::raw(fit(&text, room))])
+        })
+        .collect()
+}
+
+/// `text` cut to `room` characters, with `…` when cut.
+fn fit(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(room.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+#[cfg(test)]
+mod tests;
