@@ -59,6 +59,35 @@ fn assert_main_screen(t: &Tmux) -> String {
 
 // --- a: the endpoint dies and comes back -------------------------------------------------
 
+/// The instance panel's box (the other panels have errors and freshness marks of their own).
+fn instance_panel(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let Some(top) = lines.iter().position(|l| l.contains("╭ Instance")) else { return String::new() };
+    let width = lines[top].chars().position(|c| c == '╮').map_or(usize::MAX, |i| i + 1);
+    let mut out = String::new();
+    for l in &lines[top..] {
+        out.extend(l.chars().take(width));
+        out.push('\n');
+        if l.starts_with('╰') {
+            break;
+        }
+    }
+    out
+}
+
+/// Waits until the instance panel satisfies `ok`; panics with the screen after `secs`.
+fn wait_instance(t: &Tmux, secs: u64, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let panel = instance_panel(&t.screen());
+        if ok(&panel) {
+            return panel;
+        }
+        assert!(std::time::Instant::now() < deadline, "waited {secs}s for {what}; screen:\n{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn endpoint_restart_goes_stale_keeps_input_and_recovers_by_itself() {
     if !tmux::available() {
@@ -68,27 +97,28 @@ fn endpoint_restart_goes_stale_keeps_input_and_recovers_by_itself() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let first = rt.block_on(moto.launch("baseline model", SEED_USER_DATA));
     let t = Tmux::start(BIN, &[], &env_for(moto.dir.path(), &moto.url), 120, 32);
-    let screen = t.wait_for(&first, 30);
-    assert!(screen.contains("● running"), "{screen}");
+    let panel = wait_instance(&t, 30, "the instance", |p| p.contains(&first));
+    assert!(panel.contains("● running"), "{panel}");
 
     moto.kill();
     // No key: the poller notices by itself.
-    let screen = t.wait_for("stale since", 60);
-    let stale = regex::Regex::new(r"stale since \d{2}:\d{2}:\d{2} UTC").unwrap();
-    assert!(stale.is_match(&screen), "the marker gives the time of the last answer:\n{screen}");
-    t.wait_for("connection refused", 30);
-    assert!(t.screen().contains(&first), "the last good data stays on screen:\n{}", t.screen());
+    let stale = regex::Regex::new(r"✗ stale since \d{2}:\d{2}:\d{2} UTC").unwrap();
+    let panel = wait_instance(&t, 60, "the stale marker and the error", |p| {
+        stale.is_match(p) && p.contains("connection refused")
+    });
+    assert!(panel.contains(&first), "the last good data stays on screen:\n{panel}");
     help_answers(&t, 5);
 
     moto.restart();
     let second = rt.block_on(moto.launch("baseline model", SEED_USER_DATA));
     assert_ne!(first, second, "moto gives the new instance a new id");
-    // Backoff is 2 s, 4 s, ... up to 60 s between tries: it comes back within about a minute.
-    let screen = t.wait_for(&second, 90);
-    let screen = if screen.contains("stale since") { t.wait_gone("stale since", 30) } else { screen };
-    assert!(!screen.contains("connection refused"), "the error is cleared:\n{screen}");
-    assert!(!screen.contains(&first), "the instance moto forgot is gone:\n{screen}");
-    assert!(screen.contains("● running"), "{screen}");
+    // Backoff is 2 s, 4 s, ... up to 60 s between tries: it comes back within about a minute,
+    // the error and the stale marker gone (the dev-mode line re-reads the new instance too).
+    let panel = wait_instance(&t, 90, "the relaunched instance, all errors cleared", |p| {
+        p.contains(&second) && !p.contains("stale since") && !p.contains("connection refused")
+    });
+    assert!(!panel.contains(&first), "the instance moto forgot is gone:\n{panel}");
+    assert!(panel.contains("● running"), "{panel}");
 
     t.keys(&["q"]);
     t.wait_for("PANEL-EXITED 0", 10);
