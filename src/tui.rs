@@ -30,9 +30,11 @@ pub fn restore() {
 /// Gives the terminal back to the shell and stops the process (Ctrl-Z); returns after `fg`.
 pub fn suspend(term: &mut Term) -> std::io::Result<()> {
     restore();
-    // SAFETY: raising a signal on our own process; SIGTSTP's default action stops it until SIGCONT.
+    // Stop the whole process group, as the terminal's own Ctrl-Z would: a launcher script that
+    // runs the panel stops too, so the shell gets the terminal back.
+    // SAFETY: signalling our own process group; SIGTSTP's default action stops it until SIGCONT.
     unsafe {
-        libc::raise(libc::SIGTSTP);
+        libc::kill(0, libc::SIGTSTP);
     }
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;

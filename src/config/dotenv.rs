@@ -29,13 +29,15 @@ impl DotEnv {
 
     /// Parses `.env` text; a malformed line is reported with its number and key.
     pub fn parse(text: &str, path: &Path) -> Result<DotEnv, ConfigError> {
+        // dotenvy refuses a last line that ends in blanks unless a line break follows it.
+        let text = if text.ends_with('\n') { text.to_owned() } else { format!("{text}\n") };
         let mut values = HashMap::new();
         for item in dotenvy::from_read_iter(text.as_bytes()) {
             match item {
                 Ok((k, v)) => {
                     values.insert(k, v);
                 }
-                Err(e) => return Err(syntax_error(text, path, &e)),
+                Err(e) => return Err(syntax_error(&text, path, &e)),
             }
         }
         Ok(DotEnv { values })
@@ -51,22 +53,11 @@ impl DotEnv {
 fn syntax_error(text: &str, path: &Path, e: &dotenvy::Error) -> ConfigError {
     let (line, key) = match e {
         dotenvy::Error::LineParse(rest, _) => {
-            // `rest` is the offending line (or the remainder of an unterminated quoted value).
-            let first = rest.lines().next().unwrap_or("").trim_end();
-            let line = text
-                .lines()
-                .position(|l| !first.is_empty() && l.trim_end().ends_with(first))
-                .map(|i| i + 1)
-                .unwrap_or(0);
+            // `rest` is the offending line, its value, or the remainder of an unterminated
+            // quoted value: find the line where that logical line starts.
+            let line = failing_line(text, rest);
             let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-            let key = line_text
-                .trim_start()
-                .trim_start_matches("export ")
-                .split(['=', ' '])
-                .next()
-                .unwrap_or("")
-                .to_string();
-            (line, key)
+            (line, assigned_name(line_text).unwrap_or_default().to_string())
         }
         _ => (0, String::new()),
     };
@@ -76,6 +67,47 @@ fn syntax_error(text: &str, path: &Path, e: &dotenvy::Error) -> ConfigError {
         key: if key.is_empty() { "-".into() } else { key },
         message: "expected KEY=VALUE (quote values that contain spaces or #)".into(),
     }
+}
+
+/// The variable a line assigns (`NAME=…`, `NAME = …`, `export NAME=…`), if it reads as an
+/// assignment. Any other line may be part of a value that spans lines, such as a token pasted
+/// across two lines, so none of it is repeated.
+fn assigned_name(line: &str) -> Option<&str> {
+    let body = line.trim_start();
+    let body = body.strip_prefix("export ").map_or(body, str::trim_start);
+    let len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
+    let name = &body[..len];
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    (valid && body[len..].trim_start().starts_with('=')).then_some(name)
+}
+
+/// The 1-based number of the line where parsing fails with `rest`, or 0 when it cannot be
+/// found. That line holds the start of `rest`, is not a comment, follows only lines that parse,
+/// and parsing from it fails at once with the same error (so an earlier line that merely holds
+/// the same text, or the inside of a quoted value spanning lines, is not taken for it).
+fn failing_line(text: &str, rest: &str) -> usize {
+    let first = rest.lines().next().unwrap_or("").trim();
+    if first.is_empty() {
+        return 0;
+    }
+    let parses = |t: &str| dotenvy::from_read_iter(t.as_bytes()).all(|r| r.is_ok());
+    let fails_at_once = |t: &str| {
+        matches!(dotenvy::from_read_iter(t.as_bytes()).next(),
+            Some(Err(dotenvy::Error::LineParse(r, _))) if r == rest)
+    };
+    let mut start = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.contains(first)
+            && !body.trim_start().starts_with('#')
+            && parses(&text[..start])
+            && fails_at_once(&text[start..])
+        {
+            return i + 1;
+        }
+        start += line.len();
+    }
+    0
 }
 
 /// The warning for a secrets file whose permission bits are `mode`: `None` unless group or

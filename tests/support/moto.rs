@@ -18,6 +18,7 @@ pub struct Moto {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    port: u16,
     /// Scratch directory for HOME, XDG dirs and the working directory.
     pub dir: tempfile::TempDir,
 }
@@ -31,16 +32,28 @@ pub fn dead_url() -> String {
     format!("http://127.0.0.1:{}", free_port())
 }
 
+fn spawn_server(port: u16) -> std::io::Result<Child> {
+    Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+}
+
+/// Waits until something accepts connections on `port`.
+fn wait_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 impl Moto {
     /// Starts moto, or returns None with a loud message when it is not installed (never on CI).
     pub fn start() -> Option<Moto> {
         let port = free_port();
-        let spawned = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
+        let child = match spawn_server(port) {
             Ok(c) => c,
             Err(e) => {
                 assert!(std::env::var_os("CI").is_none(), "moto_server is required on CI: {e}");
@@ -51,12 +64,8 @@ impl Moto {
             }
         };
         let url = format!("http://127.0.0.1:{port}");
-        let moto = Moto { child, url, dir: tempfile::tempdir().unwrap() };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let moto = Moto { child, url, port, dir: tempfile::tempdir().unwrap() };
+        wait_listening(port);
         Some(moto)
     }
 
@@ -64,6 +73,31 @@ impl Moto {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Kills the server if it runs and starts a fresh one on the same port (and URL). moto keeps
+    /// nothing across a restart: launch the instances again.
+    pub fn restart(&mut self) {
+        self.kill();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            self.child = spawn_server(self.port).expect("moto_server ran before, so it starts again");
+            // A server that exits at once could not bind: the old one may hold the port a moment.
+            while self.child.try_wait().unwrap().is_none() {
+                if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                    return;
+                }
+                assert!(Instant::now() < deadline, "moto_server did not start again on port {}", self.port);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(Instant::now() < deadline, "moto_server keeps exiting on port {}", self.port);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// The server's port.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// An EC2 client of the SDK pointed at moto.

@@ -26,23 +26,96 @@ impl Tmux {
     /// Starts `program args` with exactly `env` in a `w`x`h` session. When the program exits the
     /// pane prints `PANEL-EXITED <code>` and stays open so the screen can be read.
     pub fn start(program: &str, args: &[&str], env: &[(String, String)], w: u16, h: u16) -> Tmux {
-        let socket = format!("bp-test-{}-{}", std::process::id(), rand_suffix());
-        let mut cmd = String::from("env -i PATH=\"$PATH\" TERM=xterm-256color");
-        for (k, v) in env {
-            cmd.push_str(&format!(" {k}={}", quote(v)));
-        }
+        let mut cmd = env_prefix(env);
         cmd.push_str(&format!(" {}", quote(program)));
         for a in args {
             cmd.push_str(&format!(" {}", quote(a)));
         }
         cmd.push_str("; echo PANEL-EXITED $?; sleep 60");
+        Self::session(&cmd, w, h)
+    }
+
+    /// Starts an interactive bash with job control (no rc files, prompt `SHELL-PROMPT$ `) with
+    /// exactly `env`; type command lines into it with [`line`](Self::line).
+    pub fn shell(env: &[(String, String)], w: u16, h: u16) -> Tmux {
+        let mut cmd = env_prefix(env);
+        cmd.push_str(" PS1='SHELL-PROMPT$ ' HISTFILE=/dev/null bash --norc --noprofile -i");
+        let t = Self::session(&cmd, w, h);
+        t.wait_for("SHELL-PROMPT$", 20);
+        t
+    }
+
+    fn session(cmd: &str, w: u16, h: u16) -> Tmux {
+        let socket = format!("bp-test-{}-{}", std::process::id(), rand_suffix());
         let st = Command::new("tmux")
             .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "t"])
-            .args(["-x", &w.to_string(), "-y", &h.to_string(), &cmd])
+            .args(["-x", &w.to_string(), "-y", &h.to_string(), cmd])
             .status()
             .expect("tmux new-session");
         assert!(st.success());
         Tmux { socket }
+    }
+
+    /// Types `text` literally, then Enter.
+    pub fn line(&self, text: &str) {
+        let st = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "t", "-l", text])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        self.keys(&["Enter"]);
+    }
+
+    /// A tmux format expanded for the pane, e.g. `#{alternate_on}`.
+    pub fn format(&self, format: &str) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "display-message", "-p", "-t", "t", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux display-message {format}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// True while the pane shows the alternate screen.
+    pub fn alternate_on(&self) -> bool {
+        match self.format("#{alternate_on}").as_str() {
+            "1" => true,
+            "0" => false,
+            other => panic!("tmux answered {other:?} for #{{alternate_on}}"),
+        }
+    }
+
+    /// The pid of the process running `exe` somewhere under the pane (run by its shell, or by
+    /// a shell that shell runs), waiting for it to appear.
+    pub fn pid_of(&self, exe: &str) -> u32 {
+        let pane: u32 = self.format("#{pane_pid}").parse().unwrap();
+        let exe = std::fs::canonicalize(exe).unwrap();
+        let under_pane = |mut pid: u32| {
+            while let Some(p) = parent_pid(pid) {
+                if p == pane {
+                    return true;
+                }
+                if p <= 1 {
+                    return false;
+                }
+                pid = p;
+            }
+            false
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let found: Vec<u32> = std::fs::read_dir("/proc")
+                .unwrap()
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|p| p == exe))
+                .filter(|pid| under_pane(*pid))
+                .collect();
+            if let [pid] = found[..] {
+                return pid;
+            }
+            assert!(Instant::now() < deadline, "{} runs as {found:?} under pane {pane}", exe.display());
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// The visible screen.
@@ -95,6 +168,28 @@ impl Tmux {
         let st = Command::new("pkill").args([&format!("-{signal}"), "-f", "-n", name]).status().unwrap();
         assert!(st.success(), "pkill -{signal} {name}");
     }
+}
+
+/// The parent of process `pid`, from `/proc/PID/stat`.
+fn parent_pid(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Sends `signal` (`TERM`, `HUP`, ...) to the process `pid`.
+pub fn signal_pid(pid: u32, signal: &str) {
+    let st = Command::new("kill").args(["-s", signal, &pid.to_string()]).status().unwrap();
+    assert!(st.success(), "kill -s {signal} {pid}");
+}
+
+/// `env -i` with PATH, TERM and exactly `env`, ready for a command to follow.
+fn env_prefix(env: &[(String, String)]) -> String {
+    let mut cmd = String::from("env -i PATH=\"$PATH\" TERM=xterm-256color");
+    for (k, v) in env {
+        cmd.push_str(&format!(" {k}={}", quote(v)));
+    }
+    cmd
 }
 
 fn rand_suffix() -> u128 {

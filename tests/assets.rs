@@ -1,0 +1,176 @@
+//! The shipped IAM policies allow exactly the AWS calls the program makes, scoped where AWS
+//! allows it; the read-only one allows no write.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// Every AWS action the code calls, as it names them in its error messages.
+const CALLED: &[&str] = &[
+    "ec2:DescribeInstances",
+    "ec2:DescribeInstanceStatus",
+    "ec2:DescribeInstanceAttribute",
+    "ec2:ModifyInstanceAttribute",
+    "ec2:StartInstances",
+    "ec2:StopInstances",
+    "ec2:GetConsoleOutput",
+    "logs:FilterLogEvents",
+    "logs:DescribeLogStreams",
+    "logs:DescribeLogGroups",
+    "logs:StartLiveTail",
+    "events:DescribeRule",
+    "events:ListTargetsByRule",
+    "events:EnableRule",
+    "events:DisableRule",
+    "sts:GetCallerIdentity",
+];
+
+/// The calls that change something.
+const WRITES: &[&str] = &[
+    "ec2:ModifyInstanceAttribute",
+    "ec2:StartInstances",
+    "ec2:StopInstances",
+    "events:EnableRule",
+    "events:DisableRule",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn policy(name: &str) -> Value {
+    let path = root().join("assets").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+fn one_or_many(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().map(|x| x.as_str().expect("a string").to_owned()).collect(),
+        other => panic!("expected a string or a list: {other}"),
+    }
+}
+
+fn statements(p: &Value) -> &Vec<Value> {
+    assert_eq!(p["Version"], "2012-10-17");
+    p["Statement"].as_array().expect("Statement is a list")
+}
+
+fn actions(p: &Value) -> BTreeSet<String> {
+    statements(p).iter().flat_map(|s| one_or_many(&s["Action"])).collect()
+}
+
+/// Action names quoted in the source (`"ec2:StartInstances"`): every SDK call is classified
+/// with its action's name, so a new call shows up here.
+fn actions_in_source() -> BTreeSet<String> {
+    let re = regex::Regex::new(r#""((?:ec2|logs|events|sts):[A-Z][A-Za-z]+)""#).unwrap();
+    let mut found = BTreeSet::new();
+    let mut dirs = vec![root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && !is_test_file(&path) {
+                let text = std::fs::read_to_string(&path).unwrap();
+                found.extend(re.captures_iter(&text).map(|c| c[1].to_owned()));
+            }
+        }
+    }
+    found
+}
+
+fn is_test_file(path: &Path) -> bool {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name == "tests.rs" || name.ends_with("_tests.rs") || name == "fake.rs"
+}
+
+#[test]
+fn the_list_of_calls_matches_the_code() {
+    let listed: BTreeSet<String> = CALLED.iter().map(|s| s.to_string()).collect();
+    let in_source = actions_in_source();
+    let unlisted: Vec<_> = in_source.difference(&listed).collect();
+    assert!(unlisted.is_empty(), "the code calls actions this test does not know: {unlisted:?}");
+    let gone: Vec<_> = listed.difference(&in_source).collect();
+    assert!(gone.is_empty(), "the code no longer names these actions: {gone:?}");
+}
+
+#[test]
+fn the_operator_policy_allows_exactly_the_calls() {
+    let p = policy("iam-policy.json");
+    let allowed = actions(&p);
+    let called: BTreeSet<String> = CALLED.iter().map(|s| s.to_string()).collect();
+    assert_eq!(allowed, called, "the policy and the code disagree");
+}
+
+#[test]
+fn the_read_only_policy_allows_the_reads_and_no_write() {
+    let p = policy("iam-policy-readonly.json");
+    let allowed = actions(&p);
+    for w in WRITES {
+        assert!(!allowed.contains(*w), "the read-only policy allows {w}");
+    }
+    let reads: BTreeSet<String> =
+        CALLED.iter().filter(|a| !WRITES.contains(a)).map(|s| s.to_string()).collect();
+    assert_eq!(allowed, reads, "the read-only policy and the reads the code makes disagree");
+    // Anything that reads as a write by its verb, whatever the list above says.
+    let write_verbs = ["Start", "Stop", "Modify", "Enable", "Disable", "Put", "Create", "Delete", "Update"];
+    for a in &allowed {
+        let verb_is_write = write_verbs.iter().any(|v| a.split(':').nth(1).unwrap().starts_with(v));
+        assert!(!verb_is_write || a == "logs:StartLiveTail", "{a} looks like a write");
+    }
+}
+
+#[test]
+fn every_statement_allows_named_actions_on_the_narrowest_resource() {
+    for name in ["iam-policy.json", "iam-policy-readonly.json"] {
+        let p = policy(name);
+        for s in statements(&p) {
+            let sid = s["Sid"].as_str().unwrap_or("?");
+            assert_eq!(s["Effect"], "Allow", "{name} {sid}");
+            let acts = one_or_many(&s["Action"]);
+            assert!(acts.iter().all(|a| !a.contains('*')), "{name} {sid}: no wildcard actions");
+            let resources = one_or_many(&s["Resource"]);
+            let instance_scoped = acts.iter().any(|a| {
+                [
+                    "ec2:DescribeInstanceAttribute",
+                    "ec2:GetConsoleOutput",
+                    "ec2:StartInstances",
+                    "ec2:StopInstances",
+                    "ec2:ModifyInstanceAttribute",
+                ]
+                .contains(&a.as_str())
+            });
+            if instance_scoped {
+                assert!(resources.iter().all(|r| r.contains(":instance/")), "{name} {sid}: {resources:?}");
+                assert_eq!(
+                    s["Condition"]["StringEquals"]["ec2:ResourceTag/Name"], "baseline model",
+                    "{name} {sid}: instance actions need the Name tag condition"
+                );
+            }
+            if resources.iter().any(|r| r == "*") {
+                let may_be_unscoped =
+                    ["ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "sts:GetCallerIdentity"];
+                assert!(
+                    acts.iter().all(|a| may_be_unscoped.contains(&a.as_str())),
+                    "{name} {sid}: only calls AWS cannot scope may use Resource \"*\": {acts:?}"
+                );
+            }
+            for a in acts.iter().filter(|a| a.starts_with("events:")) {
+                assert!(
+                    resources.iter().all(|r| r.ends_with(":rule/MondayMorning9aEST")),
+                    "{name} {sid}: {a} on {resources:?}"
+                );
+            }
+            for a in acts.iter().filter(|a| a.starts_with("logs:") && *a != "logs:DescribeLogGroups") {
+                assert!(
+                    resources.iter().all(|r| r.contains(":log-group:/baseline-model/run")
+                        || r.contains(":log-group:/aws/lambda/start-baseline-instance")),
+                    "{name} {sid}: {a} on {resources:?}"
+                );
+            }
+        }
+    }
+}
