@@ -59,6 +59,8 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // Ctrl-C arrives as a key in raw mode; a SIGINT from elsewhere (kill -INT) quits the same way.
+    let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
     let mut first_frame = true;
 
@@ -86,6 +88,7 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
             _ = ticker.tick() => Some(Action::Tick(Timestamp::now())),
             _ = sigterm.recv() => Some(Action::Quit),
             _ = sighup.recv() => Some(Action::Quit),
+            _ = sigint.recv() => Some(Action::Quit),
         };
         let mut pending: Vec<Action> = action.into_iter().collect();
         // Apply everything already queued before drawing once.

@@ -49,6 +49,11 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             restore();
             previous(info);
+            // A panic in a background task would leave the panel running on a restored
+            // terminal: end the process instead (the main thread's panic ends it anyway).
+            if std::thread::current().name() != Some("main") {
+                std::process::exit(101);
+            }
         }));
     });
 }

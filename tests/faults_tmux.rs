@@ -235,7 +235,6 @@ fn sighup_quits_and_gives_the_terminal_back() {
 
 /// `kill -INT` (Ctrl-C itself is a key while the panel runs).
 #[test]
-#[ignore = "known bug: SIGINT kills the panel without restoring the terminal (src/app.rs handles TERM and HUP only)"]
 fn sigint_quits_and_gives_the_terminal_back() {
     signal_quits_and_gives_the_terminal_back("INT");
 }

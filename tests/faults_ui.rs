@@ -38,7 +38,6 @@ fn fetch(fx: &[Effect]) -> Option<u64> {
 /// An endpoint slower than the backoff: the first try fails at once, the retry is sent when
 /// due and has not been answered 15 s later (the SDK waits up to 25 s).
 #[test]
-#[ignore = "known bug: the countdown goes negative while the retry is out (src/ui/instance.rs)"]
 fn retry_countdown_never_goes_negative_while_the_retry_is_out() {
     let mut s = State::new(&Config::builtin(), "aws", t0());
     let first = fetch(&update(&mut s, Action::Tick(t0()))).expect("the first tick fetches");

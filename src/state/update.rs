@@ -157,7 +157,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.dev.ok_at = Some(state.now);
                 state.dev.error = None;
             }
-            Err(e) => state.dev.error = Some(e),
+            // An answer about an instance no longer selected is old news.
+            Err(e) if state.instance().is_some_and(|i| i.id == id) => state.dev.error = Some(e),
+            Err(_) => {}
         },
         Action::SelectNext | Action::SelectPrev => {
             let n = state.instances.value.as_ref().map_or(0, Vec::len);
@@ -186,6 +188,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.instances.value = Some(list);
                     state.instances.ok_at = Some(state.now);
                     state.instances.error = None;
+                    if state.dev.value.as_ref().map(|(id, _)| id) != state.instance().map(|i| &i.id) {
+                        state.dev.error = None;
+                    }
                     fx.extend(runs::track(state));
                     fx.extend(dev_info_due(state));
                     fx.extend(follow_due(state));

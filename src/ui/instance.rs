@@ -25,11 +25,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .title_top(freshness(state).right_aligned());
     let mut lines = Vec::new();
     if let Some(e) = &state.instances.error {
-        let retry = state
-            .instance_poll
-            .next_at()
-            .map(|n| format!("; retrying in {}", human_duration(n.duration_since(state.now))))
-            .unwrap_or_default();
+        let poll = &state.instance_poll;
+        let retry = match poll.next_at() {
+            _ if poll.busy() => "; retrying now…".to_string(),
+            Some(n) if n > state.now => {
+                format!("; retrying in {}", human_duration(n.duration_since(state.now)))
+            }
+            _ => "; retrying now…".to_string(),
+        };
         lines.push(Line::styled(format!("✗ {e}{retry}"), t.error()));
     }
     if list.len() > 1 {
