@@ -1,5 +1,6 @@
 //! Configuration, layered and validated once:
 //! built-in defaults ← TOML file ← `.env` in the working directory ← environment ← flags.
+//! In the file, the chosen box's `[boxes.NAME]` table overrides the top-level sections.
 
 mod dotenv;
 mod file;
