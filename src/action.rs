@@ -16,6 +16,8 @@ pub enum Action {
     Tick(Timestamp),
     /// Leave the panel.
     Quit,
+    /// Switch the panel to the next configured box (key `b`).
+    NextBox,
     /// Ask the cloud again now.
     Refresh,
     /// Show or hide the key help.

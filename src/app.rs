@@ -22,12 +22,42 @@ use crate::state::{State, update};
 use crate::ui::theme::Theme;
 use crate::{keymap, tui, ui};
 
-/// Runs the panel until the user quits; the terminal is restored on every exit path.
-pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
-    let mut term = tui::enter()?;
-    let result = run_loop(&mut term, cfg, cloud, started).await;
-    tui::restore();
-    result
+/// Runs the panel on one box until the user quits; the terminal is restored on every exit path.
+/// Returns the box the user asked to switch to (key `b`), if any.
+pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<Option<String>> {
+    Panel::open()?.run(cfg, cloud, started).await
+}
+
+/// The panel's terminal, kept across box switches so the screen does not flicker back to the
+/// shell; restored when dropped.
+pub struct Panel {
+    term: tui::Term,
+}
+
+impl Panel {
+    /// Enters the alternate screen.
+    pub fn open() -> Result<Panel> {
+        Ok(Panel { term: tui::enter()? })
+    }
+
+    /// Runs the panel on one box until the user quits (`None`) or asks for another box
+    /// (`Some(name)`).
+    pub async fn run(
+        &mut self,
+        cfg: &Config,
+        cloud: Arc<dyn Cloud>,
+        started: Instant,
+    ) -> Result<Option<String>> {
+        // No clear: the first frame is drawn as a diff against the last box's, which is what the
+        // screen shows (and clearing would query the cursor while the old event reader lingers).
+        run_loop(&mut self.term, cfg, cloud, started).await
+    }
+}
+
+impl Drop for Panel {
+    fn drop(&mut self) {
+        tui::restore();
+    }
 }
 
 /// Puts `text` on the terminal's clipboard with OSC 52 (works over SSH and in tmux with
@@ -39,7 +69,12 @@ fn copy_to_clipboard(text: &str) {
     let _ = std::io::stdout().flush();
 }
 
-async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<()> {
+async fn run_loop(
+    term: &mut tui::Term,
+    cfg: &Config,
+    cloud: Arc<dyn Cloud>,
+    started: Instant,
+) -> Result<Option<String>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let (chat, slack_setup) = crate::effects::slack::ChatLink::from_config(cfg);
     let runner = Runner::new(cfg, cloud.clone(), chat, tx.clone());
@@ -112,7 +147,7 @@ async fn run_loop(term: &mut tui::Term, cfg: &Config, cloud: Arc<dyn Cloud>, sta
         }
         feeds.set_active(state.box_active());
         if state.should_quit {
-            return Ok(());
+            return Ok(state.switch_to.take());
         }
     }
 }

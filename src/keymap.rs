@@ -77,6 +77,7 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('2') => log(LogKey::Source(LogSource::Scheduler)),
         KeyCode::Char('3') => log(LogKey::Source(LogSource::Console)),
         KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('b') => Some(Action::NextBox),
         KeyCode::Char('r') => Some(Action::Refresh),
         KeyCode::Char('s') => Some(Action::StartRequested),
         KeyCode::Char('d') => Some(Action::DevRequested),

@@ -33,9 +33,10 @@ fn demo_panel_shows_the_box_help_and_quits_cleanly() {
     }
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(BIN, &["--demo"], &env_for(dir.path(), "http://127.0.0.1:9"), 110, 32);
-    let screen = t.wait_for("baseline model", 20);
+    // The header names the tag on the first frame; the instance line needs the first answer.
+    let screen = t.wait_for("i-0db5237193478dd8d", 20);
     assert!(screen.contains("DEMO"), "{screen}");
-    assert!(screen.contains("i-0db5237193478dd8d"), "{screen}");
+    assert!(screen.contains("baseline model"), "{screen}");
     t.keys(&["?"]);
     t.wait_for("Keys", 5);
     t.keys(&["Escape"]);

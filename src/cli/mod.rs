@@ -57,6 +57,9 @@ pub struct Cli {
     /// Disable every action that changes anything.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Which job box, when the config file lists several under [boxes.NAME].
+    #[arg(long = "box", global = true, env = "BASELINE_PANEL_BOX", value_name = "NAME")]
+    pub box_name: Option<String>,
     /// What to do (default: open the panel).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -160,6 +163,7 @@ impl Cli {
             endpoint_url: self.endpoint_url.clone(),
             read_only: self.read_only,
             demo: self.demo,
+            box_name: self.box_name.clone(),
         }
     }
 }

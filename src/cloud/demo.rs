@@ -53,6 +53,7 @@ pub struct DemoBox {
     cause: StopCause,
     user_data: Vec<u8>,
     script_runs: bool,
+    name: String,
 }
 
 impl DemoBox {
@@ -67,6 +68,7 @@ impl DemoBox {
             cause: StopCause::Script,
             user_data: SEED_USER_DATA.as_bytes().to_vec(),
             script_runs: true,
+            name: "baseline model".into(),
         }
     }
 
@@ -193,7 +195,7 @@ impl DemoBox {
         };
         Instance {
             id: "i-0db5237193478dd8d".into(),
-            name: Some("baseline model".into()),
+            name: Some(self.name.clone()),
             state: self.state,
             instance_type: Some("r5.2xlarge".into()),
             launch_time: self.launched,
@@ -218,6 +220,13 @@ impl DemoCloud {
     /// A demo cloud whose box starts stopped, now.
     pub fn new(timings: DemoTimings) -> Self {
         DemoCloud { inner: Arc::new(Mutex::new(DemoBox::new(Timestamp::now(), timings))) }
+    }
+
+    /// A demo cloud whose box is tagged `Name=<name>`.
+    pub fn named(timings: DemoTimings, name: &str) -> Self {
+        let mut b = DemoBox::new(Timestamp::now(), timings);
+        b.name = name.to_owned();
+        DemoCloud { inner: Arc::new(Mutex::new(b)) }
     }
 
     /// Runs `f` on the box, brought up to date with the wall clock.

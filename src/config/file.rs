@@ -1,5 +1,6 @@
 //! The TOML config file (`$XDG_CONFIG_HOME/baseline-panel/config.toml` or `--config PATH`).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -82,6 +83,34 @@ pub struct PanelSection {
     pub poll_fast_secs: Option<u64>,
     /// Poll interval while the box is stopped, seconds.
     pub poll_slow_secs: Option<u64>,
+    /// The box used without `--box` (default: the first in name order).
+    pub default_box: Option<String>,
+}
+
+/// `[boxes.NAME]`: one job box; each key overrides the top-level setting for this box only.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoxSection {
+    /// Value of the `Name` tag (`instance.name`).
+    pub instance_name: Option<String>,
+    /// Exact instance id (`instance.id`; wins over the name).
+    pub instance_id: Option<String>,
+    /// Region (`aws.region`).
+    pub region: Option<String>,
+    /// AWS profile (`aws.profile`).
+    pub profile: Option<String>,
+    /// Custom endpoint (`aws.endpoint_url`).
+    pub endpoint_url: Option<String>,
+    /// Run log group (`logs.run_group`).
+    pub log_group: Option<String>,
+    /// EventBridge rule (`schedule.rule`).
+    pub rule: Option<String>,
+    /// Scheduler Lambda (`schedule.lambda`).
+    pub lambda: Option<String>,
+    /// Slack channel id (`slack.channel`).
+    pub slack_channel: Option<String>,
+    /// Script line pattern (`instance.script_pattern`).
+    pub script_pattern: Option<String>,
 }
 
 /// `[run]` section: how a run's outcome is judged.
@@ -141,6 +170,9 @@ pub struct FileConfig {
     /// `[dev]`.
     #[serde(default)]
     pub dev: DevSection,
+    /// `[boxes.NAME]`, in name order.
+    #[serde(default)]
+    pub boxes: BTreeMap<String, BoxSection>,
 }
 
 impl FileConfig {

@@ -1,5 +1,6 @@
 //! Configuration, layered and validated once:
 //! built-in defaults ← TOML file ← `.env` in the working directory ← environment ← flags.
+//! In the file, the chosen box's `[boxes.NAME]` table overrides the top-level sections.
 
 mod dotenv;
 mod file;
@@ -11,10 +12,12 @@ use secrecy::SecretString;
 use crate::run::RunRules;
 
 pub use dotenv::{DotEnv, file_permission_warning, permission_warning};
-pub use file::FileConfig;
+pub use file::{BoxSection, FileConfig};
 
 /// Default Slack Web API base.
 pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api/";
+/// The name of the one box of a config without `[boxes.*]` tables.
+pub const DEFAULT_BOX: &str = "baseline";
 /// Default GitHub REST API base.
 pub const DEFAULT_GITHUB_API_URL: &str = "https://api.github.com";
 
@@ -70,6 +73,8 @@ pub struct Overrides {
     pub read_only: bool,
     /// `--demo`.
     pub demo: bool,
+    /// `--box` / `BASELINE_PANEL_BOX`.
+    pub box_name: Option<String>,
 }
 
 /// How the job box is found.
@@ -134,6 +139,10 @@ pub struct DevConfig {
 pub struct Config {
     /// Run against the simulated box.
     pub demo: bool,
+    /// The box this configuration is for.
+    pub box_name: String,
+    /// Every configured box, in name order (one, `baseline`, without `[boxes.*]`).
+    pub boxes: Vec<String>,
     /// AWS profile, when one is named.
     pub profile: Option<String>,
     /// AWS region.
@@ -247,19 +256,29 @@ impl Config {
         let key = |k: &str| env.var(k).or_else(|| dotenv.get(k).map(str::to_owned));
         let aws = &file.aws;
         let inst = &file.instance;
-        let profile = flags.profile.clone().or_else(|| aws.profile.clone());
+        let (box_name, boxes) = choose_box(file, flags)?;
+        let none = BoxSection::default();
+        // The box's table overrides the top-level sections.
+        let bx = file.boxes.get(&box_name).unwrap_or(&none);
+        let pick = |boxed: &Option<String>, top: &Option<String>| boxed.clone().or_else(|| top.clone());
+        let profile = flags.profile.clone().or_else(|| pick(&bx.profile, &aws.profile));
         let region = flags
             .region
             .clone()
             .or_else(|| env.var("AWS_DEFAULT_REGION"))
-            .or_else(|| aws.region.clone())
+            .or_else(|| pick(&bx.region, &aws.region))
             .unwrap_or_else(|| "us-east-1".into());
-        let endpoint_url = flags.endpoint_url.clone().or_else(|| aws.endpoint_url.clone());
-        let instance_id = flags.instance_id.clone().or_else(|| inst.id.clone());
-        let target = match (instance_id, flags.instance_name.clone()) {
-            (_, Some(name)) => Target::Name(name),
-            (Some(id), None) => Target::Id(id),
-            (None, None) => Target::Name(inst.name.clone().unwrap_or_else(|| "baseline model".into())),
+        let endpoint_url = flags.endpoint_url.clone().or_else(|| pick(&bx.endpoint_url, &aws.endpoint_url));
+        let file_target = match (&bx.instance_id, &bx.instance_name, &inst.id, &inst.name) {
+            (Some(id), _, _, _) => Target::Id(id.clone()),
+            (None, Some(name), _, _) => Target::Name(name.clone()),
+            (None, None, Some(id), _) => Target::Id(id.clone()),
+            (None, None, None, name) => Target::Name(name.clone().unwrap_or_else(|| "baseline model".into())),
+        };
+        let target = match (&flags.instance_name, &flags.instance_id) {
+            (Some(name), _) => Target::Name(name.clone()),
+            (None, Some(id)) => Target::Id(id.clone()),
+            (None, None) => file_target,
         };
         let run_rules = run_rules(&file.run)?;
         let dev = DevConfig {
@@ -272,14 +291,19 @@ impl Config {
         let github_url = key("GITHUB_API_URL").or_else(|| file.github.api_url.clone());
         let cfg = Config {
             demo: flags.demo,
+            box_name,
+            boxes,
             profile,
             region,
             endpoint_url,
             target,
-            script_pattern: inst.script_pattern.clone().unwrap_or_else(|| "run-baseline.sh".into()),
-            rule_name: file.schedule.rule.clone().unwrap_or_else(|| "MondayMorning9aEST".into()),
-            lambda_name: file.schedule.lambda.clone().unwrap_or_else(|| "start-baseline-instance".into()),
-            log_group: file.logs.run_group.clone().unwrap_or_else(|| "/baseline-model/run".into()),
+            script_pattern: pick(&bx.script_pattern, &inst.script_pattern)
+                .unwrap_or_else(|| "run-baseline.sh".into()),
+            rule_name: pick(&bx.rule, &file.schedule.rule).unwrap_or_else(|| "MondayMorning9aEST".into()),
+            lambda_name: pick(&bx.lambda, &file.schedule.lambda)
+                .unwrap_or_else(|| "start-baseline-instance".into()),
+            log_group: pick(&bx.log_group, &file.logs.run_group)
+                .unwrap_or_else(|| "/baseline-model/run".into()),
             log_buffer_lines: file.logs.buffer_lines.unwrap_or(100_000),
             read_only: flags.read_only || file.panel.read_only.unwrap_or(false),
             poll_fast_secs: file.panel.poll_fast_secs.unwrap_or(5),
@@ -288,7 +312,7 @@ impl Config {
             dev,
             slack: SlackConfig {
                 token: key("SLACK_API_TOKEN").map(SecretString::from),
-                channel: key("CHANNEL_ID").or_else(|| file.slack.channel.clone()),
+                channel: key("CHANNEL_ID").or_else(|| pick(&bx.slack_channel, &file.slack.channel)),
                 api_url_overridden: slack_url.is_some(),
                 api_url: slack_url.unwrap_or_else(|| DEFAULT_SLACK_API_URL.into()),
                 notify_actions: file.slack.notify_actions.unwrap_or(false),
@@ -382,6 +406,27 @@ impl Config {
     pub fn profile_label(&self) -> &str {
         self.profile.as_deref().unwrap_or("default chain")
     }
+}
+
+/// The box to use (`--box`, else `panel.default_box`, else the first) and every box's name.
+fn choose_box(file: &FileConfig, flags: &Overrides) -> Result<(String, Vec<String>), ConfigError> {
+    let boxes: Vec<String> = if file.boxes.is_empty() {
+        vec![DEFAULT_BOX.to_owned()]
+    } else {
+        file.boxes.keys().cloned().collect()
+    };
+    let (key, wanted) = match (&flags.box_name, &file.panel.default_box) {
+        (Some(name), _) => ("--box", name.clone()),
+        (None, Some(name)) => ("panel.default_box", name.clone()),
+        (None, None) => return Ok((boxes[0].clone(), boxes)),
+    };
+    if !boxes.contains(&wanted) {
+        return Err(ConfigError::Invalid {
+            key: key.into(),
+            message: format!("no box named `{wanted}`; the configured boxes are {}", boxes.join(", ")),
+        });
+    }
+    Ok((wanted, boxes))
 }
 
 /// A positive number of hours from the file, or the default.

@@ -157,3 +157,92 @@ fn dotenv_warning_reads_the_file_mode() {
     assert!(w.contains("(mode 0644)") && w.contains("chmod 600"), "{w}");
     assert_eq!(Config::builtin().dotenv_warning(), None, "no .env read");
 }
+
+const FLEET: &str = "[aws]\nregion = \"us-east-1\"\nprofile = \"lab\"\n[schedule]\nrule = \"Weekly\"\n\
+[boxes.baseline]\n\
+[boxes.flu]\ninstance_name = \"flu model\"\nregion = \"us-west-2\"\nlog_group = \"/flu/run\"\n\
+lambda = \"start-flu\"\nslack_channel = \"CFLU\"\nscript_pattern = \"run-flu.sh\"\n\
+[boxes.rsv]\ninstance_id = \"i-0123abcd\"\nrule = \"RsvWeekly\"\n";
+
+fn pick_box(f: &FileConfig, name: Option<&str>) -> Result<Config, ConfigError> {
+    let flags = Overrides { box_name: name.map(str::to_owned), ..Default::default() };
+    Config::resolve(f, &DotEnv::default(), &NoEnv, &flags)
+}
+
+#[test]
+fn without_boxes_the_one_box_is_baseline() {
+    let c = Config::builtin();
+    assert_eq!(c.box_name, "baseline");
+    assert_eq!(c.boxes, vec!["baseline".to_string()]);
+    let c = pick_box(&FileConfig::default(), Some("baseline")).unwrap();
+    assert_eq!(c.target, Target::Name("baseline model".into()));
+}
+
+#[test]
+fn a_box_overrides_the_top_level_sections_for_itself_only() {
+    let f = file(FLEET);
+    let base = pick_box(&f, None).unwrap();
+    assert_eq!(base.box_name, "baseline", "first in name order");
+    assert_eq!(base.boxes, vec!["baseline", "flu", "rsv"]);
+    assert_eq!(base.target, Target::Name("baseline model".into()));
+    assert_eq!((base.region.as_str(), base.rule_name.as_str()), ("us-east-1", "Weekly"));
+
+    let flu = pick_box(&f, Some("flu")).unwrap();
+    assert_eq!(flu.box_name, "flu");
+    assert_eq!(flu.target, Target::Name("flu model".into()));
+    assert_eq!(flu.region, "us-west-2");
+    assert_eq!(flu.profile.as_deref(), Some("lab"), "not set in the box: the top level's");
+    assert_eq!(flu.rule_name, "Weekly");
+    assert_eq!(flu.lambda_name, "start-flu");
+    assert_eq!(flu.log_group, "/flu/run");
+    assert_eq!(flu.slack.channel.as_deref(), Some("CFLU"));
+    assert_eq!(flu.script_pattern, "run-flu.sh");
+
+    let rsv = pick_box(&f, Some("rsv")).unwrap();
+    assert_eq!(rsv.target, Target::Id("i-0123abcd".into()));
+    assert_eq!(rsv.rule_name, "RsvWeekly");
+    assert_eq!(rsv.lambda_name, "start-baseline-instance");
+}
+
+#[test]
+fn flags_and_environment_override_the_box() {
+    let f = file(FLEET);
+    let flags = Overrides {
+        box_name: Some("flu".into()),
+        region: Some("eu-west-1".into()),
+        instance_name: Some("spare".into()),
+        ..Default::default()
+    };
+    let e = env(&[("CHANNEL_ID", "CENV")]);
+    let c = Config::resolve(&f, &DotEnv::default(), &e, &flags).unwrap();
+    assert_eq!(c.region, "eu-west-1");
+    assert_eq!(c.target, Target::Name("spare".into()));
+    assert_eq!(c.slack.channel.as_deref(), Some("CENV"));
+    assert_eq!(c.log_group, "/flu/run", "what no flag sets stays the box's");
+}
+
+#[test]
+fn default_box_chooses_the_box_and_the_flag_wins() {
+    let f = file(&format!("[panel]\ndefault_box = \"flu\"\n{FLEET}"));
+    assert_eq!(pick_box(&f, None).unwrap().box_name, "flu");
+    assert_eq!(pick_box(&f, Some("rsv")).unwrap().box_name, "rsv");
+    let bad = file(&format!("[panel]\ndefault_box = \"covid\"\n{FLEET}"));
+    let e = pick_box(&bad, None).unwrap_err();
+    assert!(e.to_string().starts_with("panel.default_box: no box named `covid`"), "{e}");
+}
+
+#[test]
+fn unknown_box_names_the_known_ones() {
+    let e = pick_box(&file(FLEET), Some("nope")).unwrap_err();
+    assert_eq!(e.to_string(), "--box: no box named `nope`; the configured boxes are baseline, flu, rsv");
+    let e = pick_box(&FileConfig::default(), Some("flu")).unwrap_err();
+    assert!(e.to_string().ends_with("the configured boxes are baseline"), "{e}");
+}
+
+#[test]
+fn unknown_key_in_a_box_is_named() {
+    let text = "[boxes.flu]\ninstance_name = \"flu model\"\nlog_grup = \"/flu\"\n";
+    let e = FileConfig::parse(text, Path::new("c.toml")).unwrap_err();
+    let ConfigError::Syntax { line, key, .. } = &e else { panic!("{e:?}") };
+    assert_eq!((*line, key.as_str()), (3, "log_grup"));
+}

@@ -38,6 +38,10 @@ pub struct Context {
     pub endpoint: Option<String>,
     /// Writes are disabled.
     pub read_only: bool,
+    /// The box shown.
+    pub box_name: String,
+    /// Every configured box, in name order.
+    pub boxes: Vec<String>,
 }
 
 impl Context {
@@ -50,6 +54,8 @@ impl Context {
             target: cfg.target.to_string(),
             endpoint: if cfg.demo { None } else { cfg.endpoint_url.clone() },
             read_only: cfg.read_only,
+            box_name: cfg.box_name.clone(),
+            boxes: cfg.boxes.clone(),
         }
     }
 }
@@ -148,6 +154,8 @@ pub struct State {
     pub size: (u16, u16),
     /// Set when the panel should exit.
     pub should_quit: bool,
+    /// Set with `should_quit` when the panel should come back on another box.
+    pub switch_to: Option<String>,
     /// Instance polling.
     pub instance_poll: Poller,
     /// Colours.
@@ -202,6 +210,7 @@ impl State {
             notice: None,
             size: (80, 24),
             should_quit: false,
+            switch_to: None,
             instance_poll: Poller::new(
                 SignedDuration::from_secs(cfg.poll_fast_secs as i64),
                 SignedDuration::from_secs(cfg.poll_slow_secs as i64),

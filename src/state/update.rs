@@ -3,6 +3,19 @@
 use super::{Intent, Level, Notice, Overlay, State, dev, doctor, logs, runs, schedule, slack};
 use crate::action::{Action, Effect};
 
+/// Ends the panel's loop with a request to come back on the box after the current one.
+fn next_box(state: &mut State) {
+    let boxes = &state.context.boxes;
+    if boxes.len() < 2 {
+        let text = "only one box is configured ([boxes.NAME] in the config file adds more)";
+        state.notice = Some(Notice { level: Level::Info, text: text.into() });
+        return;
+    }
+    let at = boxes.iter().position(|b| *b == state.context.box_name).unwrap_or(0);
+    state.switch_to = Some(boxes[(at + 1) % boxes.len()].clone());
+    state.should_quit = true;
+}
+
 /// Applies one action to the state and returns the work to do next.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -63,6 +76,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Quit => state.should_quit = true,
+        Action::NextBox => next_box(state),
         Action::Refresh => {
             let seq = state.instance_poll.issue();
             fx.push(Effect::FetchInstances { seq });

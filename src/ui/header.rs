@@ -30,6 +30,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::styled(format!("  {label} "), t.dim()));
         spans.push(Span::raw(value.to_string()));
     };
+    if c.boxes.len() > 1 {
+        let at = c.boxes.iter().position(|b| *b == c.box_name).map_or(0, |i| i + 1);
+        field("box", &format!("{} (b: {at}/{})", c.box_name, c.boxes.len()));
+    }
     field("profile", &c.profile);
     field("region", &c.region);
     field("instance", &c.target);

@@ -11,6 +11,7 @@ use crate::state::State;
 pub const KEYS: &[(&str, &str)] = &[
     ("q, Ctrl-C", "quit"),
     ("r", "refresh now"),
+    ("b", "switch to the next box (when the config lists several)"),
     ("s", "start a run (asks first; refused while the box is up)"),
     ("x", "stop the box (asks first; warns when a run is in progress)"),
     ("d", "dev mode on/off (shows the one-line diff; can stop the box first)"),
@@ -26,8 +27,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("m", "write and post a test message to Slack"),
     ("D", "doctor: check AWS, Slack, GitHub and .env"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),
-    ("?", "show / hide this help"),
-    ("Esc", "close overlay, dismiss message"),
+    ("?  Esc", "show / hide this help; Esc closes an overlay, dismisses a message"),
     ("Ctrl-Z", "suspend to the shell (fg to return)"),
 ];
 

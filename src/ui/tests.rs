@@ -227,3 +227,21 @@ fn dev_mode_dialog_for_a_running_box() {
     update(&mut s, Action::DevPlanned(Ok(plan)));
     insta::assert_snapshot!(render(&s, 110, 34));
 }
+
+#[test]
+fn header_names_the_box_among_several() {
+    let mut cfg = Config::builtin();
+    cfg.box_name = "flu".into();
+    cfg.boxes = vec!["baseline".into(), "flu".into()];
+    let s = State::new(&cfg, "aws", now());
+    let screen = render(&s, 120, 24);
+    let header = screen.lines().next().unwrap();
+    assert!(header.contains("box flu (b: 2/2)"), "{header}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn header_with_one_box_does_not_mention_it() {
+    let s = State::new(&Config::builtin(), "aws", now());
+    assert!(!render(&s, 120, 24).lines().next().unwrap().contains("box "));
+}

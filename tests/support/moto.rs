@@ -189,6 +189,7 @@ pub fn panel_command(endpoint: &str, scratch: &Path) -> Command {
         "GITHUB_API_URL",
         "BASELINE_PANEL_LOG",
         "NO_COLOR",
+        "BASELINE_PANEL_BOX",
     ] {
         c.env_remove(var);
     }

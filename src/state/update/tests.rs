@@ -119,3 +119,29 @@ fn quit_sets_the_flag() {
     update(&mut s, Action::Quit);
     assert!(s.should_quit);
 }
+
+fn on_box(name: &str, boxes: &[&str]) -> State {
+    let mut cfg = Config::builtin();
+    cfg.box_name = name.into();
+    cfg.boxes = boxes.iter().map(|b| b.to_string()).collect();
+    State::new(&cfg, "aws", now())
+}
+
+#[test]
+fn next_box_asks_for_the_following_box_and_wraps() {
+    let boxes = ["baseline", "flu", "rsv"];
+    for (from, to) in [("baseline", "flu"), ("flu", "rsv"), ("rsv", "baseline")] {
+        let mut s = on_box(from, &boxes);
+        assert!(update(&mut s, Action::NextBox).is_empty());
+        assert_eq!(s.switch_to.as_deref(), Some(to), "from {from}");
+        assert!(s.should_quit, "the loop ends so the panel can come back on {to}");
+    }
+}
+
+#[test]
+fn next_box_with_one_box_only_says_so() {
+    let mut s = fresh();
+    update(&mut s, Action::NextBox);
+    assert_eq!((s.switch_to.as_deref(), s.should_quit), (None, false));
+    assert!(s.notice.unwrap().text.contains("only one box"));
+}

@@ -1,0 +1,41 @@
+//! Several job boxes in one config file: `--box` chooses which one a command acts on (moto).
+
+mod support;
+
+use serde_json::Value;
+use support::moto::{Moto, SEED_USER_DATA};
+
+const CONFIG: &str = "[boxes.baseline]\n\n[boxes.flu]\ninstance_name = \"flu model\"\n";
+
+fn ids(out: &std::process::Output) -> Vec<String> {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("status --json prints JSON");
+    doc["instances"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn box_flag_chooses_the_instance() {
+    let Some(moto) = Moto::start() else { return };
+    let baseline = moto.launch("baseline model", SEED_USER_DATA).await;
+    let flu = moto.launch("flu model", SEED_USER_DATA).await;
+    let config = moto.dir.path().join("fleet.toml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let config = config.to_str().unwrap();
+
+    let out = moto.run(&["--config", config, "status", "--json", "--box", "flu"]);
+    assert_eq!(ids(&out), vec![flu.clone()]);
+    let out = moto.run(&["--config", config, "status", "--json"]);
+    assert_eq!(ids(&out), vec![baseline.clone()], "the first box by name is the default");
+    let out = moto
+        .panel()
+        .args(["--config", config, "status", "--json"])
+        .env("BASELINE_PANEL_BOX", "flu")
+        .output()
+        .unwrap();
+    assert_eq!(ids(&out), vec![flu], "BASELINE_PANEL_BOX chooses too");
+
+    let out = moto.run(&["--config", config, "status", "--box", "nope"]);
+    assert_eq!(out.status.code(), Some(6));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no box named `nope`") && err.contains("baseline, flu"), "{err}");
+}
