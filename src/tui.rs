@@ -1,6 +1,7 @@
 //! The terminal: enter and restore (also from the panic hook and on signals), suspend.
 
 use std::io::{Stdout, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
@@ -15,6 +16,7 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 pub fn enter() -> std::io::Result<Term> {
     install_panic_hook();
     enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
     term.clear()?;
@@ -23,9 +25,17 @@ pub fn enter() -> std::io::Result<Term> {
 
 /// Leaves the alternate screen and raw mode. Safe to call more than once.
 pub fn restore() {
+    // Only once: leaving the alternate screen a second time would move the cursor back to
+    // where it was saved, over whatever was printed since (a panic message, say).
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
     let _ = disable_raw_mode();
 }
+
+/// True while the terminal is in the panel's mode (raw, alternate screen, mouse).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Gives the terminal back to the shell and stops the process (Ctrl-Z); returns after `fg`.
 pub fn suspend(term: &mut Term) -> std::io::Result<()> {
@@ -37,6 +47,7 @@ pub fn suspend(term: &mut Term) -> std::io::Result<()> {
         libc::kill(0, libc::SIGTSTP);
     }
     enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     term.clear()
 }
