@@ -170,6 +170,9 @@ pub struct FileConfig {
     /// `[dev]`.
     #[serde(default)]
     pub dev: DevSection,
+    /// `[keys]`: command name → key, e.g. `start = "R"`.
+    #[serde(default)]
+    pub keys: std::collections::BTreeMap<String, String>,
     /// `[boxes.NAME]`, in name order.
     #[serde(default)]
     pub boxes: BTreeMap<String, BoxSection>,

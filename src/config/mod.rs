@@ -171,6 +171,8 @@ pub struct Config {
     pub run_rules: RunRules,
     /// Dev mode and SSH.
     pub dev: DevConfig,
+    /// Keys of the panel's commands.
+    pub keymap: crate::keymap::Keymap,
     /// Slack settings.
     pub slack: SlackConfig,
     /// GitHub settings.
@@ -310,6 +312,8 @@ impl Config {
             poll_slow_secs: file.panel.poll_slow_secs.unwrap_or(60),
             run_rules,
             dev,
+            keymap: crate::keymap::Keymap::with_overrides(&file.keys)
+                .map_err(|message| ConfigError::Invalid { key: "keys".into(), message })?,
             slack: SlackConfig {
                 token: key("SLACK_API_TOKEN").map(SecretString::from),
                 channel: key("CHANNEL_ID").or_else(|| pick(&bx.slack_channel, &file.slack.channel)),

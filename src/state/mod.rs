@@ -190,6 +190,8 @@ pub struct State {
     pub log_source: LogSource,
     /// The local time zone, for times shown in local time.
     pub tz: jiff::tz::TimeZone,
+    /// Which key runs which command.
+    pub keymap: crate::keymap::Keymap,
     /// Dev mode settings (SSH user and key, warnings).
     pub dev_config: crate::config::DevConfig,
     /// The Slack panel.
@@ -232,6 +234,7 @@ impl State {
             log_source: LogSource::Run,
             tz: jiff::tz::TimeZone::UTC,
             dev_config: cfg.dev.clone(),
+            keymap: cfg.keymap.clone(),
             slack: slack::SlackState::new(cfg),
             doctor: doctor::DoctorView::default(),
         }

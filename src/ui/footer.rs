@@ -7,17 +7,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::state::{Level, State};
 
-/// Key hints shown when there is no message.
-pub const HINTS: &[(&str, &str)] = &[
-    ("s", "start"),
-    ("x", "stop"),
-    ("d", "dev mode"),
-    ("m", "slack"),
-    ("/", "search"),
-    ("l", "log source"),
-    ("?", "help"),
-    ("q", "quit"),
-];
+/// Commands hinted when there is no message, with their labels.
+pub const HINTS: &[(&str, &str)] =
+    &[("start", "start"), ("stop", "stop"), ("dev_mode", "dev mode"), ("slack", "slack")];
 
 /// Draws the footer.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
@@ -36,10 +28,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         }
         None => {
             let mut spans = vec![Span::raw(" ")];
-            for (k, what) in HINTS {
-                spans.push(Span::styled(*k, t.key()));
+            let mut hint = |k: String, what: &str| {
+                spans.push(Span::styled(k, t.key()));
                 spans.push(Span::styled(format!(" {what}  "), t.dim()));
+            };
+            for (cmd, what) in HINTS {
+                hint(state.keymap.key(cmd).to_string(), what);
             }
+            hint("/".into(), "search");
+            hint("l".into(), "log source");
+            hint(state.keymap.key("help").to_string(), "help");
+            hint(state.keymap.key("quit").to_string(), "quit");
             Line::from(spans)
         }
     };

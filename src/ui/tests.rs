@@ -245,3 +245,16 @@ fn header_with_one_box_does_not_mention_it() {
     let s = State::new(&Config::builtin(), "aws", now());
     assert!(!render(&s, 120, 24).lines().next().unwrap().contains("box "));
 }
+
+#[test]
+fn remapped_keys_show_in_the_footer_and_help() {
+    let mut cfg = Config::builtin();
+    let keys = [("start".to_string(), "R".to_string())].into_iter().collect();
+    cfg.keymap = crate::keymap::Keymap::with_overrides(&keys).unwrap();
+    let mut s = State::new(&cfg, "aws", now());
+    let screen = render(&s, 100, 24);
+    assert!(screen.lines().last().unwrap().starts_with("\" R start"), "{screen}");
+    update(&mut s, Action::ToggleHelp);
+    let help = render(&s, 110, 30);
+    assert!(help.contains(&format!(" R{}start a run", " ".repeat(15))), "{help}");
+}

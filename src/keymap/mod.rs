@@ -1,5 +1,9 @@
 //! Terminal input to actions.
 
+mod commands;
+
+pub use commands::{COMMANDS, Keymap, LOG_KEYS};
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::action::Action;
@@ -76,19 +80,7 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('1') => log(LogKey::Source(LogSource::Run)),
         KeyCode::Char('2') => log(LogKey::Source(LogSource::Scheduler)),
         KeyCode::Char('3') => log(LogKey::Source(LogSource::Console)),
-        KeyCode::Char('q') => Some(Action::Quit),
-        KeyCode::Char('b') => Some(Action::NextBox),
-        KeyCode::Char('r') => Some(Action::Refresh),
-        KeyCode::Char('s') => Some(Action::StartRequested),
-        KeyCode::Char('d') => Some(Action::DevRequested),
-        KeyCode::Char('S') => Some(Action::ScheduleToggleRequested),
-        KeyCode::Char('c') => Some(Action::CopySsh),
-        KeyCode::Char('e') => Some(Action::ExportRequested),
-        KeyCode::Char('h') => Some(Action::ToggleHistory),
-        KeyCode::Char('x') => Some(Action::StopRequested),
-        KeyCode::Char('m') => Some(Action::SlackCompose),
-        KeyCode::Char('D') => Some(Action::DoctorRequested),
-        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        KeyCode::Char(c) => state.keymap.action(c),
         KeyCode::Esc => Some(Action::Dismiss),
         KeyCode::Tab => Some(Action::SelectNext),
         KeyCode::BackTab => Some(Action::SelectPrev),

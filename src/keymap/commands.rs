@@ -1,0 +1,133 @@
+//! The panel's commands and their keys: defaults, overridable under `[keys]` in the config.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::action::Action;
+
+/// Every command a key can be bound to: name, default key, what it does (for the help).
+pub const COMMANDS: &[(&str, char, &str)] = &[
+    ("quit", 'q', "quit (Ctrl-C too)"),
+    ("refresh", 'r', "refresh now"),
+    ("next_box", 'b', "switch to the next box (when the config lists several)"),
+    ("start", 's', "start a run (asks first; refused while the box is up)"),
+    ("stop", 'x', "stop the box (asks first; warns when a run is in progress)"),
+    ("dev_mode", 'd', "dev mode on/off (shows the one-line diff; can stop the box first)"),
+    ("copy_ssh", 'c', "copy the SSH command (dev mode, box running)"),
+    ("schedule", 'S', "enable / disable the schedule rule"),
+    ("export", 'e', "save the current run's whole log to a file"),
+    ("history", 'h', "run history (past runs from the run log) / back to the logs"),
+    ("slack", 'm', "write and post a test message to Slack"),
+    ("doctor", 'D', "doctor: check AWS, Slack, GitHub and .env"),
+    ("help", '?', "show / hide this help"),
+];
+
+/// Keys the log view keeps for itself; commands cannot take them.
+pub const LOG_KEYS: &str = "kjgG/|nNtwl123 ";
+
+/// The action of a command.
+fn action(name: &str) -> Option<Action> {
+    Some(match name {
+        "quit" => Action::Quit,
+        "refresh" => Action::Refresh,
+        "next_box" => Action::NextBox,
+        "start" => Action::StartRequested,
+        "stop" => Action::StopRequested,
+        "dev_mode" => Action::DevRequested,
+        "copy_ssh" => Action::CopySsh,
+        "schedule" => Action::ScheduleToggleRequested,
+        "export" => Action::ExportRequested,
+        "history" => Action::ToggleHistory,
+        "slack" => Action::SlackCompose,
+        "doctor" => Action::DoctorRequested,
+        "help" => Action::ToggleHelp,
+        _ => return None,
+    })
+}
+
+/// Which key runs which command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    by_key: HashMap<char, &'static str>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap { by_key: COMMANDS.iter().map(|(name, key, _)| (*key, *name)).collect() }
+    }
+}
+
+impl Keymap {
+    /// The defaults with `overrides` (command name → one-character key) applied. Errors name
+    /// the command or key and say what is wrong.
+    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> Result<Keymap, String> {
+        let mut keys: BTreeMap<&'static str, char> = COMMANDS.iter().map(|(n, k, _)| (*n, *k)).collect();
+        for (name, key) in overrides {
+            let Some((cmd, _, _)) = COMMANDS.iter().find(|(n, _, _)| n == name) else {
+                let known: Vec<&str> = COMMANDS.iter().map(|(n, _, _)| *n).collect();
+                return Err(format!("unknown command `{name}`; the commands are {}", known.join(", ")));
+            };
+            let mut chars = key.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else {
+                return Err(format!("`{name}` = `{key}`: a key is one character, e.g. \"s\""));
+            };
+            if LOG_KEYS.contains(c) || c.is_control() {
+                return Err(format!("`{name}` = `{key}`: that key belongs to the log view"));
+            }
+            keys.insert(cmd, c);
+        }
+        let mut by_key = HashMap::new();
+        for (name, c) in keys {
+            if let Some(other) = by_key.insert(c, name) {
+                return Err(format!("`{other}` and `{name}` are both bound to `{c}`"));
+            }
+        }
+        Ok(Keymap { by_key })
+    }
+
+    /// The action bound to `c`, if any.
+    pub fn action(&self, c: char) -> Option<Action> {
+        self.by_key.get(&c).and_then(|name| action(name))
+    }
+
+    /// The key bound to `command` (for the help and the footer).
+    pub fn key(&self, command: &str) -> char {
+        self.by_key.iter().find(|(_, n)| **n == command).map(|(c, _)| *c).unwrap_or('?')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> Result<Keymap, String> {
+        Keymap::with_overrides(&pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect())
+    }
+
+    #[test]
+    fn every_command_has_an_action_and_a_distinct_default_key() {
+        let k = Keymap::default();
+        for (name, key, _) in COMMANDS {
+            assert!(action(name).is_some(), "{name}");
+            assert_eq!(k.key(name), *key);
+            assert!(!LOG_KEYS.contains(*key), "{name} takes a log key");
+        }
+        assert_eq!(k.by_key.len(), COMMANDS.len());
+    }
+
+    #[test]
+    fn overrides_move_a_command() {
+        let k = map(&[("start", "R"), ("refresh", "F")]).unwrap();
+        assert!(matches!(k.action('R'), Some(Action::StartRequested)));
+        assert!(matches!(k.action('F'), Some(Action::Refresh)));
+        assert!(k.action('s').is_none(), "the old key is free");
+        assert_eq!(k.key("start"), 'R');
+    }
+
+    #[test]
+    fn bad_overrides_are_refused_with_a_reason() {
+        assert!(map(&[("launch", "l")]).unwrap_err().starts_with("unknown command `launch`"));
+        assert!(map(&[("start", "ss")]).unwrap_err().contains("one character"));
+        assert!(map(&[("start", "j")]).unwrap_err().contains("belongs to the log view"));
+        assert_eq!(map(&[("start", "x")]).unwrap_err(), "`start` and `stop` are both bound to `x`");
+    }
+}
