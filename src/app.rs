@@ -84,7 +84,7 @@ async fn run_loop(
     if let Some(w) = cfg.dotenv_warning() {
         let _ = tx.send(Action::Warning(w));
     }
-    state.theme = Theme::from_env();
+    state.theme = Theme::new(cfg.color);
     state.tz = jiff::tz::TimeZone::system();
     let size = term.size()?;
     state.size = (size.width, size.height);

@@ -12,34 +12,15 @@ mod aws_stub;
 mod http_stub;
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use support::moto::{Moto, SEED_USER_DATA};
-use support::tmux::{self, Tmux, signal_pid};
+use support::tmux::{self, Tmux, panel_env as env_for, signal_pid};
 
 const BIN: &str = env!("CARGO_BIN_EXE_baseline-panel");
 
 /// A line of the help overlay (and nowhere else on screen).
 const HELP: &str = "show / hide this help";
-
-/// The environment of the panel: scratch HOME and config, test credentials, the endpoint.
-fn env_for(scratch: &Path, endpoint: &str) -> Vec<(String, String)> {
-    let home = scratch.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let h = |p: &str| home.join(p).to_string_lossy().into_owned();
-    vec![
-        ("HOME".into(), h("")),
-        ("XDG_CONFIG_HOME".into(), h(".config")),
-        ("XDG_STATE_HOME".into(), h(".state")),
-        ("AWS_CONFIG_FILE".into(), h("aws-config")),
-        ("AWS_SHARED_CREDENTIALS_FILE".into(), h("aws-credentials")),
-        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
-        ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
-        ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
-        ("AWS_ENDPOINT_URL".into(), endpoint.into()),
-    ]
-}
 
 /// `?` opens the help within `secs`, Esc closes it.
 fn help_answers(t: &Tmux, secs: u64) {

@@ -2,28 +2,9 @@
 
 mod support;
 
-use std::path::Path;
-
-use support::tmux::{self, Tmux};
+use support::tmux::{self, Tmux, panel_env as env_for};
 
 const BIN: &str = env!("CARGO_BIN_EXE_baseline-panel");
-
-fn env_for(scratch: &Path, endpoint: &str) -> Vec<(String, String)> {
-    let home = scratch.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let h = |p: &str| home.join(p).to_string_lossy().into_owned();
-    vec![
-        ("HOME".into(), h("")),
-        ("XDG_CONFIG_HOME".into(), h(".config")),
-        ("XDG_STATE_HOME".into(), h(".state")),
-        ("AWS_CONFIG_FILE".into(), h("aws-config")),
-        ("AWS_SHARED_CREDENTIALS_FILE".into(), h("aws-credentials")),
-        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
-        ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
-        ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
-        ("AWS_ENDPOINT_URL".into(), endpoint.into()),
-    ]
-}
 
 #[test]
 fn b_switches_between_the_configured_boxes_in_one_screen() {

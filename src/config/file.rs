@@ -83,6 +83,8 @@ pub struct PanelSection {
     pub poll_fast_secs: Option<u64>,
     /// Poll interval while the box is stopped, seconds.
     pub poll_slow_secs: Option<u64>,
+    /// `color` (default) or `mono`.
+    pub theme: Option<String>,
     /// The box used without `--box` (default: the first in name order).
     pub default_box: Option<String>,
 }

@@ -173,6 +173,8 @@ pub struct Config {
     pub dev: DevConfig,
     /// Keys of the panel's commands.
     pub keymap: crate::keymap::Keymap,
+    /// Colours on (`panel.theme = "color"`, the default) or off (`"mono"`; `NO_COLOR` too).
+    pub color: bool,
     /// Slack settings.
     pub slack: SlackConfig,
     /// GitHub settings.
@@ -312,6 +314,16 @@ impl Config {
             poll_slow_secs: file.panel.poll_slow_secs.unwrap_or(60),
             run_rules,
             dev,
+            color: match file.panel.theme.as_deref() {
+                None | Some("color") => true,
+                Some("mono") => false,
+                Some(other) => {
+                    return Err(ConfigError::Invalid {
+                        key: "panel.theme".into(),
+                        message: format!("`{other}` is not a theme; use \"color\" or \"mono\""),
+                    });
+                }
+            },
             keymap: crate::keymap::Keymap::with_overrides(&file.keys)
                 .map_err(|message| ConfigError::Invalid { key: "keys".into(), message })?,
             slack: SlackConfig {

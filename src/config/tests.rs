@@ -22,6 +22,26 @@ fn file(text: &str) -> FileConfig {
 }
 
 #[test]
+fn theme_is_color_or_mono() {
+    assert!(Config::builtin().color);
+    let c = Config::resolve(
+        &file("[panel]\ntheme = \"mono\"\n"),
+        &DotEnv::default(),
+        &NoEnv,
+        &Overrides::default(),
+    );
+    assert!(!c.unwrap().color);
+    let e = Config::resolve(
+        &file("[panel]\ntheme = \"neon\"\n"),
+        &DotEnv::default(),
+        &NoEnv,
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), "panel.theme: `neon` is not a theme; use \"color\" or \"mono\"");
+}
+
+#[test]
 fn defaults_match_the_lab_setup() {
     let c = Config::builtin();
     assert_eq!(c.region, "us-east-1");

@@ -18,9 +18,10 @@ impl Default for Theme {
 }
 
 impl Theme {
-    /// Colour unless `NO_COLOR` is set (any value, per no-color.org).
-    pub fn from_env() -> Self {
-        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+    /// Colour when the configuration asks for it, unless `NO_COLOR` is set (any non-empty
+    /// value, per no-color.org).
+    pub fn new(color: bool) -> Self {
+        Theme { color: color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
     }
 
     fn fg(&self, c: Color) -> Style {

@@ -3,6 +3,25 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The panel's environment: scratch HOME, XDG and AWS config files, test credentials, the
+/// endpoint — nothing of the user's own setup.
+pub fn panel_env(scratch: &std::path::Path, endpoint: &str) -> Vec<(String, String)> {
+    let home = scratch.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let h = |p: &str| home.join(p).to_string_lossy().into_owned();
+    vec![
+        ("HOME".into(), h("")),
+        ("XDG_CONFIG_HOME".into(), h(".config")),
+        ("XDG_STATE_HOME".into(), h(".state")),
+        ("AWS_CONFIG_FILE".into(), h("aws-config")),
+        ("AWS_SHARED_CREDENTIALS_FILE".into(), h("aws-credentials")),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
+        ("AWS_ENDPOINT_URL".into(), endpoint.into()),
+    ]
+}
+
 /// A detached tmux session on its own server socket, killed on drop.
 pub struct Tmux {
     socket: String,
