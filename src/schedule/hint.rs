@@ -210,7 +210,7 @@ fn clock_text(t: ClaimedTime) -> String {
 }
 
 /// `Monday`, `Tuesday`, ….
-fn weekday_name(w: Weekday) -> &'static str {
+pub(crate) fn weekday_name(w: Weekday) -> &'static str {
     match w {
         Weekday::Monday => "Monday",
         Weekday::Tuesday => "Tuesday",

@@ -1,7 +1,6 @@
 //! What the panel and the CLI show about the rule, built from [`RuleInfo`] with the time, the
 //! zone and the dev-mode flag as parameters.
 
-use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -114,7 +113,7 @@ fn disabled_note(state: &RuleState, schedule: &Result<Schedule, String>, upcomin
     let weekday = |f: &FireTime| f.at.to_zoned(TimeZone::UTC).weekday();
     let day = match (schedule, upcoming.first()) {
         (Ok(Schedule::Cron(_)), Some(first)) if upcoming.iter().all(|f| weekday(f) == weekday(first)) => {
-            Some(weekday_name(weekday(first)))
+            Some(super::hint::weekday_name(weekday(first)))
         }
         _ => None,
     };
@@ -122,18 +121,6 @@ fn disabled_note(state: &RuleState, schedule: &Result<Schedule, String>, upcomin
     match state {
         RuleState::Disabled => format!("The rule is DISABLED: {run} until it is enabled again."),
         other => format!("The rule's state is {other}, not ENABLED: {run} while it stays so."),
-    }
-}
-
-fn weekday_name(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
     }
 }
 
