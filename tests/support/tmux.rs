@@ -65,14 +65,26 @@ impl Tmux {
     }
 
     fn session(cmd: &str, w: u16, h: u16) -> Tmux {
-        let socket = format!("bp-test-{}-{}", std::process::id(), rand_suffix());
-        let st = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "t"])
-            .args(["-x", &w.to_string(), "-y", &h.to_string(), cmd])
-            .status()
-            .expect("tmux new-session");
-        assert!(st.success());
-        Tmux { socket }
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let mut last_error = String::new();
+        // A tmux server starting on a loaded machine now and then exits before the session is
+        // made ("server exited unexpectedly"): try again on a fresh socket.
+        for _ in 0..3 {
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let socket = format!("bp-test-{}-{n}-{}", std::process::id(), rand_suffix());
+            let out = Command::new("tmux")
+                .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "t"])
+                .args(["-x", &w.to_string(), "-y", &h.to_string(), cmd])
+                .output()
+                .expect("tmux new-session");
+            if out.status.success() {
+                return Tmux { socket };
+            }
+            last_error = String::from_utf8_lossy(&out.stderr).into_owned();
+            let _ = Command::new("tmux").args(["-L", &socket, "kill-server"]).output();
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        panic!("tmux new-session failed three times: {last_error}");
     }
 
     /// Types `text` literally, then Enter.
