@@ -6,7 +6,6 @@ mod support;
 use std::path::PathBuf;
 use std::process::Output;
 
-use base64::Engine;
 use support::moto::{Moto, SEED_USER_DATA};
 
 const SCRIPT: &str = r#"su -c "~ec2-user/run-baseline.sh" ec2-user >> /tmp/startup-out.txt"#;
@@ -35,36 +34,6 @@ fn ok(out: Output) -> Output {
 }
 
 /// The user data as the AWS CLI sees it: the attribute's base64 text, decoded once.
-fn witness_user_data(moto: &Moto, id: &str) -> Option<Vec<u8>> {
-    let text = moto.aws(&[
-        "ec2",
-        "describe-instance-attribute",
-        "--instance-id",
-        id,
-        "--attribute",
-        "userData",
-        "--query",
-        "UserData.Value",
-        "--output",
-        "text",
-    ])?;
-    Some(base64::engine::general_purpose::STANDARD.decode(text.trim()).expect("the attribute is base64"))
-}
-
-fn witness_instance(moto: &Moto, id: &str, query: &str) -> Option<String> {
-    let out = moto.aws(&[
-        "ec2",
-        "describe-instances",
-        "--instance-ids",
-        id,
-        "--query",
-        &format!("Reservations[0].Instances[0].{query}"),
-        "--output",
-        "text",
-    ])?;
-    Some(out.trim().to_string())
-}
-
 fn backups_dir(moto: &Moto) -> PathBuf {
     moto.dir.path().join("home/.state/baseline-panel/backups")
 }
@@ -99,7 +68,7 @@ async fn dev_on_comments_one_line_and_dev_off_restores_the_exact_bytes() {
     let out = ok(moto.run(&["dev", "on", "--yes"]));
     assert!(stdout(&out).contains(&format!("line 21:\n-{SCRIPT}\n+# {SCRIPT}\n")), "{}", stdout(&out));
     assert!(stdout(&out).contains(&format!("{id} is now in dev mode")));
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert!(now.starts_with(b"Content-Type: multipart/mixed"), "encoded once, not twice");
         let (before, after): (Vec<&[u8]>, Vec<&[u8]>) = (
             SEED_USER_DATA.as_bytes().split(|&b| b == b'\n').collect(),
@@ -126,7 +95,7 @@ async fn dev_on_comments_one_line_and_dev_off_restores_the_exact_bytes() {
 
     let out = ok(moto.run(&["dev", "off", "--yes"]));
     assert!(stdout(&out).contains(&format!("{id} is now in run mode")));
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, SEED_USER_DATA.as_bytes(), "the original bytes, exactly");
     }
     let files = backup_files(&moto);
@@ -147,7 +116,7 @@ async fn already_in_the_requested_mode_writes_nothing() {
         stdout(&out)
     );
     assert!(backup_files(&moto).is_empty(), "no backup without a write");
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, SEED_USER_DATA.as_bytes());
     }
 }
@@ -163,10 +132,10 @@ async fn a_running_instance_is_refused_and_nothing_changes() {
         "baseline-panel: the instance is running: stop it first (`baseline-panel dev on --stop`)"
     );
     assert!(backup_files(&moto).is_empty());
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, SEED_USER_DATA.as_bytes());
     }
-    if let Some(state) = witness_instance(&moto, &id, "State.Name") {
+    if let Some(state) = moto.witness_instance(&id, "State.Name") {
         assert_eq!(state, "running", "not stopped without --stop");
     }
 }
@@ -178,10 +147,10 @@ async fn stop_flag_stops_the_instance_then_switches() {
     let out = ok(moto.run(&["dev", "on", "--stop", "--yes"]));
     assert!(stderr(&out).contains(&format!("waiting for {id} to stop")), "{}", stderr(&out));
     assert!(stdout(&out).contains(&format!("{id} is now in dev mode")));
-    if let Some(state) = witness_instance(&moto, &id, "State.Name") {
+    if let Some(state) = moto.witness_instance(&id, "State.Name") {
         assert_eq!(state, "stopped");
     }
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, dev_bytes());
     }
     assert_eq!(backup_files(&moto).len(), 1);
@@ -192,14 +161,14 @@ async fn start_flag_starts_the_box_and_prints_the_ssh_command() {
     let Some(moto) = Moto::start() else { return };
     let id = stopped_seed(&moto).await;
     let out = ok(moto.run(&["dev", "on", "--yes", "--start"]));
-    if let Some(state) = witness_instance(&moto, &id, "State.Name") {
+    if let Some(state) = moto.witness_instance(&id, "State.Name") {
         assert_eq!(state, "running");
     }
-    if let Some(dns) = witness_instance(&moto, &id, "PublicDnsName") {
+    if let Some(dns) = moto.witness_instance(&id, "PublicDnsName") {
         assert!(!dns.is_empty() && dns != "None", "moto gives a public DNS name");
         assert!(stdout(&out).contains(&format!("ssh ec2-user@{dns}\n")), "{}", stdout(&out));
     }
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, dev_bytes());
     }
 }
@@ -220,7 +189,7 @@ async fn userdata_restore_brings_back_a_backup() {
 
     let out = ok(moto.run(&["userdata", "restore", &name, "--yes"]));
     assert!(stdout(&out).contains(&format!("line 21:\n-# {SCRIPT}\n+{SCRIPT}\n")), "{}", stdout(&out));
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, SEED_USER_DATA.as_bytes());
     }
     let files = backup_files(&moto);
@@ -230,7 +199,7 @@ async fn userdata_restore_brings_back_a_backup() {
     // By path, back to the dev version.
     let dev_backup = files[0].display().to_string();
     ok(moto.run(&["userdata", "restore", &dev_backup, "--yes"]));
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, dev_bytes());
     }
 }
@@ -255,7 +224,7 @@ async fn read_only_refuses_every_write() {
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert!(stderr(&out).contains("panel.read_only"), "{}", stderr(&out));
     assert!(backup_files(&moto).is_empty());
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, SEED_USER_DATA.as_bytes());
     }
 }
@@ -272,7 +241,7 @@ async fn without_a_terminal_and_without_yes_nothing_is_written() {
     );
     assert!(stdout(&out).contains("line 21:"), "the diff is still shown");
     assert!(backup_files(&moto).is_empty());
-    if let Some(now) = witness_user_data(&moto, &id) {
+    if let Some(now) = moto.witness_user_data(&id) {
         assert_eq!(now, SEED_USER_DATA.as_bytes());
     }
 }
@@ -313,7 +282,7 @@ async fn several_tagged_instances_need_an_instance_id() {
     assert_eq!(status.matches("mode         run").count(), 2, "{status}");
 
     ok(moto.run(&["--instance-id", &a, "dev", "on", "--yes"]));
-    if let (Some(ua), Some(ub)) = (witness_user_data(&moto, &a), witness_user_data(&moto, &b)) {
+    if let (Some(ua), Some(ub)) = (moto.witness_user_data(&a), moto.witness_user_data(&b)) {
         assert_eq!(ua, dev_bytes());
         assert_eq!(ub, SEED_USER_DATA.as_bytes(), "the other instance is untouched");
     }

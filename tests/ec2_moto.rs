@@ -14,18 +14,6 @@ async fn cloud(moto: &Moto, id: &str) -> AwsCloud {
     AwsCloud::with_sdk(&cfg, moto.sdk().await)
 }
 
-fn witness_state(moto: &Moto, id: &str) -> Option<String> {
-    let out = moto.aws(&[
-        "ec2",
-        "describe-instances",
-        "--instance-ids",
-        id,
-        "--query",
-        "Reservations[0].Instances[0].State.Name",
-    ])?;
-    Some(out.trim().trim_matches('"').to_string())
-}
-
 #[tokio::test]
 async fn dry_runs_change_nothing_and_real_calls_do() {
     let Some(moto) = Moto::start() else { return };
@@ -39,7 +27,7 @@ async fn dry_runs_change_nothing_and_real_calls_do() {
     c.stop(&ids, false).await.unwrap();
     let state = c.instances().await.unwrap()[0].state;
     assert!(matches!(state, InstanceState::Stopped | InstanceState::Stopping), "{state}");
-    if let Some(w) = witness_state(&moto, &id) {
+    if let Some(w) = moto.witness_instance(&id, "State.Name") {
         assert!(w == "stopped" || w == "stopping", "AWS CLI sees {w}");
     }
 
@@ -65,20 +53,7 @@ async fn user_data_round_trips_byte_for_byte_without_double_encoding() {
     assert_eq!(c.user_data(&id).await.unwrap(), changed.as_bytes());
 
     // The AWS CLI witness: the attribute holds base64 of the exact bytes, encoded once.
-    if let Some(out) = moto.aws(&[
-        "ec2",
-        "describe-instance-attribute",
-        "--instance-id",
-        &id,
-        "--attribute",
-        "userData",
-        "--query",
-        "UserData.Value",
-        "--output",
-        "text",
-    ]) {
-        use base64::Engine;
-        let decoded = base64::engine::general_purpose::STANDARD.decode(out.trim()).unwrap();
+    if let Some(decoded) = moto.witness_user_data(&id) {
         assert_eq!(decoded, changed.as_bytes());
     }
 }

@@ -78,19 +78,6 @@ fn start_from_the_panel_asks_first_and_no_changes_nothing() {
         moto.stop(&id).await;
         id
     });
-    let state = |m: &Moto| {
-        m.aws(&[
-            "ec2",
-            "describe-instances",
-            "--instance-ids",
-            &id,
-            "--query",
-            "Reservations[0].Instances[0].State.Name",
-            "--output",
-            "text",
-        ])
-        .map(|s| s.trim().to_string())
-    };
     let t = Tmux::start(BIN, &[], &env_for(moto.dir.path(), &moto.url), 120, 34);
     t.wait_for("● stopped", 30);
     t.keys(&["s"]);
@@ -98,7 +85,7 @@ fn start_from_the_panel_asks_first_and_no_changes_nothing() {
     assert!(screen.contains("[ No ]") && screen.contains("Dev mode is off"), "{screen}");
     t.keys(&["n"]);
     t.wait_for("cancelled: nothing changed", 5);
-    if let Some(s) = state(&moto) {
+    if let Some(s) = moto.witness_instance(&id, "State.Name") {
         assert_eq!(s, "stopped", "No changed nothing");
     }
     t.keys(&["s"]);
@@ -106,7 +93,7 @@ fn start_from_the_panel_asks_first_and_no_changes_nothing() {
     t.keys(&["y"]);
     t.wait_for("start requested for", 15);
     t.wait_for("● running", 30);
-    if let Some(s) = state(&moto) {
+    if let Some(s) = moto.witness_instance(&id, "State.Name") {
         assert_eq!(s, "running");
     }
     t.keys(&["q"]);
@@ -138,20 +125,7 @@ fn dev_mode_from_the_panel_writes_one_line_and_shows_the_badge() {
     assert!(screen.contains("dev mode is ON for"), "{screen}");
     t.wait_for("Dev mode ON", 20);
     // The AWS CLI witness: exactly the script line is commented, the rest is byte for byte.
-    if let Some(b64) = moto.aws(&[
-        "ec2",
-        "describe-instance-attribute",
-        "--instance-id",
-        &id,
-        "--attribute",
-        "userData",
-        "--query",
-        "UserData.Value",
-        "--output",
-        "text",
-    ]) {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).unwrap();
+    if let Some(bytes) = moto.witness_user_data(&id) {
         let expected = SEED_USER_DATA.replace("\nsu -c", "\n# su -c");
         assert_eq!(String::from_utf8(bytes).unwrap(), expected);
     }

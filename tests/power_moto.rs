@@ -4,20 +4,6 @@ mod support;
 
 use support::moto::{Moto, SEED_USER_DATA};
 
-fn witness(moto: &Moto, id: &str) -> Option<String> {
-    let out = moto.aws(&[
-        "ec2",
-        "describe-instances",
-        "--instance-ids",
-        id,
-        "--query",
-        "Reservations[0].Instances[0].State.Name",
-        "--output",
-        "text",
-    ])?;
-    Some(out.trim().to_string())
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -29,7 +15,7 @@ async fn start_refuses_a_running_box_and_changes_nothing() {
     let out = moto.run(&["start", "--yes"]);
     assert_eq!(out.status.code(), Some(7), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains(&format!("{id} is running: start it only when it is stopped")));
-    assert_eq!(witness(&moto, &id).as_deref().unwrap_or("running"), "running");
+    assert_eq!(moto.witness_instance(&id, "State.Name").as_deref().unwrap_or("running"), "running");
 }
 
 #[tokio::test]
@@ -41,7 +27,7 @@ async fn stop_without_a_terminal_or_yes_is_refused() {
     let err = text(&out.stderr);
     assert!(err.contains("a run is in progress on"), "{err}");
     assert!(err.contains("pass --yes"), "{err}");
-    assert_eq!(witness(&moto, &id).as_deref().unwrap_or("running"), "running");
+    assert_eq!(moto.witness_instance(&id, "State.Name").as_deref().unwrap_or("running"), "running");
 }
 
 #[tokio::test]
@@ -51,7 +37,7 @@ async fn stop_then_start_with_wait() {
     let out = moto.run(&["stop", "--yes", "--wait"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains(&format!("stopped: {id}")));
-    if let Some(w) = witness(&moto, &id) {
+    if let Some(w) = moto.witness_instance(&id, "State.Name") {
         assert_eq!(w, "stopped");
     }
 
@@ -60,7 +46,7 @@ async fn stop_then_start_with_wait() {
     let err = text(&out.stderr);
     assert!(err.contains("Dev mode is off: the box runs run-baseline.sh"), "{err}");
     assert!(text(&out.stdout).contains(&format!("{id} running: ec2-")), "{}", text(&out.stdout));
-    if let Some(w) = witness(&moto, &id) {
+    if let Some(w) = moto.witness_instance(&id, "State.Name") {
         assert_eq!(w, "running");
     }
 }
@@ -76,7 +62,7 @@ async fn start_acts_on_every_tagged_instance_and_says_so() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("2 instances match Name=baseline model"));
     for id in [&a, &b] {
-        if let Some(w) = witness(&moto, id) {
+        if let Some(w) = moto.witness_instance(id, "State.Name") {
             assert!(w == "running" || w == "pending", "{id}: {w}");
         }
     }
@@ -89,5 +75,5 @@ async fn read_only_refuses_every_write() {
     let out = moto.run(&["--read-only", "stop", "--yes"]);
     assert_eq!(out.status.code(), Some(7));
     assert!(text(&out.stderr).contains("read-only mode: stopping is disabled"));
-    assert_eq!(witness(&moto, &id).as_deref().unwrap_or("running"), "running");
+    assert_eq!(moto.witness_instance(&id, "State.Name").as_deref().unwrap_or("running"), "running");
 }

@@ -154,6 +154,39 @@ impl Moto {
         self.panel().args(args).output().expect("run baseline-panel")
     }
 
+    /// The AWS CLI's reading of an instance field (`State.Name`, `PublicDnsName`, ...).
+    pub fn witness_instance(&self, id: &str, field: &str) -> Option<String> {
+        let query = format!("Reservations[0].Instances[0].{field}");
+        let out = self.aws(&[
+            "ec2",
+            "describe-instances",
+            "--instance-ids",
+            id,
+            "--query",
+            &query,
+            "--output",
+            "text",
+        ])?;
+        Some(out.trim().to_string())
+    }
+
+    /// The AWS CLI's reading of the instance's user data, base64-decoded once: the exact bytes.
+    pub fn witness_user_data(&self, id: &str) -> Option<Vec<u8>> {
+        let text = self.aws(&[
+            "ec2",
+            "describe-instance-attribute",
+            "--instance-id",
+            id,
+            "--attribute",
+            "userData",
+            "--query",
+            "UserData.Value",
+            "--output",
+            "text",
+        ])?;
+        Some(base64::engine::general_purpose::STANDARD.decode(text.trim()).expect("the attribute is base64"))
+    }
+
     /// The AWS CLI pointed at moto, as an independent witness.
     pub fn aws(&self, args: &[&str]) -> Option<String> {
         let out = Command::new("aws")
