@@ -108,8 +108,26 @@ pub enum Action {
     Exported(Result<String, String>),
     /// Show the run history instead of the logs, or back (key `h`).
     ToggleHistory,
-    /// The runs found in the run log group, newest first, or why not.
-    HistoryLoaded(Result<Vec<crate::run::RunRecord>, String>),
+    /// Move the history selection (`↑`/`↓` in the history pane; newest is 0).
+    HistoryStep(isize),
+    /// Open the selected run's log in the run log pane (Enter in the history pane).
+    HistoryOpen,
+    /// The run log read back before `until` (the past of the timeline), or why not.
+    PastLoaded {
+        /// The instance.
+        id: String,
+        /// Where the followed lines begin.
+        until: Timestamp,
+        /// The lines as facts and the scheduler's starts.
+        result: Result<crate::logs::history::PastLog, String>,
+    },
+    /// An opened run's lines, or why not.
+    RunLogLoaded {
+        /// The run's start.
+        from: Timestamp,
+        /// `(timestamp ms, message)`, oldest first.
+        result: Result<Vec<(i64, String)>, String>,
+    },
     /// The answer to a `FetchInstances` effect.
     InstancesLoaded {
         /// Request number, to drop stale answers.
@@ -174,15 +192,29 @@ pub enum Effect {
         /// Start of the run log (its launch time).
         since: jiff::Timestamp,
     },
-    /// Save the instance's last run log; answer with [`Action::Exported`].
+    /// Save a run's log; answer with [`Action::Exported`].
     ExportRunLog {
         /// The instance.
         instance: Box<Instance>,
+        /// The run's start and the next boot's start; `None`: the current boot, from launch.
+        window: Option<(Timestamp, Option<Timestamp>)>,
     },
-    /// Cut the run log group into runs; answer with [`Action::HistoryLoaded`].
-    FetchHistory {
-        /// The instance (stream prefix and its current launch).
-        instance: Box<Instance>,
+    /// Read the run log (and the scheduler's starts) before `until`; answer with
+    /// [`Action::PastLoaded`].
+    FetchPast {
+        /// The instance.
+        instance_id: String,
+        /// Where the followed lines begin.
+        until: Timestamp,
+    },
+    /// Read one run's lines; answer with [`Action::RunLogLoaded`].
+    FetchRunLog {
+        /// The instance.
+        instance_id: String,
+        /// The run's start.
+        from: Timestamp,
+        /// Its last moment, when a newer boot follows.
+        to: Option<Timestamp>,
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),

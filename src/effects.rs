@@ -16,7 +16,8 @@ use crate::config::Config;
 use crate::devmode::{self, Plan, Wait};
 use crate::logs::LogStore;
 use crate::logs::export::export_run;
-use crate::logs::history::run_history;
+use crate::logs::history::{HISTORY_SPAN, read_past};
+use crate::logs::{fetch_all, render, write_atomic};
 use crate::schedule::Rules;
 use crate::state::{DevInfo, Intent};
 use crate::userdata::{ScriptLine, inspect};
@@ -148,38 +149,53 @@ impl Runner {
                     Action::ScheduleLoaded { seq, result }
                 })
             }
-            Effect::ExportRunLog { instance } => {
+            Effect::ExportRunLog { instance, window } => {
                 let (store, group) = (self.logs.clone(), self.config.log_group.clone());
                 self.spawn_then(async move {
+                    let start = window.map(|(from, _)| from).or(instance.launch_time);
                     let name = format!(
                         "baseline-run-{}-{}.log",
                         instance.id,
-                        instance
-                            .launch_time
-                            .map(|t| t.strftime("%Y%m%dT%H%MZ").to_string())
-                            .unwrap_or_default()
+                        start.map(|t| t.strftime("%Y%m%dT%H%MZ").to_string()).unwrap_or_default()
                     );
                     let path = std::env::current_dir().unwrap_or_default().join(name);
-                    Action::Exported(match export_run(store.as_ref(), &group, &instance, &path).await {
-                        Ok(e) => {
-                            Ok(format!("saved {} lines of the run log to {}", e.lines, e.path.display()))
+                    Action::Exported(match window {
+                        None => match export_run(store.as_ref(), &group, &instance, &path).await {
+                            Ok(e) => {
+                                Ok(format!("saved {} lines of the run log to {}", e.lines, e.path.display()))
+                            }
+                            Err(e) => Err(e.to_string()),
+                        },
+                        Some((from, to)) => {
+                            export_window(store.as_ref(), &group, &instance.id, from, to, &path).await
                         }
-                        Err(e) => Err(e.to_string()),
                     })
                 })
             }
-            Effect::FetchHistory { instance } => {
+            Effect::FetchPast { instance_id, until } => {
                 let (store, cfg) = (self.logs.clone(), self.config.clone());
                 self.spawn_then(async move {
-                    let result = run_history(
+                    let from = until - HISTORY_SPAN;
+                    let result = read_past(store.as_ref(), &cfg, &instance_id, from, Some(until)).await;
+                    Action::PastLoaded { id: instance_id, until, result: result.map_err(|e| e.to_string()) }
+                })
+            }
+            Effect::FetchRunLog { instance_id, from, to } => {
+                let (store, group) = (self.logs.clone(), self.config.log_group.clone());
+                self.spawn_then(async move {
+                    let end = to.map(|t| t.as_millisecond());
+                    let result = fetch_all(
                         store.as_ref(),
-                        &cfg.log_group,
-                        &instance,
-                        &cfg.run_rules,
-                        jiff::Timestamp::now(),
+                        &group,
+                        Some(&instance_id),
+                        from.as_millisecond(),
+                        end,
+                        None,
                     )
-                    .await;
-                    Action::HistoryLoaded(result.map_err(|e| e.to_string()))
+                    .await
+                    .map(|events| events.into_iter().map(|e| (e.ts_ms, e.message)).collect())
+                    .map_err(|e| e.to_string());
+                    Action::RunLogLoaded { from, result }
                 })
             }
             Effect::PostSlack { kind, text } => self.post_slack(kind, text),
@@ -187,6 +203,24 @@ impl Runner {
             Effect::Bell | Effect::Suspend | Effect::Copy(_) | Effect::FollowLogs { .. } => {}
         }
     }
+}
+
+/// Saves the run log lines of `instance_id` in `[from, to]` to `path`; says how many and where.
+async fn export_window(
+    store: &dyn LogStore,
+    group: &str,
+    instance_id: &str,
+    from: jiff::Timestamp,
+    to: Option<jiff::Timestamp>,
+    path: &std::path::Path,
+) -> Result<String, String> {
+    let end = to.map(|t| t.as_millisecond() - 1);
+    let events = fetch_all(store, group, Some(instance_id), from.as_millisecond(), end, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = render(&events);
+    write_atomic(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(format!("saved {} lines of the run log to {}", text.matches('\n').count(), path.display()))
 }
 
 /// Stops and waits first when asked, then writes the planned user data the guarded way.

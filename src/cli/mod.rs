@@ -10,6 +10,8 @@ mod runs;
 pub mod schedule;
 mod slack;
 mod status;
+#[cfg(test)]
+mod surfaces_tests;
 mod userdata;
 
 pub use slack::SlackCommand;
@@ -90,11 +92,15 @@ pub enum Command {
     },
     /// Print the man page (roff) to stdout: `baseline-panel man | man -l -`.
     Man,
-    /// Past runs (start, end, duration, outcome) from the run log group, newest first.
+    /// Runs and dev sessions (start, end, duration, outcome, evidence) from the run log group,
+    /// newest first.
     Runs {
-        /// Machine-readable output.
+        /// Machine-readable output (documented in the README).
         #[arg(long)]
         json: bool,
+        /// How far back: a duration (30d, 12h) or a time (2026-11-01); default 120 days.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
     },
     /// Stop the box (warns when a run is in progress). Asks first unless --yes.
     Stop {
@@ -237,6 +243,6 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
             doctor::run(cfg, cloud.clone(), *post, *timeout, *json).await
         }
         Command::Logs(args) => logs::run(args, cfg, cloud).await,
-        Command::Runs { json } => runs::run(cfg, cloud, *json).await,
+        Command::Runs { json, since } => runs::run(cfg, cloud, *json, since.as_deref()).await,
     }
 }

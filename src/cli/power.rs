@@ -12,7 +12,6 @@ use crate::config::Config;
 use crate::devmode::{Wait, wait_for_state};
 use crate::effects::dev_info;
 use crate::state::runs::start_note;
-use crate::timefmt::human_duration;
 use crate::userdata::ScriptLine;
 
 /// How long `--wait` waits.
@@ -98,13 +97,8 @@ pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Res
     up.iter().for_each(|i| eprintln!("{}", list_line(i)));
     let now = Timestamp::now();
     for i in &up {
-        if let Some(d) = i.uptime(now) {
-            eprintln!(
-                "warning: a run is in progress on {} (started {} ago): stopping ends it",
-                i.id,
-                human_duration(d)
-            );
-        }
+        let (warn, text) = super::runs::stop_warning_for(cfg, cloud, i, now).await;
+        eprintln!("{}: {}: {text}", if warn { "warning" } else { "note" }, i.id);
     }
     confirm("Stop?", "stop the box", yes)?;
     cloud.stop(&ids, false).await?;

@@ -1,86 +1,139 @@
-//! `baseline-panel runs [--json]`: past runs cut out of the run log group, newest first.
+//! `baseline-panel runs [--json] [--since 30d]`: the run timeline (runs and dev sessions) of
+//! every matching instance, newest first.
 
 use std::io::Write;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde::Serialize;
 
 use super::Failure;
-use crate::cloud::Cloud;
+use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
-use crate::logs::history::run_history;
+use crate::effects::dev_info;
+use crate::logs::history::{HISTORY_SPAN, read_timeline};
 use crate::logs::{LogError, missing_group_message};
+use crate::run::{Entry, Kind, RunJson, Timeline};
 use crate::timefmt::{human_duration, utc};
+use crate::userdata::ScriptLine;
 
-#[derive(Serialize)]
-struct RunJson {
-    instance_id: String,
-    started: String,
-    ended: Option<String>,
-    duration_seconds: Option<i64>,
-    outcome: &'static str,
-    lines: usize,
-    first_failure: Option<String>,
-    evidence: String,
+/// The user data's kind for the boot of an instance that is up (`None` when it is not up, or
+/// the user data cannot be read: the log then decides).
+pub async fn current_kind(cfg: &Config, cloud: &dyn Cloud, i: &Instance) -> Option<Kind> {
+    if !matches!(i.state, InstanceState::Pending | InstanceState::Running) {
+        return None;
+    }
+    let pattern = ScriptLine::new(cfg.script_pattern.clone()).ok()?;
+    let bytes = cloud.user_data(&i.id).await.ok()?;
+    dev_info(&bytes, &pattern).ok().map(|d| Kind::from(d.mode))
 }
 
-/// Prints the runs of every matching instance.
-pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, json: bool) -> Result<(), Failure> {
-    let list = cloud.instances().await?;
-    let store = crate::logs::store_for(cfg, cloud.as_ref());
-    let now = Timestamp::now();
-    let mut all = Vec::new();
-    for i in &list {
-        let runs = run_history(store.as_ref(), &cfg.log_group, i, &cfg.run_rules, now).await.map_err(
-            |e| match e {
-                LogError::GroupMissing { group } => {
-                    Failure { code: 3, message: missing_group_message(crate::logs::Source::Run, &group) }
-                }
-                other => Failure::from(crate::cloud::CloudError::Other(other.to_string())),
-            },
-        )?;
-        all.extend(runs.into_iter().map(|r| RunJson {
-            instance_id: i.id.clone(),
-            started: r.started.to_string(),
-            ended: r.ended.map(|t| t.to_string()),
-            duration_seconds: r.duration.map(|d| d.as_secs()),
-            outcome: r.outcome.kind(),
-            lines: r.lines,
-            first_failure: r.first_failure,
-            evidence: r.evidence,
-        }));
+/// A failed read of the run group, as the CLI reports it.
+pub fn log_failure(e: LogError) -> Failure {
+    match e {
+        LogError::GroupMissing { group } => {
+            Failure { code: 3, message: missing_group_message(crate::logs::Source::Run, &group) }
+        }
+        LogError::Cloud(c) => Failure::from(c),
+        other => Failure::from(crate::cloud::CloudError::Other(other.to_string())),
     }
-    all.sort_by(|a, b| b.started.cmp(&a.started));
+}
+
+/// The timeline of `i` over `[from, now]`, warnings printed on stderr.
+pub async fn timeline_for(
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    i: &Instance,
+    kind: Option<Kind>,
+    from: Timestamp,
+    now: Timestamp,
+) -> Result<Timeline, Failure> {
+    let store = crate::logs::store_for(cfg, cloud);
+    let (t, warnings) = read_timeline(store.as_ref(), cfg, i, kind, from, now).await.map_err(log_failure)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(t)
+}
+
+/// Prints the runs and dev sessions of every matching instance.
+pub async fn run(
+    cfg: &Config,
+    cloud: Arc<dyn Cloud>,
+    json: bool,
+    since: Option<&str>,
+) -> Result<(), Failure> {
+    let list = cloud.instances().await?;
+    let now = Timestamp::now();
+    let from = match since {
+        Some(s) => crate::logs::since::parse_since(s, now).map_err(|message| Failure { code: 2, message })?,
+        None => now - HISTORY_SPAN,
+    };
+    let mut all: Vec<Entry> = Vec::new();
+    for i in &list {
+        let kind = current_kind(cfg, cloud.as_ref(), i).await;
+        all.extend(timeline_for(cfg, cloud.as_ref(), i, kind, from, now).await?.entries);
+    }
+    all.sort_by_key(|e| std::cmp::Reverse(e.started));
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &all).map_err(std::io::Error::other)?;
+        let docs: Vec<RunJson> = all.iter().map(RunJson::from).collect();
+        serde_json::to_writer_pretty(&mut out, &docs).map_err(std::io::Error::other)?;
         writeln!(out)?;
         return Ok(());
     }
     if all.is_empty() {
-        writeln!(out, "no runs in {} over the last 120 days", cfg.log_group)?;
+        let span = human_duration(now.duration_since(from));
+        writeln!(out, "no runs in {} over the last {span}", cfg.log_group)?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "{:<24} {:<9} {:<7} {:<16} {:>6}  note",
-        "started (UTC)", "ended", "took", "outcome", "lines"
-    )?;
-    for r in &all {
-        let started: Timestamp = r.started.parse().unwrap_or(now);
-        let ended = r.ended.as_deref().and_then(|e| e.parse::<Timestamp>().ok());
-        let took = r.duration_seconds.map(|s| human_duration(jiff::SignedDuration::from_secs(s)));
-        let note = r.first_failure.clone().unwrap_or_else(|| r.evidence.clone());
-        writeln!(
-            out,
-            "{:<24} {:<9} {:<7} {:<16} {:>6}  {note}",
-            utc(started),
-            ended.map(|e| e.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
-            took.unwrap_or_else(|| "-".into()),
-            r.outcome.replace('_', " "),
-            r.lines,
-        )?;
-    }
+    write!(out, "{}", table(&all, now))?;
     Ok(())
+}
+
+/// The human table, one row per run or dev session.
+pub fn table(entries: &[Entry], now: Timestamp) -> String {
+    let mut s = format!(
+        "{:<24} {:<4} {:<9} {:<7} {:<16} {:>6}  note\n",
+        "started (UTC)", "kind", "ended", "took", "outcome", "lines"
+    );
+    let tz = jiff::tz::TimeZone::system();
+    for e in entries {
+        let kind = if e.kind == Kind::Run { "run" } else { "dev" };
+        let outcome = if e.kind == Kind::Run { e.outcome.label() } else { "dev session" };
+        let mut note = e.first_failure.clone().unwrap_or_else(|| e.evidence.clone());
+        if let Some(p) = crate::run::text::progress_text(e, now, &tz).filter(|_| e.outcome.is_live()) {
+            note = format!("{p} · {note}");
+        }
+        s.push_str(&format!(
+            "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6}  {note}\n",
+            utc(e.started),
+            e.ended.map(|t| t.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
+            e.duration.map(human_duration).unwrap_or_else(|| "-".into()),
+            e.lines,
+        ));
+    }
+    s
+}
+
+/// What stopping `i` now would end, for `stop`: `(warn, sentence)`, from the same timeline as
+/// every other screen (the current boot only: its lines since launch and its user data).
+pub async fn stop_warning_for(
+    cfg: &Config,
+    cloud: &dyn Cloud,
+    i: &Instance,
+    now: Timestamp,
+) -> (bool, String) {
+    let kind = current_kind(cfg, cloud, i).await;
+    let store = crate::logs::store_for(cfg, cloud);
+    let from = i.launch_time.unwrap_or(now) - jiff::SignedDuration::from_mins(1);
+    let (past, unread) = match crate::logs::history::read_past(store.as_ref(), cfg, &i.id, from, None).await {
+        Ok(p) => (p, None),
+        Err(e) => (Default::default(), Some(e)),
+    };
+    let t = crate::logs::history::timeline_of(i, &past, kind, &cfg.run_rules, now);
+    let (warn, mut text) = crate::run::stop_warning(t.current(), now);
+    if let Some(e) = unread {
+        text.push_str(&format!(" (judged without the run log: {e})"));
+    }
+    (warn, text)
 }

@@ -9,8 +9,8 @@ use super::Failure;
 use crate::cloud::{Cloud, Instance, StatusChecks};
 use crate::config::{Config, Target};
 use crate::effects::dev_info;
-use crate::logs::history::since_launch;
-use crate::run::{LastRun, RunLogLine, last_run};
+use crate::logs::history::HISTORY_SPAN;
+use crate::run::{Kind, RunJson, Timeline};
 use crate::schedule::ScheduleView;
 use crate::timefmt::{ago, human_duration, utc};
 use crate::userdata::{Mode, ScriptLine};
@@ -18,27 +18,6 @@ use jiff::tz::TimeZone;
 
 /// Version of the `status --json` document; bumped only on incompatible changes.
 pub const SCHEMA: u32 = 1;
-
-#[derive(Serialize)]
-struct LastRunJson {
-    outcome: &'static str,
-    started: Option<String>,
-    ended: Option<String>,
-    duration_seconds: Option<i64>,
-    evidence: String,
-}
-
-impl From<&LastRun> for LastRunJson {
-    fn from(r: &LastRun) -> Self {
-        LastRunJson {
-            outcome: r.outcome.kind(),
-            started: r.started.map(|t| t.to_string()),
-            ended: r.ended.map(|t| t.to_string()),
-            duration_seconds: r.duration.map(|d| d.as_secs()),
-            evidence: r.evidence.clone(),
-        }
-    }
-}
 
 #[derive(Serialize)]
 struct ScheduleJson {
@@ -86,7 +65,14 @@ struct InstanceJson<'a> {
     state_reason: StateReason<'a>,
     status_checks: Option<&'a StatusChecks>,
     dev_mode: Option<String>,
-    last_run: LastRunJson,
+    /// The newest run (dev sessions skipped): the first `kind: run` entry of `runs --json`.
+    last_run: Option<RunJson>,
+    /// The instance's latest boot, run or dev session.
+    current_boot: Option<RunJson>,
+    /// The going run's progress (as in `last_run`), when it is up.
+    progress: Option<crate::run::json::ProgressJson>,
+    /// The going run's ETA (as in `last_run`), when it is up.
+    eta: Option<crate::run::json::EtaJson>,
 }
 
 #[derive(Serialize)]
@@ -109,6 +95,7 @@ struct StatusJson<'a> {
 }
 
 fn instance_json<'a>(i: &'a Instance, now: Timestamp, extra: &Extra) -> InstanceJson<'a> {
+    let live = extra.timeline.last_run().filter(|r| r.current && r.outcome.is_live()).map(RunJson::from);
     InstanceJson {
         id: &i.id,
         name: i.name.as_deref(),
@@ -126,14 +113,28 @@ fn instance_json<'a>(i: &'a Instance, now: Timestamp, extra: &Extra) -> Instance
         },
         status_checks: i.status_checks.as_ref(),
         dev_mode: extra.dev_mode.map(|m| m.to_string()),
-        last_run: LastRunJson::from(&extra.last_run),
+        last_run: extra.timeline.last_run().map(RunJson::from),
+        current_boot: extra.timeline.current().map(RunJson::from),
+        progress: live.as_ref().and_then(|r| r.progress.clone()),
+        eta: live.and_then(|r| r.eta),
     }
+}
+
+/// One instance of `status --json`, as a JSON value (for tests that compare surfaces).
+#[cfg(test)]
+pub(crate) fn instance_value(
+    i: &Instance,
+    now: Timestamp,
+    dev_mode: Option<Mode>,
+    timeline: Timeline,
+) -> serde_json::Value {
+    serde_json::to_value(instance_json(i, now, &Extra { dev_mode, timeline })).unwrap()
 }
 
 /// What `status` adds to EC2's answer for one instance.
 struct Extra {
     dev_mode: Option<Mode>,
-    last_run: LastRun,
+    timeline: Timeline,
 }
 
 /// Reads each instance's dev mode and judges its last run; problems become warnings.
@@ -161,28 +162,27 @@ async fn extras(
             }
             (_, None) => None,
         };
-        let log = run_log_since_launch(cfg, cloud, i, warns).await;
-        out.push(Extra { dev_mode, last_run: last_run(i, &log, &cfg.run_rules, now) });
+        let up =
+            matches!(i.state, crate::cloud::InstanceState::Pending | crate::cloud::InstanceState::Running);
+        let kind = dev_mode.filter(|_| up).map(Kind::from);
+        let store = crate::logs::store_for(cfg, cloud);
+        let timeline =
+            match crate::logs::history::read_timeline(store.as_ref(), cfg, i, kind, now - HISTORY_SPAN, now)
+                .await
+            {
+                Ok((t, w)) => {
+                    warns.extend(w.into_iter().map(|w| format!("{}: {w}", i.id)));
+                    t
+                }
+                Err(e) => {
+                    warns.push(format!("{}: run log unavailable ({e}); runs are judged without it", i.id));
+                    let past = crate::logs::history::PastLog::default();
+                    crate::logs::history::timeline_of(i, &past, kind, &cfg.run_rules, now)
+                }
+            };
+        out.push(Extra { dev_mode, timeline });
     }
     out
-}
-
-/// The run log lines since the instance's launch, for judging its last run; without them the
-/// outcome rests on EC2's state alone (and says so).
-async fn run_log_since_launch(
-    cfg: &Config,
-    cloud: &dyn Cloud,
-    i: &Instance,
-    warns: &mut Vec<String>,
-) -> Vec<RunLogLine> {
-    let store = crate::logs::store_for(cfg, cloud);
-    match since_launch(store.as_ref(), &cfg.log_group, i).await {
-        Ok(lines) => lines,
-        Err(e) => {
-            warns.push(format!("{}: run log unavailable ({e}); the last run is judged without it", i.id));
-            Vec::new()
-        }
-    }
 }
 
 /// The schedule as the panel shows it, with the dev-mode alarm; problems become warnings.
@@ -293,9 +293,22 @@ fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: 
                 if m == Mode::Dev { "ON (the script does not run at boot)".into() } else { "off".into() },
             );
         }
-        let r = &e.last_run;
-        let took = r.duration.map(|d| format!(" after {}", human_duration(d))).unwrap_or_default();
-        row("last run", format!("{}{took} — {}", r.outcome.label(), r.evidence));
+        let tz = TimeZone::system();
+        match e.timeline.last_run() {
+            Some(r) => row("last run", crate::run::text::summary(r)),
+            None => row("last run", "none in the run log over the last 120 days".into()),
+        }
+        if let Some(r) = e.timeline.last_run().filter(|r| r.current) {
+            if let Some(up) = crate::run::text::running_for(r, now) {
+                row("running", up);
+            }
+            if let Some(p) = crate::run::text::progress_text(r, now, &tz) {
+                row("progress", p);
+            }
+        }
+        if let Some(d) = e.timeline.current().filter(|c| c.kind == Kind::DevSession) {
+            row("this boot", crate::run::text::summary(d));
+        }
     }
     if let Some(v) = sched {
         s.push('\n');

@@ -125,6 +125,10 @@ pub struct RunSection {
     pub success_marker: Option<String>,
     /// A box still up this many hours after launch is reported as stuck.
     pub max_hours: Option<f64>,
+    /// A run with no log line for this many minutes while the box is up is reported as stuck.
+    pub silence_minutes: Option<f64>,
+    /// Regex of a progress line; captures 1 and 2 are the count done and the total.
+    pub progress_pattern: Option<String>,
 }
 
 /// `[dev]` section: dev mode and SSH.

@@ -459,12 +459,28 @@ fn hours(key: &str, value: Option<f64>, default: f64) -> Result<jiff::SignedDura
 
 fn run_rules(s: &file::RunSection) -> Result<RunRules, ConfigError> {
     let max = hours("run.max_hours", s.max_hours, 6.0)?;
+    let minutes = s.silence_minutes.unwrap_or(240.0);
+    if !(minutes.is_finite() && minutes > 0.0 && minutes < 60.0 * 24.0 * 366.0) {
+        return Err(ConfigError::Invalid {
+            key: "run.silence_minutes".into(),
+            message: format!("`{minutes}` is not a positive number of minutes"),
+        });
+    }
+    let silence = jiff::SignedDuration::from_secs_f64(minutes * 60.0);
+    let invalid = |key: &str, e: crate::run::RunRulesError| ConfigError::Invalid {
+        key: key.into(),
+        message: e.to_string(),
+    };
     RunRules::new(
         s.success_marker.as_deref().unwrap_or(crate::run::DEFAULT_SUCCESS_MARKER),
         s.failure_marker.as_deref().unwrap_or(crate::run::DEFAULT_FAILURE_MARKER),
         max,
     )
-    .map_err(|e| ConfigError::Invalid { key: "run.*_marker".into(), message: e.to_string() })
+    .map_err(|e| invalid("run.*_marker", e))?
+    .with_progress(s.progress_pattern.as_deref().unwrap_or(crate::run::DEFAULT_PROGRESS_PATTERN))
+    .map_err(|e| invalid("run.progress_pattern", e))?
+    .with_silence(silence)
+    .map_err(|e| invalid("run.silence_minutes", e))
 }
 
 #[cfg(test)]

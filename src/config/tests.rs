@@ -266,3 +266,19 @@ fn unknown_key_in_a_box_is_named() {
     let ConfigError::Syntax { line, key, .. } = &e else { panic!("{e:?}") };
     assert_eq!((*line, key.as_str()), (3, "log_grup"));
 }
+
+#[test]
+fn run_silence_and_progress_pattern_are_read_and_checked() {
+    let resolve =
+        |text: &str| Config::resolve(&file(text), &DotEnv::default(), &NoEnv, &Overrides::default());
+    let c = Config::builtin();
+    assert_eq!(c.run_rules.silence, jiff::SignedDuration::from_mins(240));
+    assert_eq!(c.run_rules.progress_of("(3/58)"), Some((3, 58)));
+    let c = resolve("[run]\nsilence_minutes = 90\nprogress_pattern = 'step (\\d+) of (\\d+)'\n").unwrap();
+    assert_eq!(c.run_rules.silence, jiff::SignedDuration::from_mins(90));
+    assert_eq!(c.run_rules.progress_of("step 4 of 9"), Some((4, 9)));
+    let e = resolve("[run]\nsilence_minutes = 0\n").unwrap_err().to_string();
+    assert!(e.starts_with("run.silence_minutes: "), "{e}");
+    let e = resolve("[run]\nprogress_pattern = 'step \\d+'\n").unwrap_err().to_string();
+    assert!(e.starts_with("run.progress_pattern: ") && e.contains("two capture groups"), "{e}");
+}

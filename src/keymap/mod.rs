@@ -62,6 +62,17 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
             _ => return None,
         }));
     }
+    if state.show_history {
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => return Some(Action::HistoryStep(-1)),
+            KeyCode::Down | KeyCode::Char('j') => return Some(Action::HistoryStep(1)),
+            KeyCode::PageUp => return Some(Action::HistoryStep(-10)),
+            KeyCode::PageDown => return Some(Action::HistoryStep(10)),
+            KeyCode::Home | KeyCode::Char('g') => return Some(Action::HistoryStep(isize::MIN / 2)),
+            KeyCode::Enter => return Some(Action::HistoryOpen),
+            _ => {}
+        }
+    }
     let log = |k: LogKey| Some(Action::Log(k));
     match key.code {
         KeyCode::Up | KeyCode::Char('k') => log(LogKey::Up(1)),

@@ -1,46 +1,100 @@
-//! Past runs, cut out of the run log group: shared by the panel's history view and `runs`.
+//! What the run timeline is built from, read from the log groups: the run group's lines of one
+//! instance (both its streams) and the scheduler Lambda's start lines. Shared by the panel,
+//! `status`, `runs` and `stop`.
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::{LogError, LogStore, fetch_all};
+use super::{LogError, LogStore, fetch_all, missing_group_message, scheduler_group};
 use crate::cloud::Instance;
-use crate::run::{RunLogLine, RunRecord, RunRules, history};
+use crate::config::Config;
+use crate::run::{Fact, Kind, RunRules, Timeline, TimelineInput, classify, scheduler_start, timeline};
 
-/// How far back the history looks.
+/// How far back the history looks by default.
 pub const HISTORY_SPAN: SignedDuration = SignedDuration::from_hours(24 * 120);
 
-/// A silence this long separates two runs in one stream. Runs are weekly and the model step can
-/// stay quiet for a long time, so anything shorter than a few hours is one run.
-pub const HISTORY_GAP: SignedDuration = SignedDuration::from_hours(3);
+/// The CloudWatch filter that keeps the scheduler Lambda's start lines.
+pub const LAMBDA_START_FILTER: &str = "\"starting: ec2.Instance\"";
 
-/// The runs of `instance` (its stream, by instance id) over [`HISTORY_SPAN`], newest first.
-pub async fn run_history(
-    store: &dyn LogStore,
-    group: &str,
-    instance: &Instance,
-    rules: &RunRules,
-    now: Timestamp,
-) -> Result<Vec<RunRecord>, LogError> {
-    let start = (now - HISTORY_SPAN).as_millisecond();
-    let events = fetch_all(store, group, Some(&instance.id), start, None, None).await?;
-    let lines: Vec<RunLogLine> = events
-        .into_iter()
-        .flat_map(|e| Timestamp::from_millisecond(e.ts_ms).map(|t| RunLogLine::new(t, e.message)))
-        .collect();
-    let boots: Vec<Timestamp> = instance.launch_time.into_iter().collect();
-    Ok(history(&lines, &boots, rules, HISTORY_GAP, now, Some(instance)))
+/// The log of one instance, read into facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PastLog {
+    /// The run group's lines of the instance, read once, sorted by time.
+    pub facts: Vec<Fact>,
+    /// When the scheduler Lambda started the instance, sorted.
+    pub starts: Vec<Timestamp>,
+    /// What could not be read, when it only weakens the evidence (the scheduler's log).
+    pub warnings: Vec<String>,
 }
 
-/// The run log lines since `instance`'s launch (empty when it never launched).
-pub async fn since_launch(
+/// Reads the run group's lines of `instance_id` and the scheduler's starts of it logged in
+/// `[from, until)` (`until` open when `None`). A missing run group is an error; a missing or
+/// unreadable scheduler group is a warning (its lines only corroborate).
+pub async fn read_past(
     store: &dyn LogStore,
-    group: &str,
+    cfg: &Config,
+    instance_id: &str,
+    from: Timestamp,
+    until: Option<Timestamp>,
+) -> Result<PastLog, LogError> {
+    let end = until.map(|u| u.as_millisecond() - 1);
+    let events =
+        fetch_all(store, &cfg.log_group, Some(instance_id), from.as_millisecond(), end, None).await?;
+    let facts = events.iter().map(|e| classify(e.time(), &e.message, &cfg.run_rules)).collect();
+    let group = scheduler_group(&cfg.lambda_name);
+    let (starts, warnings) =
+        match fetch_all(store, &group, None, from.as_millisecond(), end, Some(LAMBDA_START_FILTER)).await {
+            Ok(lines) => (
+                lines.iter().filter(|e| scheduler_start(&e.message, instance_id)).map(|e| e.time()).collect(),
+                vec![],
+            ),
+            Err(LogError::GroupMissing { group }) => (
+                vec![],
+                vec![format!(
+                    "{}; runs are told apart without the scheduler's start lines",
+                    missing_group_message(super::Source::Scheduler, &group)
+                )],
+            ),
+            Err(e) => {
+                (vec![], vec![format!("scheduler log unreadable ({e}); runs are told apart without it")])
+            }
+        };
+    let mut past = PastLog { facts, starts, warnings };
+    past.facts.sort_by_key(|f| f.ts);
+    past.starts.sort();
+    Ok(past)
+}
+
+/// The timeline of `instance` from what was read; `current_kind` is the user data's kind, used
+/// only while the box is up (then it is exactly what the current boot booted with).
+pub fn timeline_of(
     instance: &Instance,
-) -> Result<Vec<RunLogLine>, LogError> {
-    let Some(launch) = instance.launch_time else { return Ok(Vec::new()) };
-    let events = fetch_all(store, group, Some(&instance.id), launch.as_millisecond(), None, None).await?;
-    Ok(events
-        .into_iter()
-        .flat_map(|e| Timestamp::from_millisecond(e.ts_ms).map(|t| RunLogLine::new(t, e.message)))
-        .collect())
+    past: &PastLog,
+    current_kind: Option<Kind>,
+    rules: &RunRules,
+    now: Timestamp,
+) -> Timeline {
+    let up =
+        matches!(instance.state, crate::cloud::InstanceState::Pending | crate::cloud::InstanceState::Running);
+    timeline(&TimelineInput {
+        instance_id: &instance.id,
+        instance: Some(instance),
+        facts: &past.facts,
+        scheduler_starts: &past.starts,
+        current_kind: current_kind.filter(|_| up),
+        rules,
+        now,
+    })
+}
+
+/// The instance's timeline over `[from, now]`: what `status` and `runs` print.
+pub async fn read_timeline(
+    store: &dyn LogStore,
+    cfg: &Config,
+    instance: &Instance,
+    current_kind: Option<Kind>,
+    from: Timestamp,
+    now: Timestamp,
+) -> Result<(Timeline, Vec<String>), LogError> {
+    let past = read_past(store, cfg, &instance.id, from, None).await?;
+    Ok((timeline_of(instance, &past, current_kind, &cfg.run_rules, now), past.warnings))
 }

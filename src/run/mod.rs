@@ -1,25 +1,39 @@
-//! What a run is: one boot of the job box, from its launch to the run script's own shutdown.
+//! What a run is, and the one timeline of runs and dev sessions every screen reads.
 //!
 //! The instance starts (by the weekly schedule or by hand), its user data runs the run script,
-//! the script reports to Slack and shuts the instance down itself. The script's output is shipped
-//! to CloudWatch Logs, one stream per instance, so the lines of many boots share a stream.
+//! the script reports to Slack and shuts the instance down itself. A *run* is one boot whose
+//! user data had the script line active; a boot with the line commented out is a *dev session*.
+//! The script's output is shipped to CloudWatch Logs, one stream per instance (and cloud-init's
+//! own log to `<instance id>-cloud-init`), so the lines of every boot share the streams.
 //!
-//! This module holds the pure rules that turn the instance's state and those log lines into
-//! answers: [`last_run`] judges the latest boot, [`history`] cuts a stream into past runs, and
-//! [`human_duration`] prints durations the way the whole panel does. Nothing here calls AWS or
-//! reads the clock: the time comes in as a parameter.
+//! [`classify`] reads each log line once into a [`Fact`]; [`timeline`] cuts the facts into boots
+//! (from EC2's LaunchTime, cloud-init's boot lines, the scheduler Lambda's start lines, and a
+//! silence only as a last resort) and judges each one. The Last run panel, the history pane,
+//! the stop dialog, `status`, `runs`, the banner, the bell and the Slack notices all read that
+//! timeline. Nothing here calls AWS or reads the clock: the time comes in as a parameter.
 
-mod history;
-mod outcome;
+mod eta;
+mod facts;
+pub mod json;
+mod judge;
+#[cfg(test)]
+pub(crate) mod scenarios;
+pub mod text;
+mod timeline;
+#[cfg(test)]
+mod timeline_tests;
 
-pub use history::{RunRecord, history};
-pub use outcome::{LastRun, Outcome, last_run};
+pub use eta::{Eta, EtaBasis, Progress};
+pub use facts::{Fact, Mark, classify, scheduler_start};
+pub use json::RunJson;
+pub use timeline::{
+    Boundary, Entry, Kind, KindFrom, Outcome, Timeline, TimelineInput, stop_warning, timeline,
+};
 
 use std::sync::LazyLock;
 
 use jiff::{SignedDuration, Timestamp};
 use regex::Regex;
-use serde::Serialize;
 
 /// Default pattern of a log line that means the run went wrong.
 ///
@@ -32,23 +46,25 @@ pub const DEFAULT_FAILURE_MARKER: &str = r"(?i)\b(error|failed|failure|fatal|tra
 ///
 /// Case-insensitive whole words: `done`, `finished`, `complete`, `completed`, `succeeded`,
 /// `success`, `successful` and `successfully`. The run script's last message (`done`, before its
-/// `shutdown`) matches. A success marker never decides an outcome by itself: the instance's own
-/// shutdown does. It is quoted as evidence, so a marker printed half-way through a run does no
-/// harm.
+/// `shutdown`) matches. It counts as evidence of success only among a run's last
+/// [`END_LINES`] script lines, so a marker printed half-way through a run does no harm.
 pub const DEFAULT_SUCCESS_MARKER: &str =
     r"(?i)\b(done|finished|complete|completed|succeeded|success|successful|successfully)\b";
+
+/// Default pattern of a progress line: `(k/N)`, as in `fitting baseline: 02 Alaska (3/58)`. The
+/// first two capture groups are the count done and the total.
+pub const DEFAULT_PROGRESS_PATTERN: &str = r"\((\d+)/(\d+)\)";
+
+/// A success-marker line counts as the run's end when it is among this many last script lines.
+pub const END_LINES: usize = 5;
 
 /// Default longest normal run: an instance still up this long after its launch is reported as
 /// probably stuck.
 pub const DEFAULT_MAX_DURATION: SignedDuration = SignedDuration::from_hours(6);
 
-/// Default silence that separates two runs in one log stream when no launch time tells them
-/// apart (see [`history`]).
-///
-/// A run that stays quiet for longer (for example while its model's output goes to another
-/// file) is cut in two unless its launch time is known: callers that know launch times should
-/// pass them.
-pub const DEFAULT_RUN_GAP: SignedDuration = SignedDuration::from_mins(30);
+/// Default longest normal silence of a run: no log line for this long while the box is up and
+/// the run is reported as probably stuck. Steps of the model may stay quiet for three hours.
+pub const DEFAULT_SILENCE: SignedDuration = SignedDuration::from_mins(240);
 
 /// EC2 state reason code when the instance shut itself down (the run script's `shutdown`).
 pub const REASON_INSTANCE_SHUTDOWN: &str = "Client.InstanceInitiatedShutdown";
@@ -56,14 +72,14 @@ pub const REASON_INSTANCE_SHUTDOWN: &str = "Client.InstanceInitiatedShutdown";
 /// EC2 state reason code when someone stopped the instance from the console or the API.
 pub const REASON_USER_SHUTDOWN: &str = "Client.UserInitiatedShutdown";
 
-/// Longest failure line kept in [`RunRecord::first_failure`], in characters.
+/// Longest failure line kept in [`Entry::first_failure`], in characters.
 pub const FIRST_FAILURE_MAX_CHARS: usize = 200;
 
 /// Longest log line quoted inside an evidence sentence, in characters.
 const EVIDENCE_QUOTE_MAX_CHARS: usize = 80;
 
 /// One line of the run's output, as read back from CloudWatch Logs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunLogLine {
     /// When the line was logged (the CloudWatch event's timestamp).
     pub ts: Timestamp,
@@ -81,23 +97,31 @@ impl RunLogLine {
 /// How to read a run's log and how long a run may take.
 #[derive(Debug, Clone)]
 pub struct RunRules {
-    /// A line matching this says the run got to its end (evidence only, see
+    /// A line matching this near the end of a run says it got there (see
     /// [`DEFAULT_SUCCESS_MARKER`]).
     pub success: Regex,
     /// A line matching this says the run failed (see [`DEFAULT_FAILURE_MARKER`]).
     pub failure: Regex,
+    /// A line matching this says how far the run got: captures 1 and 2 are done and total
+    /// (see [`DEFAULT_PROGRESS_PATTERN`]).
+    pub progress: Regex,
     /// Longest normal run; an instance up for longer is reported as probably stuck
-    /// (default [`DEFAULT_MAX_DURATION`], 6 h).
+    /// (`run.max_hours`, default [`DEFAULT_MAX_DURATION`], 6 h).
     pub max_duration: SignedDuration,
+    /// Longest normal silence while the box is up (`run.silence_minutes`, default
+    /// [`DEFAULT_SILENCE`], 4 h).
+    pub silence: SignedDuration,
 }
 
 impl Default for RunRules {
-    /// The default markers and a 6 h maximum run.
+    /// The default markers, a 6 h maximum run and a 4 h maximum silence.
     fn default() -> Self {
         Self {
             success: Regex::new(DEFAULT_SUCCESS_MARKER).expect("default success marker is valid"),
             failure: Regex::new(DEFAULT_FAILURE_MARKER).expect("default failure marker is valid"),
+            progress: Regex::new(DEFAULT_PROGRESS_PATTERN).expect("default progress pattern is valid"),
             max_duration: DEFAULT_MAX_DURATION,
+            silence: DEFAULT_SILENCE,
         }
     }
 }
@@ -119,7 +143,31 @@ impl RunRules {
             success: compile("success", success)?,
             failure: compile("failure", failure)?,
             max_duration,
+            ..Self::default()
         })
+    }
+
+    /// These rules with another progress pattern; it needs two capture groups (done, total).
+    pub fn with_progress(mut self, pattern: &str) -> Result<Self, RunRulesError> {
+        let re = Regex::new(pattern).map_err(|source| RunRulesError::BadMarker {
+            which: "progress",
+            pattern: pattern.to_owned(),
+            source,
+        })?;
+        if re.captures_len() < 3 {
+            return Err(RunRulesError::ProgressGroups(pattern.to_owned()));
+        }
+        self.progress = re;
+        Ok(self)
+    }
+
+    /// These rules with another longest normal silence.
+    pub fn with_silence(mut self, silence: SignedDuration) -> Result<Self, RunRulesError> {
+        if silence <= SignedDuration::ZERO {
+            return Err(RunRulesError::NonPositiveSilence(human_duration(silence)));
+        }
+        self.silence = silence;
+        Ok(self)
     }
 
     /// True when `text` carries the failure marker.
@@ -131,6 +179,15 @@ impl RunRules {
     pub fn is_success(&self, text: &str) -> bool {
         self.success.is_match(text)
     }
+
+    /// The last `(done, total)` a progress line in `text` reports, when it makes sense
+    /// (`0 < total`, `done <= total`).
+    pub fn progress_of(&self, text: &str) -> Option<(u32, u32)> {
+        let caps = self.progress.captures_iter(text).last()?;
+        let done: u32 = caps.get(1)?.as_str().parse().ok()?;
+        let total: u32 = caps.get(2)?.as_str().parse().ok()?;
+        (total > 0 && done <= total).then_some((done, total))
+    }
 }
 
 /// Why configured run rules were refused.
@@ -141,7 +198,7 @@ pub enum RunRulesError {
         "the {which} marker `{pattern}` is not a valid regular expression: fix it in the configuration or remove it to use the default"
     )]
     BadMarker {
-        /// `success` or `failure`.
+        /// `success`, `failure` or `progress`.
         which: &'static str,
         /// The pattern as configured.
         pattern: String,
@@ -149,11 +206,21 @@ pub enum RunRulesError {
         #[source]
         source: regex::Error,
     },
+    /// The progress pattern lacks the two capture groups.
+    #[error(
+        "the progress pattern `{0}` needs two capture groups, the count done and the total, e.g. \\((\\d+)/(\\d+)\\)"
+    )]
+    ProgressGroups(String),
     /// The maximum run duration is zero or negative.
     #[error(
         "the maximum run duration must be longer than zero (it is {0}): set it to the longest a normal run takes, e.g. 6h"
     )]
     NonPositiveMaxDuration(String),
+    /// The longest silence is zero or negative.
+    #[error(
+        "the longest silence must be longer than zero (it is {0}): set it to the longest a step of the run stays quiet, e.g. 240 minutes"
+    )]
+    NonPositiveSilence(String),
 }
 
 pub use crate::timefmt::human_duration;
@@ -192,100 +259,9 @@ fn quote(text: &str) -> String {
     format!("\"{}\"", one_line(text, EVIDENCE_QUOTE_MAX_CHARS))
 }
 
-/// What the run's lines say, in the words shared by [`last_run`] and [`history`].
-#[derive(Debug, Clone, Copy)]
-struct LineFacts<'a> {
-    /// The first line carrying the failure marker.
-    first_failure: Option<&'a RunLogLine>,
-    /// The last line carrying the success marker.
-    last_success: Option<&'a RunLogLine>,
-    /// The latest line.
-    last: Option<&'a RunLogLine>,
-    /// How many lines.
-    count: usize,
-}
-
-impl<'a> LineFacts<'a> {
-    /// Facts about `lines`, which must be sorted by time.
-    fn of(lines: &[&'a RunLogLine], rules: &RunRules) -> Self {
-        Self {
-            first_failure: lines.iter().copied().find(|l| rules.is_failure(&l.text)),
-            last_success: lines.iter().copied().rfind(|l| rules.is_success(&l.text)),
-            last: lines.last().copied(),
-            count: lines.len(),
-        }
-    }
-
-    /// One-line account of a failure line, timed from `start`.
-    fn failure_evidence(line: &RunLogLine, start: Timestamp) -> String {
-        format!(
-            "failure marker {} into the run: {}",
-            human_duration(line.ts.duration_since(start).max(SignedDuration::ZERO)),
-            quote(&line.text)
-        )
-    }
-
-    /// What the lines say when none is a failure: the success marker, or how many lines.
-    fn quiet_evidence(&self) -> String {
-        match (self.count, self.last_success) {
-            (0, _) => "no log lines since launch".to_owned(),
-            (n, Some(ok)) => {
-                format!("success marker {}, no failure marker in {n} log line{}", quote(&ok.text), plural(n))
-            }
-            (n, None) => format!("no failure marker in {n} log line{}, no success marker either", plural(n)),
-        }
-    }
-}
-
 /// `s` unless there is exactly one.
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// Builders shared by the run module's tests.
-#[cfg(test)]
-mod testkit {
-    use jiff::Timestamp;
-
-    use super::RunLogLine;
-    use crate::cloud::types::{Instance, InstanceState};
-
-    /// `hh:mm` on Monday 2026-11-23, UTC.
-    pub fn mon(hm: &str) -> Timestamp {
-        format!("2026-11-23T{hm}:00Z").parse().unwrap()
-    }
-
-    /// A log line.
-    pub fn line(ts: Timestamp, text: &str) -> RunLogLine {
-        RunLogLine::new(ts, text)
-    }
-
-    /// An instance in `state`, launched at `launch`, with no state reason.
-    pub fn instance(state: InstanceState, launch: Option<Timestamp>) -> Instance {
-        Instance {
-            id: "i-0db5237193478dd8d".into(),
-            name: Some("baseline model".into()),
-            state,
-            instance_type: Some("r5.xlarge".into()),
-            launch_time: launch,
-            public_dns: None,
-            public_ip: None,
-            availability_zone: Some("us-east-1a".into()),
-            state_transition_reason: None,
-            state_reason_code: None,
-            state_reason_message: None,
-            status_checks: None,
-        }
-    }
-
-    /// A stopped instance with the given state reason code and transition reason.
-    pub fn stopped(launch: Timestamp, code: Option<&str>, transition: Option<&str>) -> Instance {
-        let mut inst = instance(InstanceState::Stopped, Some(launch));
-        inst.state_reason_code = code.map(Into::into);
-        inst.state_reason_message = code.map(Into::into);
-        inst.state_transition_reason = transition.map(Into::into);
-        inst
-    }
 }
 
 #[cfg(test)]
@@ -383,6 +359,22 @@ mod tests {
         assert!(err.to_string().contains("failure marker `[`"), "{err}");
         let err = RunRules::new("x", "y", SignedDuration::ZERO).unwrap_err();
         assert!(err.to_string().contains("longer than zero"), "{err}");
+    }
+
+    #[test]
+    fn progress_pattern_and_silence_are_configurable() {
+        let rules = RunRules::default();
+        assert_eq!(rules.progress_of("fitting baseline: 02 Alaska (3/58) ... ok"), Some((3, 58)));
+        assert_eq!(rules.progress_of("(1/2) then (4/5)"), Some((4, 5)), "the last count wins");
+        assert_eq!(rules.progress_of("(0/0)"), None);
+        let rules = RunRules::default().with_progress(r"step (\d+) of (\d+)").unwrap();
+        assert_eq!(rules.progress_of("step 7 of 9"), Some((7, 9)));
+        let err = RunRules::default().with_progress(r"step \d+").unwrap_err();
+        assert!(err.to_string().contains("two capture groups"), "{err}");
+        let err = RunRules::default().with_progress("(").unwrap_err();
+        assert!(err.to_string().contains("progress marker `(`"), "{err}");
+        assert!(RunRules::default().with_silence(SignedDuration::ZERO).is_err());
+        assert_eq!(RunRules::default().silence, DEFAULT_SILENCE);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod poll;
 pub mod runs;
 pub mod schedule;
 pub mod slack;
+pub mod timeline;
 mod update;
 
 pub use dialog::{Choice, Dialog, Intent};
@@ -19,7 +20,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cloud::Instance;
 use crate::config::Config;
-use crate::run::{LastRun, RunLogLine, RunRules, last_run};
+use crate::run::RunRules;
 use crate::ui::theme::Theme;
 use crate::userdata::Mode;
 
@@ -170,18 +171,14 @@ pub struct State {
     pub banner: Option<Notice>,
     /// How runs are judged.
     pub rules: RunRules,
-    /// Run log lines that matter to the outcome: failure and success marker lines.
-    pub run_evidence: Vec<RunLogLine>,
-    /// The newest run log line (its time can end a run).
-    pub run_last_line: Option<RunLogLine>,
+    /// The run timeline and what it is built from.
+    pub runs: timeline::Runs,
     /// The schedule rule and when it last fired.
     pub schedule: Fetched<(crate::schedule::RuleInfo, Option<crate::schedule::LastFired>)>,
     /// Schedule polling (slow: the rule rarely changes).
     pub schedule_poll: Poller,
     /// The instance and launch time the log followers were started for.
     pub following: Option<(String, Option<Timestamp>)>,
-    /// Runs found in the run log, newest first.
-    pub history: Fetched<Vec<crate::run::RunRecord>>,
     /// The lower pane shows the run history instead of the logs.
     pub show_history: bool,
     /// One pane per log source, in [`LogSource::ALL`] order.
@@ -223,11 +220,9 @@ impl State {
             watch: None,
             banner: None,
             rules: cfg.run_rules.clone(),
-            run_evidence: Vec::new(),
-            run_last_line: None,
+            runs: timeline::Runs::default(),
             schedule: Fetched::default(),
             following: None,
-            history: Fetched::default(),
             show_history: false,
             schedule_poll: Poller::new(SignedDuration::from_mins(5), SignedDuration::from_mins(5)),
             logs: LogSource::ALL.iter().map(|_| LogPane::new(cfg.log_buffer_lines)).collect(),
@@ -251,12 +246,9 @@ impl State {
         self.dev_info().is_some_and(|d| d.mode == Mode::Dev)
     }
 
-    /// The outcome of the selected instance's last run, judged now.
-    pub fn last_run(&self) -> Option<LastRun> {
-        let i = self.instance()?;
-        let mut lines = self.run_evidence.clone();
-        lines.extend(self.run_last_line.clone());
-        Some(last_run(i, &lines, &self.rules, self.now))
+    /// The run timeline of the selected instance, newest first.
+    pub fn timeline(&self) -> &crate::run::Timeline {
+        &self.runs.timeline
     }
 
     /// The pane of the source shown.
@@ -270,26 +262,24 @@ impl State {
         crate::ui::logs::body_height(a.lower)
     }
 
-    /// Takes in a batch of log lines for `source`. Run log lines also feed the run's outcome.
+    /// Takes in a batch of log lines for `source`. Run log lines also feed the run timeline
+    /// (and, while a past run is opened, only the timeline); scheduler lines give its starts.
     pub fn ingest(&mut self, source: LogSource, lines: &[(i64, String)]) {
+        match source {
+            LogSource::Run => self.runs.ingest_run(lines, &self.rules),
+            LogSource::Scheduler => {
+                if let Some(id) = self.instance().map(|i| i.id.clone()) {
+                    self.runs.ingest_scheduler(lines, &id);
+                }
+            }
+            LogSource::Console => {}
+        }
+        if source == LogSource::Run && self.runs.opened.is_some() {
+            return;
+        }
         let pane = &mut self.logs[source.index()];
         pane.buf.extend(lines.iter().map(|(t, m)| (*t, m.as_str())));
         pane.view.sync(&pane.buf);
-        if source != LogSource::Run {
-            return;
-        }
-        for (ts, text) in lines {
-            let Ok(ts) = Timestamp::from_millisecond(*ts) else { continue };
-            let line = RunLogLine::new(ts, text.clone());
-            if (self.rules.is_failure(text) || self.rules.is_success(text))
-                && self.run_evidence.len() < 10_000
-            {
-                self.run_evidence.push(line.clone());
-            }
-            if self.run_last_line.as_ref().is_none_or(|l| l.ts <= ts) {
-                self.run_last_line = Some(line);
-            }
-        }
     }
 
     /// The ids of every known instance (the Lambda acts on all of them).

@@ -1,10 +1,8 @@
-//! Starting and stopping the box from the panel, and noticing when a watched run ends.
+//! Starting and stopping the box from the panel.
 
-use super::{Choice, Dialog, Intent, Level, Notice, State, Watch};
+use super::{Choice, Dialog, Intent, Level, Notice, State};
 use crate::action::Effect;
 use crate::cloud::InstanceState;
-use crate::run::Outcome;
-use crate::timefmt::human_duration;
 
 fn notice(s: &mut State, level: Level, text: impl Into<String>) {
     s.notice = Some(Notice { level, text: text.into() });
@@ -133,19 +131,8 @@ fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
 fn stop_dialog(s: &State, ids: Vec<String>) -> Dialog {
     let mut lines = describe(s, &ids);
     lines.push((Level::Info, String::new()));
-    let running = s.instance().filter(|i| i.state == InstanceState::Running);
-    match (running, s.dev_mode_on()) {
-        (Some(i), false) => {
-            let started =
-                i.uptime(s.now).map(|d| format!(" (started {} ago)", human_duration(d))).unwrap_or_default();
-            lines.push((
-                Level::Warn,
-                format!("A run is in progress{started}: stopping ends it before the script finishes."),
-            ));
-        }
-        (_, true) => lines.push((Level::Info, "The box is in dev mode: no run is in progress.".into())),
-        (None, false) => lines.push((Level::Info, "The box is booting.".into())),
-    }
+    let (warn, text) = crate::run::stop_warning(s.timeline().current(), s.now);
+    lines.push((if warn { Level::Warn } else { Level::Info }, text));
     Dialog::new(
         "Stop the box?",
         lines,
@@ -196,33 +183,4 @@ pub(super) fn done(
             }
         }
     }
-}
-
-/// After new instance data: start watching an active box; when a watched run ends, ring the
-/// bell and show its outcome prominently.
-pub(super) fn track(s: &mut State) -> Vec<Effect> {
-    let Some(i) = s.instance().cloned() else { return vec![] };
-    if i.state.is_active() {
-        if s.watch.as_ref().is_none_or(|w| w.id != i.id || w.launched != i.launch_time) {
-            s.watch = Some(Watch { id: i.id.clone(), launched: i.launch_time });
-        }
-        return vec![];
-    }
-    let watched = s.watch.as_ref().is_some_and(|w| w.id == i.id);
-    if i.state != InstanceState::Stopped || !watched {
-        return vec![];
-    }
-    s.watch = None;
-    let Some(run) = s.last_run() else { return vec![] };
-    let level = match run.outcome {
-        Outcome::Succeeded => Level::Info,
-        Outcome::Failed => Level::Error,
-        _ => Level::Warn,
-    };
-    let took = run.duration.map(|d| format!(" after {}", human_duration(d))).unwrap_or_default();
-    s.banner = Some(Notice {
-        level,
-        text: format!("Run ended{took}: {} — {}", run.outcome.label(), run.evidence),
-    });
-    vec![Effect::Bell]
 }

@@ -1,6 +1,6 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
-use super::{Intent, Level, Notice, Overlay, State, dev, doctor, logs, runs, schedule, slack};
+use super::{Intent, Level, Notice, Overlay, State, dev, doctor, logs, runs, schedule, slack, timeline};
 use crate::action::{Action, Effect};
 
 /// Ends the panel's loop with a request to come back on the box after the current one.
@@ -28,15 +28,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(seq) = state.schedule_poll.due(now) {
                 fx.push(Effect::FetchSchedule { seq });
             }
+            fx.extend(timeline::refresh(state));
         }
         Action::DevRequested => fx.extend(dev::request(state)),
-        Action::ExportRequested => match state.instance() {
-            Some(i) => {
-                fx.push(Effect::ExportRunLog { instance: Box::new(i.clone()) });
-                state.notice = Some(Notice { level: Level::Info, text: "saving the run log…".into() });
-            }
-            None => state.notice = Some(Notice { level: Level::Warn, text: "no instance known yet".into() }),
-        },
+        Action::ExportRequested => fx.extend(export(state)),
         Action::Exported(result) => {
             state.notice = Some(match result {
                 Ok(text) => Notice { level: Level::Info, text },
@@ -45,20 +40,23 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ToggleHistory => {
             state.show_history = !state.show_history;
-            if state.show_history
-                && let Some(i) = state.instance()
-            {
-                fx.push(Effect::FetchHistory { instance: Box::new(i.clone()) });
+            fx.extend(past_due(state, state.show_history));
+        }
+        Action::HistoryStep(delta) => timeline::step(state, delta),
+        Action::HistoryOpen => fx.extend(timeline::open_selected(state)),
+        Action::PastLoaded { id, until, result } => {
+            if state.runs.instance_id.as_deref() == Some(id.as_str()) && state.runs.live_from == Some(until) {
+                match result {
+                    Ok(past) => state.runs.past_loaded(until, past),
+                    Err(e) => {
+                        state.runs.reading = false;
+                        state.runs.past_error = Some(e);
+                    }
+                }
+                fx.extend(timeline::refresh(state));
             }
         }
-        Action::HistoryLoaded(result) => match result {
-            Ok(runs) => {
-                state.history.value = Some(runs);
-                state.history.ok_at = Some(state.now);
-                state.history.error = None;
-            }
-            Err(e) => state.history.error = Some(e),
-        },
+        Action::RunLogLoaded { from, result } => timeline::run_log_loaded(state, from, result),
         Action::DevPlanned(result) => dev::planned(state, result),
         Action::DevApplied { id, result } => fx.extend(dev::applied(state, id, result)),
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
@@ -96,6 +94,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.banner = None;
             } else if state.notice.is_some() {
                 state.notice = None;
+            } else if state.runs.opened.is_some()
+                && state.log_source == crate::state::LogSource::Run
+                && state.log_pane().view.search_query().is_none()
+                && state.log_pane().view.filter_query().is_none()
+            {
+                // Back to the followed lines: read them again from the launch.
+                state.following = None;
+                fx.extend(follow_due(state));
             } else {
                 let height = state.log_height();
                 logs::apply(&mut state.logs, &mut state.log_source, crate::state::LogKey::Clear, height);
@@ -144,10 +150,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::LogLines { source, lines, status } => {
             state.ingest(source, &lines);
-            if let Some((text, health)) = status {
+            let opened = source == crate::state::LogSource::Run && state.runs.opened.is_some();
+            if let Some((text, health)) = status.filter(|_| !opened) {
                 let pane = &mut state.logs[source.index()];
                 pane.status = text;
                 pane.health = health;
+            }
+            if source != crate::state::LogSource::Console && !lines.is_empty() {
+                fx.extend(timeline::refresh(state));
             }
         }
         Action::Prechecked { intent, result } => runs::prechecked(state, intent, result),
@@ -167,9 +177,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Warning(text) => state.notice = Some(Notice { level: Level::Warn, text }),
         Action::DevInfoLoaded { id, result } => match result {
             Ok(info) => {
+                timeline::remember_kind(state, &id, info.mode);
                 state.dev.value = Some((id, info));
                 state.dev.ok_at = Some(state.now);
                 state.dev.error = None;
+                fx.extend(timeline::refresh(state));
             }
             // An answer about an instance no longer selected is old news.
             Err(e) if state.instance().is_some_and(|i| i.id == id) => state.dev.error = Some(e),
@@ -205,9 +217,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     if state.dev.value.as_ref().map(|(id, _)| id) != state.instance().map(|i| &i.id) {
                         state.dev.error = None;
                     }
-                    fx.extend(runs::track(state));
-                    fx.extend(dev_info_due(state));
                     fx.extend(follow_due(state));
+                    fx.extend(dev_info_due(state).or_else(|| timeline::kind_due(state)));
+                    fx.extend(timeline::refresh(state));
                 }
                 Err(e) => state.instances.error = Some(e.to_string()),
             }
@@ -217,12 +229,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 /// (Re)starts the log followers when the selected instance or its launch changed: the run log
-/// is read from the launch on, so the pane holds exactly the current (or last) run.
-fn follow_due(state: &mut State) -> Option<Effect> {
-    let i = state.instance()?;
+/// is followed from the launch on, so the pane holds exactly the current (or last) boot; what
+/// came before is read back once for the run timeline.
+fn follow_due(state: &mut State) -> Vec<Effect> {
+    let Some(i) = state.instance() else { return vec![] };
     let key = (i.id.clone(), i.launch_time);
     if state.following.as_ref() == Some(&key) {
-        return None;
+        return vec![];
     }
     let since = i.launch_time.unwrap_or(state.now - jiff::SignedDuration::from_hours(24))
         - jiff::SignedDuration::from_mins(1);
@@ -232,9 +245,38 @@ fn follow_due(state: &mut State) -> Option<Effect> {
         pane.buf.clear();
         pane.view.sync(&pane.buf);
     }
-    state.run_evidence.clear();
-    state.run_last_line = None;
-    Some(Effect::FollowLogs { instance_id, since })
+    state.runs.restart(&instance_id, since);
+    let mut fx = vec![Effect::FollowLogs { instance_id, since }];
+    fx.extend(past_due(state, true));
+    fx
+}
+
+/// Reads the run log back before the followed lines, unless it is read or being read; after a
+/// failure only when `retry`.
+fn past_due(state: &mut State, retry: bool) -> Option<Effect> {
+    let r = &state.runs;
+    let (Some(id), Some(until)) = (r.instance_id.clone(), r.live_from) else { return None };
+    if r.reading || (r.past_read && r.past_error.is_none()) || (r.past_error.is_some() && !retry) {
+        return None;
+    }
+    state.runs.reading = true;
+    Some(Effect::FetchPast { instance_id: id, until })
+}
+
+/// Key `e`: save the run shown: the one selected in the history, the opened one, or the
+/// current boot.
+fn export(state: &mut State) -> Vec<Effect> {
+    let Some(i) = state.instance().cloned() else {
+        state.notice = Some(Notice { level: Level::Warn, text: "no instance known yet".into() });
+        return vec![];
+    };
+    let window = if state.show_history {
+        state.runs.selected_entry().map(|e| (e.started, state.runs.end_of(state.runs.selected)))
+    } else {
+        state.runs.opened.as_ref().map(|o| (o.started, o.to))
+    };
+    state.notice = Some(Notice { level: Level::Info, text: "saving the run log…".into() });
+    vec![Effect::ExportRunLog { instance: Box::new(i), window }]
 }
 
 /// Reads the user data again when the selected instance changed, or every few minutes.
@@ -251,3 +293,5 @@ mod dev_tests;
 mod runs_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod timeline_tests;

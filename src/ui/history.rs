@@ -1,57 +1,127 @@
-//! The run history pane (key `h`): past runs from the run log, newest first.
+//! The run history pane (key `h`): the timeline's runs and dev sessions, newest first, and a
+//! bar chart of run durations coloured by outcome. `↑`/`↓` select, Enter opens the selected
+//! run's log, `e` saves it.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Bar, BarChart, Block, BorderType, Borders, Cell, Paragraph, Row, Table, TableState};
 
+use crate::run::{Entry, Kind, Timeline};
 use crate::state::State;
-use crate::timefmt::{human_duration, utc};
+use crate::timefmt::human_duration;
+use crate::ui::theme::Theme;
+
+/// How many runs the bar chart shows at most.
+const CHART_RUNS: usize = 16;
 
 /// Draws the history pane.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(Span::styled(" Run history (h: back to logs) ", t.title()));
-    let runs = match (&state.history.value, &state.history.error) {
-        (_, Some(e)) => {
-            let p = Paragraph::new(Line::styled(format!("✗ {e}"), t.error())).block(block);
-            return frame.render_widget(p, area);
-        }
-        (None, None) => {
-            let p = Paragraph::new(Line::styled("reading the run log…", t.dim())).block(block);
-            return frame.render_widget(p, area);
-        }
-        (Some(r), None) if r.is_empty() => {
-            let p = Paragraph::new(Line::styled("no runs in the run log group (last 120 days)", t.dim()))
-                .block(block);
-            return frame.render_widget(p, area);
-        }
-        (Some(r), None) => r,
-    };
-    let header = Row::new(["started (UTC)", "ended", "took", "outcome", "lines", "first failure / evidence"])
-        .style(t.dim());
-    let rows = runs.iter().map(|r| {
-        let ended = r.ended.map(|e| e.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "-".into());
-        let took = r.duration.map(human_duration).unwrap_or_else(|| "-".into());
-        let note = r.first_failure.clone().unwrap_or_else(|| r.evidence.clone());
-        Row::new(vec![
-            Cell::from(utc(r.started)),
-            Cell::from(ended),
-            Cell::from(took),
-            Cell::from(Span::styled(r.outcome.label(), super::run::outcome_style(&t, &r.outcome))),
-            Cell::from(r.lines.to_string()),
-            Cell::from(note),
-        ])
-    });
+    let keys = format!(
+        " Run history (↑/↓ select · Enter: its log · {}: save it · {}: back to logs) ",
+        state.keymap.key("export"),
+        state.keymap.key("history")
+    );
+    let block = Block::bordered().border_type(BorderType::Rounded).title(Span::styled(keys, t.title()));
+    let timeline = state.timeline();
+    if timeline.entries.is_empty() {
+        let (text, style) = match (&state.runs.past_error, state.runs.reading) {
+            (Some(e), _) => (format!("✗ {e}"), t.error()),
+            (None, true) => ("reading the run log…".to_owned(), t.dim()),
+            (None, false) => ("no runs in the run log group (last 120 days)".to_owned(), t.dim()),
+        };
+        return frame.render_widget(Paragraph::new(Line::styled(text, style)).block(block), area);
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let runs = timeline.runs().filter(|e| e.duration.is_some()).count().min(CHART_RUNS);
+    let chart_w =
+        if inner.width >= 90 && runs > 0 { (inner.width / 3).min(3 * runs as u16 + 2).max(12) } else { 0 };
+    let [table_area, chart_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(chart_w)]).areas(inner);
+    table(frame, table_area, state, timeline);
+    if chart_w > 0 {
+        chart(frame, chart_area, &t, timeline, state.runs.selected_entry());
+    }
+    if let Some(e) = &state.runs.past_error {
+        let row = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..table_area };
+        frame.render_widget(Paragraph::new(Line::styled(format!("older runs unread: {e}"), t.error())), row);
+    }
+}
+
+/// The runs and dev sessions, one row each.
+fn table(frame: &mut Frame, area: Rect, state: &State, timeline: &Timeline) {
+    let t = state.theme;
+    let header = Row::new(["started (UTC)", "outcome", "took", "lines", "evidence"]).style(t.dim());
+    let rows = timeline.entries.iter().map(|e| row(e, &t));
     let widths = [
-        Constraint::Length(23),
-        Constraint::Length(8),
-        Constraint::Length(7),
         Constraint::Length(15),
+        Constraint::Length(15),
+        Constraint::Length(7),
         Constraint::Length(6),
         Constraint::Min(10),
     ];
-    frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+        .highlight_symbol("›");
+    let mut ts = TableState::default().with_selected(Some(state.runs.selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// One entry's row: dev sessions dimmed and labelled.
+fn row<'a>(e: &'a Entry, t: &Theme) -> Row<'a> {
+    let started = e.started.strftime("%a %m-%d %H:%M").to_string();
+    let took = match (e.duration, e.outcome.is_live()) {
+        (Some(d), _) => human_duration(d),
+        (None, true) => "going".into(),
+        (None, false) => "-".into(),
+    };
+    let note = e.first_failure.clone().unwrap_or_else(|| e.evidence.clone());
+    if e.kind == Kind::DevSession {
+        return Row::new(vec![
+            Cell::from(started),
+            Cell::from("dev session"),
+            Cell::from(took),
+            Cell::from(e.lines.to_string()),
+            Cell::from(note),
+        ])
+        .style(t.dim());
+    }
+    Row::new(vec![
+        Cell::from(started),
+        Cell::from(Span::styled(e.outcome.label(), super::run::outcome_style(t, e.outcome))),
+        Cell::from(took),
+        Cell::from(e.lines.to_string()),
+        Cell::from(note),
+    ])
+}
+
+/// Run durations, oldest left, coloured by outcome; the selected run's bar reversed.
+fn chart(frame: &mut Frame, area: Rect, t: &Theme, timeline: &Timeline, selected: Option<&Entry>) {
+    let runs: Vec<&Entry> = timeline.runs().filter(|e| e.duration.is_some()).take(CHART_RUNS).collect();
+    let usual = timeline.usual.map(|u| format!(" usual {} ", human_duration(u))).unwrap_or_default();
+    let block = Block::new()
+        .borders(Borders::LEFT)
+        .border_style(t.dim())
+        .title(Span::styled(format!(" durations{usual}"), t.dim()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let n = runs.len() as u16;
+    let bar_width = ((inner.width + 1) / n.max(1)).saturating_sub(1).clamp(1, 4);
+    let bars: Vec<Bar> = runs
+        .iter()
+        .rev()
+        .map(|e| {
+            let mins = e.duration.map_or(0, |d| (d.as_secs().max(0) / 60) as u64);
+            let mut style = super::run::outcome_style(t, e.outcome);
+            if selected.is_some_and(|s| s.started == e.started) {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            Bar::new(mins).style(style).text_value(String::new())
+        })
+        .collect();
+    frame.render_widget(BarChart::new(bars).bar_width(bar_width).bar_gap(1), inner);
 }

@@ -146,6 +146,9 @@ pub struct LogDrawContext<'a> {
     pub focused: bool,
     /// Colours.
     pub styles: LogStyles,
+    /// Rules drawn above the first line at or after each time (ms, sorted): where each run
+    /// begins.
+    pub markers: &'a [(i64, String)],
 }
 
 impl<'a> LogDrawContext<'a> {
@@ -159,6 +162,7 @@ impl<'a> LogDrawContext<'a> {
             failure: None,
             focused: true,
             styles: LogStyles::default(),
+            markers: &[],
         }
     }
 }
@@ -207,13 +211,33 @@ fn body_rows<'b>(body: Rect, buf: &'b LogBuffer, view: &LogView, ctx: &LogDrawCo
         marker: ctx.failure,
         search: view.search_matcher(),
     };
+    let marker_style = s.dim.add_modifier(Modifier::BOLD);
     let mut rows_of = |abs: usize, line: &'b LogLine| {
         style.hit = if view.current_match() == Some(abs) { s.current_match } else { s.search_match };
         let ts = view.timestamps().format(line.ts_ms, ctx.time_zone);
-        line_rows(line, ts, &style, width, height, view.wrap())
+        let mut rows = Vec::new();
+        let prev = abs.checked_sub(1).and_then(|p| buf.get(p)).map(|l| l.ts_ms);
+        for (at, label) in ctx.markers {
+            if *at <= line.ts_ms && prev.is_none_or(|p| p < *at) {
+                let text = format!("── {label} ");
+                let fill = width.saturating_sub(text.chars().count());
+                rows.push(Line::from(Span::styled(format!("{text}{}", "─".repeat(fill)), marker_style)));
+            }
+        }
+        rows.extend(line_rows(line, ts, &style, width, height, view.wrap()));
+        rows
     };
     if !view.wrap() {
-        return visible.into_iter().flat_map(|(abs, line)| rows_of(abs, line)).collect();
+        let mut rows: Vec<Line> = visible.into_iter().flat_map(|(abs, line)| rows_of(abs, line)).collect();
+        if rows.len() > height {
+            // A marker row takes a line's place: the newest stay when following.
+            if view.is_following() {
+                rows.drain(..rows.len() - height);
+            } else {
+                rows.truncate(height);
+            }
+        }
+        return rows;
     }
     let mut rows = Vec::with_capacity(height);
     if view.is_following() {

@@ -62,8 +62,14 @@ pub fn draw(frame: &mut Frame, state: &State) {
 
 fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
     let pane = state.log_pane();
-    let title = format!("{} (l: next source · h: run history · e: save)", state.log_source.title());
+    let opened = state.runs.opened.as_ref().filter(|_| state.log_source == crate::state::LogSource::Run);
+    let title = match opened {
+        Some(o) => format!("Run log · {} (Esc: back to the followed log · e: save it)", o.label),
+        None => format!("{} (l: next source · h: run history · e: save)", state.log_source.title()),
+    };
+    let markers = run_markers(state);
     let mut ctx = logs::LogDrawContext::new(&title, &pane.status, &state.tz);
+    ctx.markers = &markers;
     ctx.failure = Some(&state.rules.failure);
     ctx.tone = match pane.health {
         crate::state::Health::Normal => logs::StatusTone::Normal,
@@ -75,6 +81,37 @@ fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
         ctx.styles = logs::LogStyles::plain();
     }
     logs::draw(frame, area, &pane.buf, &pane.view, &ctx);
+}
+
+/// Where each run (or dev session) begins in the run log pane: `(ms, "run started …")`.
+fn run_markers(state: &State) -> Vec<(i64, String)> {
+    if state.log_source != crate::state::LogSource::Run {
+        return vec![];
+    }
+    let from = match &state.runs.opened {
+        Some(o) => o.started,
+        None => match state.runs.live_from {
+            Some(t) => t,
+            None => return vec![],
+        },
+    };
+    let mut v: Vec<(i64, String)> = state
+        .timeline()
+        .entries
+        .iter()
+        .filter(|e| e.started >= from)
+        .map(|e| {
+            let what = if e.kind == crate::run::Kind::Run { "run" } else { "dev session" };
+            let how = if e.boundary.is_guess() { ", a guess" } else { "" };
+            let at = e.started.strftime("%a %Y-%m-%d %H:%M:%S UTC");
+            (
+                e.started.as_millisecond(),
+                format!("{what} started {at} ({}{how})", e.boundary.name().replace('_', " ")),
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 fn banner(frame: &mut Frame, area: Rect, state: &State, b: &crate::state::Notice) {

@@ -21,7 +21,12 @@ pub fn with_result(result: Result<Vec<Instance>, CloudError>) -> State {
     let mut s = State::new(&Config::builtin(), "aws", now());
     let fx = update(&mut s, Action::Tick(now()));
     let Some(crate::action::Effect::FetchInstances { seq }) = fx.first().cloned() else { panic!() };
-    update(&mut s, Action::InstancesLoaded { seq, result });
+    for fx in update(&mut s, Action::InstancesLoaded { seq, result }) {
+        if let crate::action::Effect::FetchPast { instance_id, until } = fx {
+            let result = Ok(crate::logs::history::PastLog::default());
+            update(&mut s, Action::PastLoaded { id: instance_id, until, result });
+        }
+    }
     s
 }
 
@@ -132,6 +137,7 @@ fn stop_dialog_with_a_run_in_progress_in_dev_mode_header() {
 #[test]
 fn run_ended_banner() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
+    dev(&mut s, crate::userdata::Mode::Run);
     s.now += jiff::SignedDuration::from_mins(50);
     let seq = s.instance_poll.issue();
     update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });

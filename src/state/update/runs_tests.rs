@@ -140,6 +140,7 @@ fn stopping_a_stopped_box_says_nothing_to_stop() {
 #[test]
 fn a_watched_run_that_ends_rings_the_bell_and_shows_the_outcome() {
     let mut s = with(&[InstanceState::Running]);
+    set_dev(&mut s, Mode::Run);
     assert!(s.watch.is_some(), "an active box is watched");
     s.now += SignedDuration::from_mins(50);
     let seq = s.instance_poll.issue();
@@ -172,14 +173,13 @@ fn loading_instances_reads_the_dev_mode_once() {
     };
     let fx =
         update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
+    let since: jiff::Timestamp = "2026-11-23T08:59:04Z".parse().unwrap();
     assert_eq!(
         fx,
         vec![
+            Effect::FollowLogs { instance_id: "i-0db5237193478dd8d".into(), since },
+            Effect::FetchPast { instance_id: "i-0db5237193478dd8d".into(), until: since },
             Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
-            Effect::FollowLogs {
-                instance_id: "i-0db5237193478dd8d".into(),
-                since: "2026-11-23T08:59:04Z".parse().unwrap()
-            }
         ]
     );
     set_dev(&mut s, Mode::Dev);
@@ -210,11 +210,11 @@ fn run_log_lines_feed_the_outcome_and_the_pane() {
     );
     assert_eq!(s.logs[0].buf.len(), 3, "multi-line message split into lines");
     assert_eq!(s.logs[0].status, "live");
-    let run = s.last_run().unwrap();
-    assert_eq!(run.outcome, crate::run::Outcome::Failed, "{run:?}");
+    let run = s.timeline().last_run().unwrap();
+    assert_eq!(run.outcome, crate::run::Outcome::Failing, "{run:?}");
     // Lines of other sources never judge the run.
     let mut s2 = with(&[InstanceState::Running]);
     let lines = vec![(t("2026-11-23T09:30:00Z"), "fatal error".to_string())];
     update(&mut s2, Action::LogLines { source: LogSource::Scheduler, lines, status: None });
-    assert!(matches!(s2.last_run().unwrap().outcome, crate::run::Outcome::InProgress { .. }));
+    assert_eq!(s2.timeline().last_run().unwrap().outcome, crate::run::Outcome::InProgress);
 }

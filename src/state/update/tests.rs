@@ -28,13 +28,17 @@ fn first_tick_fetches_and_answer_fills_the_instance_panel() {
     assert_eq!(
         fx,
         vec![
-            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
             Effect::FollowLogs {
                 instance_id: "i-0db5237193478dd8d".into(),
                 since: "2026-11-23T08:59:04Z".parse().unwrap()
-            }
+            },
+            Effect::FetchPast {
+                instance_id: "i-0db5237193478dd8d".into(),
+                until: "2026-11-23T08:59:04Z".parse().unwrap()
+            },
+            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
         ],
-        "then reads the dev mode"
+        "follows the logs, reads back the past, then reads the dev mode"
     );
     assert_eq!(s.instance().unwrap().state, InstanceState::Running);
     assert_eq!(s.instances.ok_at, Some(now()));

@@ -1,0 +1,403 @@
+//! The run timeline: the instance's boots, cut out of its log by evidence, each judged once.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use super::eta::{Eta, Progress, attach_eta};
+use super::facts::{Fact, Mark};
+use super::judge::judge;
+use super::{RunRules, human_duration};
+use crate::cloud::types::Instance;
+
+/// What a boot was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The user data had the script line active at boot: the script ran.
+    Run,
+    /// The script line was commented out (dev mode): the box booted for SSH work.
+    DevSession,
+}
+
+impl From<crate::userdata::Mode> for Kind {
+    fn from(m: crate::userdata::Mode) -> Self {
+        match m {
+            crate::userdata::Mode::Run => Kind::Run,
+            crate::userdata::Mode::Dev => Kind::DevSession,
+        }
+    }
+}
+
+/// How the kind of a boot is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindFrom {
+    /// The user data, read while the box ran this boot (EC2 refuses changes while it runs).
+    UserData,
+    /// The log: script lines (a run) or cloud-init finishing right after the boot (dev session).
+    Log,
+    /// Nothing says: a run is assumed, the box's usual work.
+    Assumed,
+}
+
+/// How a run went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Positive evidence: the script's own shutdown, or a success marker at the end.
+    Succeeded,
+    /// A failure-marker line, and the box is no longer up.
+    Failed,
+    /// A failure-marker line while the box is still up (and billing).
+    Failing,
+    /// Stopped from the console or the API before the script finished.
+    StoppedByHand,
+    /// The box is up and the run is going.
+    InProgress,
+    /// Up longer than `run.max_hours`, or silent longer than `run.silence_minutes`.
+    Stuck,
+    /// Not enough evidence to tell; the evidence says why.
+    Unknown,
+}
+
+impl Outcome {
+    /// Machine name: `succeeded`, `failed`, `failing`, `stopped_by_hand`, `in_progress`,
+    /// `stuck`, `unknown`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::Failing => "failing",
+            Outcome::StoppedByHand => "stopped_by_hand",
+            Outcome::InProgress => "in_progress",
+            Outcome::Stuck => "stuck",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    /// Label for people: the machine name with spaces.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::Failing => "failing",
+            Outcome::StoppedByHand => "stopped by hand",
+            Outcome::InProgress => "in progress",
+            Outcome::Stuck => "stuck",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    /// True while the box is up with this run on it.
+    pub fn is_live(self) -> bool {
+        matches!(self, Outcome::InProgress | Outcome::Failing | Outcome::Stuck)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// What a boot's start was found from, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Boundary {
+    /// EC2's LaunchTime of the instance's current boot.
+    LaunchTime,
+    /// Cloud-init's `running 'init'` line, written at every boot.
+    CloudInit,
+    /// The scheduler Lambda's `starting: ec2.Instance(…)` line.
+    Scheduler,
+    /// A guess: the first line after a silence longer than `run.max_hours`.
+    SilenceGap,
+    /// A guess: the first line of the log read, with no boot evidence before it.
+    FirstLine,
+}
+
+impl Boundary {
+    /// True when the start is a guess, not evidence.
+    pub fn is_guess(self) -> bool {
+        matches!(self, Boundary::SilenceGap | Boundary::FirstLine)
+    }
+
+    /// Machine name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Boundary::LaunchTime => "launch_time",
+            Boundary::CloudInit => "cloud_init",
+            Boundary::Scheduler => "scheduler",
+            Boundary::SilenceGap => "silence_gap",
+            Boundary::FirstLine => "first_line",
+        }
+    }
+}
+
+/// One boot of the instance, judged: a run or a dev session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The instance.
+    pub instance_id: String,
+    /// Run or dev session.
+    pub kind: Kind,
+    /// How the kind is known.
+    pub kind_from: KindFrom,
+    /// When the boot started.
+    pub started: Timestamp,
+    /// What `started` was found from.
+    pub boundary: Boundary,
+    /// True when the scheduler Lambda's log says it started this boot.
+    pub scheduled: bool,
+    /// When it ended: EC2's stop time for the current boot, else its last log line. `None`
+    /// while the box is up, or when nothing tells (a dev session's end is not logged).
+    pub ended: Option<Timestamp>,
+    /// `ended − started`, when both are known.
+    pub duration: Option<SignedDuration>,
+    /// How it went.
+    pub outcome: Outcome,
+    /// One line saying why.
+    pub evidence: String,
+    /// How many log lines this boot has (as the log pane counts them).
+    pub lines: usize,
+    /// Time of its last log line.
+    pub last_line: Option<Timestamp>,
+    /// Its first failure-marker line, on one line.
+    pub first_failure: Option<String>,
+    /// How far it got, from its last progress line.
+    pub progress: Option<Progress>,
+    /// When it should end (the current run only, while it goes).
+    pub eta: Option<Eta>,
+    /// True for the instance's latest boot (the one EC2's state describes).
+    pub current: bool,
+}
+
+impl Entry {
+    /// How long it has run at `now` (up to its end when it ended).
+    pub fn elapsed(&self, now: Timestamp) -> SignedDuration {
+        self.ended.unwrap_or(now).duration_since(self.started).max(SignedDuration::ZERO)
+    }
+}
+
+/// Every boot found, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timeline {
+    /// Runs and dev sessions, newest first.
+    pub entries: Vec<Entry>,
+    /// Median duration of the latest successful runs (the ETA's base), when there are some.
+    pub usual: Option<SignedDuration>,
+}
+
+impl Timeline {
+    /// The newest run (dev sessions skipped): what "the last run" means on every screen.
+    pub fn last_run(&self) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.kind == Kind::Run)
+    }
+
+    /// The instance's latest boot, run or dev session.
+    pub fn current(&self) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.current)
+    }
+
+    /// The runs only, newest first.
+    pub fn runs(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.kind == Kind::Run)
+    }
+}
+
+/// Everything the timeline is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct TimelineInput<'a> {
+    /// The instance's id (the stream prefix).
+    pub instance_id: &'a str,
+    /// The instance as EC2 describes it now (state, LaunchTime, state reason), when known.
+    pub instance: Option<&'a Instance>,
+    /// Its run-log lines, read with [`classify`](super::classify), sorted by time.
+    pub facts: &'a [Fact],
+    /// Times of the scheduler Lambda's lines that start this instance, sorted.
+    pub scheduler_starts: &'a [Timestamp],
+    /// The kind of the instance's current boot from its user data, read while that boot ran.
+    pub current_kind: Option<Kind>,
+    /// How lines are read and how long a run may take.
+    pub rules: &'a RunRules,
+    /// Now.
+    pub now: Timestamp,
+}
+
+/// How far a cloud-init boot line (or a Lambda start) may lie from the LaunchTime it belongs to.
+const SAME_BOOT: SignedDuration = SignedDuration::from_mins(3);
+
+/// A boot before judging.
+#[derive(Debug, Clone, Copy)]
+struct Boot {
+    start: Timestamp,
+    boundary: Boundary,
+    scheduled: bool,
+}
+
+/// One boot's lines, before judging.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Segment<'a> {
+    /// When it started.
+    pub start: Timestamp,
+    /// From what.
+    pub boundary: Boundary,
+    /// Started by the scheduler Lambda.
+    pub scheduled: bool,
+    /// Its lines.
+    pub facts: &'a [Fact],
+    /// The instance's latest boot.
+    pub current: bool,
+}
+
+/// Cuts the log into boots and judges each one. Boundaries, in this order of trust:
+///
+/// 1. the instance's LaunchTime starts its current boot;
+/// 2. each cloud-init `running 'init'` line starts a boot (at the line's time minus its
+///    uptime); one within [`SAME_BOOT`] of the LaunchTime is the current boot's own;
+/// 3. each scheduler Lambda start line marks its boot as scheduled; when the log has no
+///    cloud-init boot line at all (the agent does not ship that file), it starts a boot itself;
+/// 4. a silence longer than `run.max_hours` splits lines only where no evidence exists: before
+///    the first boot found, or everywhere but the current boot when there is no cloud-init
+///    line. Such a boot's boundary says it is a guess.
+pub fn timeline(input: &TimelineInput<'_>) -> Timeline {
+    let boots = boots(input);
+    let segments = segments(input, &boots);
+    let mut entries: Vec<Entry> = segments.iter().map(|s| judge(s, input)).collect();
+    let usual = attach_eta(&mut entries, &segments);
+    entries.reverse();
+    Timeline { entries, usual }
+}
+
+/// The boots the evidence shows, oldest first.
+fn boots(input: &TimelineInput<'_>) -> Vec<Boot> {
+    let mut boots: Vec<Boot> = Vec::new();
+    for f in input.facts {
+        if let Mark::Boot { at } = f.mark
+            && !boots.iter().any(|b| b.start.duration_since(at).abs() < SignedDuration::from_mins(1))
+        {
+            boots.push(Boot { start: at, boundary: Boundary::CloudInit, scheduled: false });
+        }
+    }
+    let have_cloud_init = !boots.is_empty();
+    if let Some(launch) = input.instance.and_then(|i| i.launch_time) {
+        let own = boots
+            .iter_mut()
+            .find(|b| b.start >= launch - SignedDuration::from_mins(1) && b.start <= launch + SAME_BOOT);
+        match own {
+            Some(b) => *b = Boot { start: launch, boundary: Boundary::LaunchTime, scheduled: false },
+            None => boots.push(Boot { start: launch, boundary: Boundary::LaunchTime, scheduled: false }),
+        }
+    }
+    for &s in input.scheduler_starts {
+        match boots
+            .iter_mut()
+            .find(|b| b.start >= s - SignedDuration::from_mins(1) && b.start <= s + SAME_BOOT)
+        {
+            Some(b) => b.scheduled = true,
+            None if !have_cloud_init => {
+                boots.push(Boot { start: s, boundary: Boundary::Scheduler, scheduled: true });
+            }
+            None => {} // The box was already up, or the start failed: no boot followed.
+        }
+    }
+    boots.sort_by_key(|b| b.start);
+    boots
+}
+
+/// The boots' lines, oldest first, with guessed boots where lines lie outside any evidence.
+fn segments<'a>(input: &TimelineInput<'a>, boots: &[Boot]) -> Vec<Segment<'a>> {
+    let facts = input.facts;
+    let gap = input.rules.max_duration;
+    let have_cloud_init = facts.iter().any(|f| matches!(f.mark, Mark::Boot { .. }));
+    let launch = input.instance.and_then(|i| i.launch_time);
+    let mut out = Vec::new();
+    let first = boots.first().map_or(facts.len(), |b| facts.partition_point(|f| f.ts < b.start));
+    split_by_silence(&facts[..first], None, gap, &mut out);
+    for (i, b) in boots.iter().enumerate() {
+        let from = facts.partition_point(|f| f.ts < b.start);
+        let to = boots.get(i + 1).map_or(facts.len(), |n| facts.partition_point(|f| f.ts < n.start));
+        let lines = &facts[from..to.max(from)];
+        if have_cloud_init || Some(b.start) == launch {
+            out.push(Segment {
+                start: b.start,
+                boundary: b.boundary,
+                scheduled: b.scheduled,
+                facts: lines,
+                current: false,
+            });
+        } else {
+            split_by_silence(lines, Some(*b), gap, &mut out);
+        }
+    }
+    if let Some(last) = out.last_mut()
+        && launch.is_some_and(|l| last.start >= l)
+    {
+        last.current = true;
+    }
+    out
+}
+
+/// Cuts sorted `lines` at every silence longer than `gap`; the first piece starts at `boot`
+/// when given (even with no lines).
+fn split_by_silence<'a>(
+    lines: &'a [Fact],
+    boot: Option<Boot>,
+    gap: SignedDuration,
+    out: &mut Vec<Segment<'a>>,
+) {
+    let mut from = 0;
+    for i in 1..=lines.len() {
+        if i < lines.len() && lines[i].ts.duration_since(lines[i - 1].ts) <= gap {
+            continue;
+        }
+        let (start, boundary, scheduled) = match (from, boot) {
+            (0, Some(b)) => (b.start, b.boundary, b.scheduled),
+            (0, None) => (lines[0].ts, Boundary::FirstLine, false),
+            _ => (lines[from].ts, Boundary::SilenceGap, false),
+        };
+        out.push(Segment { start, boundary, scheduled, facts: &lines[from..i], current: false });
+        from = i;
+    }
+    if lines.is_empty()
+        && let Some(b) = boot
+    {
+        out.push(Segment {
+            start: b.start,
+            boundary: b.boundary,
+            scheduled: b.scheduled,
+            facts: lines,
+            current: false,
+        });
+    }
+}
+
+/// What stopping the box now would end, for the stop dialog and `stop`: `(warn, sentence)`.
+/// `warn` is true when a run that is going well would be cut short.
+pub fn stop_warning(current: Option<&Entry>, now: Timestamp) -> (bool, String) {
+    let Some(e) = current.filter(|e| e.outcome.is_live()) else {
+        return (false, "No run is in progress.".into());
+    };
+    let ago = human_duration(e.elapsed(now));
+    match (e.kind, e.kind_from, e.outcome) {
+        (Kind::DevSession, _, _) => {
+            (false, format!("The box is in a dev session (up {ago}): no run is in progress."))
+        }
+        (Kind::Run, _, Outcome::Failing) => {
+            (false, format!("The run is failing ({}): stopping ends the billing.", e.evidence))
+        }
+        (Kind::Run, _, Outcome::Stuck) => {
+            (false, format!("The run looks stuck ({}): stopping ends it.", e.evidence))
+        }
+        (Kind::Run, KindFrom::Assumed, _) => (
+            true,
+            format!(
+                "A run may be in progress (started {ago} ago; dev mode unknown): stopping ends it before the script finishes."
+            ),
+        ),
+        (Kind::Run, _, _) => (
+            true,
+            format!("A run is in progress (started {ago} ago): stopping ends it before the script finishes."),
+        ),
+    }
+}
