@@ -25,7 +25,7 @@ async fn stop_without_a_terminal_or_yes_is_refused() {
     let out = moto.run(&["stop"]);
     assert_eq!(out.status.code(), Some(7));
     let err = text(&out.stderr);
-    assert!(err.contains("a run is in progress on"), "{err}");
+    assert!(err.contains(&format!("warning: {id}: A run is in progress (started ")), "{err}");
     assert!(err.contains("pass --yes"), "{err}");
     assert_eq!(moto.witness_instance(&id, "State.Name").as_deref().unwrap_or("running"), "running");
 }

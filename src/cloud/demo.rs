@@ -35,6 +35,9 @@ impl Default for DemoTimings {
     }
 }
 
+/// How long the demo box's last weekly run took, before the demo starts.
+pub const LAST_RUN: SignedDuration = SignedDuration::from_secs(98 * 60 + 10);
+
 /// Why the simulated box last stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StopCause {
@@ -57,14 +60,17 @@ pub struct DemoBox {
 }
 
 impl DemoBox {
-    /// A stopped box whose last run ended well, at `now`.
+    /// A stopped box whose last run was this week's scheduled one: launched by the Lambda at
+    /// Monday 09:00 UTC, shut down by the script [`LAST_RUN`] later.
     pub fn new(now: Timestamp, timings: DemoTimings) -> Self {
+        let launched = crate::schedule::rules::demo::last_monday_0900(now - SignedDuration::from_hours(2))
+            + SignedDuration::from_secs(2);
         DemoBox {
             timings,
             state: InstanceState::Stopped,
             since: now,
-            launched: Some(now - SignedDuration::from_hours(2)),
-            stopped_at: Some(now - SignedDuration::from_mins(20)),
+            launched: Some(launched),
+            stopped_at: Some(launched + LAST_RUN),
             cause: StopCause::Script,
             user_data: SEED_USER_DATA.as_bytes().to_vec(),
             script_runs: true,

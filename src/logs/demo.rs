@@ -24,6 +24,8 @@ pub struct DemoLogStore {
     run_group: String,
     scheduler_group: String,
     runs: Mutex<Vec<DemoRun>>,
+    /// The box's launch when the demo began: its last weekly run, already over.
+    initial: Option<Timestamp>,
 }
 
 /// The box as seen at one moment.
@@ -39,31 +41,46 @@ fn cloud_launch(cloud: &DemoCloud) -> Option<Timestamp> {
     cloud.with_box(|b| b.describe().launch_time)
 }
 
-/// Ten earlier Monday runs before `before`, about 1h40m each; one stopped on an R error.
+/// Ten earlier Monday runs before `before`, about 1h40m each, and what happened between them:
+/// three weeks back the run stopped on an R error and was rerun by hand 45 minutes later; two
+/// weeks back someone booted the box in dev mode on the Tuesday afternoon.
 fn past_runs(before: Option<Timestamp>) -> Vec<DemoRun> {
     let Some(before) = before else { return Vec::new() };
     let monday = crate::schedule::rules::demo::last_monday_0900(before - SignedDuration::from_hours(24));
-    let mut runs: Vec<DemoRun> = (1..=10)
-        .rev()
-        .map(|weeks| {
-            let launched =
-                monday - SignedDuration::from_hours(24 * 7 * (weeks - 1)) + SignedDuration::from_secs(2);
-            let mut r = DemoRun::live(launched, true, true);
-            r.span = Some(SignedDuration::from_mins(95 + (weeks * 7 % 13)));
-            r.fails_at = (weeks == 3).then_some("06 California");
-            r
-        })
-        .filter(|r| r.launched + SignedDuration::from_hours(3) < before)
-        .collect();
-    runs.truncate(KEEP_RUNS.saturating_sub(1));
+    let mut runs = Vec::new();
+    for weeks in (1..=10).rev() {
+        let launched =
+            monday - SignedDuration::from_hours(24 * 7 * (weeks - 1)) + SignedDuration::from_secs(2);
+        let mut r = DemoRun::live(launched, true, true);
+        r.span = Some(SignedDuration::from_mins(95 + (weeks * 7 % 13)));
+        if weeks == 3 {
+            r.fails_at = Some("06 California");
+            runs.push(r);
+            let mut rerun = DemoRun::live(launched + SignedDuration::from_mins(45), true, false);
+            rerun.span = Some(SignedDuration::from_mins(97));
+            runs.push(rerun);
+            continue;
+        }
+        runs.push(r);
+        if weeks == 2 {
+            let dev = launched + SignedDuration::from_hours(29);
+            runs.push(DemoRun {
+                cut: Some(dev + SignedDuration::from_mins(52)),
+                ..DemoRun::live(dev, false, false)
+            });
+        }
+    }
+    runs.retain(|r| r.launched + SignedDuration::from_hours(3) < before);
     runs
 }
 
 impl DemoLogStore {
     /// Logs of `cloud`'s box, under the configured run group and scheduler Lambda.
     pub fn new(cloud: DemoCloud, cfg: &Config) -> Self {
-        let past = past_runs(cloud_launch(&cloud));
+        let initial = cloud_launch(&cloud);
+        let past = past_runs(initial);
         DemoLogStore {
+            initial,
             cloud,
             run_group: cfg.log_group.clone(),
             scheduler_group: scheduler_group(&cfg.lambda_name),
@@ -81,10 +98,15 @@ impl DemoLogStore {
             && runs.last().map(|r| r.launched) != Some(launched)
         {
             // A launch exactly one idle period after the last stop is the simulated schedule.
-            // The box's first run (before any seen live) is the one the schedule started.
-            let first_live = runs.iter().all(|r| r.span.is_some());
-            let scheduled = first_live || stopped_at.is_some_and(|s| s + timings.idle == launched);
-            runs.push(DemoRun::live(launched, script, scheduled));
+            // The box's launch when the demo began is this week's run, started by the schedule
+            // and over since its stop.
+            let initial = Some(launched) == self.initial;
+            let scheduled = initial || stopped_at.is_some_and(|s| s + timings.idle == launched);
+            let mut run = DemoRun::live(launched, script, scheduled);
+            if initial {
+                run.span = stopped_at.map(|s| s.duration_since(launched) - timings.boot);
+            }
+            runs.push(run);
             if runs.len() > KEEP_RUNS {
                 runs.remove(0);
             }
@@ -239,6 +261,52 @@ mod tests {
             fetch_all(&s, "/nope", None, 0, None, None).await,
             Err(LogError::GroupMissing { .. })
         ));
+    }
+
+    #[tokio::test]
+    async fn the_demo_timeline_has_a_failure_a_quick_rerun_and_a_dev_session() {
+        use crate::run::{Boundary, Kind, Outcome};
+        let (cloud, s) = store();
+        let cfg = Config::builtin();
+        let inst = cloud.instances().await.unwrap().remove(0);
+        let now = Timestamp::now();
+        let from = now - crate::logs::history::HISTORY_SPAN;
+        let (t, warnings) =
+            crate::logs::history::read_timeline(&s, &cfg, &inst, None, from, now).await.unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(t.entries.len(), 13, "ten Mondays, a rerun, a dev session, this week: {:#?}", t.entries);
+        // This week's run: the box's LaunchTime, ended by the script, as long as the box says.
+        let last = t.last_run().unwrap();
+        assert!(last.current && last.scheduled && last.boundary == Boundary::LaunchTime);
+        assert_eq!(last.outcome, Outcome::Succeeded, "{last:?}");
+        assert_eq!(last.duration, Some(crate::cloud::demo::LAST_RUN));
+        let own = fetch_all(&s, &cfg.log_group, Some(&inst.id), last.started.as_millisecond(), None, None)
+            .await
+            .unwrap();
+        assert_eq!(last.lines, own.len(), "counts are the lines read");
+        // The failure, then the rerun by hand 45 minutes after it started.
+        let i = t.entries.iter().position(|e| e.outcome == Outcome::Failed).unwrap();
+        let (rerun, failed) = (&t.entries[i - 1], &t.entries[i]);
+        assert!(failed.scheduled && !rerun.scheduled);
+        assert_eq!(rerun.started.duration_since(failed.started), SignedDuration::from_mins(45));
+        assert_eq!(rerun.outcome, Outcome::Succeeded);
+        assert_eq!(
+            failed.first_failure.as_deref(),
+            Some("Error in quantile(x, probs): missing values and NaN's not allowed if 'na.rm' is FALSE")
+        );
+        // The dev session, from its own log: cloud-init finished at once, no script line.
+        let dev: Vec<_> = t.entries.iter().filter(|e| e.kind == Kind::DevSession).collect();
+        assert_eq!(dev.len(), 1);
+        assert_eq!(dev[0].boundary, Boundary::CloudInit);
+        assert!(t.entries.iter().all(|e| !e.boundary.is_guess()), "every start from evidence");
+        assert!(
+            t.entries.iter().filter(|e| e.kind == Kind::Run && e.boundary == Boundary::CloudInit).all(|e| e
+                .started
+                .as_second()
+                % 60
+                == 4),
+            "cloud-init times match the launches"
+        );
     }
 
     #[tokio::test]

@@ -133,7 +133,8 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
     let cloud_init = format!("{instance}-cloud-init");
     let mut lines: Vec<(Timestamp, &str, String)> = Vec::new();
     let stamp = |at: Timestamp| at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
-    let boot_secs = t.boot.as_secs_f64() + 3.0;
+    // The kernel starts two seconds after the launch: cloud-init's uptime counts from there.
+    let boot_secs = (t.boot.as_secs_f64() - 2.0).max(0.5);
     for (n, (stage, up_s)) in
         [("init", 0.0), ("modules:config", 0.6), ("modules:final", 0.9)].into_iter().enumerate()
     {

@@ -114,6 +114,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(text.top), top);
     if let Some((ratio, label)) = text.gauge {
         let g = LineGauge::default()
+            .filled_symbol("█")
+            .unfilled_symbol("░")
             .filled_style(t.ok())
             .unfilled_style(t.dim())
             .label(Span::raw(format!("{label} ")))
