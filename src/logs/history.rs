@@ -4,7 +4,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::{LogError, LogStore, fetch_all, missing_group_message, scheduler_group};
+use super::{LogError, LogStore, fetch_all, scheduler_group};
 use crate::cloud::Instance;
 use crate::config::Config;
 use crate::run::{Fact, Kind, RunRules, Timeline, TimelineInput, classify, scheduler_start, timeline};
@@ -27,8 +27,8 @@ pub struct PastLog {
 }
 
 /// Reads the run group's lines of `instance_id` and the scheduler's starts of it logged in
-/// `[from, until)` (`until` open when `None`). A missing run group is an error; a missing or
-/// unreadable scheduler group is a warning (its lines only corroborate).
+/// `[from, until)` (`until` open when `None`). A missing run group is an error; an unreadable
+/// scheduler group is a warning, a missing one is nothing (its lines only corroborate).
 pub async fn read_past(
     store: &dyn LogStore,
     cfg: &Config,
@@ -47,13 +47,9 @@ pub async fn read_past(
                 lines.iter().filter(|e| scheduler_start(&e.message, instance_id)).map(|e| e.time()).collect(),
                 vec![],
             ),
-            Err(LogError::GroupMissing { group }) => (
-                vec![],
-                vec![format!(
-                    "{}; runs are told apart without the scheduler's start lines",
-                    missing_group_message(super::Source::Scheduler, &group)
-                )],
-            ),
+            // No scheduler (or another name): `doctor` says so; the runs need its lines only
+            // as corroboration.
+            Err(LogError::GroupMissing { .. }) => (vec![], vec![]),
             Err(e) => {
                 (vec![], vec![format!("scheduler log unreadable ({e}); runs are told apart without it")])
             }

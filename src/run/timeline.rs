@@ -281,9 +281,10 @@ fn boots(input: &TimelineInput<'_>) -> Vec<Boot> {
     }
     let have_cloud_init = !boots.is_empty();
     if let Some(launch) = input.instance.and_then(|i| i.launch_time) {
+        // The kernel starts after the launch; a few seconds allow for the two clocks.
         let own = boots
             .iter_mut()
-            .find(|b| b.start >= launch - SignedDuration::from_mins(1) && b.start <= launch + SAME_BOOT);
+            .find(|b| b.start >= launch - SignedDuration::from_secs(5) && b.start <= launch + SAME_BOOT);
         match own {
             Some(b) => *b = Boot { start: launch, boundary: Boundary::LaunchTime, scheduled: false },
             None => boots.push(Boot { start: launch, boundary: Boundary::LaunchTime, scheduled: false }),

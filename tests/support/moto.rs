@@ -19,6 +19,8 @@ pub struct Moto {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
     port: u16,
+    /// Started from `tests/support/moto_patched.py` (see [`Moto::start_patched`]).
+    patched: bool,
     /// Scratch directory for HOME, XDG dirs and the working directory.
     pub dir: tempfile::TempDir,
 }
@@ -32,12 +34,15 @@ pub fn dead_url() -> String {
     format!("http://127.0.0.1:{}", free_port())
 }
 
-fn spawn_server(port: u16) -> std::io::Result<Child> {
-    Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
+fn spawn_server(port: u16, patched: bool) -> std::io::Result<Child> {
+    let mut c = if patched {
+        let mut c = Command::new("python3");
+        c.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_patched.py"));
+        c
+    } else {
+        Command::new("moto_server")
+    };
+    c.args(["-H", "127.0.0.1", "-p", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn()
 }
 
 /// Waits until something accepts connections on `port`.
@@ -52,8 +57,19 @@ fn wait_listening(port: u16) {
 impl Moto {
     /// Starts moto, or returns None with a loud message when it is not installed (never on CI).
     pub fn start() -> Option<Moto> {
+        Self::launch_server(false)
+    }
+
+    /// Starts moto from `tests/support/moto_patched.py`: starting a stopped instance refreshes
+    /// its LaunchTime, and stopping one tagged `baseline-panel-test:shutdown=instance` records
+    /// `Client.InstanceInitiatedShutdown` (see [`Moto::shut_down_by_itself`]), as EC2 does.
+    pub fn start_patched() -> Option<Moto> {
+        Self::launch_server(true)
+    }
+
+    fn launch_server(patched: bool) -> Option<Moto> {
         let port = free_port();
-        let child = match spawn_server(port) {
+        let child = match spawn_server(port, patched) {
             Ok(c) => c,
             Err(e) => {
                 assert!(std::env::var_os("CI").is_none(), "moto_server is required on CI: {e}");
@@ -64,7 +80,7 @@ impl Moto {
             }
         };
         let url = format!("http://127.0.0.1:{port}");
-        let moto = Moto { child, url, port, dir: tempfile::tempdir().unwrap() };
+        let moto = Moto { child, url, port, patched, dir: tempfile::tempdir().unwrap() };
         wait_listening(port);
         Some(moto)
     }
@@ -81,7 +97,8 @@ impl Moto {
         self.kill();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            self.child = spawn_server(self.port).expect("moto_server ran before, so it starts again");
+            self.child =
+                spawn_server(self.port, self.patched).expect("moto_server ran before, so it starts again");
             // A server that exits at once could not bind: the old one may hold the port a moment.
             while self.child.try_wait().unwrap().is_none() {
                 if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
@@ -142,6 +159,20 @@ impl Moto {
     /// Stops an instance through the SDK.
     pub async fn stop(&self, id: &str) {
         self.ec2().await.stop_instances().instance_ids(id).send().await.expect("stop on moto");
+    }
+
+    /// Stops an instance as if it had shut itself down (the run script's `shutdown`): needs
+    /// [`Moto::start_patched`].
+    pub async fn shut_down_by_itself(&self, id: &str) {
+        assert!(self.patched, "only the patched moto records an instance-initiated shutdown");
+        let tag = Tag::builder().key("baseline-panel-test:shutdown").value("instance").build();
+        self.ec2().await.create_tags().resources(id).tags(tag).send().await.expect("tag on moto");
+        self.stop(id).await;
+    }
+
+    /// Starts a stopped instance through the SDK.
+    pub async fn start_instance(&self, id: &str) {
+        self.ec2().await.start_instances().instance_ids(id).send().await.expect("start on moto");
     }
 
     /// The binary with a clean environment: moto endpoint, test credentials, scratch HOME/XDG.
