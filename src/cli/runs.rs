@@ -101,7 +101,7 @@ pub fn table(entries: &[Entry], now: Timestamp) -> String {
         let kind = if e.kind == Kind::Run { "run" } else { "dev" };
         let outcome = if e.kind == Kind::Run { e.outcome.label() } else { "dev session" };
         let mut note = e.first_failure.clone().unwrap_or_else(|| e.evidence.clone());
-        if let Some(p) = crate::run::text::progress_text(e, now, &tz).filter(|_| e.outcome.is_live()) {
+        if let Some(p) = crate::run::text::progress_text(e, now, &tz) {
             note = format!("{p} · {note}");
         }
         s.push_str(&format!(

@@ -211,3 +211,37 @@ fn every_surface_tells_the_same_story() {
         }
     }
 }
+
+/// The whole panel for a scenario, as the operator sees it.
+fn whole(name: &str, history: bool, w: u16, h: u16) -> String {
+    let s = scenarios::all().into_iter().find(|s| s.name == name).unwrap();
+    let mut st = panel(&s);
+    st.size = (w, h);
+    st.show_history = history;
+    screen(w, h, |f| crate::ui::draw(f, &st))
+}
+
+#[test]
+fn panel_with_progress_eta_and_the_run_start_marker() {
+    let text = whole("the current run with progress lines", false, 120, 40);
+    assert!(text.contains("11/58"), "{text}");
+    assert!(text.contains("usual 1h36m · ETA 10:21 UTC"), "{text}");
+    assert!(text.contains("── run started Mon 2026-11-23 09:00:00 UTC (launch time) ──"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn history_with_a_failure_a_rerun_and_a_dev_session() {
+    let text = whole("a dev session after a failure", true, 120, 40);
+    insta::assert_snapshot!(text);
+    let text = whole("failure then a quick manual rerun", true, 100, 30);
+    assert!(text.contains("durations"), "the chart from 90 columns: {text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn panel_when_a_run_fails_while_the_box_is_up() {
+    let text = whole("failure while the box stays up", false, 100, 30);
+    assert!(text.contains("Run failing — x stops the box"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -5,7 +5,7 @@ use jiff::tz::TimeZone;
 
 use super::eta::Eta;
 use super::human_duration;
-use super::timeline::{Entry, Kind, Outcome};
+use super::timeline::{Entry, Kind};
 
 /// `succeeded after 1h38m`, `failing`, `in progress`, `dev session`: what the entry is and how it
 /// went, in a few words.
@@ -57,10 +57,10 @@ pub fn eta_text(eta: &Eta, now: Timestamp, tz: &TimeZone) -> String {
     s
 }
 
-/// `12/58 · usual 1h37m · ETA 10:41 UTC (05:41 EST)`: progress and ETA of a going run, when
-/// there is any.
+/// `12/58 · usual 1h37m · ETA 10:41 UTC (05:41 EST)`: progress and ETA of a run while the box
+/// is up, when there is any.
 pub fn progress_text(e: &Entry, now: Timestamp, tz: &TimeZone) -> Option<String> {
-    if e.outcome != Outcome::InProgress && e.progress.is_none() {
+    if !e.outcome.is_live() {
         return None;
     }
     let mut parts = Vec::new();
