@@ -55,8 +55,8 @@ pub struct Runs {
     pub opened: Option<Opened>,
 }
 
-/// Most lines kept as facts; older ones go first (about a year of weekly runs).
-const MAX_FACTS: usize = 1_000_000;
+/// Most lines kept as facts (about 70 bytes each); older ones go first.
+const MAX_FACTS: usize = 500_000;
 
 impl Runs {
     /// Takes in run-log lines; they may come in any order.
