@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod backup;
+pub mod bounded;
 pub mod chat;
 pub mod cli;
 pub mod cloud;

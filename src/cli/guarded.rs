@@ -217,7 +217,7 @@ mod tests {
         assert!(matches!(
             cli.command,
             Some(Command::Userdata {
-                command: UserdataCommand::Restore { ref backup, yes: true, stop: false }
+                command: UserdataCommand::Restore { ref backup, yes: true, stop: false, force: false }
             }) if backup == "b.userdata"
         ));
     }

@@ -82,6 +82,10 @@ pub enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Start every matching instance when several match (like the Monday Lambda); without
+        /// it, several is refused and listed.
+        #[arg(long)]
+        all: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
@@ -104,6 +108,10 @@ pub enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Stop every matching instance that is up when there are several; without it, several
+        /// is refused and listed.
+        #[arg(long)]
+        all: bool,
     },
     /// Show the EventBridge rule that starts the box, or enable/disable it.
     Schedule {
@@ -224,8 +232,8 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
     match cmd {
         Command::Completions { .. } | Command::Man => run_offline(cmd).unwrap_or(Ok(())),
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
-        Command::Start { wait, yes } => power::start(cfg, cloud.as_ref(), *wait, *yes).await,
-        Command::Stop { wait, yes } => power::stop(cfg, cloud.as_ref(), *wait, *yes).await,
+        Command::Start { wait, yes, all } => power::start(cfg, cloud.as_ref(), *wait, *yes, *all).await,
+        Command::Stop { wait, yes, all } => power::stop(cfg, cloud.as_ref(), *wait, *yes, *all).await,
         Command::Schedule { action } => {
             let rules = crate::schedule::rules_for(cfg, cloud.as_ref());
             schedule::run(action, cfg, cloud.as_ref(), rules.as_ref()).await

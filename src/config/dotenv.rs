@@ -20,10 +20,9 @@ impl std::fmt::Debug for DotEnv {
 }
 
 impl DotEnv {
-    /// Reads and parses a `.env` file.
+    /// Reads (at most [`super::MAX_FILE_BYTES`]) and parses a `.env` file.
     pub fn read(path: &Path) -> Result<DotEnv, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = super::read::read_text(path, ".env file")?;
         Self::parse(&text, path)
     }
 

@@ -181,10 +181,9 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
-    /// Reads and parses a config file.
+    /// Reads (at most [`super::MAX_FILE_BYTES`]) and parses a config file.
     pub fn read(path: &Path) -> Result<FileConfig, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = super::read::read_text(path, "config file")?;
         Self::parse(&text, path)
     }
 

@@ -4,6 +4,7 @@
 
 mod dotenv;
 mod file;
+mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use crate::run::RunRules;
 
 pub use dotenv::{DotEnv, file_permission_warning, permission_warning};
 pub use file::{BoxSection, FileConfig};
+pub use read::MAX_FILE_BYTES;
 
 /// Default Slack Web API base.
 pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api/";
@@ -31,6 +33,21 @@ pub enum ConfigError {
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// A file is larger than a config or `.env` file can be (nothing of it is shown).
+    #[error(
+        "{path} {}; a {what} holds at most {limit} bytes (1 MiB): check that this is the right file",
+        read::size_text(*size, *limit)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// `config file` or `.env file`.
+        what: &'static str,
+        /// Its size when known; `None` when it only showed while reading (a pipe, a growing file).
+        size: Option<u64>,
+        /// The limit, [`MAX_FILE_BYTES`].
+        limit: u64,
     },
     /// A file has a syntax or type error.
     #[error("{path}:{line}: {key}: {message}")]
