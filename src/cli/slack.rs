@@ -13,6 +13,7 @@ use super::Failure;
 use crate::chat::sender::Sender;
 use crate::chat::{self, ChatError};
 use crate::config::Config;
+use crate::sanitize::field;
 
 /// `slack` subcommands.
 #[derive(Debug, Subcommand)]
@@ -63,7 +64,7 @@ pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
             let text = message.clone().unwrap_or_else(|| Sender::current().test_message(Timestamp::now()));
             let posted = chat.post(&text).await?;
             tracing::info!(channel = %posted.channel, ts = %posted.ts, "test message posted");
-            println!("posted to {} (ts {})", posted.channel, posted.ts);
+            println!("posted to {} (ts {})", field(&posted.channel), field(&posted.ts));
         }
         SlackCommand::Upload { file, comment } => {
             let bytes = std::fs::read(file).map_err(|e| Failure {
@@ -73,7 +74,12 @@ pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
             let name = file_name(file);
             let up = chat.upload(&name, bytes, comment.as_deref()).await?;
             tracing::info!(file_id = %up.file_id, "file uploaded");
-            println!("uploaded {} to {} (file {})", up.title, chat.channel(), up.file_id);
+            println!(
+                "uploaded {} to {} (file {})",
+                field(&up.title),
+                field(chat.channel()),
+                field(&up.file_id)
+            );
         }
     }
     Ok(())
