@@ -38,7 +38,7 @@ fn theme_is_color_or_mono() {
         &Overrides::default(),
     )
     .unwrap_err();
-    assert_eq!(e.to_string(), "panel.theme: `neon` is not a theme; use \"color\" or \"mono\"");
+    assert_eq!(e.to_string(), "panel.theme: not a theme; use \"color\" or \"mono\"");
 }
 
 #[test]
@@ -89,7 +89,8 @@ fn instance_flags_choose_the_target() {
 fn bad_instance_id_is_refused_with_the_key() {
     let flags = Overrides { instance_id: Some("baseline".into()), ..Default::default() };
     let e = Config::resolve(&FileConfig::default(), &DotEnv::default(), &NoEnv, &flags).unwrap_err();
-    assert!(e.to_string().starts_with("instance.id: `baseline` is not an EC2 instance id"), "{e}");
+    assert!(e.to_string().starts_with("instance.id: not an EC2 instance id"), "{e}");
+    assert!(!e.to_string().contains("baseline"), "the value is not repeated: {e}");
 }
 
 #[test]
@@ -248,13 +249,14 @@ fn default_box_chooses_the_box_and_the_flag_wins() {
     assert_eq!(pick_box(&f, Some("rsv")).unwrap().box_name, "rsv");
     let bad = file(&format!("[panel]\ndefault_box = \"covid\"\n{FLEET}"));
     let e = pick_box(&bad, None).unwrap_err();
-    assert!(e.to_string().starts_with("panel.default_box: no box named `covid`"), "{e}");
+    assert!(e.to_string().starts_with("panel.default_box: no box of that name"), "{e}");
+    assert!(!e.to_string().contains("covid"), "{e}");
 }
 
 #[test]
 fn unknown_box_names_the_known_ones() {
     let e = pick_box(&file(FLEET), Some("nope")).unwrap_err();
-    assert_eq!(e.to_string(), "--box: no box named `nope`; the configured boxes are baseline, flu, rsv");
+    assert_eq!(e.to_string(), "--box: no box of that name; the configured boxes are baseline, flu, rsv");
     let e = pick_box(&FileConfig::default(), Some("flu")).unwrap_err();
     assert!(e.to_string().ends_with("the configured boxes are baseline"), "{e}");
 }
