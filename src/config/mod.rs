@@ -444,7 +444,12 @@ fn choose_box(file: &FileConfig, flags: &Overrides) -> Result<(String, Vec<Strin
     if !boxes.contains(&wanted) {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("no box of that name; the configured boxes are {}", boxes.join(", ")),
+            // A box name is a table key: repeated only when it reads as one.
+            message: if nameable(&wanted) {
+                format!("no box named `{wanted}`; the configured boxes are {}", boxes.join(", "))
+            } else {
+                format!("no box of that name; the configured boxes are {}", boxes.join(", "))
+            },
         });
     }
     Ok((wanted, boxes))
