@@ -20,6 +20,7 @@ pub mod logging;
 pub mod logs;
 pub mod logview;
 pub mod run;
+pub mod sanitize;
 pub mod schedule;
 pub mod state;
 pub mod timefmt;

@@ -12,6 +12,7 @@ use super::confirm::REFUSED;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
 use crate::devmode::{self, Change, DevError, Plan, Wait};
+use crate::sanitize::{field, text};
 use crate::timefmt::human_duration;
 use crate::userdata::Mode;
 
@@ -69,13 +70,13 @@ fn mode_text(mode: Option<Mode>) -> &'static str {
 /// Prints the plan: the instance, the diff, the warnings.
 fn show(plan: &Plan) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "instance: {}", describe(&plan.instance))?;
+    writeln!(out, "instance: {}", field(&describe(&plan.instance)))?;
     if let Change::Restore { backup } = &plan.change {
         writeln!(out, "backup:   {}", backup.display())?;
     }
-    writeln!(out, "{}", plan.diff())?;
+    writeln!(out, "{}", text(&plan.diff()))?;
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", field(&w.to_string()));
     }
     Ok(())
 }
@@ -137,8 +138,8 @@ async fn start_and_wait(cfg: &Config, cloud: &dyn Cloud, id: &str) -> Result<(),
     let mut out = std::io::stdout().lock();
     match &up.public_dns {
         Some(dns) => {
-            writeln!(out, "{id} is running; public DNS: {dns}")?;
-            writeln!(out, "{}", devmode::ssh_command(&cfg.dev, dns))?;
+            writeln!(out, "{id} is running; public DNS: {}", field(dns))?;
+            writeln!(out, "{}", field(&devmode::ssh_command(&cfg.dev, dns)))?;
         }
         None => {
             writeln!(out, "{id} is running but has no public DNS name; reach it through its private address")?

@@ -11,6 +11,7 @@ use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
 use crate::devmode::{Wait, wait_for_state};
 use crate::effects::dev_info;
+use crate::sanitize::field;
 use crate::state::runs::start_note;
 use crate::timefmt::human_duration;
 use crate::userdata::ScriptLine;
@@ -19,7 +20,7 @@ use crate::userdata::ScriptLine;
 const WAIT_LIMIT: Duration = Duration::from_secs(15 * 60);
 
 fn list_line(i: &Instance) -> String {
-    format!("  {} ({}) — {}", i.id, i.name.as_deref().unwrap_or("no name"), i.state)
+    format!("  {} ({}) — {}", i.id, field(i.name.as_deref().unwrap_or("no name")), i.state)
 }
 
 /// Refuses to act on several instances without `--all`: lists them on stderr and says how to
@@ -95,7 +96,11 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: 
     if wait {
         let up = wait_all(cloud, &ids, InstanceState::Running, "start").await?;
         for i in up {
-            println!("{} running{}", i.id, i.public_dns.map(|d| format!(": {d}")).unwrap_or_default());
+            println!(
+                "{} running{}",
+                i.id,
+                i.public_dns.map(|d| format!(": {}", field(&d))).unwrap_or_default()
+            );
         }
     }
     Ok(())

@@ -54,8 +54,7 @@ pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, json: bool) -> Result<(), 
     all.sort_by(|a, b| b.started.cmp(&a.started));
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &all).map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        crate::sanitize::write_json(&mut out, &all)?;
         return Ok(());
     }
     if all.is_empty() {
@@ -74,12 +73,13 @@ pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, json: bool) -> Result<(), 
         let note = r.first_failure.clone().unwrap_or_else(|| r.evidence.clone());
         writeln!(
             out,
-            "{:<24} {:<9} {:<7} {:<16} {:>6}  {note}",
+            "{:<24} {:<9} {:<7} {:<16} {:>6}  {}",
             utc(started),
             ended.map(|e| e.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
             took.unwrap_or_else(|| "-".into()),
             r.outcome.replace('_', " "),
             r.lines,
+            crate::sanitize::field(&note),
         )?;
     }
     Ok(())

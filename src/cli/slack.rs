@@ -13,6 +13,7 @@ use super::Failure;
 use crate::chat::sender::Sender;
 use crate::chat::{self, ChatError, UploadBody};
 use crate::config::Config;
+use crate::sanitize::field;
 
 /// `slack` subcommands.
 #[derive(Debug, Subcommand)]
@@ -64,14 +65,19 @@ pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
             let text = message.clone().unwrap_or_else(|| Sender::current().test_message(Timestamp::now()));
             let posted = chat.post(&text).await?;
             tracing::info!(channel = %posted.channel, ts = %posted.ts, "test message posted");
-            println!("posted to {} (ts {})", posted.channel, posted.ts);
+            println!("posted to {} (ts {})", field(&posted.channel), field(&posted.ts));
         }
         SlackCommand::Upload { file, comment } => {
             let body = UploadBody::open(file).map_err(|e| Failure { code: 1, message: e.to_string() })?;
             let name = file_name(file);
             let up = chat.upload(&name, body, comment.as_deref()).await?;
             tracing::info!(file_id = %up.file_id, "file uploaded");
-            println!("uploaded {} to {} (file {})", up.title, chat.channel(), up.file_id);
+            println!(
+                "uploaded {} to {} (file {})",
+                field(&up.title),
+                field(chat.channel()),
+                field(&up.file_id)
+            );
         }
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! `baseline-panel userdata show|diff|backups|restore`: the instance's user data and its backups.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
@@ -20,7 +20,8 @@ use crate::userdata::{MAX_USER_DATA_BYTES, Mode, ScriptLine, diff_line, inspect,
 /// What `userdata` does.
 #[derive(Debug, Subcommand)]
 pub enum UserdataCommand {
-    /// Print the instance's user data, byte for byte.
+    /// Print the instance's user data: byte for byte into a pipe or file; on a terminal with
+    /// control characters shown escaped (`\r`, `\u{1b}`).
     Show,
     /// Show the line `dev on` or `dev off` would change, given the current mode.
     Diff,
@@ -51,7 +52,11 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, cmd: &UserdataCommand) -> Resu
             let id = selected(cfg, cloud).await?.id;
             let bytes = cloud.user_data(&id).await?;
             let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
+            if out.is_terminal() {
+                out.write_all(crate::sanitize::text_bytes(&bytes).as_bytes())?;
+            } else {
+                out.write_all(&bytes)?;
+            }
             out.flush()?;
             Ok(())
         }
@@ -139,7 +144,7 @@ async fn diff(cfg: &Config, cloud: &dyn Cloud) -> Result<(), Failure> {
     let rewrite = set_dev_mode(&bytes, &pattern, on).map_err(crate::devmode::DevError::from)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{id} is in {} mode; `baseline-panel {command}` would change:", now.mode)?;
-    writeln!(out, "{}", diff_line(&rewrite))?;
+    writeln!(out, "{}", crate::sanitize::text(&diff_line(&rewrite)))?;
     Ok(())
 }
 

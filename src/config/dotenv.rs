@@ -77,7 +77,7 @@ fn assigned_name(line: &str) -> Option<&str> {
     let len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
     let name = &body[..len];
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-    (valid && body[len..].trim_start().starts_with('=')).then_some(name)
+    (valid && body[len..].trim_start().starts_with('=') && super::file::nameable(name)).then_some(name)
 }
 
 /// The 1-based number of the line where parsing fails with `rest`, or 0 when it cannot be

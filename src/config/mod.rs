@@ -13,6 +13,7 @@ use secrecy::SecretString;
 use crate::run::RunRules;
 
 pub use dotenv::{DotEnv, file_permission_warning, permission_warning};
+pub(crate) use file::nameable;
 pub use file::{BoxSection, FileConfig};
 pub use read::MAX_FILE_BYTES;
 
@@ -23,7 +24,8 @@ pub const DEFAULT_BOX: &str = "baseline";
 /// Default GitHub REST API base.
 pub const DEFAULT_GITHUB_API_URL: &str = "https://api.github.com";
 
-/// A configuration problem, naming the file, line and key where there is one.
+/// A configuration problem, naming the file, line and key where there is one — never a value
+/// (it may be a secret) nor a line that did not parse.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// A file could not be read.
@@ -334,10 +336,10 @@ impl Config {
             color: match file.panel.theme.as_deref() {
                 None | Some("color") => true,
                 Some("mono") => false,
-                Some(other) => {
+                Some(_) => {
                     return Err(ConfigError::Invalid {
                         key: "panel.theme".into(),
-                        message: format!("`{other}` is not a theme; use \"color\" or \"mono\""),
+                        message: "not a theme; use \"color\" or \"mono\"".into(),
                     });
                 }
             },
@@ -380,7 +382,7 @@ impl Config {
             if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                 return bad(
                     "instance.id",
-                    format!("`{id}` is not an EC2 instance id (expected i- followed by hex digits)"),
+                    "not an EC2 instance id (expected i- followed by hex digits)".into(),
                 );
             }
         }
@@ -390,7 +392,7 @@ impl Config {
             return bad("instance.name", "the instance name tag must not be empty".into());
         }
         if self.region.is_empty() || !self.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return bad("aws.region", format!("`{}` is not an AWS region name", self.region));
+            return bad("aws.region", "not an AWS region name (like us-east-1)".into());
         }
         for (key, url) in [
             ("aws.endpoint_url", self.endpoint_url.as_deref()),
@@ -400,11 +402,14 @@ impl Config {
             if let Some(u) = url
                 && !(u.starts_with("https://") || u.starts_with("http://"))
             {
-                return bad(key, format!("`{u}` is not an http(s) URL"));
+                return bad(key, "not an http(s) URL".into());
             }
         }
         if self.script_pattern.trim().is_empty() {
             return bad("instance.script_pattern", "must not be empty".into());
+        }
+        if self.script_pattern.contains(['\n', '\r']) {
+            return bad("instance.script_pattern", "must be on one line".into());
         }
         if self.poll_fast_secs == 0 || self.poll_slow_secs == 0 {
             return bad("panel.poll_*_secs", "poll intervals must be at least 1 second".into());
@@ -456,7 +461,12 @@ fn choose_box(file: &FileConfig, flags: &Overrides) -> Result<(String, Vec<Strin
     if !boxes.contains(&wanted) {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("no box named `{wanted}`; the configured boxes are {}", boxes.join(", ")),
+            // A box name is a table key: repeated only when it reads as one.
+            message: if nameable(&wanted) {
+                format!("no box named `{wanted}`; the configured boxes are {}", boxes.join(", "))
+            } else {
+                format!("no box of that name; the configured boxes are {}", boxes.join(", "))
+            },
         });
     }
     Ok((wanted, boxes))
@@ -468,7 +478,7 @@ fn hours(key: &str, value: Option<f64>, default: f64) -> Result<jiff::SignedDura
     if !(h.is_finite() && h > 0.0 && h < 24.0 * 366.0) {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("`{h}` is not a positive number of hours"),
+            message: "not a positive number of hours".into(),
         });
     }
     Ok(jiff::SignedDuration::from_secs_f64(h * 3600.0))
@@ -481,8 +491,17 @@ fn run_rules(s: &file::RunSection) -> Result<RunRules, ConfigError> {
         s.failure_marker.as_deref().unwrap_or(crate::run::DEFAULT_FAILURE_MARKER),
         max,
     )
-    .map_err(|e| ConfigError::Invalid { key: "run.*_marker".into(), message: e.to_string() })
+    .map_err(|e| match e {
+        // The regex engine's message quotes the pattern: name the key only.
+        crate::run::RunRulesError::BadMarker { which, .. } => ConfigError::Invalid {
+            key: format!("run.{which}_marker"),
+            message: "not a valid regular expression; fix it or remove it to use the default".into(),
+        },
+        other => ConfigError::Invalid { key: "run.max_hours".into(), message: other.to_string() },
+    })
 }
 
+#[cfg(test)]
+mod error_tests;
 #[cfg(test)]
 mod tests;
