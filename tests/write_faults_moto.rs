@@ -194,4 +194,16 @@ async fn an_unreadable_answer_is_not_an_expired_sso_session() {
     assert_eq!(out.status.code(), Some(5), "{msg}\n{}", String::from_utf8_lossy(&out.stdout));
     assert!(msg.contains("could not be read: it lists an instance without an id"), "{msg}");
     assert!(!msg.to_lowercase().contains("sso"), "{msg}");
+
+    // An attribute answer that names no instance is not "no user data".
+    proxy.clear();
+    let empty = b"<DescribeInstanceAttributeResponse><requestId>r-1</requestId>".to_vec();
+    proxy.rule(Rule::new("DescribeInstanceAttribute", Fault::Garbage(empty)));
+    let out = run(&moto, &proxy, &["dev", "status"]).await;
+    let msg = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{msg}");
+    assert!(
+        msg.contains("ec2:DescribeInstanceAttribute could not be read: it does not name instance"),
+        "{msg}"
+    );
 }

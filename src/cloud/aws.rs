@@ -268,6 +268,14 @@ impl Cloud for AwsCloud {
             .send()
             .await
             .map_err(|e| self.fail("ec2:DescribeInstanceAttribute", e))?;
+        // The SDK reads a cut-off answer without complaint: one that does not even name the
+        // instance would pass for "no user data".
+        if out.instance_id() != Some(id) {
+            return Err(CloudError::Unreadable(format!(
+                "the answer from {} to ec2:DescribeInstanceAttribute could not be read: it does not name instance {id}",
+                self.endpoint
+            )));
+        }
         // EC2 answers with the base64 text of the user data: decode it once.
         let text = out.user_data().and_then(|v| v.value()).unwrap_or_default();
         BASE64.decode(text.trim()).map_err(|e| {
