@@ -232,10 +232,15 @@ mod tests {
             CloudError::AccessDenied { action: "ec2:ModifyInstanceAttribute".into(), detail: String::new() };
         assert_eq!(code(DevError::Cloud(denied.clone())), 4);
         assert_eq!(code(DevError::WriteRefused { source: denied }), 4);
+        let throttled = CloudError::Throttled("RequestLimitExceeded".into());
+        assert_eq!(code(DevError::WriteRefused { source: throttled }), 5);
+        let lost = CloudError::NoAnswer { endpoint: "ec2".into(), detail: "timed out".into() };
+        let waited = Duration::from_secs(7);
+        assert_eq!(code(DevError::Unanswered { backup: "b".into(), source: lost, waited }), NEEDS_ATTENTION);
+        assert_eq!(code(DevError::NotShown { backup: "b".into(), waited }), NEEDS_ATTENTION);
         assert_eq!(
-            code(DevError::ReadBackMismatch { backup: "b".into(), restored: false, detail: None }),
+            code(DevError::ChangedByOther { backup: "b".into(), theirs: Ok("t".into()), lines: vec![3] }),
             NEEDS_ATTENTION
         );
-        assert_eq!(code(DevError::ReadBackMismatch { backup: "b".into(), restored: true, detail: None }), 1);
     }
 }

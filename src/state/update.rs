@@ -28,6 +28,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(seq) = state.schedule_poll.due(now) {
                 fx.push(Effect::FetchSchedule { seq });
             }
+            fx.extend(dev::reread_due(state));
         }
         Action::DevRequested => fx.extend(dev::request(state)),
         Action::ExportRequested => match state.instance() {
@@ -80,8 +81,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             let seq = state.instance_poll.issue();
             fx.push(Effect::FetchInstances { seq });
-            if let Some(i) = state.instance() {
-                fx.push(Effect::FetchDevInfo { id: i.id.clone() });
+            if let Some(id) = state.instance().map(|i| i.id.clone()) {
+                fx.push(dev::fetch(state, id));
             }
             fx.push(Effect::FetchSchedule { seq: state.schedule_poll.issue() });
             state.notice = Some(Notice { level: Level::Info, text: "refreshing…".into() });
@@ -165,16 +166,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DoctorChecked(checks) => doctor::checked(state, checks),
         Action::DoctorScroll(delta) => doctor::scroll(state, delta),
         Action::Warning(text) => state.notice = Some(Notice { level: Level::Warn, text }),
-        Action::DevInfoLoaded { id, result } => match result {
-            Ok(info) => {
-                state.dev.value = Some((id, info));
-                state.dev.ok_at = Some(state.now);
-                state.dev.error = None;
-            }
-            // An answer about an instance no longer selected is old news.
-            Err(e) if state.instance().is_some_and(|i| i.id == id) => state.dev.error = Some(e),
-            Err(_) => {}
-        },
+        Action::DevInfoLoaded { id, seq, result } => dev::loaded(state, id, seq, result),
         Action::SelectNext | Action::SelectPrev => {
             let n = state.instances.value.as_ref().map_or(0, Vec::len);
             if n > 0 {
@@ -237,12 +229,16 @@ fn follow_due(state: &mut State) -> Option<Effect> {
     Some(Effect::FollowLogs { instance_id, since })
 }
 
-/// Reads the user data again when the selected instance changed, or every few minutes.
-fn dev_info_due(state: &State) -> Option<Effect> {
+/// Reads the user data again when the selected instance changed, or every few minutes (a
+/// failed or uncertain write has its own reads: [`dev::reread_due`]).
+fn dev_info_due(state: &mut State) -> Option<Effect> {
     let id = state.instance()?.id.clone();
+    if state.dev_unknown().is_some() {
+        return None;
+    }
     let known = state.dev.value.as_ref().is_some_and(|(i, _)| *i == id);
     let fresh = state.dev.ok_at.is_some_and(|t| state.now.duration_since(t).as_secs() < 300);
-    (!known || !fresh).then_some(Effect::FetchDevInfo { id })
+    (!known || !fresh).then(|| dev::fetch(state, id))
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ fn first_tick_fetches_and_answer_fills_the_instance_panel() {
     assert_eq!(
         fx,
         vec![
-            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
+            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into(), seq: 1 },
             Effect::FollowLogs {
                 instance_id: "i-0db5237193478dd8d".into(),
                 since: "2026-11-23T08:59:04Z".parse().unwrap()
