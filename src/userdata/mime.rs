@@ -65,9 +65,9 @@ const GZIP_TYPES: [&str; 8] = [
     "application/x-gzip-compressed",
 ];
 
-/// What a body's first characters make it, for cloud-init.
+/// What cloud-init makes of a body, by its declared type or its first characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Start {
+enum Kind {
     Script,
     CloudConfig,
     Include,
@@ -77,27 +77,18 @@ enum Start {
 }
 
 /// cloud-init's markers, each before any shorter marker it starts with.
-const STARTS: [(&str, Start); 10] = [
-    ("## template: jinja", Start::Jinja),
-    ("#cloud-config-archive", Start::CloudConfig),
-    ("#cloud-config-jsonp", Start::CloudConfig),
-    ("#cloud-config", Start::CloudConfig),
-    ("#cloud-boothook", Start::Boothook),
-    ("#include-once", Start::Include),
-    ("#include", Start::Include),
-    ("#part-handler", Start::Other),
-    ("#upstart-job", Start::Other),
-    ("#!", Start::Script),
+const STARTS: [(&str, Kind); 10] = [
+    ("## template: jinja", Kind::Jinja),
+    ("#cloud-config-archive", Kind::CloudConfig),
+    ("#cloud-config-jsonp", Kind::CloudConfig),
+    ("#cloud-config", Kind::CloudConfig),
+    ("#cloud-boothook", Kind::Boothook),
+    ("#include-once", Kind::Include),
+    ("#include", Kind::Include),
+    ("#part-handler", Kind::Other),
+    ("#upstart-job", Kind::Other),
+    ("#!", Kind::Script),
 ];
-
-/// What a part that holds no script line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    CloudConfig,
-    Include,
-    Boothook,
-    Other,
-}
 
 const GZIP: &str = "gzip-compressed";
 const MESSAGE: &str = "an attached message (message/*)";
@@ -120,10 +111,10 @@ pub(crate) fn script_lines(text: &str, lines: &[Line<'_>]) -> Result<Vec<Range<u
     };
     match leaf {
         None => Ok(reader.scripts),
-        Some(Format::CloudConfig) => Err(UserDataError::CloudConfigOnly),
-        Some(Format::Include) => Err(UserDataError::Include),
-        Some(Format::Boothook) => Err(UserDataError::Boothook),
-        Some(Format::Other) => {
+        Some(Kind::CloudConfig) => Err(UserDataError::CloudConfigOnly),
+        Some(Kind::Include) => Err(UserDataError::Include),
+        Some(Kind::Boothook) => Err(UserDataError::Boothook),
+        Some(_) => {
             let headers =
                 lines.first().is_some_and(|l| l.content.to_ascii_lowercase().starts_with("content-type:"));
             Err(if !mime && headers { UserDataError::MimeWithoutVersion } else { UserDataError::NotAScript })
@@ -247,12 +238,18 @@ impl Fields {
                 }
                 continue;
             }
+            // Python 3 skips a header line with no name; Python 2 ends the header block there.
             match content.find(':') {
                 Some(at) if at > 0 => {
                     let value = content[at + 1..].trim_start_matches([' ', '\t']).to_owned();
                     current = Some((content[..at].to_ascii_lowercase(), value, first + i + 1));
                 }
-                _ => {}
+                _ => {
+                    return Err(UserDataError::BadMime {
+                        line: first + i + 1,
+                        why: "a header line that starts with a colon",
+                    });
+                }
             }
         }
         fields.store(current)?;
@@ -365,7 +362,7 @@ impl Reader<'_, '_> {
         range: Range<usize>,
         depth: usize,
         default: &str,
-    ) -> Result<Option<Format>, UserDataError> {
+    ) -> Result<Option<Kind>, UserDataError> {
         let line = range.start + 1;
         let mut end = range.start;
         while end < range.end && is_header_line(self.lines[end].content) {
@@ -436,7 +433,7 @@ impl Reader<'_, '_> {
         encoding: Option<TransferEncoding>,
         body: Range<usize>,
         line: usize,
-    ) -> Result<Option<Format>, UserDataError> {
+    ) -> Result<Option<Kind>, UserDataError> {
         let unreadable = |what| UserDataError::UnreadablePart { line, what };
         if kind.starts_with("message/") {
             return Err(unreadable(MESSAGE));
@@ -454,22 +451,18 @@ impl Reader<'_, '_> {
         if let Some(encoding) = encoding {
             return Err(UserDataError::EncodedScript { line, encoding });
         }
-        let start = self.start(&body);
-        match start {
-            Some(Start::Jinja) => Err(unreadable(JINJA)),
+        match self.start(&body) {
+            Some(Kind::Jinja) => Err(unreadable(JINJA)),
             // Older cloud-init runs every text/x-shellscript part, whatever its first line.
             _ if declared => Ok(self.script(body)),
-            Some(Start::Script) => Ok(self.script(body)),
-            Some(Start::CloudConfig) => Ok(Some(Format::CloudConfig)),
-            Some(Start::Include) => Ok(Some(Format::Include)),
-            Some(Start::Boothook) => Ok(Some(Format::Boothook)),
-            Some(Start::Other) | None => Ok(Some(Format::Other)),
+            Some(Kind::Script) => Ok(self.script(body)),
+            other => Ok(Some(other.unwrap_or(Kind::Other))),
         }
     }
 
     /// What the body's first characters make it, as cloud-init guesses: after blanks, in any
     /// case.
-    fn start(&self, body: &Range<usize>) -> Option<Start> {
+    fn start(&self, body: &Range<usize>) -> Option<Kind> {
         let text = if body.is_empty() {
             ""
         } else {
@@ -477,23 +470,23 @@ impl Reader<'_, '_> {
         };
         let head: String =
             text.trim_start_matches(is_py_space).chars().take(24).collect::<String>().to_lowercase();
-        STARTS.iter().find(|(marker, _)| head.starts_with(marker)).map(|&(_, start)| start)
+        STARTS.iter().find(|(marker, _)| head.starts_with(marker)).map(|&(_, kind)| kind)
     }
 
     /// Collects a script body, without its `#!` line.
-    fn script(&mut self, body: Range<usize>) -> Option<Format> {
+    fn script(&mut self, body: Range<usize>) -> Option<Kind> {
         let shebang = body.start < body.end && self.lines[body.start].content.starts_with("#!");
         self.scripts.push(if shebang { body.start + 1..body.end } else { body });
         None
     }
 }
 
-/// What a declared content type that is not a script is.
-fn format_of(kind: &str) -> Format {
+/// What a declared content type that is not a script or a container is.
+fn format_of(kind: &str) -> Kind {
     match kind {
-        "text/cloud-config" | "text/cloud-config-archive" | "text/cloud-config-jsonp" => Format::CloudConfig,
-        "text/x-include-url" | "text/x-include-once-url" => Format::Include,
-        "text/cloud-boothook" => Format::Boothook,
-        _ => Format::Other,
+        "text/cloud-config" | "text/cloud-config-archive" | "text/cloud-config-jsonp" => Kind::CloudConfig,
+        "text/x-include-url" | "text/x-include-once-url" => Kind::Include,
+        "text/cloud-boothook" => Kind::Boothook,
+        _ => Kind::Other,
     }
 }

@@ -369,6 +369,7 @@ fn a_structure_in_doubt_is_refused() {
     );
     bad(good.replace("#!/bin/bash\n", "#!/bin/bash\necho a\rb\n"), 8, "line break");
     bad(good.replace("#!/bin/bash\n", "#!/bin/bash\necho \u{c}\n"), 8, "line break");
+    bad(good.replace("charset=\"us-ascii\"\n", "charset=\"us-ascii\"\n: no name\n"), 6, "colon");
 }
 
 #[test]
