@@ -325,13 +325,6 @@ pub fn set_dev_mode(bytes: &[u8], pattern: &ScriptLine, on: bool) -> Result<Rewr
     })
 }
 
-/// Shows a line's text safely on a terminal: control characters other than tab are escaped.
-fn printable(line: &str) -> String {
-    line.chars()
-        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
-        .collect()
-}
-
 /// The one-line diff of a rewrite, for the user to confirm:
 ///
 /// ```text
@@ -345,8 +338,8 @@ fn printable(line: &str) -> String {
 pub fn diff_line(rewrite: &Rewrite) -> String {
     let number = rewrite.line_number;
     if rewrite.changed {
-        format!("line {number}:\n-{}\n+{}", printable(&rewrite.old_line), printable(&rewrite.new_line))
+        format!("line {number}:\n-{}\n+{}", crate::sanitize::line(&rewrite.old_line), crate::sanitize::line(&rewrite.new_line))
     } else {
-        format!("line {number} (unchanged):\n {}", printable(&rewrite.old_line))
+        format!("line {number} (unchanged):\n {}", crate::sanitize::line(&rewrite.old_line))
     }
 }
