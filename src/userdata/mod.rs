@@ -338,7 +338,11 @@ pub fn set_dev_mode(bytes: &[u8], pattern: &ScriptLine, on: bool) -> Result<Rewr
 pub fn diff_line(rewrite: &Rewrite) -> String {
     let number = rewrite.line_number;
     if rewrite.changed {
-        format!("line {number}:\n-{}\n+{}", crate::sanitize::line(&rewrite.old_line), crate::sanitize::line(&rewrite.new_line))
+        format!(
+            "line {number}:\n-{}\n+{}",
+            crate::sanitize::line(&rewrite.old_line),
+            crate::sanitize::line(&rewrite.new_line)
+        )
     } else {
         format!("line {number} (unchanged):\n {}", crate::sanitize::line(&rewrite.old_line))
     }
