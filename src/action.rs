@@ -66,6 +66,8 @@ pub enum Action {
     DevInfoLoaded {
         /// The instance.
         id: String,
+        /// The read's number (see [`Effect::FetchDevInfo`]).
+        seq: u64,
         /// What the user data says, or why it could not be read.
         result: Result<DevInfo, String>,
     },
@@ -172,6 +174,9 @@ pub enum Effect {
     FetchDevInfo {
         /// The instance.
         id: String,
+        /// The read's number, increasing: an answer to a read asked for before a failed write
+        /// says nothing about what the write did.
+        seq: u64,
     },
     /// Plan a dev-mode switch; answer with [`Action::DevPlanned`].
     PlanDev {

@@ -102,6 +102,7 @@ impl BackupStore {
     ///
     /// Files whose names are not backup names are ignored; a missing directory has no backups.
     pub fn list(&self, instance_id: Option<&str>) -> io::Result<Vec<BackupEntry>> {
+        self.tighten()?;
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -147,10 +148,30 @@ impl BackupStore {
         if is_bare_name { fs::read(self.dir.join(given)) } else { fs::read(given) }
     }
 
-    /// Creates the directory, private to the user, if it does not exist yet.
+    /// Makes an existing directory private to the user (0700) if it is not; a missing one is
+    /// left alone.
+    pub fn tighten(&self) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = match fs::metadata(&self.dir) {
+                Ok(m) if m.is_dir() => m.permissions().mode(),
+                Ok(_) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            if mode & 0o077 != 0 {
+                fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates the directory, private to the user, if it does not exist yet; makes an existing
+    /// one private.
     fn create_dir(&self) -> io::Result<()> {
         if self.dir.is_dir() {
-            return Ok(());
+            return self.tighten();
         }
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
@@ -291,6 +312,23 @@ mod tests {
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(store.dir()), 0o700);
         assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_open_directory_is_made_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_tmp, store) = store();
+        let mode = || fs::metadata(store.dir()).unwrap().permissions().mode() & 0o777;
+        store.tighten().unwrap();
+        assert!(!store.dir().exists(), "a missing directory is not created");
+        fs::create_dir_all(store.dir()).unwrap();
+        fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o755)).unwrap();
+        store.list(None).unwrap();
+        assert_eq!(mode(), 0o700, "listing tightens it");
+        fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o750)).unwrap();
+        store.save("i-1", b"x", at("2026-11-25T12:00:00Z")).unwrap();
+        assert_eq!(mode(), 0o700, "saving tightens it");
     }
 
     #[test]

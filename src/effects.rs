@@ -120,14 +120,14 @@ impl Runner {
                     Action::Done { intent, result }
                 })
             }
-            Effect::FetchDevInfo { id } => {
+            Effect::FetchDevInfo { id, seq } => {
                 let pattern = self.script_line.clone();
                 self.spawn_then(async move {
                     let result = match cloud.user_data(&id).await {
                         Ok(bytes) => dev_info(&bytes, &pattern),
                         Err(e) => Err(e.to_string()),
                     };
-                    Action::DevInfoLoaded { id, result }
+                    Action::DevInfoLoaded { id, seq, result }
                 })
             }
             Effect::PlanDev { id, on } => {

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod backup;
+pub mod bounded;
 pub mod chat;
 pub mod cli;
 pub mod cloud;
@@ -19,6 +20,7 @@ pub mod logging;
 pub mod logs;
 pub mod logview;
 pub mod run;
+pub mod sanitize;
 pub mod schedule;
 pub mod state;
 pub mod timefmt;

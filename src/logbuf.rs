@@ -3,9 +3,9 @@
 //!
 //! Ingest is the hot path (a busy run log arrives in batches of thousands of lines), so a line
 //! costs one allocation and one scan for control characters; only lines that hold control
-//! characters (tabs, ANSI colour codes, carriage returns) take the slower cleaning path.
+//! characters (tabs, ANSI colour codes, carriage returns) take the slower cleaning path
+//! ([`crate::sanitize::screen`]).
 
-mod clean;
 mod matcher;
 #[cfg(test)]
 mod tests;
@@ -85,8 +85,8 @@ impl LogBuffer {
 
     fn push_line(&mut self, ts_ms: i64, piece: &str) {
         let piece = piece.trim_end_matches('\r');
-        let text: Box<str> = if clean::needs_cleaning(piece) {
-            clean::clean_line(piece).into_boxed_str()
+        let text: Box<str> = if crate::sanitize::screen::needs_cleaning(piece) {
+            crate::sanitize::screen::clean_line(piece).into_boxed_str()
         } else {
             Box::from(piece)
         };

@@ -10,7 +10,7 @@ use baseline_panel::cloud::Cloud;
 use baseline_panel::cloud::aws::AwsCloud;
 use baseline_panel::cloud::demo::{DemoCloud, DemoTimings};
 use baseline_panel::config::{Config, ProcessEnv, Target};
-use baseline_panel::{app, logging};
+use baseline_panel::{app, logging, sanitize};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -34,7 +34,8 @@ fn main() -> ExitCode {
 
 fn fail(f: Failure) -> ExitCode {
     tracing::error!(code = f.code, message = %f.message, "exit");
-    eprintln!("baseline-panel: {}", f.message);
+    // One line, whatever outside text (an AWS or Slack error, a Name tag) it quotes.
+    eprintln!("baseline-panel: {}", sanitize::field(&f.message));
     ExitCode::from(f.code.clamp(1, 255) as u8)
 }
 
@@ -42,6 +43,7 @@ async fn run(args: Cli, started: Instant) -> Result<(), Failure> {
     let cwd = std::env::current_dir()?;
     let mut flags = args.overrides();
     let mut cfg = Config::load(&flags, &cwd, &ProcessEnv)?;
+    logging::remember_secrets(&cfg);
     let mut demos = HashMap::new();
     let mut cloud = connect(&cfg, &mut demos).await;
     if let Some(cmd) = &args.command {
@@ -55,6 +57,7 @@ async fn run(args: Cli, started: Instant) -> Result<(), Failure> {
     while let Some(next) = panel.run(&cfg, cloud, started).await.map_err(stopped)? {
         flags.box_name = Some(next);
         cfg = Config::load(&flags, &cwd, &ProcessEnv)?;
+        logging::remember_secrets(&cfg);
         cloud = connect(&cfg, &mut demos).await;
     }
     Ok(())

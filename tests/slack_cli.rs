@@ -175,3 +175,37 @@ async fn upload_of_a_missing_file_says_which() {
     );
     assert!(stub.requests().is_empty());
 }
+
+#[tokio::test]
+async fn oversized_dotenv_or_config_is_refused_naming_the_file_its_size_and_the_limit() {
+    let stub = HttpStub::start(fake_slack()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dotenv = dir.path().join(".env");
+    let canary = "xoxb-canary-in-a-huge-env";
+    let huge = format!("# {canary}\n").repeat(100_000);
+    std::fs::write(&dotenv, &huge).unwrap();
+    let out = run(slack_cmd(&stub, dir.path()), &["slack", "test", "--message", "m"]).await;
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "baseline-panel: {} is {} bytes; a .env file holds at most 1048576 bytes (1 MiB): check \
+             that this is the right file\n",
+            dotenv.display(),
+            huge.len()
+        )
+    );
+    std::fs::remove_file(&dotenv).unwrap();
+
+    // An endless "file": read no further than the limit.
+    let out = run(slack_cmd(&stub, dir.path()), &["--config", "/dev/zero", "slack", "test"]).await;
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(
+        text(&out.stderr),
+        "baseline-panel: /dev/zero holds more than 1048576 bytes; a config file holds at most 1048576 \
+         bytes (1 MiB): check that this is the right file\n"
+    );
+    assert!(stub.requests().is_empty(), "nothing was sent");
+    let log = dir.path().join("home/.state/baseline-panel/baseline-panel.log");
+    assert!(!std::fs::read_to_string(log).unwrap_or_default().contains(canary));
+}

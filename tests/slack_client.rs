@@ -81,7 +81,8 @@ async fn upload_takes_three_steps_with_matching_byte_count() {
     let chat = client(&stub, quick());
     // Binary content, not valid UTF-8, an odd size.
     let bytes: Vec<u8> = (0..3001u32).map(|i| (i * 7 % 256) as u8).collect();
-    let up = chat.upload("weekly report.csv", bytes.clone(), Some("Weekly results")).await.expect("upload");
+    let up =
+        chat.upload("weekly report.csv", bytes.clone().into(), Some("Weekly results")).await.expect("upload");
 
     let reqs = stub.requests();
     let paths: Vec<&str> = reqs.iter().map(|r| r.path.as_str()).collect();
@@ -118,7 +119,7 @@ async fn upload_takes_three_steps_with_matching_byte_count() {
 async fn upload_without_comment_sends_none() {
     let stub = HttpStub::start(fake_slack()).await;
     let chat = client(&stub, quick());
-    chat.upload("a.txt", b"hello".to_vec(), None).await.expect("upload");
+    chat.upload("a.txt", b"hello".to_vec().into(), None).await.expect("upload");
     let complete = &stub.requests_to("/api/files.completeUploadExternal")[0];
     assert_eq!(complete.json().get("initial_comment"), None);
 }
@@ -137,7 +138,7 @@ async fn failed_byte_upload_stops_before_completing() {
     })
     .await;
     let chat = client(&stub, quick());
-    let err = chat.upload("a.txt", b"x".to_vec(), None).await.unwrap_err();
+    let err = chat.upload("a.txt", b"x".to_vec().into(), None).await.unwrap_err();
     assert!(matches!(err, ChatError::Http { status: 400, .. }), "{err:?}");
     assert!(stub.requests_to("/api/files.completeUploadExternal").is_empty());
 }
@@ -235,7 +236,7 @@ async fn missing_scope_names_the_needed_scope() {
                 "provided": "chat:write" }),
     );
     let stub = HttpStub::scripted(Script::new().on("/api/files.getUploadURLExternal", reply)).await;
-    let err = client(&stub, quick()).upload("a.txt", b"abc".to_vec(), None).await.unwrap_err();
+    let err = client(&stub, quick()).upload("a.txt", b"abc".to_vec().into(), None).await.unwrap_err();
     assert_eq!(
         err,
         ChatError::MissingScope { needed: "files:write".into(), provided: Some("chat:write".into()) }
@@ -252,7 +253,7 @@ async fn extra_detail_from_slack_is_kept() {
                 "response_metadata": { "messages": ["[ERROR] missing required field: length"] } }),
     );
     let stub = HttpStub::scripted(Script::new().on("/api/files.getUploadURLExternal", reply)).await;
-    let err = client(&stub, quick()).upload("a.txt", Vec::new(), None).await.unwrap_err();
+    let err = client(&stub, quick()).upload("a.txt", Vec::new().into(), None).await.unwrap_err();
     assert_eq!(err.code(), Some("invalid_arguments"));
     assert!(err.to_string().contains("missing required field: length"), "{err}");
 }
@@ -368,7 +369,7 @@ async fn token_never_appears_in_debug_errors_or_logs() {
     let mut errors = vec![
         chat.check().await.unwrap_err(),
         chat.post("x").await.unwrap_err(),
-        chat.upload("f", b"abc".to_vec(), None).await.unwrap_err(),
+        chat.upload("f", b"abc".to_vec().into(), None).await.unwrap_err(),
     ];
     let refused = SlackChat::new("http://127.0.0.1:9/", SecretString::from(TOKEN), CHANNEL.into(), false);
     errors.push(refused.unwrap_err());

@@ -1,8 +1,11 @@
 //! Properties of the user-data rewrite: only the script line ever changes, and switching dev
-//! mode on then off gives back the original bytes.
+//! mode on then off gives back the original bytes. (MIME user data: `userdata_mime_props.rs`.)
 
 use baseline_panel::userdata::{Mode, ScriptLine, UserDataError, inspect, set_dev_mode};
 use proptest::prelude::*;
+
+/// The first line of every generated script.
+const SHEBANG: &str = "#!/bin/sh";
 
 /// A line ending inside the text.
 fn ending() -> impl Strategy<Value = &'static str> {
@@ -24,13 +27,13 @@ fn line_text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A user data made of other lines around one script line at `position`.
+/// A `#!` script: its first line, then other lines around one script line at `position`.
 #[derive(Debug, Clone)]
 struct Case {
     pattern: String,
     /// Lines without the pattern, in order, without their endings.
     others: Vec<String>,
-    /// Index of the script line among all lines.
+    /// Index of the script line among the lines after the `#!` line.
     position: usize,
     indent: String,
     /// The script line after its indent; its first character is neither a blank nor `#`.
@@ -48,12 +51,14 @@ impl Case {
     fn render(&self, comment: &str) -> Vec<u8> {
         let mut lines = self.others.clone();
         lines.insert(self.position, format!("{}{comment}{}", self.indent, self.script));
-        lines
-            .iter()
-            .zip(&self.endings)
-            .flat_map(|(line, end)| [line.as_str(), end])
-            .collect::<String>()
-            .into_bytes()
+        let body: String =
+            lines.iter().zip(&self.endings).flat_map(|(line, end)| [line.as_str(), end]).collect();
+        format!("{SHEBANG}\n{body}").into_bytes()
+    }
+
+    /// Index of the script line among all lines, the `#!` line included.
+    fn index(&self) -> usize {
+        self.position + 1
     }
 }
 
@@ -105,7 +110,7 @@ proptest! {
     fn on_then_off_restores_every_byte(case in case()) {
         let pattern = ScriptLine::new(case.pattern.clone()).unwrap();
         let original = case.render("");
-        let line_number = case.position + 1;
+        let line_number = case.index() + 1;
 
         let seen = inspect(&original, &pattern).unwrap();
         prop_assert_eq!(seen.mode, Mode::Run);
@@ -128,7 +133,7 @@ proptest! {
         prop_assert_eq!(before.len(), after.len());
         let differing: Vec<usize> =
             (0..before.len()).filter(|&i| before[i] != after[i]).collect();
-        prop_assert_eq!(differing, vec![case.position]);
+        prop_assert_eq!(differing, vec![case.index()]);
 
         let dev = inspect(&on.bytes, &pattern).unwrap();
         prop_assert_eq!(dev.mode, Mode::Dev);
@@ -156,7 +161,7 @@ proptest! {
         let before = raw_lines(&dev);
         let after = raw_lines(&off.bytes);
         prop_assert_eq!(before.len(), after.len());
-        for i in (0..before.len()).filter(|&i| i != case.position) {
+        for i in (0..before.len()).filter(|&i| i != case.index()) {
             prop_assert_eq!(before[i], after[i]);
         }
         // Only `#` and spaces right after the indent were removed.
@@ -190,6 +195,14 @@ fn tricky_text() -> impl Strategy<Value = String> {
             Just("\r".to_owned()),
             Just("\r\n".to_owned()),
             Just("- [scripts-user, always]".to_owned()),
+            Just("#!/bin/sh\n".to_owned()),
+            Just("Content-Type: multipart/mixed; boundary=b\n".to_owned()),
+            Just("MIME-Version: 1.0\n".to_owned()),
+            Just("Content-Type: text/x-shellscript\n".to_owned()),
+            Just("Content-Transfer-Encoding: base64\n".to_owned()),
+            Just("\n--b\n".to_owned()),
+            Just("\n--b--\n".to_owned()),
+            Just("#cloud-config\n".to_owned()),
             any::<char>().prop_map(String::from),
             "[ -~]{1,6}",
         ],

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use jiff::Timestamp;
 
-use super::{Chat, ChatError, ChatIdentity, Posted, Uploaded};
+use super::{Chat, ChatError, ChatIdentity, Posted, UploadBody, Uploaded};
 
 /// Slack truncates longer messages; beyond this it answers `msg_too_long`.
 const MAX_TEXT_CHARS: usize = 40_000;
@@ -155,7 +155,7 @@ impl Chat for DemoChat {
     async fn upload(
         &self,
         filename: &str,
-        bytes: Vec<u8>,
+        body: UploadBody,
         comment: Option<&str>,
     ) -> Result<Uploaded, ChatError> {
         self.take_failure()?;
@@ -169,7 +169,7 @@ impl Chat for DemoChat {
             ts,
             file_id: file_id.clone(),
             filename: filename.to_owned(),
-            size: bytes.len(),
+            size: usize::try_from(body.len()).unwrap_or(usize::MAX),
             comment: comment.map(str::to_owned),
         });
         Ok(Uploaded { file_id, title: filename.to_owned() })
@@ -198,7 +198,7 @@ mod tests {
         let chat = fixed("2026-11-23T14:00:00.25Z");
         let log = chat.channel_log();
         let p = chat.post("run started").await.unwrap();
-        let u = chat.upload("out.txt", b"12345".to_vec(), Some("results")).await.unwrap();
+        let u = chat.upload("out.txt", b"12345".to_vec().into(), Some("results")).await.unwrap();
         assert_eq!(p.channel, chat.channel());
         assert_eq!(u.title, "out.txt");
         let entries = log.lock().unwrap().clone();

@@ -163,6 +163,15 @@ pub enum ChatError {
         /// The HTTP status.
         status: u16,
     },
+    /// The file being uploaded could not be read to the announced length while it was sent
+    /// (it shrank, a disk error); the upload was not completed, so nothing was shared.
+    #[error(
+        "The file could not be read while it was being sent ({detail}); the upload was not completed, so nothing appeared in the channel: try again."
+    )]
+    FileRead {
+        /// What went wrong reading it.
+        detail: String,
+    },
     /// The answer was not the JSON Slack sends.
     #[error(
         "Slack's answer to {method} is not the expected JSON ({detail}): check that SLACK_API_URL points at the Slack Web API."

@@ -7,10 +7,12 @@ pub mod demo;
 pub mod error;
 pub mod sender;
 pub mod slack;
+pub mod upload;
 
 pub use demo::{DemoChat, DemoEntry};
 pub use error::ChatError;
 pub use slack::{SlackChat, SlackOptions};
+pub use upload::{MAX_UPLOAD_BYTES, UploadBody, UploadRefused};
 
 use std::sync::Arc;
 
@@ -54,11 +56,12 @@ pub trait Chat: Send + Sync {
     async fn check(&self) -> Result<ChatIdentity, ChatError>;
     /// Posts a message to the configured channel (chat.postMessage).
     async fn post(&self, text: &str) -> Result<Posted, ChatError>;
-    /// Uploads a file to the configured channel, with an optional comment.
+    /// Uploads `body` (bytes in memory, or a file streamed from disk) to the configured
+    /// channel as `filename`, with an optional comment.
     async fn upload(
         &self,
         filename: &str,
-        bytes: Vec<u8>,
+        body: UploadBody,
         comment: Option<&str>,
     ) -> Result<Uploaded, ChatError>;
     /// "slack" or "demo", for the UI.

@@ -6,15 +6,16 @@
 //! to the upload URL), is marked sensitive, and is never formatted or logged.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{Chat, ChatError, ChatIdentity, Posted, Uploaded};
+use super::{Chat, ChatError, ChatIdentity, Posted, UploadBody, Uploaded};
 
 mod wire;
 
@@ -28,6 +29,10 @@ pub const DEFAULT_BASE_URL: &str = "https://slack.com/api/";
 
 /// Label used in errors for the upload step (the bytes going to the upload URL).
 const UPLOAD_STEP: &str = "the file upload";
+
+/// The slowest upload speed the time limit of the upload step allows for, in bytes a second:
+/// a file's bytes get [`SlackOptions::request_timeout`] plus one second per this many bytes.
+const SLOWEST_UPLOAD_BYTES_PER_SEC: u64 = 128 * 1024;
 
 /// Time limits and retry policy of [`SlackChat`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,15 +134,20 @@ impl SlackChat {
         self.base.as_str()
     }
 
-    /// Sends a request built by `make`, retrying HTTP 429 (after `Retry-After`), HTTP
-    /// 5xx and failed connections within the configured limits.
-    async fn send(&self, label: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, ChatError> {
+    /// Sends a request built by `make` within `limit`, retrying HTTP 429 (after
+    /// `Retry-After`), HTTP 5xx and failed connections within the configured limits.
+    async fn send(
+        &self,
+        label: &str,
+        limit: Duration,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<Response, ChatError> {
         let opts = &self.options;
         let (mut rate_retries, mut server_retries) = (0u32, 0u32);
         loop {
-            let response = match make().send().await {
+            let response = match make().timeout(limit).send().await {
                 Ok(r) => r,
-                Err(e) if e.is_timeout() && !e.is_connect() => return Err(self.timeout(label)),
+                Err(e) if e.is_timeout() && !e.is_connect() => return Err(timeout(label, limit)),
                 Err(e) => {
                     if e.is_connect() && server_retries < opts.max_server_retries {
                         server_retries += 1;
@@ -194,7 +204,7 @@ impl SlackChat {
             .join(method)
             .map_err(|e| ChatError::InvalidUrl { url: self.base.to_string(), reason: e.to_string() })?;
         let response = self
-            .send(method, || {
+            .send(method, self.options.request_timeout, || {
                 let request = self.http.post(url.clone()).header(AUTHORIZATION, self.auth.clone());
                 match payload {
                     Payload::Empty => request,
@@ -210,7 +220,8 @@ impl SlackChat {
         let status = response.status();
         let content_type =
             response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
-        let body = response.bytes().await.map_err(|e| self.body_error(method, &e))?;
+        let body =
+            response.bytes().await.map_err(|e| body_error(method, self.options.request_timeout, &e))?;
         tracing::debug!(method, status = status.as_u16(), bytes = body.len(), "Slack answered");
         let not_json = |detail: String| {
             if status.is_success() {
@@ -250,32 +261,43 @@ impl SlackChat {
         })
     }
 
-    /// The three upload steps.
+    /// The three upload steps: announce the length, send exactly that many bytes, complete.
     async fn upload_steps(
         &self,
         filename: &str,
-        bytes: Vec<u8>,
+        content: UploadBody,
         comment: Option<&str>,
     ) -> Result<Uploaded, ChatError> {
-        let fields = [("filename", filename.to_owned()), ("length", bytes.len().to_string())];
+        let length = content.len();
+        let fields = [("filename", filename.to_owned()), ("length", length.to_string())];
         let ticket: TicketReply = self.api("files.getUploadURLExternal", Payload::Form(&fields)).await?;
         let upload_url = self.check_upload_url(&ticket.upload_url)?;
 
-        let response = self
-            .send(UPLOAD_STEP, || {
+        let limit = self
+            .options
+            .request_timeout
+            .saturating_add(Duration::from_secs(length / SLOWEST_UPLOAD_BYTES_PER_SEC));
+        let trouble = Arc::new(Mutex::new(None));
+        let sent = self
+            .send(UPLOAD_STEP, limit, || {
                 self.http
                     .post(upload_url.clone())
                     .header(CONTENT_TYPE, "application/octet-stream")
-                    .body(bytes.clone())
+                    .header(CONTENT_LENGTH, length)
+                    .body(content.request_body(&trouble))
             })
-            .await?;
+            .await;
+        if let Some(detail) = trouble.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(ChatError::FileRead { detail });
+        }
+        let response = sent?;
         let status = response.status();
         // Drain the short "OK - <length>" answer so the connection can be reused.
         let _ = response.bytes().await;
         if status != StatusCode::OK {
             return Err(ChatError::Http { method: UPLOAD_STEP.to_owned(), status: status.as_u16() });
         }
-        tracing::debug!(bytes = bytes.len(), "file bytes sent to Slack");
+        tracing::debug!(bytes = length, "file bytes sent to Slack");
 
         let mut body = json!({
             "files": [{ "id": ticket.file_id, "title": filename }],
@@ -313,19 +335,16 @@ impl SlackChat {
     fn backoff(&self, attempt: u32) -> Duration {
         self.options.server_backoff.saturating_mul(1 << attempt.saturating_sub(1).min(8))
     }
+}
 
-    /// The timeout error for `label`.
-    fn timeout(&self, label: &str) -> ChatError {
-        ChatError::Timeout {
-            method: label.to_owned(),
-            seconds: self.options.request_timeout.as_secs().max(1),
-        }
-    }
+/// The timeout error for `label` after `limit`.
+fn timeout(label: &str, limit: Duration) -> ChatError {
+    ChatError::Timeout { method: label.to_owned(), seconds: limit.as_secs().max(1) }
+}
 
-    /// An error while reading an answer's body.
-    fn body_error(&self, label: &str, e: &reqwest::Error) -> ChatError {
-        if e.is_timeout() { self.timeout(label) } else { ChatError::Unreachable { detail: innermost(e) } }
-    }
+/// An error while reading an answer's body.
+fn body_error(label: &str, limit: Duration, e: &reqwest::Error) -> ChatError {
+    if e.is_timeout() { timeout(label, limit) } else { ChatError::Unreachable { detail: innermost(e) } }
 }
 
 /// Logs a failed call (the error never holds the token) and passes the result on.
@@ -357,10 +376,10 @@ impl Chat for SlackChat {
     async fn upload(
         &self,
         filename: &str,
-        bytes: Vec<u8>,
+        body: UploadBody,
         comment: Option<&str>,
     ) -> Result<Uploaded, ChatError> {
-        logged("upload", self.upload_steps(filename, bytes, comment).await)
+        logged("upload", self.upload_steps(filename, body, comment).await)
     }
 
     fn kind(&self) -> &'static str {

@@ -49,7 +49,8 @@ pub fn confirm_with(
             ),
         });
     }
-    write!(prompt, "{question} [y/N] ")?;
+    // The question may name outside things (an instance's Name tag, a rule's expression).
+    write!(prompt, "{} [y/N] ", crate::sanitize::field(question))?;
     prompt.flush()?;
     let mut line = String::new();
     input.read_line(&mut line)?;

@@ -10,6 +10,7 @@ use super::guarded::{self, Options, describe};
 use crate::cloud::{Cloud, Instance};
 use crate::config::Config;
 use crate::devmode;
+use crate::sanitize::{field, line};
 use crate::userdata::{Inspection, Mode, ScriptLine, UserDataError, inspect};
 
 /// Version of the `dev status --json` document; bumped only on incompatible changes.
@@ -124,8 +125,7 @@ async fn status(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Failu
             pattern: pattern.pattern(),
             instances: list.iter().zip(&found).map(|(i, f)| instance_mode(i, f)).collect(),
         };
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        crate::sanitize::write_json(&mut out, &doc)?;
         return Ok(());
     }
     if list.len() > 1 {
@@ -140,7 +140,8 @@ async fn status(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Failu
         if n > 0 {
             writeln!(out)?;
         }
-        let mut row = |k: &str, v: &str| writeln!(out, "  {k:<12} {v}");
+        // Tabs kept: the script line may be indented with them.
+        let mut row = |k: &str, v: &str| writeln!(out, "  {k:<12} {}", line(v));
         row("instance", &describe(i))?;
         match f {
             Ok(f) => {
@@ -151,7 +152,7 @@ async fn status(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Failu
                 row("mode", meaning)?;
                 row("script line", &format!("{}: {}", f.line_number, f.line))?;
                 for w in &f.warnings {
-                    eprintln!("warning: {}: {w}", i.id);
+                    eprintln!("warning: {}: {}", i.id, field(&w.to_string()));
                 }
             }
             Err(e) => {

@@ -12,6 +12,7 @@ use super::Failure;
 use crate::cloud::Cloud;
 use crate::config::Config;
 use crate::doctor::{self, Check, Options, Status, Subjects};
+use crate::sanitize::field;
 
 /// Version of the `doctor --json` document; bumped only on incompatible changes.
 pub const SCHEMA: u32 = 1;
@@ -51,8 +52,7 @@ pub async fn run(
             ok: blocking.is_empty(),
             checks: &checks,
         };
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        crate::sanitize::write_json(&mut out, &doc)?;
     } else {
         write!(out, "{}", render(&checks))?;
     }
@@ -77,9 +77,10 @@ pub fn render(checks: &[Check]) -> String {
     let width = checks.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
     let mut s = String::new();
     for c in checks {
-        s.push_str(&format!("{} {:<width$}  {}\n", c.status.symbol(), c.name, c.detail));
+        // Details and hints may quote an AWS, Slack or GitHub answer.
+        s.push_str(&format!("{} {:<width$}  {}\n", c.status.symbol(), c.name, field(&c.detail)));
         if let (Some(hint), true) = (&c.hint, c.status != Status::Pass) {
-            s.push_str(&format!("  {:<width$}  → {hint}\n", ""));
+            s.push_str(&format!("  {:<width$}  → {}\n", "", field(hint)));
         }
     }
     let count = |st: Status| checks.iter().filter(|c| c.status == st).count();

@@ -12,6 +12,7 @@ use super::confirm::REFUSED;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
 use crate::devmode::{self, Change, DevError, Plan, Wait};
+use crate::sanitize::{field, text};
 use crate::timefmt::human_duration;
 use crate::userdata::Mode;
 
@@ -69,13 +70,13 @@ fn mode_text(mode: Option<Mode>) -> &'static str {
 /// Prints the plan: the instance, the diff, the warnings.
 fn show(plan: &Plan) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "instance: {}", describe(&plan.instance))?;
+    writeln!(out, "instance: {}", field(&describe(&plan.instance)))?;
     if let Change::Restore { backup } = &plan.change {
         writeln!(out, "backup:   {}", backup.display())?;
     }
-    writeln!(out, "{}", plan.diff())?;
+    writeln!(out, "{}", text(&plan.diff()))?;
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", field(&w.to_string()));
     }
     Ok(())
 }
@@ -137,8 +138,8 @@ async fn start_and_wait(cfg: &Config, cloud: &dyn Cloud, id: &str) -> Result<(),
     let mut out = std::io::stdout().lock();
     match &up.public_dns {
         Some(dns) => {
-            writeln!(out, "{id} is running; public DNS: {dns}")?;
-            writeln!(out, "{}", devmode::ssh_command(&cfg.dev, dns))?;
+            writeln!(out, "{id} is running; public DNS: {}", field(dns))?;
+            writeln!(out, "{}", field(&devmode::ssh_command(&cfg.dev, dns)))?;
         }
         None => {
             writeln!(out, "{id} is running but has no public DNS name; reach it through its private address")?
@@ -217,7 +218,7 @@ mod tests {
         assert!(matches!(
             cli.command,
             Some(Command::Userdata {
-                command: UserdataCommand::Restore { ref backup, yes: true, stop: false }
+                command: UserdataCommand::Restore { ref backup, yes: true, stop: false, force: false }
             }) if backup == "b.userdata"
         ));
     }
@@ -231,10 +232,15 @@ mod tests {
             CloudError::AccessDenied { action: "ec2:ModifyInstanceAttribute".into(), detail: String::new() };
         assert_eq!(code(DevError::Cloud(denied.clone())), 4);
         assert_eq!(code(DevError::WriteRefused { source: denied }), 4);
+        let throttled = CloudError::Throttled("RequestLimitExceeded".into());
+        assert_eq!(code(DevError::WriteRefused { source: throttled }), 5);
+        let lost = CloudError::NoAnswer { endpoint: "ec2".into(), detail: "timed out".into() };
+        let waited = Duration::from_secs(7);
+        assert_eq!(code(DevError::Unanswered { backup: "b".into(), source: lost, waited }), NEEDS_ATTENTION);
+        assert_eq!(code(DevError::NotShown { backup: "b".into(), waited }), NEEDS_ATTENTION);
         assert_eq!(
-            code(DevError::ReadBackMismatch { backup: "b".into(), restored: false, detail: None }),
+            code(DevError::ChangedByOther { backup: "b".into(), theirs: Ok("t".into()), lines: vec![3] }),
             NEEDS_ATTENTION
         );
-        assert_eq!(code(DevError::ReadBackMismatch { backup: "b".into(), restored: true, detail: None }), 1);
     }
 }

@@ -19,6 +19,7 @@ use crate::logs::{
     ExportError, FollowRequest, LogError, LogEvent, LogStore, Pace, Source, export_run, fetch_all, last_run,
     missing_group_message, render, run_log, spawn_follow,
 };
+use crate::sanitize::field;
 use crate::timefmt::utc;
 
 /// Options of `baseline-panel logs`.
@@ -42,6 +43,10 @@ pub struct LogsArgs {
     /// With --run: write the log to this file (atomically) and say where.
     #[arg(long, value_name = "FILE", requires = "run")]
     pub output: Option<PathBuf>,
+    /// Print the messages' bytes as they are, control characters included (for pipes); by
+    /// default they are shown escaped (`\u{1b}`), so a log line cannot act on the terminal.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 fn since_arg(s: &str) -> Result<Timestamp, String> {
@@ -73,12 +78,18 @@ fn write_out(text: &str) -> Result<bool, Failure> {
     }
 }
 
-fn text_of(source: Source, events: &[LogEvent]) -> String {
-    match source {
+fn text_of(source: Source, events: &[LogEvent], raw: bool) -> String {
+    let text: String = match source {
         // The console has no time per line: its text, as EC2 shows it.
         Source::Console => events.iter().map(|e| format!("{}\n", e.message)).collect(),
         _ => events.iter().map(line).collect(),
-    }
+    };
+    shown(text, raw)
+}
+
+/// Log text as printed: control characters escaped (newlines and tabs kept) unless `raw`.
+fn shown(text: String, raw: bool) -> String {
+    if raw { text } else { crate::sanitize::text(&text).into_owned() }
 }
 
 /// Runs `logs` with the demo's or AWS's store.
@@ -106,7 +117,7 @@ pub async fn run_with(
             let list = found?;
             let inst = last_run(&list).unwrap_or(&list[0]);
             if !args.follow {
-                return print_console(store.as_ref(), inst, args.filter.as_deref()).await;
+                return print_console(store.as_ref(), inst, args.filter.as_deref(), args.raw).await;
             }
             FollowRequest::console(&inst.id)
         }
@@ -131,7 +142,7 @@ pub async fn run_with(
         )
         .await
         .map_err(|e| failure(req.source, &req.group, e))?;
-        write_out(&text_of(req.source, &events))?;
+        write_out(&text_of(req.source, &events, args.raw))?;
         return Ok(());
     }
     if req.source != Source::Console {
@@ -141,7 +152,7 @@ pub async fn run_with(
             Err(e) => return Err(failure(req.source, &req.group, e)),
         }
     }
-    follow(req, cfg, cloud, store, active).await
+    follow(req, cfg, cloud, store, active, args.raw).await
 }
 
 fn default_since() -> Timestamp {
@@ -162,17 +173,22 @@ fn run_prefix(found: &Result<Vec<Instance>, CloudError>) -> Option<String> {
             None
         }
         Err(e) => {
-            eprintln!("baseline-panel: {e}; showing every stream of the log group");
+            eprintln!("baseline-panel: {}; showing every stream of the log group", field(&e.to_string()));
             None
         }
     }
 }
 
-async fn print_console(store: &dyn LogStore, inst: &Instance, filter: Option<&str>) -> Result<(), Failure> {
+async fn print_console(
+    store: &dyn LogStore,
+    inst: &Instance,
+    filter: Option<&str>,
+    raw: bool,
+) -> Result<(), Failure> {
     let text = store.console_output(&inst.id).await.map_err(|e| failure(Source::Console, "", e))?;
     let pattern = Pattern::parse(filter.unwrap_or(""));
-    let shown: String = text.lines().filter(|l| pattern.matches(l)).map(|l| format!("{l}\n")).collect();
-    write_out(&shown)?;
+    let text: String = text.lines().filter(|l| pattern.matches(l)).map(|l| format!("{l}\n")).collect();
+    write_out(&shown(text, raw))?;
     Ok(())
 }
 
@@ -193,6 +209,7 @@ async fn follow(
     cloud: Arc<dyn Cloud>,
     store: Arc<dyn LogStore>,
     active: bool,
+    raw: bool,
 ) -> Result<(), Failure> {
     let source = req.source;
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -209,10 +226,10 @@ async fn follow(
             batch = rx.recv() => {
                 let Some(b) = batch else { break };
                 if status.as_ref() != Some(&b.status) {
-                    eprintln!("baseline-panel: {source} log: {}", b.status);
+                    eprintln!("baseline-panel: {source} log: {}", field(&b.status.to_string()));
                     status = Some(b.status.clone());
                 }
-                if !b.events.is_empty() && !write_out(&text_of(source, &b.events))? {
+                if !b.events.is_empty() && !write_out(&text_of(source, &b.events, raw))? {
                     break;
                 }
             }
@@ -240,7 +257,7 @@ async fn export(
     let read_failure = |e| failure(Source::Run, &cfg.log_group, e);
     let Some(path) = &args.output else {
         let log = run_log(store, &cfg.log_group, inst).await.map_err(read_failure)?;
-        write_out(&render(&log.events))?;
+        write_out(&shown(render(&log.events), args.raw))?;
         return Ok(());
     };
     let done = export_run(store, &cfg.log_group, inst, path).await.map_err(|e| match e {

@@ -84,6 +84,10 @@ pub enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Start every matching instance when several match (like the Monday Lambda); without
+        /// it, several is refused and listed.
+        #[arg(long)]
+        all: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
@@ -110,6 +114,10 @@ pub enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Stop every matching instance that is up when there are several; without it, several
+        /// is refused and listed.
+        #[arg(long)]
+        all: bool,
     },
     /// Show the EventBridge rule that starts the box, or enable/disable it.
     Schedule {
@@ -177,10 +185,13 @@ impl Cli {
 /// A failed command: a short message and the exit code.
 #[derive(Debug)]
 pub struct Failure {
-    /// Exit code: 1 general, 2 usage, 3 not found, 4 credentials or permission, 5 unreachable or
-    /// throttled, 6 configuration, 7 refused on purpose and nothing changed (read-only, wrong
-    /// state, not confirmed, changed since shown), 8 the user data may be neither the old nor the
-    /// new version (look at it).
+    /// Exit code: 1 general (including a call AWS refused with another error code), 2 usage,
+    /// 3 not found, 4 credentials or permission, 5 AWS unreachable, not answering, throttled,
+    /// failing on its side (HTTP 5xx) or answering something that could not be read,
+    /// 6 configuration, 7 refused on purpose and nothing changed (read-only, wrong state, not
+    /// confirmed, changed since shown), 8 a user-data write whose outcome is not known or not
+    /// what was asked: it got no answer, it did not show in time, or someone else changed the
+    /// user data; it may be neither the old nor the new version (look at it).
     pub code: i32,
     /// One line for stderr.
     pub message: String,
@@ -191,9 +202,13 @@ impl From<CloudError> for Failure {
         let code = match e {
             CloudError::NotFound { .. } | CloudError::Missing(_) => 3,
             CloudError::AccessDenied { .. } | CloudError::Credentials(_) => 4,
-            CloudError::Unreachable { .. } | CloudError::Throttled(_) => 5,
+            CloudError::Unreachable { .. }
+            | CloudError::NoAnswer { .. }
+            | CloudError::Throttled(_)
+            | CloudError::ServerError(_)
+            | CloudError::Unreadable(_) => 5,
             CloudError::WrongState(_) => 7,
-            CloudError::Other(_) => 1,
+            CloudError::Rejected(_) | CloudError::Other(_) => 1,
         };
         Failure { code, message: e.to_string() }
     }
@@ -230,8 +245,8 @@ pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(
     match cmd {
         Command::Completions { .. } | Command::Man => run_offline(cmd).unwrap_or(Ok(())),
         Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
-        Command::Start { wait, yes } => power::start(cfg, cloud.as_ref(), *wait, *yes).await,
-        Command::Stop { wait, yes } => power::stop(cfg, cloud.as_ref(), *wait, *yes).await,
+        Command::Start { wait, yes, all } => power::start(cfg, cloud.as_ref(), *wait, *yes, *all).await,
+        Command::Stop { wait, yes, all } => power::stop(cfg, cloud.as_ref(), *wait, *yes, *all).await,
         Command::Schedule { action } => {
             let rules = crate::schedule::rules_for(cfg, cloud.as_ref());
             schedule::run(action, cfg, cloud.as_ref(), rules.as_ref()).await

@@ -11,6 +11,7 @@ use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
 use crate::devmode::{Wait, wait_for_state};
 use crate::effects::dev_info;
+use crate::sanitize::field;
 use crate::state::runs::start_note;
 use crate::userdata::ScriptLine;
 
@@ -18,7 +19,26 @@ use crate::userdata::ScriptLine;
 const WAIT_LIMIT: Duration = Duration::from_secs(15 * 60);
 
 fn list_line(i: &Instance) -> String {
-    format!("  {} ({}) — {}", i.id, i.name.as_deref().unwrap_or("no name"), i.state)
+    format!("  {} ({}) — {}", i.id, field(i.name.as_deref().unwrap_or("no name")), i.state)
+}
+
+/// Refuses to act on several instances without `--all`: lists them on stderr and says how to
+/// pick one. `verb` is `start` or `stop`.
+fn refuse_several(cfg: &Config, list: &[&Instance], verb: &str, all: bool) -> Result<(), Failure> {
+    if list.len() <= 1 || all {
+        return Ok(());
+    }
+    eprintln!("{} instances match {} and would {verb}:", list.len(), cfg.target);
+    list.iter().for_each(|i| eprintln!("{}", list_line(i)));
+    Err(Failure {
+        code: REFUSED,
+        message: format!(
+            "not going to {verb} {} instances without --all: pick one with --instance-id ID, or pass \
+             --all to {verb} every one listed; nothing was {}",
+            list.len(),
+            if verb == "stop" { "stopped" } else { "started" }
+        ),
+    })
 }
 
 /// Waits for every instance in `ids` to reach `target`, with progress on stderr.
@@ -36,8 +56,9 @@ async fn wait_all(
     Ok(reached)
 }
 
-/// `start [--wait] [--yes]`.
-pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Result<(), Failure> {
+/// `start [--wait] [--yes] [--all]`: several matching instances need `--all` (the Monday Lambda
+/// starts all of them; a person usually means one).
+pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: bool) -> Result<(), Failure> {
     refuse_if_read_only(cfg.read_only, "starting a run")?;
     let list = cloud.instances().await?;
     if let Some(busy) = list.iter().find(|i| i.state != InstanceState::Stopped) {
@@ -49,6 +70,7 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Re
             ),
         });
     }
+    refuse_several(cfg, &list.iter().collect::<Vec<_>>(), "start", all)?;
     let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
     cloud.start(&ids, true).await?;
     let pattern = ScriptLine::new(cfg.script_pattern.clone())
@@ -73,14 +95,18 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Re
     if wait {
         let up = wait_all(cloud, &ids, InstanceState::Running, "start").await?;
         for i in up {
-            println!("{} running{}", i.id, i.public_dns.map(|d| format!(": {d}")).unwrap_or_default());
+            println!(
+                "{} running{}",
+                i.id,
+                i.public_dns.map(|d| format!(": {}", field(&d))).unwrap_or_default()
+            );
         }
     }
     Ok(())
 }
 
-/// `stop [--wait] [--yes]`.
-pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Result<(), Failure> {
+/// `stop [--wait] [--yes] [--all]`: several instances up need `--all`.
+pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: bool) -> Result<(), Failure> {
     refuse_if_read_only(cfg.read_only, "stopping")?;
     let list = cloud.instances().await?;
     let up: Vec<&Instance> =
@@ -91,6 +117,7 @@ pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Res
             message: "nothing to stop: no instance is pending or running".into(),
         });
     }
+    refuse_several(cfg, &up, "stop", all)?;
     let ids: Vec<String> = up.iter().map(|i| i.id.clone()).collect();
     cloud.stop(&ids, true).await?;
     eprintln!("Stop {} instance(s):", ids.len());
@@ -98,7 +125,7 @@ pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool) -> Res
     let now = Timestamp::now();
     for i in &up {
         let (warn, text) = super::runs::stop_warning_for(cfg, cloud, i, now).await;
-        eprintln!("{}: {}: {text}", if warn { "warning" } else { "note" }, i.id);
+        eprintln!("{}: {}: {}", if warn { "warning" } else { "note" }, i.id, crate::sanitize::field(&text));
     }
     confirm("Stop?", "stop the box", yes)?;
     cloud.stop(&ids, false).await?;

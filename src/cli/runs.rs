@@ -50,7 +50,7 @@ pub async fn timeline_for(
     let store = crate::logs::store_for(cfg, cloud);
     let (t, warnings) = read_timeline(store.as_ref(), cfg, i, kind, from, now).await.map_err(log_failure)?;
     for w in warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::sanitize::field(&w.to_string()));
     }
     Ok(t)
 }
@@ -77,8 +77,7 @@ pub async fn run(
     let mut out = std::io::stdout().lock();
     if json {
         let docs: Vec<RunJson> = all.iter().map(RunJson::from).collect();
-        serde_json::to_writer_pretty(&mut out, &docs).map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        crate::sanitize::write_json(&mut out, &docs)?;
         return Ok(());
     }
     if all.is_empty() {
@@ -105,11 +104,12 @@ pub fn table(entries: &[Entry], now: Timestamp) -> String {
             note = format!("{p} · {note}");
         }
         s.push_str(&format!(
-            "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6}  {note}\n",
+            "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6}  {}\n",
             utc(e.started),
             e.ended.map(|t| t.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
             e.duration.map(human_duration).unwrap_or_else(|| "-".into()),
             e.lines,
+            crate::sanitize::field(&note),
         ));
     }
     s

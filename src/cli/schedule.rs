@@ -11,6 +11,7 @@ use super::Failure;
 use super::confirm::{confirm, refuse_if_read_only};
 use crate::cloud::Cloud;
 use crate::config::Config;
+use crate::sanitize::field;
 use crate::schedule::rules::{LAST_FIRED_LOOKBACK, LastFired, RuleInfo};
 use crate::schedule::{DEFAULT_ALARM_WINDOW, FireTime, RuleState, Rules, ScheduleView, fire_time};
 use crate::timefmt::human_duration;
@@ -161,12 +162,11 @@ async fn show(cfg: &Config, cloud: &dyn Cloud, rules: &dyn Rules, json: bool) ->
             name_note: view.name_note.as_deref(),
             warnings,
         };
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        crate::sanitize::write_json(&mut out, &doc)?;
         return Ok(());
     }
     for w in &warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", field(w));
     }
     let lambda_group = format!("/aws/lambda/{}", cfg.lambda_name);
     let text = table(&info, &view, last.as_ref(), dev.ok(), now, &tz, &lambda_group);
@@ -202,7 +202,7 @@ pub fn table(
     lambda_group: &str,
 ) -> String {
     let mut s = String::new();
-    let mut row = |k: &str, v: &str| s.push_str(&format!("  {k:<12} {v}\n"));
+    let mut row = |k: &str, v: &str| s.push_str(&format!("  {k:<12} {}\n", field(v)));
     row("rule", &info.name);
     row("state", info.state.as_str());
     let expression = if info.expression.is_empty() {
@@ -265,7 +265,7 @@ async fn switch(
     let info = rules.describe().await?;
     let wanted = if enable { RuleState::Enabled } else { RuleState::Disabled };
     if info.state == wanted {
-        println!("Rule `{}` is already {wanted}; nothing to do.", info.name);
+        println!("Rule `{}` is already {wanted}; nothing to do.", field(&info.name));
         return Ok(());
     }
     let question = if enable {
@@ -284,7 +284,7 @@ async fn switch(
     confirm(&question, &what, yes)?;
     rules.set_enabled(enable, false).await?;
     let after = rules.describe().await?;
-    println!("Rule `{}` is now {}.", after.name, after.state);
+    println!("Rule `{}` is now {}.", field(&after.name), after.state);
     if enable {
         // The change that matters most right after enabling: a near run that would skip the script.
         if let Ok(dev) = dev_mode(cfg, cloud).await {

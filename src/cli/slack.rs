@@ -11,8 +11,9 @@ use jiff::Timestamp;
 
 use super::Failure;
 use crate::chat::sender::Sender;
-use crate::chat::{self, ChatError};
+use crate::chat::{self, ChatError, UploadBody};
 use crate::config::Config;
+use crate::sanitize::field;
 
 /// `slack` subcommands.
 #[derive(Debug, Subcommand)]
@@ -23,9 +24,10 @@ pub enum SlackCommand {
         #[arg(long, value_name = "TEXT")]
         message: Option<String>,
     },
-    /// Upload a file to the channel, like the run script does with its results.
+    /// Upload a file to the channel, like the run script does with its results. The file is
+    /// streamed, never read whole; only a regular file of at most 1 GB (Slack's limit) is sent.
     Upload {
-        /// The file to upload.
+        /// The file to upload (a regular file, 1 byte to 1 GB).
         file: PathBuf,
         /// A comment posted with the file.
         #[arg(long, value_name = "TEXT")]
@@ -63,17 +65,19 @@ pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
             let text = message.clone().unwrap_or_else(|| Sender::current().test_message(Timestamp::now()));
             let posted = chat.post(&text).await?;
             tracing::info!(channel = %posted.channel, ts = %posted.ts, "test message posted");
-            println!("posted to {} (ts {})", posted.channel, posted.ts);
+            println!("posted to {} (ts {})", field(&posted.channel), field(&posted.ts));
         }
         SlackCommand::Upload { file, comment } => {
-            let bytes = std::fs::read(file).map_err(|e| Failure {
-                code: 1,
-                message: format!("cannot read {} ({e}): check the path and its permissions", file.display()),
-            })?;
+            let body = UploadBody::open(file).map_err(|e| Failure { code: 1, message: e.to_string() })?;
             let name = file_name(file);
-            let up = chat.upload(&name, bytes, comment.as_deref()).await?;
+            let up = chat.upload(&name, body, comment.as_deref()).await?;
             tracing::info!(file_id = %up.file_id, "file uploaded");
-            println!("uploaded {} to {} (file {})", up.title, chat.channel(), up.file_id);
+            println!(
+                "uploaded {} to {} (file {})",
+                field(&up.title),
+                field(chat.channel()),
+                field(&up.file_id)
+            );
         }
     }
     Ok(())

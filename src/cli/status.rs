@@ -11,6 +11,7 @@ use crate::config::{Config, Target};
 use crate::effects::dev_info;
 use crate::logs::history::HISTORY_SPAN;
 use crate::run::{Kind, RunJson, Timeline};
+use crate::sanitize::field;
 use crate::schedule::ScheduleView;
 use crate::timefmt::{ago, human_duration, utc};
 use crate::userdata::{Mode, ScriptLine};
@@ -244,12 +245,11 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Fail
             schedule: sched.as_ref().map(ScheduleJson::from),
             warnings: warns,
         };
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        crate::sanitize::write_json(&mut out, &doc)?;
         return Ok(());
     }
     for w in &warns {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", field(w));
     }
     write!(out, "{}", table(&list, &extra, sched.as_ref(), now))?;
     Ok(())
@@ -262,7 +262,7 @@ fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: 
         if n > 0 {
             s.push('\n');
         }
-        let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {v}\n"));
+        let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {}\n", field(&v)));
         row("instance", format!("{} ({})", i.id, i.name.as_deref().unwrap_or("no Name tag")));
         let up = i.uptime(now).map(|d| format!(" (up {})", human_duration(d))).unwrap_or_default();
         row("state", format!("{}{up}", i.state));
@@ -312,7 +312,7 @@ fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: 
     }
     if let Some(v) = sched {
         s.push('\n');
-        let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {v}\n"));
+        let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {}\n", field(&v)));
         row("schedule", format!("{} {} ({})", v.rule, v.expression, v.state.as_str()));
         if let Some(f) = &v.next {
             row("next run", format!("{} ({}, {})", f.utc, f.local, f.countdown));

@@ -52,7 +52,8 @@ fn panel(s: &Scenario) -> State {
     load(&mut st, first, s);
     if let Some(k) = s.current_kind {
         let info = DevInfo { mode: mode(k), line_number: 21, line: String::new(), warnings: vec![] };
-        update(&mut st, Action::DevInfoLoaded { id: ID.into(), result: Ok(info) });
+        let seq = st.dev_seq;
+        update(&mut st, Action::DevInfoLoaded { id: ID.into(), seq, result: Ok(info) });
     }
     let until = st.runs.live_from.unwrap();
     let lines = |v: &[(Timestamp, String)]| -> Vec<(i64, String)> {

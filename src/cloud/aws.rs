@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
+use aws_sdk_ec2::config::http::HttpResponse;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types::{BlobAttributeValue, Filter, InstanceAttributeName};
@@ -49,15 +51,14 @@ pub fn endpoint_label(cfg: &Config, service: &str) -> String {
 
 /// Classifies a failed call of any AWS SDK client (EC2, EventBridge, CloudWatch Logs, STS, ...)
 /// for `action` (e.g. `events:DisableRule`), with the profile and endpoint for the hints.
-pub fn sdk_failure<E, R>(
+pub fn sdk_failure<E>(
     action: &str,
-    err: &SdkError<E, R>,
+    err: &SdkError<E, HttpResponse>,
     profile: Option<&str>,
     endpoint: &str,
 ) -> CloudError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     let f = Failure::from_sdk(action, err, profile, endpoint);
     tracing::warn!(action, chain = %f.chain, "cloud call failed");
@@ -102,15 +103,14 @@ impl AwsCloud {
 
     /// Settles a call that may be a dry run: EC2 answers a permitted dry run with the error
     /// code `DryRunOperation`.
-    fn settle<T, E, R>(
+    fn settle<T, E>(
         &self,
         action: &str,
         dry_run: bool,
-        r: Result<T, SdkError<E, R>>,
+        r: Result<T, SdkError<E, HttpResponse>>,
     ) -> Result<(), CloudError>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         match r {
             Ok(_) => Ok(()),
@@ -120,10 +120,9 @@ impl AwsCloud {
     }
 
     /// Classifies an SDK error for `action` (e.g. `ec2:StartInstances`).
-    pub fn fail<E, R>(&self, action: &str, err: SdkError<E, R>) -> CloudError
+    pub fn fail<E>(&self, action: &str, err: SdkError<E, HttpResponse>) -> CloudError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         match sdk_failure(action, &err, self.profile.as_deref(), &self.endpoint) {
             CloudError::NotFound { .. } => self.not_found(),
@@ -214,6 +213,13 @@ impl Cloud for AwsCloud {
                 found.extend(r.instances().iter().map(convert));
             }
         }
+        // The SDK reads a cut-off answer without complaint; an instance without an id is the sign.
+        if found.iter().any(|i| i.id.is_empty()) {
+            return Err(CloudError::Unreadable(format!(
+                "the answer from {} to ec2:DescribeInstances could not be read: it lists an instance without an id (a cut-off answer?)",
+                self.endpoint
+            )));
+        }
         found.retain(|i| i.state != InstanceState::Terminated);
         if found.is_empty() {
             return Err(self.not_found());
@@ -262,6 +268,14 @@ impl Cloud for AwsCloud {
             .send()
             .await
             .map_err(|e| self.fail("ec2:DescribeInstanceAttribute", e))?;
+        // The SDK reads a cut-off answer without complaint: one that does not even name the
+        // instance would pass for "no user data".
+        if out.instance_id() != Some(id) {
+            return Err(CloudError::Unreadable(format!(
+                "the answer from {} to ec2:DescribeInstanceAttribute could not be read: it does not name instance {id}",
+                self.endpoint
+            )));
+        }
         // EC2 answers with the base64 text of the user data: decode it once.
         let text = out.user_data().and_then(|v| v.value()).unwrap_or_default();
         BASE64.decode(text.trim()).map_err(|e| {
@@ -273,14 +287,21 @@ impl Cloud for AwsCloud {
         // The attribute's blob must hold the base64 *text*; the SDK encodes the blob once more
         // for the wire, and EC2 decodes it once. Raw bytes are refused as malformed.
         let value = BlobAttributeValue::builder().value(Blob::new(BASE64.encode(bytes))).build();
-        let r = self
+        let mut call = self
             .ec2
             .modify_instance_attribute()
             .instance_id(id)
             .user_data(value)
             .dry_run(dry_run)
-            .send()
-            .await;
+            .customize();
+        if !dry_run {
+            // One attempt only: after a retry, the last attempt's error would hide whether an
+            // earlier one landed. The caller reads the user data back instead.
+            call = call.config_override(
+                aws_sdk_ec2::config::Builder::default().retry_config(RetryConfig::disabled()),
+            );
+        }
+        let r = call.send().await;
         self.settle("ec2:ModifyInstanceAttribute", dry_run, r)
     }
 

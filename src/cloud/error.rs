@@ -1,7 +1,16 @@
 //! Cloud failures as the operator should read them: one line, what happened and what to do.
+//!
+//! Classification goes by what happened to the call, read from the SDK's error types: the
+//! request never left (no credentials, no connection), it left and no answer came back (timeout,
+//! connection closed), or the service answered — with an error code, or with a body that could
+//! not be read. Hints (such as the SSO login) come from the credential provider's own error,
+//! never from words that happen to appear in an answer's body.
 
+use std::error::Error as StdError;
 use std::fmt::Write as _;
 
+use aws_credential_types::provider::error::{CredentialsError, TokenError};
+use aws_sdk_ec2::config::http::HttpResponse;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::error::display::DisplayErrorContext;
 
@@ -31,7 +40,7 @@ pub enum CloudError {
     /// No credentials could be found, or they were refused.
     #[error("{0}")]
     Credentials(String),
-    /// The endpoint could not be reached.
+    /// The endpoint could not be reached: the request never left (connection refused, DNS, TLS).
     #[error("cannot reach {endpoint}: {detail}")]
     Unreachable {
         /// The endpoint (or the region's default).
@@ -39,13 +48,31 @@ pub enum CloudError {
         /// Why.
         detail: String,
     },
+    /// The request may have reached the service, but no answer came back (timed out, the
+    /// connection closed): a write may or may not have been carried out.
+    #[error("no answer from {endpoint}: {detail}")]
+    NoAnswer {
+        /// The endpoint (or the region's default).
+        endpoint: String,
+        /// Why, e.g. `timed out`.
+        detail: String,
+    },
     /// AWS asked to slow down.
     #[error("throttled by AWS ({0}); retrying with backoff")]
     Throttled(String),
+    /// The service failed on its side (HTTP 5xx): a write may or may not have been carried out.
+    #[error("{0}; AWS had a problem on its side, try again in a minute")]
+    ServerError(String),
+    /// An answer came that is not what AWS sends: its body could not be read.
+    #[error("{0}")]
+    Unreadable(String),
     /// The instance is in the wrong state for the call.
     #[error("{0}")]
     WrongState(String),
-    /// Anything else, with the AWS error code when there is one.
+    /// The service refused the call with another error code (nothing was carried out).
+    #[error("{0}")]
+    Rejected(String),
+    /// Anything else.
     #[error("{0}")]
     Other(String),
 }
@@ -53,8 +80,47 @@ pub enum CloudError {
 impl CloudError {
     /// True when retrying later may help (the panel keeps polling in any case).
     pub fn is_transient(&self) -> bool {
-        matches!(self, CloudError::Unreachable { .. } | CloudError::Throttled(_))
+        matches!(
+            self,
+            CloudError::Unreachable { .. }
+                | CloudError::NoAnswer { .. }
+                | CloudError::Throttled(_)
+                | CloudError::ServerError(_)
+        )
     }
+
+    /// True when the error proves the call was not carried out: the service answered with a
+    /// refusal, or the request never left. False when it may have been carried out (no answer,
+    /// a server error, an unreadable answer, anything unclassified).
+    pub fn nothing_done(&self) -> bool {
+        matches!(
+            self,
+            CloudError::NotFound { .. }
+                | CloudError::Missing(_)
+                | CloudError::AccessDenied { .. }
+                | CloudError::Credentials(_)
+                | CloudError::Unreachable { .. }
+                | CloudError::Throttled(_)
+                | CloudError::WrongState(_)
+                | CloudError::Rejected(_)
+        )
+    }
+}
+
+/// How far a failed call got.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The request never left: it could not be built or signed (no credentials).
+    NotSent,
+    /// The request never left: no connection could be made (refused, DNS, TLS).
+    NotConnected,
+    /// It may have reached the service, but no answer came back.
+    NoAnswer,
+    /// The service answered (see [`Failure::status`] and [`Failure::code`]).
+    Answered,
+    /// Not known.
+    #[default]
+    Unknown,
 }
 
 /// Facts about a failed SDK call, extracted so classification is testable without the SDK.
@@ -62,50 +128,111 @@ impl CloudError {
 pub struct Failure {
     /// The IAM action, e.g. `ec2:DescribeInstances`.
     pub action: String,
-    /// AWS error code (`UnauthorizedOperation`, `RequestLimitExceeded`, ...), if the service answered.
+    /// AWS error code (`UnauthorizedOperation`, `RequestLimitExceeded`, ...), if the service
+    /// answered with one.
     pub code: Option<String>,
     /// AWS error message, if any.
     pub message: Option<String>,
-    /// The whole error chain as text (transport and credential failures live here).
+    /// The answer's HTTP status, if an answer came.
+    pub status: Option<u16>,
+    /// How far the call got.
+    pub stage: Stage,
+    /// The credential (or SSO token) provider's error, when that is what failed.
+    pub credentials: Option<String>,
+    /// The whole error chain as text (for the log and the transport detail).
     pub chain: String,
-    /// The request never reached the service (DNS, connect, TLS, timeout).
-    pub transport: bool,
     /// Configured profile, for the SSO hint.
     pub profile: Option<String>,
     /// Configured endpoint (or the region's default name).
     pub endpoint: String,
 }
 
+/// The first error of type `T` in `err`'s chain of sources.
+fn find_source<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        next = e.source();
+    }
+    None
+}
+
+/// The credential provider's error in the chain, as text.
+fn credential_error(err: &(dyn StdError + 'static)) -> Option<String> {
+    if let Some(e) = find_source::<CredentialsError>(err) {
+        let prefix = if matches!(e, CredentialsError::CredentialsNotLoaded(_)) { "not loaded: " } else { "" };
+        return Some(format!("{prefix}{}", DisplayErrorContext(e)));
+    }
+    find_source::<TokenError>(err).map(|e| DisplayErrorContext(e).to_string())
+}
+
+/// True when the connection could not be made: the request never left.
+fn connect_failed(err: &(dyn StdError + 'static)) -> bool {
+    find_source::<hyper_util::client::legacy::Error>(err).is_some_and(|e| e.is_connect())
+}
+
 impl Failure {
     /// Extracts the facts of a failed SDK call (of any AWS service) for `action`; `profile` and
     /// `endpoint` feed the hints of the message.
-    pub fn from_sdk<E, R>(
+    pub fn from_sdk<E>(
         action: &str,
-        err: &SdkError<E, R>,
+        err: &SdkError<E, HttpResponse>,
         profile: Option<&str>,
         endpoint: &str,
     ) -> Failure
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
+        let credentials = credential_error(err);
+        let stage = match err {
+            SdkError::ConstructionFailure(_) => Stage::NotSent,
+            SdkError::DispatchFailure(_) if credentials.is_some() => Stage::NotSent,
+            SdkError::DispatchFailure(_) if connect_failed(err) => Stage::NotConnected,
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Stage::NoAnswer,
+            SdkError::ResponseError(_) | SdkError::ServiceError(_) => Stage::Answered,
+            _ => Stage::Unknown,
+        };
         Failure {
             action: action.into(),
             code: err.code().map(str::to_owned),
             message: err.message().map(str::to_owned),
+            status: err.raw_response().map(|r| r.status().as_u16()),
+            stage,
+            credentials,
             chain: DisplayErrorContext(err).to_string(),
-            transport: matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)),
             profile: profile.map(str::to_owned),
             endpoint: endpoint.into(),
         }
     }
 }
 
+/// True when a word of `text` starts with `sso` (`SSO`, `sso_start_url`, `SsoCredentials…`),
+/// not merely contains it (`association`).
+fn mentions_sso(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.to_ascii_lowercase().starts_with("sso"))
+}
+
 /// Turns a failure into a [`CloudError`] with a message that says what to do.
 pub fn classify(f: &Failure) -> CloudError {
-    let chain = f.chain.to_ascii_lowercase();
     let profile = f.profile.as_deref().unwrap_or("default");
     let sso_hint = format!("run `aws sso login --profile {profile}`");
+    if let Some(cred) = &f.credentials {
+        if mentions_sso(cred) {
+            return CloudError::Credentials(format!("the SSO session has expired or is missing; {sso_hint}"));
+        }
+        if cred.starts_with("not loaded: ") {
+            return CloudError::Credentials(
+                "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
+                    .into(),
+            );
+        }
+        return CloudError::Credentials(format!(
+            "the AWS credentials could not be loaded ({}); check the profile `{profile}` or the AWS_* variables",
+            first_line(cred)
+        ));
+    }
     if let Some(code) = f.code.as_deref() {
         let msg = f.message.clone().unwrap_or_default();
         return match code {
@@ -134,30 +261,33 @@ pub fn classify(f: &Failure) -> CloudError {
                 target: f.message.clone().unwrap_or_else(|| c.to_string()),
                 region: String::new(),
             },
-            _ if msg.is_empty() => CloudError::Other(format!("{} failed: {code}", f.action)),
-            _ => CloudError::Other(format!("{} failed: {code}: {}", f.action, first_line(&msg))),
+            _ => {
+                let text = match msg.is_empty() {
+                    true => format!("{} failed: {code}", f.action),
+                    false => format!("{} failed: {code}: {}", f.action, first_line(&msg)),
+                };
+                match f.status {
+                    Some(s) if s >= 500 => CloudError::ServerError(text),
+                    _ => CloudError::Rejected(text),
+                }
+            }
         };
     }
-    if chain.contains("sso")
-        && (chain.contains("expired") || chain.contains("token") || chain.contains("cache"))
-    {
-        return CloudError::Credentials(format!("the SSO session has expired or is missing; {sso_hint}"));
+    let detail = transport_detail(&f.chain.to_ascii_lowercase());
+    match f.stage {
+        Stage::Answered => match f.status {
+            Some(s) if s >= 500 => CloudError::ServerError(format!("{} failed: HTTP {s}", f.action)),
+            status => CloudError::Unreadable(format!(
+                "the answer from {} to {} could not be read{}: it is not what AWS sends (a proxy, a captive portal or a wrong --endpoint-url?)",
+                f.endpoint,
+                f.action,
+                status.map(|s| format!(" (HTTP {s})")).unwrap_or_default()
+            )),
+        },
+        Stage::NotConnected => CloudError::Unreachable { endpoint: f.endpoint.clone(), detail },
+        Stage::NoAnswer => CloudError::NoAnswer { endpoint: f.endpoint.clone(), detail },
+        _ => CloudError::Other(format!("{} failed: {}", f.action, first_line(&f.chain))),
     }
-    if chain.contains("credential") {
-        return CloudError::Credentials(
-            "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
-                .into(),
-        );
-    }
-    if f.transport
-        || chain.contains("dispatch failure")
-        || chain.contains("connection refused")
-        || chain.contains("dns error")
-        || chain.contains("timed out")
-    {
-        return CloudError::Unreachable { endpoint: f.endpoint.clone(), detail: transport_detail(&chain) };
-    }
-    CloudError::Other(format!("{} failed: {}", f.action, first_line(&f.chain)))
 }
 
 fn transport_detail(chain: &str) -> String {
@@ -169,6 +299,8 @@ fn transport_detail(chain: &str) -> String {
         ("timeout", "timed out"),
         ("certificate", "TLS certificate problem"),
         ("connection reset", "connection reset"),
+        ("connection closed", "the connection closed before an answer came"),
+        ("incomplete", "the connection closed before an answer came"),
     ] {
         if chain.contains(needle) {
             return text.into();
@@ -225,37 +357,96 @@ mod tests {
     }
 
     #[test]
-    fn sso_cache_failure_without_service_answer() {
+    fn sso_provider_failure_points_at_sso_login() {
         let f = Failure {
             action: "ec2:DescribeInstances".into(),
-            chain: "dispatch failure: failed to load SSO token: the SSO token has expired".into(),
+            credentials: Some("failed to load SSO token: the SSO token has expired".into()),
+            stage: Stage::NotSent,
             profile: Some("lab".into()),
             ..Default::default()
         };
         let e = classify(&f);
         assert!(matches!(e, CloudError::Credentials(_)));
         assert!(e.to_string().contains("aws sso login --profile lab"), "{e}");
+        assert!(e.nothing_done());
     }
 
     #[test]
     fn missing_credentials() {
         let f = Failure {
-            chain: "failed to construct request: no credentials in the property bag".into(),
+            credentials: Some("not loaded: the credential provider was not enabled".into()),
+            stage: Stage::NotSent,
             ..Default::default()
         };
         assert!(classify(&f).to_string().starts_with("no AWS credentials found"));
     }
 
     #[test]
+    fn an_unreadable_answer_is_no_credential_problem_whatever_words_it_holds() {
+        // A DescribeInstances answer cut in half: its words (association, clientToken, expired)
+        // reach the chain through the parser's message.
+        let f = Failure {
+            action: "ec2:DescribeInstances".into(),
+            stage: Stage::Answered,
+            status: Some(200),
+            chain: "unhandled error (Unhandled): invalid XML near <association><ipOwnerId>amazon                     </ipOwnerId></association><clientToken>ABCDE</clientToken> token expired, credentials cache"
+                .into(),
+            profile: Some("lab".into()),
+            endpoint: "http://127.0.0.1:5000".into(),
+            ..Default::default()
+        };
+        let e = classify(&f);
+        assert!(matches!(e, CloudError::Unreadable(_)), "{e:?}");
+        let text = e.to_string();
+        assert!(!text.contains("sso") && !text.contains("credential"), "{text}");
+        assert!(
+            text.starts_with(
+                "the answer from http://127.0.0.1:5000 to ec2:DescribeInstances could not be read (HTTP 200)"
+            ),
+            "{text}"
+        );
+        assert!(!e.nothing_done(), "an unreadable answer to a write proves nothing");
+        assert!(!mentions_sso("association clientToken"));
+        assert!(mentions_sso("SsoCredentialsProvider: failed to load the SSO token"));
+    }
+
+    #[test]
     fn refused_connection_is_unreachable() {
         let f = Failure {
             action: "ec2:DescribeInstances".into(),
-            chain: "dispatch failure: io error: Connection refused (os error 111)".into(),
-            transport: true,
+            chain: "dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111)".into(),
+            stage: Stage::NotConnected,
             endpoint: "http://127.0.0.1:9".into(),
             ..Default::default()
         };
-        assert_eq!(classify(&f).to_string(), "cannot reach http://127.0.0.1:9: connection refused");
+        let e = classify(&f);
+        assert_eq!(e.to_string(), "cannot reach http://127.0.0.1:9: connection refused");
+        assert!(e.nothing_done());
+    }
+
+    #[test]
+    fn no_answer_and_server_errors_leave_a_write_open() {
+        let f = Failure {
+            action: "ec2:ModifyInstanceAttribute".into(),
+            chain: "dispatch failure: other: connection closed before message completed".into(),
+            stage: Stage::NoAnswer,
+            endpoint: "http://127.0.0.1:9".into(),
+            ..Default::default()
+        };
+        let e = classify(&f);
+        assert_eq!(
+            e.to_string(),
+            "no answer from http://127.0.0.1:9: the connection closed before an answer came"
+        );
+        assert!(!e.nothing_done() && e.is_transient());
+        let mut f = service("InternalError", "An internal error has occurred.");
+        f.status = Some(500);
+        let e = classify(&f);
+        assert!(matches!(e, CloudError::ServerError(_)), "{e:?}");
+        assert!(!e.nothing_done() && e.is_transient());
+        let mut f = service("InvalidUserData.Malformed", "Invalid BASE64 encoding of user data.");
+        f.status = Some(400);
+        assert!(classify(&f).nothing_done(), "a 4xx code is a refusal");
     }
 
     #[test]

@@ -20,10 +20,9 @@ impl std::fmt::Debug for DotEnv {
 }
 
 impl DotEnv {
-    /// Reads and parses a `.env` file.
+    /// Reads (at most [`super::MAX_FILE_BYTES`]) and parses a `.env` file.
     pub fn read(path: &Path) -> Result<DotEnv, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = super::read::read_text(path, ".env file")?;
         Self::parse(&text, path)
     }
 
@@ -78,7 +77,7 @@ fn assigned_name(line: &str) -> Option<&str> {
     let len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
     let name = &body[..len];
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-    (valid && body[len..].trim_start().starts_with('=')).then_some(name)
+    (valid && body[len..].trim_start().starts_with('=') && super::file::nameable(name)).then_some(name)
 }
 
 /// The 1-based number of the line where parsing fails with `rest`, or 0 when it cannot be

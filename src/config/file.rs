@@ -185,34 +185,95 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
-    /// Reads and parses a config file.
+    /// Reads (at most [`super::MAX_FILE_BYTES`]) and parses a config file.
     pub fn read(path: &Path) -> Result<FileConfig, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = super::read::read_text(path, "config file")?;
         Self::parse(&text, path)
     }
 
-    /// Parses config text; errors name `path`, the line and the key.
+    /// Parses config text; errors name `path`, the line, the key when it can be named, and
+    /// the kind of problem — never any part of a value or of a line that did not parse (it
+    /// may be a token pasted in the wrong place).
     pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
         toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
             let line = text[..offset].matches('\n').count() + 1;
-            let line_text = text.lines().nth(line - 1).unwrap_or("");
-            let message = e.message().trim().to_string();
-            ConfigError::Syntax { path: path.to_path_buf(), line, key: key_of(line_text, &message), message }
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line_text = text[line_start..].lines().next().unwrap_or("");
+            // Only a line that starts outside any string or array can be read for its key.
+            let at_top = toml::from_str::<toml::Table>(&text[..line_start]).is_ok();
+            let message = e.message().trim();
+            let key = key_of(line_text, at_top, message);
+            ConfigError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                message: problem(message, line_text, &key),
+                key: key.unwrap_or_else(|| "-".into()),
+            }
         })
     }
 }
 
-/// The key an error is about: the unknown field the message names, else the key on the line.
-fn key_of(line_text: &str, message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some(end) = rest.find('`')
-    {
-        return rest[..end].to_string();
-    }
-    match line_text.split_once('=') {
-        Some((k, _)) if !k.trim().is_empty() => k.trim().trim_matches('"').to_string(),
-        _ => line_text.trim().trim_matches(['[', ']']).to_string(),
-    }
+/// Whether `key` may be repeated in a message: a TOML key (`poll_fast_secs`, `boxes.flu`)
+/// that does not look like a credential.
+pub(crate) fn nameable(key: &str) -> bool {
+    let part =
+        |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    key.len() <= 64
+        && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key.split('.').all(part)
+        && !crate::sanitize::redact::looks_secret(key)
+}
+
+/// The key an error is about, when it can be named: the unknown field the message names, the
+/// key a `key = …` line assigns, or the table a `[header]` line opens.
+fn key_of(line_text: &str, at_top: bool, message: &str) -> Option<String> {
+    let named = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.find('`').map(|end| &rest[..end]))
+        .or_else(|| {
+            let body = line_text.trim();
+            match body.split_once('=') {
+                _ if !at_top => None,
+                Some((k, _)) => Some(k.trim()),
+                None => body
+                    .strip_prefix('[')
+                    .and_then(|h| h.strip_suffix(']'))
+                    .map(|h| h.trim_matches(['[', ']'])),
+            }
+        })?;
+    nameable(named).then(|| named.to_owned())
+}
+
+/// What is wrong, in words that hold nothing of the file's text. serde's messages quote the
+/// value (`invalid type: string "xoxb-…", expected u64`): of those only the kind and what was
+/// expected (the program's words) are kept. The TOML parser's own messages are fixed texts;
+/// any that repeats a word of the line is cut to its kind anyway.
+fn problem(message: &str, line_text: &str, key: &Option<String>) -> String {
+    const KINDS: &[(&str, &str)] = &[
+        ("invalid type", "wrong type"),
+        ("invalid value", "invalid value"),
+        ("invalid length", "wrong number of items"),
+        ("unknown variant", "not one of the accepted values"),
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+        ("duplicate", "duplicate key"),
+    ];
+    let first = message.lines().next().unwrap_or("").trim();
+    let (kind, said) = match KINDS.iter().find(|(start, _)| first.starts_with(start)) {
+        Some((_, kind)) => {
+            // serde puts what was expected last; a value cannot hide one after it.
+            let expected = first.rsplit_once(", expected ").map(|(_, e)| e.trim());
+            (*kind, expected.map_or_else(|| kind.to_string(), |e| format!("{kind}, expected {e}")))
+        }
+        None => ("not valid TOML", first.to_owned()),
+    };
+    let rest = match key {
+        Some(k) => line_text.replacen(k.as_str(), " ", 1),
+        None => line_text.to_owned(),
+    };
+    let quoted = rest
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .any(|word| word.chars().count() >= 4 && said.contains(word));
+    if quoted || said.is_empty() { kind.to_owned() } else { said }
 }

@@ -4,6 +4,7 @@
 
 mod dotenv;
 mod file;
+mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,9 @@ use secrecy::SecretString;
 use crate::run::RunRules;
 
 pub use dotenv::{DotEnv, file_permission_warning, permission_warning};
+pub(crate) use file::nameable;
 pub use file::{BoxSection, FileConfig};
+pub use read::MAX_FILE_BYTES;
 
 /// Default Slack Web API base.
 pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api/";
@@ -21,7 +24,8 @@ pub const DEFAULT_BOX: &str = "baseline";
 /// Default GitHub REST API base.
 pub const DEFAULT_GITHUB_API_URL: &str = "https://api.github.com";
 
-/// A configuration problem, naming the file, line and key where there is one.
+/// A configuration problem, naming the file, line and key where there is one — never a value
+/// (it may be a secret) nor a line that did not parse.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// A file could not be read.
@@ -31,6 +35,21 @@ pub enum ConfigError {
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// A file is larger than a config or `.env` file can be (nothing of it is shown).
+    #[error(
+        "{path} {}; a {what} holds at most {limit} bytes (1 MiB): check that this is the right file",
+        read::size_text(*size, *limit)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// `config file` or `.env file`.
+        what: &'static str,
+        /// Its size when known; `None` when it only showed while reading (a pipe, a growing file).
+        size: Option<u64>,
+        /// The limit, [`MAX_FILE_BYTES`].
+        limit: u64,
     },
     /// A file has a syntax or type error.
     #[error("{path}:{line}: {key}: {message}")]
@@ -317,10 +336,10 @@ impl Config {
             color: match file.panel.theme.as_deref() {
                 None | Some("color") => true,
                 Some("mono") => false,
-                Some(other) => {
+                Some(_) => {
                     return Err(ConfigError::Invalid {
                         key: "panel.theme".into(),
-                        message: format!("`{other}` is not a theme; use \"color\" or \"mono\""),
+                        message: "not a theme; use \"color\" or \"mono\"".into(),
                     });
                 }
             },
@@ -363,7 +382,7 @@ impl Config {
             if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                 return bad(
                     "instance.id",
-                    format!("`{id}` is not an EC2 instance id (expected i- followed by hex digits)"),
+                    "not an EC2 instance id (expected i- followed by hex digits)".into(),
                 );
             }
         }
@@ -373,7 +392,7 @@ impl Config {
             return bad("instance.name", "the instance name tag must not be empty".into());
         }
         if self.region.is_empty() || !self.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return bad("aws.region", format!("`{}` is not an AWS region name", self.region));
+            return bad("aws.region", "not an AWS region name (like us-east-1)".into());
         }
         for (key, url) in [
             ("aws.endpoint_url", self.endpoint_url.as_deref()),
@@ -383,11 +402,14 @@ impl Config {
             if let Some(u) = url
                 && !(u.starts_with("https://") || u.starts_with("http://"))
             {
-                return bad(key, format!("`{u}` is not an http(s) URL"));
+                return bad(key, "not an http(s) URL".into());
             }
         }
         if self.script_pattern.trim().is_empty() {
             return bad("instance.script_pattern", "must not be empty".into());
+        }
+        if self.script_pattern.contains(['\n', '\r']) {
+            return bad("instance.script_pattern", "must be on one line".into());
         }
         if self.poll_fast_secs == 0 || self.poll_slow_secs == 0 {
             return bad("panel.poll_*_secs", "poll intervals must be at least 1 second".into());
@@ -439,7 +461,12 @@ fn choose_box(file: &FileConfig, flags: &Overrides) -> Result<(String, Vec<Strin
     if !boxes.contains(&wanted) {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("no box named `{wanted}`; the configured boxes are {}", boxes.join(", ")),
+            // A box name is a table key: repeated only when it reads as one.
+            message: if nameable(&wanted) {
+                format!("no box named `{wanted}`; the configured boxes are {}", boxes.join(", "))
+            } else {
+                format!("no box of that name; the configured boxes are {}", boxes.join(", "))
+            },
         });
     }
     Ok((wanted, boxes))
@@ -451,7 +478,7 @@ fn hours(key: &str, value: Option<f64>, default: f64) -> Result<jiff::SignedDura
     if !(h.is_finite() && h > 0.0 && h < 24.0 * 366.0) {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("`{h}` is not a positive number of hours"),
+            message: "not a positive number of hours".into(),
         });
     }
     Ok(jiff::SignedDuration::from_secs_f64(h * 3600.0))
@@ -463,25 +490,48 @@ fn run_rules(s: &file::RunSection) -> Result<RunRules, ConfigError> {
     if !(minutes.is_finite() && minutes > 0.0 && minutes < 60.0 * 24.0 * 366.0) {
         return Err(ConfigError::Invalid {
             key: "run.silence_minutes".into(),
-            message: format!("`{minutes}` is not a positive number of minutes"),
+            message: "must be a positive number of minutes".into(),
         });
     }
     let silence = jiff::SignedDuration::from_secs_f64(minutes * 60.0);
-    let invalid = |key: &str, e: crate::run::RunRulesError| ConfigError::Invalid {
-        key: key.into(),
-        message: e.to_string(),
+    // The messages name the key only: a regex engine's message quotes the pattern.
+    let invalid = |e: crate::run::RunRulesError| {
+        use crate::run::RunRulesError as E;
+        let (key, message) = match e {
+            E::BadMarker { which: "progress", .. } => (
+                "run.progress_pattern".to_owned(),
+                "not a valid regular expression; fix it or remove it to use the default",
+            ),
+            E::BadMarker { which, .. } => (
+                format!("run.{which}_marker"),
+                "not a valid regular expression; fix it or remove it to use the default",
+            ),
+            E::ProgressGroups(_) => (
+                "run.progress_pattern".to_owned(),
+                "needs two capture groups, the steps done and the steps in all, as in `\\((\\d+)/(\\d+)\\)`",
+            ),
+            E::NonPositiveMaxDuration(_) => {
+                ("run.max_hours".to_owned(), "must be a positive number of hours")
+            }
+            E::NonPositiveSilence(_) => {
+                ("run.silence_minutes".to_owned(), "must be a positive number of minutes")
+            }
+        };
+        ConfigError::Invalid { key, message: message.into() }
     };
     RunRules::new(
         s.success_marker.as_deref().unwrap_or(crate::run::DEFAULT_SUCCESS_MARKER),
         s.failure_marker.as_deref().unwrap_or(crate::run::DEFAULT_FAILURE_MARKER),
         max,
     )
-    .map_err(|e| invalid("run.*_marker", e))?
+    .map_err(invalid)?
     .with_progress(s.progress_pattern.as_deref().unwrap_or(crate::run::DEFAULT_PROGRESS_PATTERN))
-    .map_err(|e| invalid("run.progress_pattern", e))?
+    .map_err(invalid)?
     .with_silence(silence)
-    .map_err(|e| invalid("run.silence_minutes", e))
+    .map_err(invalid)
 }
 
+#[cfg(test)]
+mod error_tests;
 #[cfg(test)]
 mod tests;

@@ -38,7 +38,7 @@ fn theme_is_color_or_mono() {
         &Overrides::default(),
     )
     .unwrap_err();
-    assert_eq!(e.to_string(), "panel.theme: `neon` is not a theme; use \"color\" or \"mono\"");
+    assert_eq!(e.to_string(), "panel.theme: not a theme; use \"color\" or \"mono\"");
 }
 
 #[test]
@@ -89,7 +89,8 @@ fn instance_flags_choose_the_target() {
 fn bad_instance_id_is_refused_with_the_key() {
     let flags = Overrides { instance_id: Some("baseline".into()), ..Default::default() };
     let e = Config::resolve(&FileConfig::default(), &DotEnv::default(), &NoEnv, &flags).unwrap_err();
-    assert!(e.to_string().starts_with("instance.id: `baseline` is not an EC2 instance id"), "{e}");
+    assert!(e.to_string().starts_with("instance.id: not an EC2 instance id"), "{e}");
+    assert!(!e.to_string().contains("baseline"), "the value is not repeated: {e}");
 }
 
 #[test]

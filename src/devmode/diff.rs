@@ -16,12 +16,10 @@ fn lines(bytes: &[u8]) -> Vec<&[u8]> {
     body.split(|&b| b == b'\n').collect()
 }
 
-/// A line as text a terminal shows safely: invalid UTF-8 replaced, control characters escaped.
+/// A line as text a terminal shows safely: invalid UTF-8 replaced, control characters but tabs
+/// escaped.
 fn printable(line: &[u8]) -> String {
-    String::from_utf8_lossy(line)
-        .chars()
-        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
-        .collect()
+    crate::sanitize::line(&String::from_utf8_lossy(line)).into_owned()
 }
 
 fn side(out: &mut String, sign: char, lines: &[&[u8]]) {

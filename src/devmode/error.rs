@@ -96,16 +96,61 @@ pub enum DevError {
         why: String,
     },
 
-    /// EC2 refused the write (or its answer was lost), and the user data read back unchanged.
-    #[error("{source}; nothing was written (the user data read back unchanged)")]
+    /// EC2 refused the write (it answered with an error), or the request never left: nothing
+    /// was written.
+    #[error("{}; nothing was written", refusal(source))]
     WriteRefused {
         /// The write's error.
         source: CloudError,
     },
 
+    /// The write got no answer (or a server error, or an answer that could not be read), and
+    /// the user data still read as the previous version after waiting: the change may still
+    /// be applied.
+    #[error(
+        "the write got no clear answer ({source}), so it may still be applied; {} later the user data still read as the previous version; look again in a few minutes (`baseline-panel dev status`, `baseline-panel userdata show`); the previous version is saved in {}",
+        waited_text(*waited),
+        backup.display()
+    )]
+    Unanswered {
+        /// The backup of the previous user data.
+        backup: PathBuf,
+        /// Why there was no clear answer.
+        source: CloudError,
+        /// How long the read-back waited.
+        waited: Duration,
+    },
+
+    /// EC2 accepted the write, but the user data still read as the previous version after
+    /// waiting: the change may still be applied.
+    #[error(
+        "EC2 accepted the write, but {} later the user data still read as the previous version: the change may still be applied; look again in a few minutes (`baseline-panel dev status`); the previous version is saved in {}",
+        waited_text(*waited),
+        backup.display()
+    )]
+    NotShown {
+        /// The backup of the previous user data.
+        backup: PathBuf,
+        /// How long the read-back waited.
+        waited: Duration,
+    },
+
+    /// The user data read back as neither the previous nor the written version: someone else
+    /// changed it. Their version is saved as a backup too, and nothing is written over it.
+    #[error("{}", changed_by_other(backup, theirs, lines))]
+    ChangedByOther {
+        /// The backup of the previous user data.
+        backup: PathBuf,
+        /// The backup of the version found, or why it could not be saved.
+        theirs: Result<PathBuf, String>,
+        /// The lines (1-based) where it differs from what was written.
+        lines: Vec<usize>,
+    },
+
     /// The outcome of the write could not be checked: the user data may or may not have changed.
     #[error(
-        "the user data could not be read back to check the write ({source}); see what the instance holds with `baseline-panel userdata show`; the previous version is saved in {}",
+        "{}the user data could not be read back to check the write ({source}); see what the instance holds with `baseline-panel userdata show`; the previous version is saved in {}",
+        unanswered.as_ref().map(|e| format!("the write got no clear answer ({e}) and ")).unwrap_or_default(),
         backup.display()
     )]
     Unverified {
@@ -113,18 +158,8 @@ pub enum DevError {
         backup: PathBuf,
         /// Why it could not be read back.
         source: CloudError,
-    },
-
-    /// The user data read back differently from what was written; the previous version was
-    /// written back, and `restored` says whether that one read back exactly.
-    #[error("{}", mismatch(backup, *restored, detail.as_deref()))]
-    ReadBackMismatch {
-        /// The backup of the previous user data.
-        backup: PathBuf,
-        /// Whether writing the previous version back succeeded and read back byte for byte.
-        restored: bool,
-        /// Why the restore failed, when it did.
-        detail: Option<String>,
+        /// The write's own error, when it got no clear answer either.
+        unanswered: Option<String>,
     },
 
     /// The instance did not reach the state in time.
@@ -167,18 +202,33 @@ fn not_stopped(state: InstanceState, retry: &str) -> String {
     }
 }
 
-fn mismatch(backup: &std::path::Path, restored: bool, detail: Option<&str>) -> String {
-    let backup = backup.display();
-    if restored {
-        format!(
-            "the user data read back differently from what was written, so the previous version was written back and verified; nothing changed (it is also saved in {backup})"
-        )
-    } else {
-        format!(
-            "the user data read back differently from what was written, and writing the previous version back failed ({}); restore it now with `baseline-panel userdata restore {backup}`",
-            detail.unwrap_or("it read back differently too")
-        )
+/// How a refused write is told: a throttled write is not retried.
+fn refusal(e: &CloudError) -> String {
+    match e {
+        CloudError::Throttled(code) => format!("AWS throttled the write ({code}); try again in a minute"),
+        e => e.to_string(),
     }
+}
+
+fn waited_text(waited: Duration) -> String {
+    human_duration(jiff::SignedDuration::try_from(waited).unwrap_or_default())
+}
+
+fn changed_by_other(backup: &std::path::Path, theirs: &Result<PathBuf, String>, lines: &[usize]) -> String {
+    let at = match lines {
+        [] => String::new(),
+        [one] => format!(" (line {one})"),
+        [a, b] => format!(" (lines {a} and {b})"),
+        [a, b, rest @ ..] => format!(" (lines {a}, {b} and {} more)", rest.len()),
+    };
+    let kept = match theirs {
+        Ok(p) => format!("their version is saved in {}", p.display()),
+        Err(e) => format!("their version could not be saved ({e})"),
+    };
+    format!(
+        "someone else changed the user data: it reads back differently from what was written{at}; it was left as it is; {kept}, the previous version in {}; look at it (`baseline-panel userdata show`) and restore the one you want (`baseline-panel userdata restore`)",
+        backup.display()
+    )
 }
 
 impl DevError {
@@ -190,9 +240,16 @@ impl DevError {
         }
     }
 
-    /// True when the user data on the instance may now differ from both the previous and the
-    /// intended version: the operator must look.
+    /// True when the outcome of a write is not known, or not what was asked (no answer, not
+    /// shown in time, someone else's version, unreadable): the user data may be neither the
+    /// previous nor the intended version, and the operator must look.
     pub fn needs_attention(&self) -> bool {
-        matches!(self, DevError::Unverified { .. } | DevError::ReadBackMismatch { restored: false, .. })
+        matches!(
+            self,
+            DevError::Unanswered { .. }
+                | DevError::NotShown { .. }
+                | DevError::ChangedByOther { .. }
+                | DevError::Unverified { .. }
+        )
     }
 }

@@ -20,6 +20,14 @@ pub enum OnWrite {
     Refuse(CloudError),
     /// Stores the bytes, then fails as if the answer was lost.
     StoreThenFail(CloudError),
+    /// Answers with `error` (or success), and stores the bytes only after `reads` more reads:
+    /// a write that shows late, or (with a large count) not within the wait.
+    Late {
+        /// Reads that still see the previous bytes.
+        reads: usize,
+        /// The write's answer.
+        error: Option<CloudError>,
+    },
 }
 
 /// Mutable state of the fake, behind one lock.
@@ -41,6 +49,10 @@ pub struct FakeState {
     pub states: VecDeque<InstanceState>,
     /// Every real write, in order.
     pub writes: Vec<Vec<u8>>,
+    /// A late write: the reads left before it shows, and its bytes.
+    pub landing: Option<(usize, Vec<u8>)>,
+    /// Number of user-data reads.
+    pub reads: usize,
     /// Number of dry-run writes.
     pub dry_runs: usize,
 }
@@ -81,6 +93,8 @@ impl FakeCloud {
                 reads_left: None,
                 states: VecDeque::new(),
                 writes: Vec::new(),
+                landing: None,
+                reads: 0,
                 dry_runs: 0,
             }),
         }
@@ -116,8 +130,14 @@ impl Cloud for FakeCloud {
 
     async fn user_data(&self, _id: &str) -> Result<Vec<u8>, CloudError> {
         let mut s = self.state();
+        s.reads += 1;
         if let Some(edit) = s.edit_before_read.take() {
             s.user_data = edit;
+        }
+        match s.landing.take() {
+            Some((0, bytes)) => s.user_data = bytes,
+            Some((n, bytes)) => s.landing = Some((n - 1, bytes)),
+            None => {}
         }
         match &mut s.reads_left {
             Some(0) => return Err(CloudError::Throttled("RequestLimitExceeded".into())),
@@ -144,6 +164,12 @@ impl Cloud for FakeCloud {
             OnWrite::StoreThenFail(e) => {
                 s.user_data = bytes.to_vec();
                 return Err(e);
+            }
+            OnWrite::Late { reads, error } => {
+                s.landing = Some((reads, bytes.to_vec()));
+                if let Some(e) = error {
+                    return Err(e);
+                }
             }
         }
         Ok(())

@@ -8,7 +8,8 @@
 //! 2. [`apply`] writes it, guarded: only while the instance is stopped, only if the user data is
 //!    still what the plan was computed from, only after EC2 confirmed (dry run) the write is
 //!    permitted and a backup of the current bytes is on disk, and then the new bytes are read
-//!    back and compared byte for byte; on a mismatch the previous bytes are written back.
+//!    back and compared byte for byte. A write without a clear answer is never reported as
+//!    "nothing written"; someone else's version is kept, never overwritten (see `write`).
 //!
 //! [`wait_for_state`] waits for a stop or a start; [`select`] picks the one instance to act on.
 
@@ -29,7 +30,7 @@ use jiff::Timestamp;
 pub use diff::lines_diff;
 pub use error::DevError;
 pub use wait::{Wait, wait_for_state};
-pub use write::check_write_permission;
+pub use write::{READ_BACK_WAITS, check_write_permission};
 
 use crate::backup::{BackupEntry, BackupStore};
 use crate::cloud::{Cloud, Instance, InstanceState};
@@ -281,6 +282,17 @@ pub async fn apply(
     plan: &Plan,
     now: Timestamp,
 ) -> Result<Applied, DevError> {
+    apply_waiting(cloud, store, plan, now, &READ_BACK_WAITS).await
+}
+
+/// [`apply`] with other waits before each read-back (tests wait less).
+pub async fn apply_waiting(
+    cloud: &dyn Cloud,
+    store: &BackupStore,
+    plan: &Plan,
+    now: Timestamp,
+    waits: &[std::time::Duration],
+) -> Result<Applied, DevError> {
     let mode = plan.new_mode;
     if !plan.changed() {
         return Ok(Applied { instance_id: plan.id().to_owned(), mode, backup: None });
@@ -288,7 +300,7 @@ pub async fn apply(
     let retry = plan.retry_command();
     let guarded =
         write::Guarded { id: plan.id(), current: &plan.current, proposed: &plan.proposed, retry: &retry };
-    let backup = write::write(cloud, store, guarded, now).await?;
+    let backup = write::write(cloud, store, guarded, now, waits).await?;
     Ok(Applied { instance_id: plan.id().to_owned(), mode, backup: Some(backup) })
 }
 

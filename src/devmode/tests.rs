@@ -186,47 +186,39 @@ async fn permission_check_ignores_the_state_refusal() {
     check_write_permission(&cloud, ID, seed()).await.unwrap();
 }
 
-#[tokio::test]
-async fn read_back_mismatch_writes_the_previous_bytes_back() {
-    let (_tmp, store) = store();
-    let cloud = FakeCloud::new(InstanceState::Stopped, seed());
-    let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
-    let mangled = [dev_bytes().as_slice(), b"\n"].concat();
-    cloud.state().on_write.push_back(OnWrite::StoreOther(mangled));
-    let e = apply(&cloud, &store, &p, now()).await.unwrap_err();
-    let DevError::ReadBackMismatch { backup, restored, .. } = &e else { panic!("{e:?}") };
-    assert!(restored);
-    assert!(!e.needs_attention());
-    assert!(e.to_string().contains("written back and verified"), "{e}");
-    assert_eq!(std::fs::read(backup).unwrap(), seed());
-    let s = cloud.state();
-    assert_eq!(s.user_data, seed(), "the original bytes are back");
-    assert_eq!(s.writes, vec![dev_bytes(), seed().to_vec()]);
+/// No waits between read-backs: the branches, not the clock.
+const NO_WAIT: [Duration; 4] = [Duration::ZERO; 4];
+
+fn no_answer() -> CloudError {
+    CloudError::NoAnswer { endpoint: "ec2".into(), detail: "timed out".into() }
 }
 
 #[tokio::test]
-async fn a_failed_restore_after_a_mismatch_says_how_to_recover() {
+async fn someone_elses_version_is_saved_and_left_not_overwritten() {
     let (_tmp, store) = store();
     let cloud = FakeCloud::new(InstanceState::Stopped, seed());
     let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
-    {
-        let mut s = cloud.state();
-        s.on_write.push_back(OnWrite::StoreOther(b"garbage".to_vec()));
-        s.on_write.push_back(OnWrite::Refuse(CloudError::Other("boom".into())));
-    }
+    let theirs = [dev_bytes().as_slice(), b"echo extra\n"].concat();
+    cloud.state().on_write.push_back(OnWrite::StoreOther(theirs.clone()));
     let e = apply(&cloud, &store, &p, now()).await.unwrap_err();
-    assert!(matches!(e, DevError::ReadBackMismatch { restored: false, .. }), "{e:?}");
+    let DevError::ChangedByOther { backup, theirs: Ok(saved), lines } = &e else { panic!("{e:?}") };
     assert!(e.needs_attention());
+    assert_eq!(lines, &[23, 24], "the seed has 22 lines");
+    assert_eq!(std::fs::read(backup).unwrap(), seed());
+    assert_eq!(std::fs::read(saved).unwrap(), theirs, "their version is kept as a backup too");
     let text = e.to_string();
-    assert!(text.contains("writing the previous version back failed (boom)"), "{text}");
-    assert!(text.contains("baseline-panel userdata restore "), "{text}");
-    let backup = store.list(None).unwrap().remove(0).path;
-    assert!(text.contains(&backup.display().to_string()), "{text}");
-    assert_eq!(std::fs::read(backup).unwrap(), seed(), "the backup holds the original");
+    assert!(text.starts_with("someone else changed the user data"), "{text}");
+    assert!(text.contains("it was left as it is"), "{text}");
+    assert!(text.contains(&saved.display().to_string()) && text.contains(&backup.display().to_string()));
+    let s = cloud.state();
+    assert_eq!(s.user_data, theirs, "nothing is written over their change");
+    assert_eq!(s.writes, vec![dev_bytes()]);
+    drop(s);
+    assert_eq!(backups(&store), 2);
 }
 
 #[tokio::test]
-async fn a_refused_write_is_read_back_and_reported_as_nothing_written() {
+async fn a_refused_write_is_reported_as_nothing_written() {
     let (_tmp, store) = store();
     let cloud = FakeCloud::new(InstanceState::Stopped, seed());
     let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
@@ -235,8 +227,16 @@ async fn a_refused_write_is_read_back_and_reported_as_nothing_written() {
     )));
     let e = apply(&cloud, &store, &p, now()).await.unwrap_err();
     assert!(matches!(e, DevError::WriteRefused { .. }), "{e:?}");
-    assert!(e.to_string().ends_with("nothing was written (the user data read back unchanged)"));
+    assert!(e.to_string().ends_with("; nothing was written"), "{e}");
+    assert!(!e.needs_attention());
     assert_eq!(cloud.state().user_data, seed());
+
+    cloud.state().on_write.push_back(OnWrite::Refuse(CloudError::Throttled("RequestLimitExceeded".into())));
+    let e = apply(&cloud, &store, &p, now()).await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "AWS throttled the write (RequestLimitExceeded); try again in a minute; nothing was written"
+    );
 }
 
 #[tokio::test]
@@ -244,13 +244,57 @@ async fn a_lost_answer_to_a_good_write_still_succeeds() {
     let (_tmp, store) = store();
     let cloud = FakeCloud::new(InstanceState::Stopped, seed());
     let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
-    cloud.state().on_write.push_back(OnWrite::StoreThenFail(CloudError::Unreachable {
-        endpoint: "ec2".into(),
-        detail: "timed out".into(),
-    }));
+    cloud.state().on_write.push_back(OnWrite::StoreThenFail(no_answer()));
     let done = apply(&cloud, &store, &p, now()).await.unwrap();
     assert!(done.backup.is_some());
     assert_eq!(cloud.state().user_data, dev_bytes());
+}
+
+#[tokio::test]
+async fn an_unanswered_write_that_lands_late_is_seen_by_the_read_back() {
+    let (_tmp, store) = store();
+    let cloud = FakeCloud::new(InstanceState::Stopped, seed());
+    let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
+    cloud.state().on_write.push_back(OnWrite::Late { reads: 2, error: Some(no_answer()) });
+    apply_waiting(&cloud, &store, &p, now(), &NO_WAIT).await.unwrap();
+    let s = cloud.state();
+    assert_eq!(s.user_data, dev_bytes());
+    assert_eq!(s.reads, 2 + 3, "the plan's read, the re-read before writing, then three read-backs");
+}
+
+#[tokio::test]
+async fn an_unanswered_write_that_does_not_show_may_still_be_applied() {
+    for error in [
+        no_answer(),
+        CloudError::ServerError("ec2:ModifyInstanceAttribute failed: InternalError".into()),
+        CloudError::Unreadable("the answer could not be read".into()),
+    ] {
+        let (_tmp, store) = store();
+        let cloud = FakeCloud::new(InstanceState::Stopped, seed());
+        let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
+        cloud.state().on_write.push_back(OnWrite::Late { reads: 100, error: Some(error.clone()) });
+        let e = apply_waiting(&cloud, &store, &p, now(), &NO_WAIT).await.unwrap_err();
+        assert!(matches!(e, DevError::Unanswered { .. }), "{e:?}");
+        assert!(e.needs_attention());
+        let text = e.to_string();
+        assert!(text.starts_with("the write got no clear answer ("), "{text}");
+        assert!(text.contains("so it may still be applied"), "{text}");
+        assert!(text.contains("still read as the previous version"), "{text}");
+        assert!(!text.contains("nothing was written"), "{text}");
+        assert_eq!(cloud.state().reads, 2 + NO_WAIT.len(), "read back after every wait");
+    }
+}
+
+#[tokio::test]
+async fn an_accepted_write_that_does_not_show_is_not_a_success() {
+    let (_tmp, store) = store();
+    let cloud = FakeCloud::new(InstanceState::Stopped, seed());
+    let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
+    cloud.state().on_write.push_back(OnWrite::Late { reads: 100, error: None });
+    let e = apply_waiting(&cloud, &store, &p, now(), &NO_WAIT).await.unwrap_err();
+    assert!(matches!(e, DevError::NotShown { .. }), "{e:?}");
+    assert!(e.to_string().starts_with("EC2 accepted the write, but 0s later"), "{e}");
+    assert!(e.needs_attention());
 }
 
 #[tokio::test]
@@ -258,12 +302,19 @@ async fn an_unreadable_result_is_unverified_and_points_at_the_backup() {
     let (_tmp, store) = store();
     let cloud = FakeCloud::new(InstanceState::Stopped, seed());
     let p = plan(&cloud, ID, &pattern(), true).await.unwrap();
-    // The re-read before the write succeeds; the read-back after it fails.
+    // The re-read before the write succeeds; every read-back after it fails.
     cloud.state().reads_left = Some(1);
-    let e = apply(&cloud, &store, &p, now()).await.unwrap_err();
+    let e = apply_waiting(&cloud, &store, &p, now(), &NO_WAIT).await.unwrap_err();
     assert!(matches!(e, DevError::Unverified { .. }), "{e:?}");
     assert!(e.needs_attention());
     assert!(e.to_string().contains("baseline-panel userdata show"), "{e}");
+}
+
+#[test]
+fn differing_lines_are_counted_line_by_line() {
+    assert_eq!(write::differing_lines(b"a\nb\nc", b"a\nB\nc"), vec![2]);
+    assert_eq!(write::differing_lines(b"a\nb", b"a\nb\nc\n"), vec![3, 4]);
+    assert!(write::differing_lines(b"same", b"same").is_empty());
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ pub(super) fn cloud_advice(e: &CloudError) -> (String, Option<String>) {
             e.to_string(),
             Some(format!("allow {action} in the IAM policy of the credentials the panel uses")),
         ),
-        CloudError::Unreachable { .. } => {
+        CloudError::Unreachable { .. } | CloudError::NoAnswer { .. } => {
             (e.to_string(), Some("check the network connection, --region and --endpoint-url".into()))
         }
         CloudError::Throttled(code) => (

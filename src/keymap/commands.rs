@@ -64,21 +64,22 @@ impl Keymap {
         for (name, key) in overrides {
             let Some((cmd, _, _)) = COMMANDS.iter().find(|(n, _, _)| n == name) else {
                 let known: Vec<&str> = COMMANDS.iter().map(|(n, _, _)| *n).collect();
-                return Err(format!("unknown command `{name}`; the commands are {}", known.join(", ")));
+                let shown = if crate::config::nameable(name) { format!(" `{name}`") } else { String::new() };
+                return Err(format!("unknown command{shown}; the commands are {}", known.join(", ")));
             };
             let mut chars = key.chars();
             let (Some(c), None) = (chars.next(), chars.next()) else {
-                return Err(format!("`{name}` = `{key}`: a key is one character, e.g. \"s\""));
+                return Err(format!("`{name}`: a key is one character, e.g. \"s\""));
             };
             if LOG_KEYS.contains(c) || c.is_control() {
-                return Err(format!("`{name}` = `{key}`: that key belongs to the log view"));
+                return Err(format!("`{name}`: that key belongs to the log view"));
             }
             keys.insert(cmd, c);
         }
         let mut by_key = HashMap::new();
         for (name, c) in keys {
             if let Some(other) = by_key.insert(c, name) {
-                return Err(format!("`{other}` and `{name}` are both bound to `{c}`"));
+                return Err(format!("`{other}` and `{name}` are bound to the same key"));
             }
         }
         Ok(Keymap { by_key })
@@ -128,6 +129,6 @@ mod tests {
         assert!(map(&[("launch", "l")]).unwrap_err().starts_with("unknown command `launch`"));
         assert!(map(&[("start", "ss")]).unwrap_err().contains("one character"));
         assert!(map(&[("start", "j")]).unwrap_err().contains("belongs to the log view"));
-        assert_eq!(map(&[("start", "x")]).unwrap_err(), "`start` and `stop` are both bound to `x`");
+        assert_eq!(map(&[("start", "x")]).unwrap_err(), "`start` and `stop` are bound to the same key");
     }
 }

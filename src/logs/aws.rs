@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use aws_config::SdkConfig;
 use aws_config::retry::RetryConfig;
+use aws_sdk_cloudwatchlogs::config::http::HttpResponse;
 use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudwatchlogs::types::{OrderBy, StartLiveTailResponseStream};
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -14,7 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use tokio::sync::mpsc;
 
-use super::{LiveTail, LogError, LogEvent, LogStore, Page, StreamInfo, TailItem};
+use super::{LiveTail, LogError, LogEvent, LogStore, Page, StreamInfo, TailItem, lenient};
 use crate::cloud::CloudError;
 use crate::cloud::aws::sdk_failure;
 use crate::config::Config;
@@ -63,19 +64,17 @@ impl AwsLogStore {
         self
     }
 
-    fn failure<E, R>(&self, action: &str, err: &SdkError<E, R>) -> CloudError
+    fn failure<E>(&self, action: &str, err: &SdkError<E, HttpResponse>) -> CloudError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         sdk_failure(action, err, self.profile.as_deref(), &self.endpoint)
     }
 
     /// Classifies a failed call on `group`: a missing group is named as such.
-    fn fail<E, R>(&self, action: &str, group: &str, err: SdkError<E, R>) -> LogError
+    fn fail<E>(&self, action: &str, group: &str, err: SdkError<E, HttpResponse>) -> LogError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         if err.code() == Some("ResourceNotFoundException") {
             return LogError::GroupMissing { group: group.into() };
@@ -128,7 +127,7 @@ impl LogStore for AwsLogStore {
         pattern: Option<&str>,
         next_token: Option<String>,
     ) -> Result<Page, LogError> {
-        let out = self
+        let answer = self
             .logs
             .filter_log_events()
             .log_group_name(group)
@@ -139,25 +138,40 @@ impl LogStore for AwsLogStore {
             .set_next_token(next_token)
             .set_limit(self.page_limit)
             .send()
-            .await
-            .map_err(|e| self.fail("logs:FilterLogEvents", group, e))?;
-        let prefix = non_empty(stream_prefix);
-        let events = out
-            .events()
-            .iter()
-            // CloudWatch applies the prefix; some compatible servers (moto) ignore it.
-            .filter(|e| {
-                prefix.as_deref().is_none_or(|p| e.log_stream_name().is_some_and(|s| s.starts_with(p)))
-            })
-            .map(|e| LogEvent {
-                ts_ms: e.timestamp().unwrap_or_default(),
-                ingest_ms: e.ingestion_time(),
-                message: e.message().unwrap_or_default().to_string(),
-                id: e.event_id().map(str::to_owned),
-                stream: e.log_stream_name().map(str::to_owned),
-            })
-            .collect();
-        Ok(Page { events, next_token: out.next_token().map(str::to_owned) })
+            .await;
+        let mut page = match answer {
+            Ok(out) => Page {
+                events: out
+                    .events()
+                    .iter()
+                    .map(|e| LogEvent {
+                        ts_ms: e.timestamp().unwrap_or_default(),
+                        ingest_ms: e.ingestion_time(),
+                        message: e.message().unwrap_or_default().to_string(),
+                        id: e.event_id().map(str::to_owned),
+                        stream: e.log_stream_name().map(str::to_owned),
+                    })
+                    .collect(),
+                next_token: out.next_token().map(str::to_owned),
+            },
+            // One event the SDK cannot decode must not hide the others.
+            Err(e) => match lenient::recover(&e) {
+                Some((page, repaired)) => {
+                    tracing::warn!(
+                        group,
+                        repaired,
+                        "FilterLogEvents answer repaired: undecodable events shown as placeholders"
+                    );
+                    page
+                }
+                None => return Err(self.fail("logs:FilterLogEvents", group, e)),
+            },
+        };
+        // CloudWatch applies the prefix; some compatible servers (moto) ignore it.
+        if let Some(p) = non_empty(stream_prefix) {
+            page.events.retain(|e| e.stream.as_deref().is_some_and(|s| s.starts_with(&p)));
+        }
+        Ok(page)
     }
 
     async fn streams(&self, group: &str) -> Result<Vec<StreamInfo>, LogError> {

@@ -12,6 +12,7 @@ mod demo_text;
 pub mod export;
 pub mod follow;
 pub mod history;
+pub mod lenient;
 pub mod pattern;
 pub mod since;
 

@@ -1,7 +1,9 @@
 //! Dev mode from the panel: key `d` plans the switch, a dialog shows the one-line diff, and
 //! (when the box is up) offers to stop it, wait, then switch.
 
-use super::{Choice, Dialog, Intent, Level, Notice, State};
+use jiff::SignedDuration;
+
+use super::{Choice, DevInfo, DevUnknown, Dialog, Intent, Level, Notice, State};
 use crate::action::Effect;
 use crate::cloud::InstanceState;
 use crate::devmode::{Applied, Plan};
@@ -22,6 +24,14 @@ pub(super) fn request(s: &mut State) -> Vec<Effect> {
         return vec![];
     };
     let id = i.id.clone();
+    if s.dev_unknown().is_some() {
+        notice(
+            s,
+            Level::Warn,
+            "dev mode is unknown until the user data is read again: wait for it, or press r",
+        );
+        return vec![];
+    }
     let on = !s.dev_mode_on();
     notice(s, Level::Info, "reading the user data…");
     vec![Effect::PlanDev { id, on }]
@@ -84,12 +94,40 @@ pub(super) fn planned(s: &mut State, result: Result<Plan, String>) {
     s.dialog = Some(Dialog::new(title, lines, choices));
 }
 
-/// The switch was carried out (or not): report and read the user data again.
+/// The first wait before reading the user data again after a failed read, while dev mode is
+/// unknown; it doubles up to [`MAX_REREAD`].
+const FIRST_REREAD: SignedDuration = SignedDuration::from_secs(2);
+/// The longest wait between two reads while dev mode is unknown.
+const MAX_REREAD: SignedDuration = SignedDuration::from_secs(60);
+
+/// Asks for a read of the instance's user data, numbered.
+pub(super) fn fetch(s: &mut State, id: String) -> Effect {
+    s.dev_seq += 1;
+    Effect::FetchDevInfo { id, seq: s.dev_seq }
+}
+
+/// The switch was carried out (or not): report and read the user data again. After any
+/// failure dev mode is unknown (the write may have landed, or may still land) until a read
+/// answers.
 pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, String>) -> Vec<Effect> {
     let mut fx = Vec::new();
+    let read = fetch(s, id.clone());
     match result {
-        Err(e) => notice(s, Level::Error, e),
+        Err(e) => {
+            notice(s, Level::Error, e.clone());
+            s.dev_unknown = Some(DevUnknown {
+                id,
+                why: e,
+                last_read: None,
+                since_seq: s.dev_seq,
+                next_read: None,
+                backoff: FIRST_REREAD,
+            });
+        }
         Ok(a) => {
+            if s.dev_unknown.as_ref().is_some_and(|u| u.id == a.instance_id) {
+                s.dev_unknown = None;
+            }
             let mode = match a.mode {
                 Some(Mode::Dev) => "dev mode is ON",
                 Some(Mode::Run) => "dev mode is off",
@@ -101,9 +139,48 @@ pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, String>
             fx.extend(crate::state::slack::notify(s, post));
         }
     }
-    fx.push(Effect::FetchDevInfo { id });
+    fx.push(read);
     fx.push(Effect::FetchInstances { seq: s.instance_poll.issue() });
     fx
+}
+
+/// A read of the user data answered.
+pub(super) fn loaded(s: &mut State, id: String, seq: u64, result: Result<DevInfo, String>) {
+    if let Some(u) = s.dev_unknown.as_mut().filter(|u| u.id == id) {
+        if seq < u.since_seq {
+            return; // asked for before the write ended: it says nothing about the write
+        }
+        match result {
+            Ok(_) => s.dev_unknown = None,
+            Err(e) => {
+                u.last_read = Some(e);
+                u.next_read = Some(s.now + u.backoff);
+                u.backoff = (u.backoff * 2).min(MAX_REREAD);
+                return;
+            }
+        }
+    }
+    match result {
+        Ok(info) => {
+            s.dev.value = Some((id, info));
+            s.dev.ok_at = Some(s.now);
+            s.dev.error = None;
+        }
+        // An answer about an instance no longer selected is old news.
+        Err(e) if s.instance().is_some_and(|i| i.id == id) => s.dev.error = Some(e),
+        Err(_) => {}
+    }
+}
+
+/// Reads the user data again when dev mode is unknown and the wait is over.
+pub(super) fn reread_due(s: &mut State) -> Option<Effect> {
+    let u = s.dev_unknown.as_mut()?;
+    if u.next_read.is_none_or(|t| t > s.now) {
+        return None;
+    }
+    u.next_read = None;
+    let id = u.id.clone();
+    Some(fetch(s, id))
 }
 
 /// The SSH command for the selected box when it runs in dev mode.

@@ -127,6 +127,23 @@ pub struct DevInfo {
     pub warnings: Vec<String>,
 }
 
+/// Dev mode after a failed or uncertain write: not known until the user data is read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DevUnknown {
+    /// The instance.
+    pub id: String,
+    /// Why: the write's failure, as reported.
+    pub why: String,
+    /// Why the latest read of the user data since then failed, if one did.
+    pub last_read: Option<String>,
+    /// Answers to reads numbered below this were asked for before the write ended: ignored.
+    pub since_seq: u64,
+    /// When to read again; `None` while a read is out.
+    pub next_read: Option<Timestamp>,
+    /// The wait after the next failed read (doubling, up to a minute).
+    pub backoff: SignedDuration,
+}
+
 /// The run being watched: the box was seen active, so its end rings the bell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watch {
@@ -165,6 +182,10 @@ pub struct State {
     pub dialog: Option<Dialog>,
     /// Dev-mode reading of the selected instance's user data, with its instance id.
     pub dev: Fetched<(String, DevInfo)>,
+    /// Set after a failed or uncertain write: dev mode is unknown until a read answers.
+    pub dev_unknown: Option<DevUnknown>,
+    /// Number of the latest user-data read asked for.
+    pub dev_seq: u64,
     /// The run being watched, if the box was seen active.
     pub watch: Option<Watch>,
     /// A prominent message (a run's outcome), dismissed with Esc.
@@ -217,6 +238,8 @@ impl State {
             theme: Theme::default(),
             dialog: None,
             dev: Fetched::default(),
+            dev_unknown: None,
+            dev_seq: 0,
             watch: None,
             banner: None,
             rules: cfg.run_rules.clone(),
@@ -235,10 +258,20 @@ impl State {
         }
     }
 
-    /// The dev-mode reading of the selected instance, when known.
+    /// The dev-mode reading of the selected instance, when known: never while a failed or
+    /// uncertain write leaves it unknown.
     pub fn dev_info(&self) -> Option<&DevInfo> {
         let id = &self.instance()?.id;
+        if self.dev_unknown().is_some() {
+            return None;
+        }
         self.dev.value.as_ref().filter(|(i, _)| i == id).map(|(_, d)| d)
+    }
+
+    /// Why the selected instance's dev mode is unknown after a failed or uncertain write.
+    pub fn dev_unknown(&self) -> Option<&DevUnknown> {
+        let id = &self.instance()?.id;
+        self.dev_unknown.as_ref().filter(|u| u.id == *id)
     }
 
     /// True when the selected instance's user data is in dev mode.

@@ -113,7 +113,10 @@ pub fn start_note(mode: Option<crate::userdata::Mode>) -> (Level, String) {
             "Dev mode is ON: the box boots WITHOUT running the script (for SSH work); stop it yourself."
                 .into(),
         ),
-        None => (Level::Warn, "Dev mode unknown (the user data was not read): the script may run.".into()),
+        None => (
+            Level::Warn,
+            "Dev mode unknown (no reading of the user data to go by): the script may run.".into(),
+        ),
     }
 }
 

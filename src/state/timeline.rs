@@ -231,7 +231,7 @@ pub(super) fn kind_due(s: &mut State) -> Option<Effect> {
     }
     let id = i.id.clone();
     s.runs.kind_asked = Some((id.clone(), launch));
-    Some(Effect::FetchDevInfo { id })
+    Some(super::dev::fetch(s, id))
 }
 
 /// The user data of `id` was read: when its box is up, that is what the current boot booted

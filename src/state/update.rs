@@ -29,6 +29,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 fx.push(Effect::FetchSchedule { seq });
             }
             fx.extend(timeline::refresh(state));
+            fx.extend(dev::reread_due(state));
         }
         Action::DevRequested => fx.extend(dev::request(state)),
         Action::ExportRequested => fx.extend(export(state)),
@@ -78,8 +79,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             let seq = state.instance_poll.issue();
             fx.push(Effect::FetchInstances { seq });
-            if let Some(i) = state.instance() {
-                fx.push(Effect::FetchDevInfo { id: i.id.clone() });
+            if let Some(id) = state.instance().map(|i| i.id.clone()) {
+                fx.push(dev::fetch(state, id));
             }
             fx.push(Effect::FetchSchedule { seq: state.schedule_poll.issue() });
             state.notice = Some(Notice { level: Level::Info, text: "refreshing…".into() });
@@ -175,18 +176,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DoctorChecked(checks) => doctor::checked(state, checks),
         Action::DoctorScroll(delta) => doctor::scroll(state, delta),
         Action::Warning(text) => state.notice = Some(Notice { level: Level::Warn, text }),
-        Action::DevInfoLoaded { id, result } => match result {
-            Ok(info) => {
+        Action::DevInfoLoaded { id, seq, result } => {
+            if let Ok(info) = &result {
                 timeline::remember_kind(state, &id, info.mode);
-                state.dev.value = Some((id, info));
-                state.dev.ok_at = Some(state.now);
-                state.dev.error = None;
+            }
+            let ok = result.is_ok();
+            dev::loaded(state, id, seq, result);
+            if ok {
                 fx.extend(timeline::refresh(state));
             }
-            // An answer about an instance no longer selected is old news.
-            Err(e) if state.instance().is_some_and(|i| i.id == id) => state.dev.error = Some(e),
-            Err(_) => {}
-        },
+        }
         Action::SelectNext | Action::SelectPrev => {
             let n = state.instances.value.as_ref().map_or(0, Vec::len);
             if n > 0 {
@@ -279,12 +278,16 @@ fn export(state: &mut State) -> Vec<Effect> {
     vec![Effect::ExportRunLog { instance: Box::new(i), window }]
 }
 
-/// Reads the user data again when the selected instance changed, or every few minutes.
-fn dev_info_due(state: &State) -> Option<Effect> {
+/// Reads the user data again when the selected instance changed, or every few minutes (a
+/// failed or uncertain write has its own reads: [`dev::reread_due`]).
+fn dev_info_due(state: &mut State) -> Option<Effect> {
     let id = state.instance()?.id.clone();
+    if state.dev_unknown().is_some() {
+        return None;
+    }
     let known = state.dev.value.as_ref().is_some_and(|(i, _)| *i == id);
     let fresh = state.dev.ok_at.is_some_and(|t| state.now.duration_since(t).as_secs() < 300);
-    (!known || !fresh).then_some(Effect::FetchDevInfo { id })
+    (!known || !fresh).then(|| dev::fetch(state, id))
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     if state.dev_mode_on() {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" DEV MODE ", t.badge(Color::Red)));
+    } else if state.dev_unknown().is_some() {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" DEV MODE ? ", t.badge(Color::Yellow)));
     }
     if c.read_only {
         spans.push(Span::raw(" "));

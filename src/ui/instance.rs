@@ -124,6 +124,22 @@ fn details<'a>(i: &'a Instance, state: &State) -> Vec<Line<'a>> {
 fn dev_lines(state: &State) -> Vec<Line<'static>> {
     let t = &state.theme;
     let mut lines = Vec::new();
+    if let Some(u) = state.dev_unknown() {
+        let next = match u.next_read {
+            Some(at) if at > state.now => {
+                format!("in {}", human_duration(at.duration_since(state.now)))
+            }
+            _ => "now…".to_owned(),
+        };
+        let mut value = vec![Span::styled(
+            format!("unknown — the last switch did not finish cleanly; reading again {next}"),
+            t.warn(),
+        )];
+        if let Some(e) = &u.last_read {
+            value.push(Span::styled(format!(" (last read: {e})"), t.dim()));
+        }
+        lines.push(row(t, "Dev mode", value));
+    }
     match (state.dev_info(), &state.dev.error) {
         (Some(d), _) if d.mode == crate::userdata::Mode::Dev => lines.push(row(
             t,
@@ -138,6 +154,7 @@ fn dev_lines(state: &State) -> Vec<Line<'static>> {
             "Dev mode",
             vec![Span::styled(format!("off — line {} runs the script at boot", d.line_number), t.dim())],
         )),
+        (None, _) if state.dev_unknown().is_some() => {}
         (None, Some(e)) => {
             lines.push(row(t, "Dev mode", vec![Span::styled(format!("unknown: {e}"), t.warn())]))
         }

@@ -111,7 +111,8 @@ fn read_only_demo_header() {
 
 fn dev(s: &mut State, mode: crate::userdata::Mode) {
     let info = crate::state::DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] };
-    update(s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), result: Ok(info) });
+    let seq = s.dev_seq;
+    update(s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), seq, result: Ok(info) });
 }
 
 #[test]
@@ -263,4 +264,22 @@ fn remapped_keys_show_in_the_footer_and_help() {
     update(&mut s, Action::ToggleHelp);
     let help = render(&s, 110, 30);
     assert!(help.contains(&format!(" R{}start a run", " ".repeat(15))), "{help}");
+}
+
+#[test]
+fn dev_mode_unknown_after_an_uncertain_write() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+    dev(&mut s, crate::userdata::Mode::Run);
+    let why = "the write got no clear answer (no answer from http://127.0.0.1:5000: timed out), so it may still be applied";
+    let fx = update(&mut s, Action::DevApplied { id: "i-0db5237193478dd8d".into(), result: Err(why.into()) });
+    let seq = fx.iter().find_map(|e| match e {
+        crate::action::Effect::FetchDevInfo { seq, .. } => Some(*seq),
+        _ => None,
+    });
+    let result = Err("ec2:DescribeInstanceAttribute failed: HTTP 500".to_string());
+    update(&mut s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), seq: seq.unwrap(), result });
+    let screen = render(&s, 120, 24);
+    assert!(screen.lines().next().unwrap().contains("DEV MODE ?"), "{screen}");
+    assert!(!screen.contains("Dev mode off"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

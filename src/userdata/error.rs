@@ -56,10 +56,11 @@ pub enum UserDataError {
         lines: Vec<usize>,
     },
 
-    /// After the change the pattern would no longer find that one line, so the change could not
-    /// be read back or undone (a pattern made of blanks or `#`, for example).
+    /// After the change the pattern would no longer find that one line, or the user data would
+    /// no longer read as the same parts, so the change could not be read back or undone (a
+    /// pattern made of blanks or `#`, for example).
     #[error(
-        "switching line {line} would change which lines contain {pattern:?}, so the change could not be undone; choose a script-line pattern that is part of the command itself, such as \"run-baseline.sh\""
+        "switching line {line} would change which lines contain {pattern:?} or how the user data reads, so the change could not be undone; choose a script-line pattern that is part of the command itself, such as \"run-baseline.sh\""
     )]
     PatternWouldNotMatch {
         /// The pattern that was looked for.
@@ -67,6 +68,93 @@ pub enum UserDataError {
         /// 1-based number of the line that would have been switched.
         line: usize,
     },
+
+    /// The pattern appears only outside the user data's shell scripts: in a MIME header, in
+    /// another part (cloud-config, boothook, ...), around the parts, or in a script's `#!` line.
+    #[error(
+        "{pattern:?} appears only on line{} {} of the user data, which {} not a line of a shell script (a MIME header, the #! line, another part such as cloud-config or a boothook, or text around the parts), so there is no script line to switch; check the script-line pattern and the user data in the EC2 console",
+        plural(lines.len()),
+        join_numbers(lines),
+        if lines.len() == 1 { "is" } else { "are" }
+    )]
+    OutsideScript {
+        /// The pattern that was looked for.
+        pattern: String,
+        /// 1-based numbers of the lines that contain it.
+        lines: Vec<usize>,
+    },
+
+    /// MIME user data with no part that cloud-init runs as a shell script.
+    #[error(
+        "the MIME user data has no shell-script part (Content-Type: text/x-shellscript), so there is no script line to switch; add the script part in the EC2 console (Actions > Instance settings > Edit user data)"
+    )]
+    NoShellPart,
+
+    /// A part that is, or may be, a shell script is stored encoded, so its lines cannot be
+    /// switched as they are.
+    #[error(
+        "the part of the user data at line {line} is (or may be) a shell script stored with Content-Transfer-Encoding {encoding}, which this tool does not edit; edit the user data in the EC2 console (Actions > Instance settings > Edit user data), or store that part as plain text (Content-Transfer-Encoding: 7bit or 8bit) and retry"
+    )]
+    EncodedScript {
+        /// 1-based number of the part's first line.
+        line: usize,
+        /// How the part is encoded.
+        encoding: TransferEncoding,
+    },
+
+    /// A part cloud-init may run as a shell script only after unpacking it: compressed, an
+    /// attached message, or a Jinja template.
+    #[error(
+        "the part of the user data at line {line} is {what}, which may hold a shell script this tool cannot read; edit the user data in the EC2 console (Actions > Instance settings > Edit user data)"
+    )]
+    UnreadablePart {
+        /// 1-based number of the part's first line.
+        line: usize,
+        /// What the part is, e.g. `gzip-compressed`.
+        what: &'static str,
+    },
+
+    /// The MIME structure is not one the tool reads with certainty (no boundary, no closing
+    /// boundary line, an unusual line break, ...).
+    #[error(
+        "the MIME structure of the user data is not one this tool can read safely (line {line}: {why}); check the user data in the EC2 console (Actions > Instance settings > Edit user data)"
+    )]
+    BadMime {
+        /// 1-based number of the line where the problem is.
+        line: usize,
+        /// What is wrong.
+        why: &'static str,
+    },
+
+    /// The user data starts with MIME headers but cloud-init does not read it as MIME.
+    #[error(
+        "the user data starts with MIME headers but has no \"MIME-Version:\" header in its first 4096 bytes, so cloud-init does not read it as MIME and runs none of it; add \"MIME-Version: 1.0\" to its top headers in the EC2 console (Actions > Instance settings > Edit user data)"
+    )]
+    MimeWithoutVersion,
+
+    /// The whole user data is cloud-config: there is no shell script in it.
+    #[error(
+        "the user data is a cloud-config document (#cloud-config) with no shell script, so there is no script line to switch; start the model from a shell script: a text/x-shellscript MIME part next to the cloud-config, or a #!/bin/bash user data"
+    )]
+    CloudConfigOnly,
+
+    /// The user data is an `#include` list: the script lives at a URL, not in the user data.
+    #[error(
+        "the user data is an #include list: the script it runs is fetched from a URL and is not in the user data, so this tool cannot switch it; edit the included file, or put the script in the user data (#!/bin/bash or a text/x-shellscript MIME part)"
+    )]
+    Include,
+
+    /// The user data is a `#cloud-boothook`, which cloud-init runs early on every boot.
+    #[error(
+        "the user data is a #cloud-boothook, which cloud-init runs early on every boot and not as the user-data script; this tool switches a line of a #!/bin/bash user data or of a text/x-shellscript MIME part; edit it in the EC2 console (Actions > Instance settings > Edit user data)"
+    )]
+    Boothook,
+
+    /// The user data is neither a shell script (first line `#!`) nor MIME that holds one.
+    #[error(
+        "the user data is not a shell script (its first line is not #!) nor MIME user data with a shell-script part, so cloud-init runs no script from it; check the user data in the EC2 console (Actions > Instance settings > Edit user data)"
+    )]
+    NotAScript,
 
     /// The rewritten user data would be larger than AWS accepts.
     #[error(
@@ -76,6 +164,32 @@ pub enum UserDataError {
         /// Size in bytes the rewritten user data would have.
         size: usize,
     },
+}
+
+/// How a MIME part's body is encoded, when it is not plain text (7bit, 8bit or binary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransferEncoding {
+    /// `Content-Transfer-Encoding: base64`.
+    Base64,
+    /// `Content-Transfer-Encoding: quoted-printable`.
+    QuotedPrintable,
+    /// Any other value than 7bit, 8bit or binary.
+    Other,
+}
+
+impl std::fmt::Display for TransferEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TransferEncoding::Base64 => "base64",
+            TransferEncoding::QuotedPrintable => "quoted-printable",
+            TransferEncoding::Other => "other than 7bit, 8bit or binary",
+        })
+    }
+}
+
+/// `""` for one, `"s"` for several.
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }
 
 /// `1, 4 and 9`.

@@ -4,6 +4,13 @@
 //! the model script ([`SEED_USER_DATA`]). "Dev mode" is that line commented out, so the
 //! instance can boot for development without starting a run.
 //!
+//! The script line is looked for only where cloud-init runs shell: in the body of a
+//! `text/x-shellscript` MIME part (or an untyped part whose body starts with `#!`), or in user
+//! data that is a `#!` script as a whole; never in a MIME header, another part (cloud-config,
+//! boothook, include, ...), the text around the parts, or a script's `#!` line. What cloud-init
+//! would have to decode or unpack first (base64 or quoted-printable parts, gzip, Jinja) is
+//! refused. The `mime` module says exactly how the user data is read.
+//!
 //! Everything here is pure: bytes in, bytes out. A rewrite changes exactly one line and keeps
 //! every other byte as it was: other lines, each line's own ending (LF or CRLF), the presence
 //! or absence of a final newline, indentation, other MIME parts and the boundary. Anything the
@@ -12,13 +19,16 @@
 mod error;
 mod every_boot;
 mod lines;
+mod mime;
+#[cfg(test)]
+mod mime_tests;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 use std::str::FromStr;
 
-pub use error::UserDataError;
+pub use error::{TransferEncoding, UserDataError};
 
 /// The user data of the lab's instance, as documented in the automation README: the reference
 /// template used in demo mode and tests.
@@ -48,8 +58,8 @@ impl fmt::Display for Mode {
     }
 }
 
-/// Which line of the user data runs the model script: every line containing this text, commented
-/// or not, is a candidate, and exactly one line must be.
+/// Which line of the user data runs the model script: every shell-script line containing this
+/// text, commented or not, is a candidate, and exactly one line must be.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ScriptLine {
     pattern: String,
@@ -164,6 +174,8 @@ struct Located<'a> {
     line: lines::Line<'a>,
     line_number: usize,
     runs_every_boot: bool,
+    /// Line indexes of every shell-script line of the user data, one range per script.
+    scripts: Vec<std::ops::Range<usize>>,
 }
 
 impl Located<'_> {
@@ -180,7 +192,8 @@ impl Located<'_> {
     }
 }
 
-/// Checks the bytes are readable user data and finds the single line containing `pattern`.
+/// Checks the bytes are readable user data and finds the single shell-script line containing
+/// `pattern`.
 fn locate<'a>(bytes: &'a [u8], pattern: &ScriptLine) -> Result<Located<'a>, UserDataError> {
     if bytes.is_empty() {
         return Err(UserDataError::Empty);
@@ -189,25 +202,37 @@ fn locate<'a>(bytes: &'a [u8], pattern: &ScriptLine) -> Result<Located<'a>, User
         return Err(UserDataError::Gzip);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| UserDataError::NotUtf8 { offset: e.valid_up_to() })?;
-    let mut candidates = lines::split(text).enumerate().filter(|(_, line)| pattern.matches(line.content));
-    let Some((index, line)) = candidates.next() else {
-        return Err(UserDataError::NoMatchingLine { pattern: pattern.pattern().to_owned() });
-    };
-    let others: Vec<usize> = candidates.map(|(i, _)| i + 1).collect();
-    if !others.is_empty() {
-        return Err(UserDataError::SeveralLines {
-            pattern: pattern.pattern().to_owned(),
-            lines: std::iter::once(index + 1).chain(others).collect(),
-        });
+    let all: Vec<lines::Line<'a>> = lines::split(text).collect();
+    let scripts = mime::script_lines(text, &all)?;
+    let matching: Vec<usize> = (0..all.len()).filter(|&i| pattern.matches(all[i].content)).collect();
+    let candidates: Vec<usize> =
+        matching.iter().copied().filter(|i| scripts.iter().any(|script| script.contains(i))).collect();
+    let numbers = |indexes: &[usize]| indexes.iter().map(|i| i + 1).collect();
+    let pattern = || pattern.pattern().to_owned();
+    match candidates[..] {
+        [] if !matching.is_empty() => {
+            Err(UserDataError::OutsideScript { pattern: pattern(), lines: numbers(&matching) })
+        }
+        [] if scripts.is_empty() => Err(UserDataError::NoShellPart),
+        [] => Err(UserDataError::NoMatchingLine { pattern: pattern() }),
+        [index] => Ok(Located {
+            line: all[index],
+            line_number: index + 1,
+            runs_every_boot: every_boot::runs_every_boot(text),
+            scripts,
+        }),
+        _ => Err(UserDataError::SeveralLines { pattern: pattern(), lines: numbers(&candidates) }),
     }
-    Ok(Located { line, line_number: index + 1, runs_every_boot: every_boot::runs_every_boot(text) })
 }
 
 /// Reads the mode of the user data: which line runs the model script and whether it is
 /// commented out.
 ///
-/// Refuses empty, gzip-compressed and non-UTF-8 user data, and user data where no line or more
-/// than one line contains the pattern. A missing every-boot entry is only a warning.
+/// Refuses empty, gzip-compressed and non-UTF-8 user data; user data with no shell script in
+/// it (cloud-config alone, `#include`, `#cloud-boothook`, ...), with a script cloud-init would
+/// have to decode or unpack first (a base64 or quoted-printable part, a gzip part, a Jinja
+/// template), or whose MIME structure is in doubt; and user data where no shell-script line or
+/// more than one contains the pattern. A missing every-boot entry is only a warning.
 pub fn inspect(bytes: &[u8], pattern: &ScriptLine) -> Result<Inspection, UserDataError> {
     let located = locate(bytes, pattern)?;
     Ok(Inspection {
@@ -278,10 +303,11 @@ pub fn set_dev_mode(bytes: &[u8], pattern: &ScriptLine, on: bool) -> Result<Rewr
     new_bytes.extend_from_slice(new_line.as_bytes());
     new_bytes.extend_from_slice(line.ending.as_bytes());
     new_bytes.extend_from_slice(&bytes[line.end()..]);
-    // The new user data must read back as the same line in the wanted mode, or the user could
-    // not see the change nor switch it back with the same pattern.
-    let reads_back = locate(&new_bytes, pattern)
-        .is_ok_and(|after| after.line_number == located.line_number && after.mode() == wanted);
+    // The new user data must read back as the same line in the wanted mode, with the same
+    // scripts in the same places, or the user could not see the change nor switch it back.
+    let reads_back = locate(&new_bytes, pattern).is_ok_and(|after| {
+        after.line_number == located.line_number && after.mode() == wanted && after.scripts == located.scripts
+    });
     if !reads_back {
         return Err(UserDataError::PatternWouldNotMatch {
             pattern: pattern.pattern().to_owned(),
@@ -299,13 +325,6 @@ pub fn set_dev_mode(bytes: &[u8], pattern: &ScriptLine, on: bool) -> Result<Rewr
     })
 }
 
-/// Shows a line's text safely on a terminal: control characters other than tab are escaped.
-fn printable(line: &str) -> String {
-    line.chars()
-        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
-        .collect()
-}
-
 /// The one-line diff of a rewrite, for the user to confirm:
 ///
 /// ```text
@@ -319,8 +338,12 @@ fn printable(line: &str) -> String {
 pub fn diff_line(rewrite: &Rewrite) -> String {
     let number = rewrite.line_number;
     if rewrite.changed {
-        format!("line {number}:\n-{}\n+{}", printable(&rewrite.old_line), printable(&rewrite.new_line))
+        format!(
+            "line {number}:\n-{}\n+{}",
+            crate::sanitize::line(&rewrite.old_line),
+            crate::sanitize::line(&rewrite.new_line)
+        )
     } else {
-        format!("line {number} (unchanged):\n {}", printable(&rewrite.old_line))
+        format!("line {number} (unchanged):\n {}", crate::sanitize::line(&rewrite.old_line))
     }
 }

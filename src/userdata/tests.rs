@@ -77,8 +77,8 @@ fn keeps_crlf_indentation_and_missing_final_newline() {
     assert_eq!(on.line_number, 3);
     assert_eq!(rewrite(as_text(&on.bytes), false).bytes, text.as_bytes());
 
-    let last = "echo\r\nrun-baseline.sh";
-    assert_eq!(as_text(&rewrite(last, true).bytes), "echo\r\n# run-baseline.sh");
+    let last = "#!/bin/sh\r\nrun-baseline.sh";
+    assert_eq!(as_text(&rewrite(last, true).bytes), "#!/bin/sh\r\n# run-baseline.sh");
 }
 
 #[test]
@@ -93,17 +93,17 @@ fn turning_off_removes_the_hash_and_at_most_one_space() {
         (" #  # run-baseline.sh", "  run-baseline.sh"),
         ("# run-baseline.sh # note", "run-baseline.sh # note"),
     ] {
-        let off = rewrite(&format!("a\n{dev}\nb\n"), false);
+        let off = rewrite(&format!("#!/bin/sh\n{dev}\nb\n"), false);
         assert!(off.changed, "{dev:?}");
         assert_eq!(off.new_line, run, "{dev:?}");
-        assert_eq!(as_text(&off.bytes), format!("a\n{run}\nb\n"));
+        assert_eq!(as_text(&off.bytes), format!("#!/bin/sh\n{run}\nb\n"));
         assert_eq!(inspect(&off.bytes, &default()).unwrap().mode, Mode::Run);
     }
 }
 
 #[test]
 fn a_trailing_comment_is_not_dev_mode() {
-    let text = "run-baseline.sh # runs the model\n";
+    let text = "#!/bin/sh\nrun-baseline.sh # runs the model\n";
     assert_eq!(inspect(text.as_bytes(), &default()).unwrap().mode, Mode::Run);
     assert_eq!(rewrite(text, true).new_line, "# run-baseline.sh # runs the model");
 }
@@ -126,10 +126,10 @@ fn missing_every_boot_entry_is_a_warning() {
 #[test]
 fn custom_pattern_selects_another_line() {
     let pattern = ScriptLine::new("startup-out.txt").unwrap();
-    let text = "a\nrun-baseline.sh > /tmp/startup-out.txt\nrun-baseline.sh\n";
+    let text = "#!/bin/sh\nrun-baseline.sh > /tmp/startup-out.txt\nrun-baseline.sh\n";
     let on = set_dev_mode(text.as_bytes(), &pattern, true).unwrap();
     assert_eq!(on.line_number, 2);
-    assert_eq!(as_text(&on.bytes), "a\n# run-baseline.sh > /tmp/startup-out.txt\nrun-baseline.sh\n");
+    assert_eq!(as_text(&on.bytes), "#!/bin/sh\n# run-baseline.sh > /tmp/startup-out.txt\nrun-baseline.sh\n");
     assert_eq!("x".parse::<ScriptLine>().unwrap().pattern(), "x");
     assert_eq!(ScriptLine::default().to_string(), "run-baseline.sh");
 }
@@ -185,25 +185,27 @@ fn refuses_user_data_without_the_line() {
 
 #[test]
 fn refuses_several_candidate_lines_and_names_them() {
-    let text = format!("{SEED_USER_DATA}# old: run-baseline.sh\n# also run-baseline.sh\n");
+    let text = SEED_USER_DATA
+        .replace("#!/bin/bash\n", "#!/bin/bash\n# old: run-baseline.sh\n# also run-baseline.sh\n");
     let err = refused(text.as_bytes());
     assert_eq!(
         err,
-        UserDataError::SeveralLines { pattern: "run-baseline.sh".into(), lines: vec![21, 23, 24] }
+        UserDataError::SeveralLines { pattern: "run-baseline.sh".into(), lines: vec![21, 22, 23] }
     );
-    assert!(err.to_string().contains("lines 21, 23 and 24"), "{err}");
+    assert!(err.to_string().contains("lines 21, 22 and 23"), "{err}");
 }
 
 #[test]
 fn refuses_a_result_over_the_aws_limit() {
-    let filler = "x".repeat(MAX_USER_DATA_BYTES - "run-baseline.sh\n".len() - 1);
-    let at_limit = format!("{filler}\nrun-baseline.sh\n");
+    let filler = |len: usize| format!("#!{}", "x".repeat(len - 2));
+    let at_limit =
+        format!("{}\nrun-baseline.sh\n", filler(MAX_USER_DATA_BYTES - "run-baseline.sh\n".len() - 1));
     assert_eq!(at_limit.len(), MAX_USER_DATA_BYTES);
     let err = set_dev_mode(at_limit.as_bytes(), &default(), true).unwrap_err();
     assert_eq!(err, UserDataError::TooLarge { size: MAX_USER_DATA_BYTES + 2 });
     assert!(err.to_string().contains("16384"));
 
-    let fits = &at_limit[2..];
+    let fits = format!("{}\nrun-baseline.sh\n", filler(MAX_USER_DATA_BYTES - "run-baseline.sh\n".len() - 3));
     let on = set_dev_mode(fits.as_bytes(), &default(), true).unwrap();
     assert_eq!(on.bytes.len(), MAX_USER_DATA_BYTES);
 
@@ -216,11 +218,11 @@ fn refuses_a_result_over_the_aws_limit() {
 fn refuses_a_change_the_pattern_could_not_read_back() {
     let cases = [
         // Uncommenting removes the only match.
-        ("#", "echo\n#\n", false),
+        ("#", "#!/bin/sh\necho\n#\n", false),
         // Commenting splits the match.
-        ("  su", "a\n  su -c x\n", true),
+        ("  su", "#!/bin/sh\n  su -c x\n", true),
         // Uncommenting removes the marker the pattern includes.
-        ("#x", "a\n#x\n", false),
+        ("#x", "#!/bin/sh\n#x\n", false),
     ];
     for (pattern, text, on) in cases {
         let pattern = ScriptLine::new(pattern).unwrap();
@@ -244,10 +246,10 @@ fn diff_shows_the_line_number_and_both_lines() {
 
 #[test]
 fn diff_escapes_control_characters() {
-    let on = rewrite("\trun-baseline.sh \u{1b}[2J\r\r\n", true);
+    let on = rewrite("#!/bin/sh\n\trun-baseline.sh \u{1b}[2J\r\r\n", true);
     assert_eq!(on.old_line, "\trun-baseline.sh \u{1b}[2J\r");
     let diff = diff_line(&on);
-    assert_eq!(diff, "line 1:\n-\trun-baseline.sh \\u{1b}[2J\\r\n+\t# run-baseline.sh \\u{1b}[2J\\r");
+    assert_eq!(diff, "line 2:\n-\trun-baseline.sh \\u{1b}[2J\\r\n+\t# run-baseline.sh \\u{1b}[2J\\r");
 }
 
 #[test]

@@ -230,6 +230,17 @@ impl Script {
 /// Reads one request, records it, answers it, closes.
 async fn serve(stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Recorded>>>) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
+    let request = read_request(&mut reader).await?;
+    log.lock().unwrap().push(request.clone());
+    let reply = handler(&request);
+    if let Some(d) = reply.delay {
+        tokio::time::sleep(d).await;
+    }
+    write_reply(reader.into_inner(), &reply).await
+}
+
+/// Reads one HTTP/1.1 request (line, headers, body by `Content-Length` or chunked).
+pub async fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Recorded> {
     let mut line = String::new();
     reader.read_line(&mut line).await?;
     let mut parts = line.split_whitespace();
@@ -255,25 +266,23 @@ async fn serve(stream: TcpStream, handler: Handler, log: Arc<Mutex<Vec<Recorded>
     }
     let get = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let body = if get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        read_chunked(&mut reader).await?
+        read_chunked(reader).await?
     } else {
         let len: usize = get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
         let mut body = vec![0; len];
         reader.read_exact(&mut body).await?;
         body
     };
-    let request = Recorded { method, path, query, headers, body };
-    log.lock().unwrap().push(request.clone());
-    let reply = handler(&request);
-    if let Some(d) = reply.delay {
-        tokio::time::sleep(d).await;
-    }
+    Ok(Recorded { method, path, query, headers, body })
+}
+
+/// Writes `reply` (its delay aside) with `Content-Length` and `Connection: close`, then closes.
+pub async fn write_reply(mut stream: TcpStream, reply: &Reply) -> std::io::Result<()> {
     let mut out = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     for (n, v) in &reply.headers {
         out.push_str(&format!("{n}: {v}\r\n"));
     }
     out.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
-    let mut stream = reader.into_inner();
     stream.write_all(out.as_bytes()).await?;
     stream.write_all(&reply.body).await?;
     stream.shutdown().await

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use aws_config::SdkConfig;
+use aws_sdk_eventbridge::config::http::HttpResponse;
 use aws_sdk_eventbridge::error::{ProvideErrorMetadata, SdkError};
 use jiff::Timestamp;
 
@@ -57,10 +58,9 @@ impl AwsRules {
     }
 
     /// Classifies an EventBridge failure; a missing rule becomes [`CloudError::Missing`].
-    fn events_fail<E, R>(&self, action: &str, err: SdkError<E, R>) -> CloudError
+    fn events_fail<E>(&self, action: &str, err: SdkError<E, HttpResponse>) -> CloudError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         if err.code() == Some("ResourceNotFoundException") {
             return CloudError::Missing(format!(

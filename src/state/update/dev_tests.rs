@@ -17,7 +17,8 @@ fn with(st: InstanceState, mode: Mode) -> State {
     let seq = s.instance_poll.issue();
     update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(st)]) });
     let info = DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] };
-    update(&mut s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), result: Ok(info) });
+    let seq = s.dev_seq;
+    update(&mut s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), seq, result: Ok(info) });
     s
 }
 
@@ -103,7 +104,7 @@ fn applied_reports_the_backup_and_reads_again() {
             .text
             .starts_with("dev mode is ON for i-0db5237193478dd8d (backup: /state/")
     );
-    assert!(fx.contains(&Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() }));
+    assert!(fx.iter().any(|e| matches!(e, Effect::FetchDevInfo { id, .. } if id == "i-0db5237193478dd8d")));
     let fx = update(
         &mut s,
         Action::DevApplied {
@@ -173,4 +174,86 @@ fn dev_mode_alarm_when_the_schedule_fires_soon() {
     let seq = s.schedule_poll.issue();
     update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
     assert!(crate::state::schedule::view(&s).unwrap().dev_mode_alarm.is_none());
+}
+
+/// The dev-mode reads among effects: their numbers.
+fn reads(fx: &[Effect]) -> Vec<u64> {
+    fx.iter()
+        .filter_map(|e| if let Effect::FetchDevInfo { seq, .. } = e { Some(*seq) } else { None })
+        .collect()
+}
+
+fn info(mode: Mode) -> DevInfo {
+    DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] }
+}
+
+const ID: &str = "i-0db5237193478dd8d";
+const UNANSWERED: &str =
+    "the write got no clear answer (no answer from ec2: timed out), so it may still be applied";
+
+#[test]
+fn an_uncertain_write_makes_dev_mode_unknown_until_a_read_answers_with_backoff() {
+    let mut s = with(InstanceState::Stopped, Mode::Run);
+    let t0 = s.now;
+    let fx = update(&mut s, Action::DevApplied { id: ID.into(), result: Err(UNANSWERED.into()) });
+    let [first] = reads(&fx)[..] else { panic!("one read at once: {fx:?}") };
+    assert_eq!(s.notice.as_ref().unwrap().text, UNANSWERED);
+    assert_eq!(s.dev_info(), None, "the old reading is not shown as the mode");
+    assert!(!s.dev_mode_on());
+    assert_eq!(s.dev_unknown().unwrap().why, UNANSWERED);
+
+    // An answer to a read asked for before the write ended says nothing about it.
+    update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq: first - 1, result: Ok(info(Mode::Run)) });
+    assert!(s.dev_unknown().is_some());
+
+    // The read fails: try again after 2 s, then 4 s, ...; a refresh asks at once too.
+    update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq: first, result: Err("HTTP 500".into()) });
+    assert_eq!(s.dev_unknown().unwrap().last_read.as_deref(), Some("HTTP 500"));
+    assert!(reads(&update(&mut s, Action::Tick(t0 + SignedDuration::from_secs(1)))).is_empty());
+    let again = reads(&update(&mut s, Action::Tick(t0 + SignedDuration::from_secs(2))));
+    assert_eq!(again, vec![first + 1]);
+    assert!(reads(&update(&mut s, Action::Tick(t0 + SignedDuration::from_secs(3)))).is_empty(), "one out");
+    update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq: first + 1, result: Err("HTTP 500".into()) });
+    assert_eq!(s.dev_unknown().unwrap().next_read, Some(t0 + SignedDuration::from_secs(7)));
+    let refresh = reads(&update(&mut s, Action::Refresh));
+    assert_eq!(refresh, vec![first + 2]);
+    assert!(s.dev_unknown().is_some(), "a refresh alone does not make it known");
+
+    // An answer: the mode is what the instance holds now (the write landed after all).
+    update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq: first + 2, result: Ok(info(Mode::Dev)) });
+    assert!(s.dev_unknown.is_none());
+    assert!(s.dev_mode_on());
+    assert!(reads(&update(&mut s, Action::Tick(t0 + SignedDuration::from_secs(60)))).is_empty());
+}
+
+#[test]
+fn the_wait_between_reads_stops_growing_at_a_minute() {
+    let mut s = with(InstanceState::Stopped, Mode::Run);
+    let fx = update(&mut s, Action::DevApplied { id: ID.into(), result: Err(UNANSWERED.into()) });
+    let mut seq = reads(&fx)[0];
+    for _ in 0..10 {
+        update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq, result: Err("timed out".into()) });
+        let at = s.dev_unknown().unwrap().next_read.unwrap();
+        seq = reads(&update(&mut s, Action::Tick(at)))[0];
+    }
+    assert_eq!(s.dev_unknown().unwrap().backoff, SignedDuration::from_secs(60));
+}
+
+#[test]
+fn any_failed_switch_makes_dev_mode_unknown_and_d_waits_for_a_reading() {
+    let mut s = with(InstanceState::Stopped, Mode::Dev);
+    let refused =
+        "AWS throttled the write (RequestLimitExceeded); try again in a minute; nothing was written";
+    update(&mut s, Action::DevApplied { id: ID.into(), result: Err(refused.into()) });
+    assert!(s.dev_unknown().is_some());
+    assert!(update(&mut s, Action::DevRequested).is_empty(), "no guessing the direction");
+    assert!(
+        s.notice.as_ref().unwrap().text.starts_with("dev mode is unknown until the user data is read again")
+    );
+    let start = crate::state::runs::start_note(s.dev_info().map(|d| d.mode));
+    assert!(start.1.starts_with("Dev mode unknown"), "the start dialog says so too: {start:?}");
+    // A later successful switch makes it known again.
+    let ok = crate::devmode::Applied { instance_id: ID.into(), mode: Some(Mode::Run), backup: None };
+    update(&mut s, Action::DevApplied { id: ID.into(), result: Ok(ok) });
+    assert!(s.dev_unknown.is_none());
 }

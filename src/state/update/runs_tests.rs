@@ -34,7 +34,8 @@ fn with(states: &[InstanceState]) -> State {
 fn set_dev(s: &mut State, mode: Mode) {
     let id = s.instance().unwrap().id.clone();
     let info = DevInfo { mode, line_number: 21, line: "su -c …".into(), warnings: vec![] };
-    update(s, Action::DevInfoLoaded { id, result: Ok(info) });
+    let seq = s.dev_seq;
+    update(s, Action::DevInfoLoaded { id, seq, result: Ok(info) });
 }
 
 #[test]
@@ -179,7 +180,7 @@ fn loading_instances_reads_the_dev_mode_once() {
         vec![
             Effect::FollowLogs { instance_id: "i-0db5237193478dd8d".into(), since },
             Effect::FetchPast { instance_id: "i-0db5237193478dd8d".into(), until: since },
-            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
+            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into(), seq: 1 },
         ]
     );
     set_dev(&mut s, Mode::Dev);

@@ -36,7 +36,7 @@ fn first_tick_fetches_and_answer_fills_the_instance_panel() {
                 instance_id: "i-0db5237193478dd8d".into(),
                 until: "2026-11-23T08:59:04Z".parse().unwrap()
             },
-            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into() },
+            Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into(), seq: 1 },
         ],
         "follows the logs, reads back the past, then reads the dev mode"
     );

@@ -50,7 +50,8 @@ fn show(s: &mut State, inst: Instance) -> Vec<Effect> {
 
 fn user_data(s: &mut State, mode: Mode) -> Vec<Effect> {
     let info = DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] };
-    update(s, Action::DevInfoLoaded { id: crate::run::scenarios::ID.into(), result: Ok(info) })
+    let seq = s.dev_seq;
+    update(s, Action::DevInfoLoaded { id: crate::run::scenarios::ID.into(), seq, result: Ok(info) })
 }
 
 fn run_lines(s: &mut State, lines: Vec<(Timestamp, String)>) -> Vec<Effect> {

@@ -1,4 +1,5 @@
-//! Turning a raw log line into displayable text: no control characters reach the terminal.
+//! The panel's form of outside text: what a terminal would have shown, with no control
+//! character left to reach the real terminal.
 //!
 //! Console output and script logs carry ANSI colour codes, tabs, and progress bars drawn with
 //! carriage returns. The cleaned line is what a terminal would have shown: escape sequences
@@ -10,12 +11,12 @@ const TAB_WIDTH: usize = 8;
 
 /// Whether `line` holds a byte that may start a control character (C0, DEL, or the UTF-8 lead
 /// byte of the C1 range). Lines without one are stored as they are.
-pub(super) fn needs_cleaning(line: &str) -> bool {
+pub fn needs_cleaning(line: &str) -> bool {
     line.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
 }
 
 /// The displayable form of `line` (see the module documentation).
-pub(super) fn clean_line(line: &str) -> String {
+pub fn clean_line(line: &str) -> String {
     let mut out: Vec<char> = Vec::with_capacity(line.len());
     let mut col = 0usize;
     let put = |out: &mut Vec<char>, col: &mut usize, c: char| {
