@@ -235,9 +235,9 @@ async fn the_panel_at_trace_level_shows_and_logs_no_credential() {
         let pause = || std::thread::sleep(std::time::Duration::from_millis(800));
         // The dev-mode dialog (it reads the user data), then cancel.
         t.keys(&["d"]);
-        pause();
-        screens.push(t.screen());
+        screens.push(t.wait_for("Turn dev mode", 30));
         t.keys(&["Escape"]);
+        t.wait_for("cancelled", 10);
         // The doctor: AWS identity, permissions (DryRun), Slack, GitHub.
         t.keys(&["D"]);
         screens.push(t.wait_for("required check", 60));
