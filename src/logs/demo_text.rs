@@ -122,9 +122,11 @@ fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
 
-fn fill(text: &str, launched: Timestamp) -> String {
+/// `{date}` is the forecast date (the launch's); `{time}` is when the line is printed (the
+/// script prints its own clock, after the boot, not the launch time).
+fn fill(text: &str, launched: Timestamp, printed: Timestamp) -> String {
     text.replace("{date}", &launched.strftime("%Y-%m-%d").to_string())
-        .replace("{time}", &launched.strftime("%H:%M:%S").to_string())
+        .replace("{time}", &printed.strftime("%H:%M:%S").to_string())
 }
 
 /// Every line of the run's streams up to `now` (and up to the stop by hand), oldest first.
@@ -169,7 +171,7 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
             if o == O { instance } else { cloud_init.as_str() }
         };
         for (f, o, text) in SCRIPT {
-            lines.push((at(*f), stream(*o), fill(text, run.launched)));
+            lines.push((at(*f), stream(*o), fill(text, run.launched, at(*f))));
         }
         let step = 0.52 / LOCATIONS.len() as f64;
         for (i, loc) in LOCATIONS.iter().enumerate() {
@@ -198,7 +200,7 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
             }
         }
         for (f, o, text) in WRAP_UP.iter().filter(|_| run.fails_at.is_none()) {
-            lines.push((at(*f), stream(*o), fill(text, run.launched)));
+            lines.push((at(*f), stream(*o), fill(text, run.launched, at(*f))));
         }
     }
     let limit = run.cut.map_or(now, |c| c.min(now));
@@ -331,6 +333,17 @@ mod tests {
         let mut ids: Vec<_> = all.iter().map(|e| e.id.clone()).collect();
         ids.dedup();
         assert_eq!(ids.len(), all.len(), "ids are unique");
+    }
+
+    #[test]
+    fn the_script_says_it_starts_after_the_boot_at_its_own_line_time() {
+        let t = DemoTimings::default();
+        let all = run_events("i-1", &run(true), t, t0() + SignedDuration::from_hours(1));
+        let start = all.iter().find(|e| e.message.starts_with("== run-baseline.sh starting")).unwrap();
+        let said = Timestamp::from_millisecond(start.ts_ms).unwrap().strftime("%Y-%m-%d %H:%M:%S");
+        assert!(start.message.contains(&format!("starting {said} UTC")), "{}", start.message);
+        let boot = all.iter().find(|e| e.message.contains("running 'init'")).unwrap();
+        assert!(start.ts_ms > boot.ts_ms, "the script starts after cloud-init's boot line");
     }
 
     #[test]
