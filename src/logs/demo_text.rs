@@ -101,7 +101,9 @@ const LOCATIONS: &[&str] = &[
 ];
 
 const WRAP_UP: &[(f64, Out, &str)] = &[
-    (0.705, O, "[1] \"fitted 58 locations (34 more not shown)\""),
+    // The last location: the progress gauge ends at 58/58, as the next line says.
+    (0.702, O, "[1] \"fitting baseline: 78 Virgin Islands (58/58) ... ok (0.9 s)\""),
+    (0.705, O, "[1] \"fitted 58 locations (33 more not shown)\""),
     (0.720, O, "[1] \"writing forecasts/{date}-COVIDhub-baseline.csv (27,840 rows)\""),
     (0.750, O, "[1] \"validating: 0 errors, 0 warnings\""),
     (0.780, O, "== plotting =="),
@@ -344,6 +346,14 @@ mod tests {
         assert!(start.message.contains(&format!("starting {said} UTC")), "{}", start.message);
         let boot = all.iter().find(|e| e.message.contains("running 'init'")).unwrap();
         assert!(start.ts_ms > boot.ts_ms, "the script starts after cloud-init's boot line");
+    }
+
+    #[test]
+    fn a_whole_run_ends_its_progress_at_58_of_58() {
+        let all = run_events("i-1", &run(true), DemoTimings::default(), t0() + SignedDuration::from_hours(1));
+        let rules = crate::run::RunRules::default();
+        let last = all.iter().filter_map(|e| rules.progress_of(&e.message)).next_back();
+        assert_eq!(last, Some((58, 58)), "the gauge agrees with \"fitted 58 locations\"");
     }
 
     #[test]
