@@ -142,7 +142,7 @@ async fn exports_the_last_run_to_a_file() {
     let file = moto.dir.path().join("last-run.log");
     let out = moto.run(&["logs", "--run", "last", "--output", file.to_str().unwrap()]);
     let said = stdout_lines(&out).join("\n");
-    assert!(said.starts_with(&format!("wrote 120 lines of the run of {id} (launched ")), "{said}");
+    assert!(said.starts_with(&format!("wrote 120 lines of the run of {id} (started ")), "{said}");
     assert!(said.ends_with(&format!("to {}", file.display())), "{said}");
     let text = std::fs::read_to_string(&file).unwrap();
     let lines: Vec<String> = text.lines().map(str::to_owned).collect();
@@ -158,6 +158,45 @@ async fn exports_the_last_run_to_a_file() {
     // Without --output, the same lines go to stdout.
     let printed = stdout_lines(&moto.run(&["logs", "--run", "last"]));
     assert_eq!(printed, lines);
+}
+
+#[tokio::test]
+async fn the_last_run_is_the_newest_run_not_a_dev_session_after_it() {
+    // The box is up now in a dev session (its user data has the script line commented out);
+    // yesterday's run is in the log. `--run last` is that run, as on every other screen.
+    let Some(moto) = Moto::start() else { return };
+    let line = "su -c \"~ec2-user/run-baseline.sh\" ec2-user >> /tmp/startup-out.txt";
+    assert!(SEED_USER_DATA.contains(line));
+    let dev = SEED_USER_DATA.replace(line, &format!("# {line}"));
+    let id = moto.launch("baseline model", &dev).await;
+    let c = client(&moto).await;
+    let cloud_init = format!("{id}-cloud-init");
+    create(&c, RUN_GROUP, &id).await;
+    create(&c, RUN_GROUP, &cloud_init).await;
+    let boot_line = |at_ms: i64, up: &str| {
+        let at = jiff::Timestamp::from_millisecond(at_ms).unwrap();
+        let when = at.strftime("%a, %d %b %Y %H:%M:%S +0000");
+        (at_ms, format!("Cloud-init v. 19.3-46.amzn2 running 'init' at {when}. Up {up} seconds."))
+    };
+    let yesterday = now_ms() - 24 * 3_600_000;
+    let run = vec![
+        (yesterday + 10_000, "== run-baseline.sh starting ==".to_string()),
+        (yesterday + 60_000, "fitting baseline: US (1/58) ... ok".to_string()),
+        (yesterday + 120_000, "done".to_string()),
+    ];
+    put(&c, RUN_GROUP, &id, &run).await;
+    let now = now_ms();
+    // The dev session's own boot line, just after its launch.
+    put(&c, RUN_GROUP, &cloud_init, &[boot_line(yesterday + 5_000, "5.00"), boot_line(now, "0.50")]).await;
+
+    let file = moto.dir.path().join("last-run.log");
+    let out = moto.run(&["logs", "--run", "last", "--output", file.to_str().unwrap()]);
+    let said = stdout_lines(&out).join("\n");
+    assert!(said.starts_with(&format!("wrote 4 lines of the run of {id} (started ")), "{said}");
+    let lines: Vec<String> = std::fs::read_to_string(&file).unwrap().lines().map(str::to_owned).collect();
+    let mut expected = vec![boot_line(yesterday + 5_000, "5.00").1];
+    expected.extend(run.iter().map(|(_, m)| m.clone()));
+    assert_eq!(messages(&lines), expected, "yesterday's run, not the dev session up now");
 }
 
 #[tokio::test]

@@ -13,14 +13,16 @@ use super::Failure;
 use crate::cloud::{Cloud, CloudError, Instance};
 use crate::config::Config;
 use crate::logs::export::line;
+use crate::logs::history::{HISTORY_SPAN, read_timeline};
 use crate::logs::pattern::Pattern;
 use crate::logs::since::parse_since;
 use crate::logs::{
-    ExportError, FollowRequest, LogError, LogEvent, LogStore, Pace, Source, export_run, fetch_all, last_run,
-    missing_group_message, render, run_log, spawn_follow,
+    ExportError, FollowRequest, LogError, LogEvent, LogStore, Pace, Source, fetch_all, last_run,
+    missing_group_message, render, spawn_follow, write_atomic,
 };
+use crate::run::{Entry, Kind};
 use crate::sanitize::field;
-use crate::timefmt::utc;
+use crate::timefmt::{human_duration, utc};
 
 /// Options of `baseline-panel logs`.
 #[derive(Debug, Clone, clap::Args)]
@@ -240,6 +242,8 @@ async fn follow(
     Ok(())
 }
 
+/// `--run last`: the newest boot of kind run on the run timeline every screen reads (a dev
+/// session after it is skipped), from its start to the next boot's.
 async fn export(
     args: &LogsArgs,
     cfg: &Config,
@@ -247,29 +251,60 @@ async fn export(
     store: &dyn LogStore,
 ) -> Result<(), Failure> {
     let list = cloud.instances().await?;
-    let inst = last_run(&list).ok_or_else(|| Failure {
-        code: 3,
-        message: format!(
-            "{} has never been launched, so there is no run log yet; start it first",
-            list[0].id
-        ),
-    })?;
     let read_failure = |e| failure(Source::Run, &cfg.log_group, e);
+    let now = Timestamp::now();
+    let mut last: Option<(Entry, Option<Timestamp>)> = None;
+    for i in list.iter().filter(|i| i.launch_time.is_some()) {
+        let kind = super::runs::current_kind(cfg, cloud, i).await;
+        let (t, warnings) =
+            read_timeline(store, cfg, i, kind, now - HISTORY_SPAN, now).await.map_err(read_failure)?;
+        for w in warnings {
+            eprintln!("warning: {}", field(&w));
+        }
+        let Some(n) = t.entries.iter().position(|e| e.kind == Kind::Run) else { continue };
+        let to = n.checked_sub(1).map(|m| t.entries[m].started);
+        if last.as_ref().is_none_or(|(e, _)| t.entries[n].started > e.started) {
+            last = Some((t.entries[n].clone(), to));
+        }
+    }
+    let Some((run, to)) = last else {
+        let message = match list.iter().find(|i| i.launch_time.is_some()) {
+            None => {
+                format!("{} has never been launched, so there is no run log yet; start it first", list[0].id)
+            }
+            Some(_) => format!(
+                "no run in {} over the last {} (dev sessions only, or no log at all)",
+                cfg.log_group,
+                human_duration(HISTORY_SPAN)
+            ),
+        };
+        return Err(Failure { code: 3, message });
+    };
+    let events = fetch_all(
+        store,
+        &cfg.log_group,
+        Some(&run.instance_id),
+        run.started.as_millisecond(),
+        to.map(|t| t.as_millisecond() - 1),
+        None,
+    )
+    .await
+    .map_err(read_failure)?;
+    let text = render(&events);
     let Some(path) = &args.output else {
-        let log = run_log(store, &cfg.log_group, inst).await.map_err(read_failure)?;
-        write_out(&shown(render(&log.events), args.raw))?;
+        write_out(&shown(text, args.raw))?;
         return Ok(());
     };
-    let done = export_run(store, &cfg.log_group, inst, path).await.map_err(|e| match e {
-        ExportError::Read(e) => read_failure(e),
-        e @ ExportError::Write { .. } => Failure { code: 1, message: e.to_string() },
+    write_atomic(path, &text).map_err(|source| Failure {
+        code: 1,
+        message: ExportError::Write { path: path.clone(), source }.to_string(),
     })?;
     write_out(&format!(
-        "wrote {} lines of the run of {} (launched {}) to {}\n",
-        done.lines,
-        done.instance_id,
-        utc(done.launched),
-        done.path.display()
+        "wrote {} lines of the run of {} (started {}) to {}\n",
+        text.matches('\n').count(),
+        run.instance_id,
+        utc(run.started),
+        path.display()
     ))?;
     Ok(())
 }

@@ -179,14 +179,18 @@ impl DemoBox {
     /// The box as EC2 would describe it at its current state.
     pub fn describe(&self) -> Instance {
         let up = matches!(self.state, InstanceState::Pending | InstanceState::Running);
+        // While stopping, the reason names this stop (it began at `since`), not the last one.
+        let stop = if self.state == InstanceState::Stopping { Some(self.since) } else { self.stopped_at };
+        let user_initiated =
+            stop.map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT")));
         let (reason, code, message) = match (self.state, self.cause) {
             (InstanceState::Stopped | InstanceState::Stopping, StopCause::Script) => (
-                self.stopped_at.map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
+                user_initiated,
                 Some("Client.InstanceInitiatedShutdown"),
                 Some("Client.InstanceInitiatedShutdown: Instance initiated shutdown"),
             ),
             (InstanceState::Stopped | InstanceState::Stopping, StopCause::Hand) => (
-                self.stopped_at.map(|t| format!("User initiated ({})", t.strftime("%Y-%m-%d %H:%M:%S GMT"))),
+                user_initiated,
                 Some("Client.UserInitiatedShutdown"),
                 Some("Client.UserInitiatedShutdown: User initiated shutdown"),
             ),
@@ -324,6 +328,13 @@ mod tests {
         assert!(b.start(t0()).is_err(), "starting a pending box is refused");
         let later = t0() + SignedDuration::from_secs(10);
         b.stop(later).unwrap();
+        let stopping = b.describe();
+        assert_eq!(stopping.state, InstanceState::Stopping);
+        assert_eq!(
+            stopping.state_transition_reason.as_deref(),
+            Some("User initiated (2026-11-23 09:00:10 GMT)"),
+            "this stop, not the one before"
+        );
         b.advance(later + SignedDuration::from_secs(6));
         let i = b.describe();
         assert_eq!(i.state, InstanceState::Stopped);

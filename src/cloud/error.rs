@@ -223,10 +223,14 @@ pub fn classify(f: &Failure) -> CloudError {
             return CloudError::Credentials(format!("the SSO session has expired or is missing; {sso_hint}"));
         }
         if cred.starts_with("not loaded: ") {
-            return CloudError::Credentials(
-                "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
+            // A profile was named: telling the operator to set one would send them in circles.
+            return CloudError::Credentials(match &f.profile {
+                Some(p) => format!(
+                    "no AWS credentials found for the profile `{p}` (is it in ~/.aws/config or ~/.aws/credentials?); run `aws configure --profile {p}` or `aws sso login --profile {p}`"
+                ),
+                None => "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
                     .into(),
-            );
+            });
         }
         return CloudError::Credentials(format!(
             "the AWS credentials could not be loaded ({}); check the profile `{profile}` or the AWS_* variables",
@@ -378,7 +382,12 @@ mod tests {
             stage: Stage::NotSent,
             ..Default::default()
         };
-        assert!(classify(&f).to_string().starts_with("no AWS credentials found"));
+        assert!(classify(&f).to_string().starts_with("no AWS credentials found; set AWS_PROFILE"));
+        // With a profile named (AWS_PROFILE or --profile), the message names it.
+        let named = Failure { profile: Some("lab".into()), ..f };
+        let text = classify(&named).to_string();
+        assert!(text.starts_with("no AWS credentials found for the profile `lab`"), "{text}");
+        assert!(!text.contains("set AWS_PROFILE") && text.contains("aws sso login --profile lab"), "{text}");
     }
 
     #[test]

@@ -250,7 +250,7 @@ mod tests {
         assert_eq!(all[..PAGE], first.events[..]);
         let launch = cloud_launch(&s.cloud).unwrap().as_millisecond();
         let fits = fetch_all(&s, g, None, launch, None, Some("\"fitting baseline:\"")).await.unwrap();
-        assert_eq!(fits.len(), 24, "the last run fits every location");
+        assert_eq!(fits.len(), 25, "the last run fits every location shown, the 58th last");
         let history = fetch_all(&s, g, None, 0, None, Some("\"Execution halted\"")).await.unwrap();
         assert_eq!(history.len(), 1, "one of the past weekly runs stopped on an R error");
         let stderr = fetch_all(&s, g, Some("i-0db5237193478dd8d-cloud"), 0, None, None).await.unwrap();

@@ -101,7 +101,9 @@ const LOCATIONS: &[&str] = &[
 ];
 
 const WRAP_UP: &[(f64, Out, &str)] = &[
-    (0.705, O, "[1] \"fitted 58 locations (34 more not shown)\""),
+    // The last location: the progress gauge ends at 58/58, as the next line says.
+    (0.702, O, "[1] \"fitting baseline: 78 Virgin Islands (58/58) ... ok (0.9 s)\""),
+    (0.705, O, "[1] \"fitted 58 locations (33 more not shown)\""),
     (0.720, O, "[1] \"writing forecasts/{date}-COVIDhub-baseline.csv (27,840 rows)\""),
     (0.750, O, "[1] \"validating: 0 errors, 0 warnings\""),
     (0.780, O, "== plotting =="),
@@ -122,9 +124,11 @@ fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
 
-fn fill(text: &str, launched: Timestamp) -> String {
+/// `{date}` is the forecast date (the launch's); `{time}` is when the line is printed (the
+/// script prints its own clock, after the boot, not the launch time).
+fn fill(text: &str, launched: Timestamp, printed: Timestamp) -> String {
     text.replace("{date}", &launched.strftime("%Y-%m-%d").to_string())
-        .replace("{time}", &launched.strftime("%H:%M:%S").to_string())
+        .replace("{time}", &printed.strftime("%H:%M:%S").to_string())
 }
 
 /// Every line of the run's streams up to `now` (and up to the stop by hand), oldest first.
@@ -169,7 +173,7 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
             if o == O { instance } else { cloud_init.as_str() }
         };
         for (f, o, text) in SCRIPT {
-            lines.push((at(*f), stream(*o), fill(text, run.launched)));
+            lines.push((at(*f), stream(*o), fill(text, run.launched, at(*f))));
         }
         let step = 0.52 / LOCATIONS.len() as f64;
         for (i, loc) in LOCATIONS.iter().enumerate() {
@@ -198,7 +202,7 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
             }
         }
         for (f, o, text) in WRAP_UP.iter().filter(|_| run.fails_at.is_none()) {
-            lines.push((at(*f), stream(*o), fill(text, run.launched)));
+            lines.push((at(*f), stream(*o), fill(text, run.launched, at(*f))));
         }
     }
     let limit = run.cut.map_or(now, |c| c.min(now));
@@ -331,6 +335,25 @@ mod tests {
         let mut ids: Vec<_> = all.iter().map(|e| e.id.clone()).collect();
         ids.dedup();
         assert_eq!(ids.len(), all.len(), "ids are unique");
+    }
+
+    #[test]
+    fn the_script_says_it_starts_after_the_boot_at_its_own_line_time() {
+        let t = DemoTimings::default();
+        let all = run_events("i-1", &run(true), t, t0() + SignedDuration::from_hours(1));
+        let start = all.iter().find(|e| e.message.starts_with("== run-baseline.sh starting")).unwrap();
+        let said = Timestamp::from_millisecond(start.ts_ms).unwrap().strftime("%Y-%m-%d %H:%M:%S");
+        assert!(start.message.contains(&format!("starting {said} UTC")), "{}", start.message);
+        let boot = all.iter().find(|e| e.message.contains("running 'init'")).unwrap();
+        assert!(start.ts_ms > boot.ts_ms, "the script starts after cloud-init's boot line");
+    }
+
+    #[test]
+    fn a_whole_run_ends_its_progress_at_58_of_58() {
+        let all = run_events("i-1", &run(true), DemoTimings::default(), t0() + SignedDuration::from_hours(1));
+        let rules = crate::run::RunRules::default();
+        let last = all.iter().filter_map(|e| rules.progress_of(&e.message)).next_back();
+        assert_eq!(last, Some((58, 58)), "the gauge agrees with \"fitted 58 locations\"");
     }
 
     #[test]

@@ -257,9 +257,9 @@ pub(super) struct Segment<'a> {
 ///    uptime); one within [`SAME_BOOT`] of the LaunchTime is the current boot's own;
 /// 3. each scheduler Lambda start line marks its boot as scheduled; when the log has no
 ///    cloud-init boot line at all (the agent does not ship that file), it starts a boot itself;
-/// 4. a silence longer than `run.max_hours` splits lines only where no evidence exists: before
-///    the first boot found, or everywhere but the current boot when there is no cloud-init
-///    line. Such a boot's boundary says it is a guess.
+/// 4. a silence longer than `run.max_hours` splits the lines of every boot but the current one
+///    (and those before the first boot found): a boot whose own cloud-init line never arrived
+///    must not hide inside the boot before it. Such a boot's boundary says it is a guess.
 pub fn timeline(input: &TimelineInput<'_>) -> Timeline {
     let boots = boots(input);
     let segments = segments(input, &boots);
@@ -310,7 +310,6 @@ fn boots(input: &TimelineInput<'_>) -> Vec<Boot> {
 fn segments<'a>(input: &TimelineInput<'a>, boots: &[Boot]) -> Vec<Segment<'a>> {
     let facts = input.facts;
     let gap = input.rules.max_duration;
-    let have_cloud_init = facts.iter().any(|f| matches!(f.mark, Mark::Boot { .. }));
     let launch = input.instance.and_then(|i| i.launch_time);
     let mut out = Vec::new();
     let first = boots.first().map_or(facts.len(), |b| facts.partition_point(|f| f.ts < b.start));
@@ -319,7 +318,7 @@ fn segments<'a>(input: &TimelineInput<'a>, boots: &[Boot]) -> Vec<Segment<'a>> {
         let from = facts.partition_point(|f| f.ts < b.start);
         let to = boots.get(i + 1).map_or(facts.len(), |n| facts.partition_point(|f| f.ts < n.start));
         let lines = &facts[from..to.max(from)];
-        if have_cloud_init || Some(b.start) == launch {
+        if Some(b.start) == launch {
             out.push(Segment {
                 start: b.start,
                 boundary: b.boundary,

@@ -3,7 +3,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::scenarios::{self, ID, boot_line, day, instance, mon, script, stopped};
+use super::scenarios::{self, ID, boot_line, day, finished_line, instance, mon, script, stopped};
 use super::*;
 use crate::cloud::types::InstanceState;
 
@@ -50,6 +50,32 @@ fn without_boot_evidence_silences_split_and_say_they_guess() {
         t.entries[1].evidence
     );
     assert!(Boundary::SilenceGap.is_guess() && !Boundary::CloudInit.is_guess());
+}
+
+#[test]
+fn a_run_whose_boot_line_never_arrived_is_not_swallowed_by_the_boot_before() {
+    // Sunday's dev session has its cloud-init lines; Monday's run lost its own (the agent
+    // shipped none), failed, and a dev session is up now. A day of silence splits them: the
+    // failure stays the last run instead of hiding in Sunday's dev session.
+    let sunday = day(-1, "14:00");
+    let mut log = vec![boot_line(sunday), finished_line(sunday)];
+    log.extend(script(mon("09:00"), &[(0, "== run-baseline.sh starting =="), (20, "Execution halted")]));
+    let now_up = mon("11:00");
+    log.push(boot_line(now_up));
+    log.push(finished_line(now_up));
+    let t = build(&instance(InstanceState::Running, now_up), &log, Some(Kind::DevSession), mon("11:10"));
+    let got: Vec<_> = t.entries.iter().map(|e| (e.kind, e.boundary, e.outcome)).collect();
+    assert_eq!(
+        got,
+        [
+            (Kind::DevSession, Boundary::LaunchTime, Outcome::InProgress),
+            (Kind::Run, Boundary::SilenceGap, Outcome::Failed),
+            (Kind::DevSession, Boundary::CloudInit, Outcome::Unknown),
+        ]
+    );
+    let last = t.last_run().unwrap();
+    assert_eq!((last.lines, last.first_failure.as_deref()), (2, Some("Execution halted")));
+    assert_eq!(t.entries[2].lines, 2, "Sunday's dev session keeps only its own lines");
 }
 
 #[test]

@@ -123,12 +123,15 @@ pub fn start_note(mode: Option<crate::userdata::Mode>) -> (Level, String) {
 fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
     let mut lines = describe(s, &ids);
     lines.push((Level::Info, String::new()));
-    lines.push(start_note(s.dev_info().map(|d| d.mode)));
-    Dialog::new(
-        "Start a run?",
-        lines,
-        vec![Choice::cancel("No"), Choice::doing("Yes, start", Intent::Start(ids))],
-    )
+    let mode = s.dev_info().map(|d| d.mode);
+    lines.push(start_note(mode));
+    // In dev mode the boot is a dev session, not a run: the title says what starts.
+    let title = match mode {
+        Some(crate::userdata::Mode::Run) => "Start a run?",
+        Some(crate::userdata::Mode::Dev) => "Start a dev session?",
+        None => "Start the box?",
+    };
+    Dialog::new(title, lines, vec![Choice::cancel("No"), Choice::doing("Yes, start", Intent::Start(ids))])
 }
 
 fn stop_dialog(s: &State, ids: Vec<String>) -> Dialog {

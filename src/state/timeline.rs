@@ -147,6 +147,8 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let kind = s.runs.kind_of(&inst.id, inst.launch_time);
+    // A run picked in the history (not the newest row) stays picked when a new boot arrives.
+    let picked = s.runs.selected_entry().filter(|_| s.runs.selected > 0).map(|e| e.started);
     s.runs.timeline = timeline(&TimelineInput {
         instance_id: &inst.id,
         instance: Some(&inst),
@@ -156,7 +158,15 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
         rules: &s.rules,
         now: s.now,
     });
-    s.runs.selected = s.runs.selected.min(s.runs.timeline.entries.len().saturating_sub(1));
+    let entries = &s.runs.timeline.entries;
+    s.runs.selected = match picked {
+        // Nearest start: a boot's start may move by seconds once it is no longer the current
+        // one (cloud-init's boot time instead of the LaunchTime).
+        Some(t) => {
+            (0..entries.len()).min_by_key(|&n| entries[n].started.duration_since(t).abs()).unwrap_or(0)
+        }
+        None => s.runs.selected.min(entries.len().saturating_sub(1)),
+    };
     alerts(s, &inst.id, inst.state)
 }
 

@@ -30,11 +30,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .map(|(name, _, what)| row(state.keymap.key(name).to_string(), what))
         .collect();
     lines.extend(FIXED_KEYS.iter().map(|(k, what)| row(k.to_string(), what)));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(" Esc or ? to close", t.dim()));
+    // Every key on an 80×24 terminal: one row each, the way out in the bottom border.
     let h = lines.len() as u16 + 2;
     let rect = super::centered(area, 86, h);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().border_type(BorderType::Rounded).title(Span::styled(" Keys ", t.title()));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Span::styled(" Keys ", t.title()))
+        .title_bottom(Span::styled(" Esc or ? to close ", t.dim()));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

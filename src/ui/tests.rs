@@ -91,6 +91,20 @@ fn help_overlay() {
 }
 
 #[test]
+fn help_fits_80_by_24_whole() {
+    let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+    update(&mut s, Action::ToggleHelp);
+    let screen = render(&s, 80, 24);
+    for (_, _, what) in crate::keymap::COMMANDS {
+        assert!(screen.contains(what), "{what:?} cut:\n{screen}");
+    }
+    for (_, what) in crate::ui::help::FIXED_KEYS {
+        assert!(screen.contains(what), "{what:?} cut:\n{screen}");
+    }
+    assert!(screen.contains("Esc or ? to close"), "{screen}");
+}
+
+#[test]
 fn terminal_too_small() {
     let s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
     let screen = render(&s, 40, 10);

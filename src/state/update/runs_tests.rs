@@ -78,6 +78,23 @@ fn start_dialog_warns_when_dev_mode_is_on() {
     update(&mut s, Action::Prechecked { intent: Intent::Start(ids), result: Ok(()) });
     let d = s.dialog.as_ref().unwrap();
     assert!(d.lines.iter().any(|(l, t)| *l == Level::Warn && t.contains("WITHOUT running the script")));
+    assert_eq!(d.title, "Start a dev session?", "a dev-mode boot is no run");
+}
+
+#[test]
+fn the_start_dialog_title_names_what_starts() {
+    let title = |mode: Option<Mode>| {
+        let mut s = with(&[InstanceState::Stopped]);
+        if let Some(m) = mode {
+            set_dev(&mut s, m);
+        }
+        let ids = s.instance_ids();
+        update(&mut s, Action::Prechecked { intent: Intent::Start(ids), result: Ok(()) });
+        s.dialog.as_ref().unwrap().title.clone()
+    };
+    assert_eq!(title(Some(Mode::Run)), "Start a run?");
+    assert_eq!(title(Some(Mode::Dev)), "Start a dev session?");
+    assert_eq!(title(None), "Start the box?", "dev mode unknown: the script may or may not run");
 }
 
 #[test]

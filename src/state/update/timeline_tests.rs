@@ -197,3 +197,48 @@ fn history_selection_opens_and_saves_the_selected_run() {
     assert!(fx.iter().any(|f| matches!(f, Effect::FollowLogs { .. })), "{fx:?}");
     assert!(s.runs.opened.is_none());
 }
+
+/// A poll answers with `inst`; a read-back it asks for answers with `past`.
+fn show_with_past(s: &mut State, inst: Instance, past: &[(Timestamp, String)]) {
+    let seq = s.instance_poll.issue();
+    for fx in update(s, Action::InstancesLoaded { seq, result: Ok(vec![inst]) }) {
+        if let Effect::FetchPast { instance_id, until } = fx {
+            let rules = s.rules.clone();
+            let facts = past.iter().map(|(t, m)| crate::run::classify(*t, m, &rules)).collect();
+            let result = Ok(PastLog { facts, ..PastLog::default() });
+            update(s, Action::PastLoaded { id: instance_id, until, result });
+        }
+    }
+}
+
+#[test]
+fn the_history_selection_stays_on_its_run_when_a_new_boot_arrives() {
+    let l = mon("09:00");
+    let week = day(-7, "09:00");
+    let mut past = vec![boot_line(week)];
+    past.extend(script(week, &[(1, "starting"), (30, "Execution halted")]));
+    let mut s = State::new(&cfg(), "aws", mon("12:00"));
+    show_with_past(&mut s, stopped(l, mon("10:32"), REASON_INSTANCE_SHUTDOWN), &past);
+    let mut monday = vec![boot_line(l)];
+    monday.extend(script(l, &[(1, "starting"), (90, "done")]));
+    run_lines(&mut s, monday);
+    assert_eq!(s.timeline().entries.len(), 2);
+    update(&mut s, Action::ToggleHistory);
+    update(&mut s, Action::HistoryStep(1));
+    assert_eq!(s.runs.selected_entry().unwrap().outcome, Outcome::Failed);
+    // The box boots again (a dev session): a row comes in at the top; the failed run stays
+    // the one selected, so Enter and e still act on it.
+    s.now = mon("14:00");
+    show_with_past(&mut s, instance(InstanceState::Running, mon("14:00")), &past);
+    run_lines(&mut s, vec![boot_line(mon("14:00")), finished_line(mon("14:00"))]);
+    assert_eq!(s.timeline().entries.len(), 3);
+    assert_eq!(s.runs.selected, 2);
+    assert_eq!(s.runs.selected_entry().unwrap().started, week);
+    // The newest row, when it was the one selected, stays the newest row.
+    update(&mut s, Action::HistoryStep(-5));
+    s.now = mon("16:00");
+    show_with_past(&mut s, stopped(mon("14:00"), mon("15:00"), REASON_USER_SHUTDOWN), &past);
+    show_with_past(&mut s, instance(InstanceState::Running, mon("16:00")), &past);
+    assert_eq!(s.timeline().entries.len(), 4);
+    assert_eq!(s.runs.selected, 0);
+}
