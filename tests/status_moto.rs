@@ -175,6 +175,23 @@ fn missing_credentials_exit_4() {
 }
 
 #[test]
+fn logs_without_credentials_say_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["logs"][..], &["logs", "--follow"]] {
+        let out = panel_command(&dead_url(), dir.path())
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(4), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("no AWS credentials found") && !err.contains("every stream"), "{err}");
+    }
+}
+
+#[test]
 fn expired_sso_session_says_how_to_log_in() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = panel_command(&dead_url(), dir.path());

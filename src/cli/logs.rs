@@ -113,6 +113,10 @@ pub async fn run_with(
     // The box: its id names the run's streams and the console; its state paces --follow.
     let needs_box = args.follow || args.source != Source::Scheduler;
     let found = if needs_box { cloud.instances().await } else { Ok(Vec::new()) };
+    // Without credentials no log can be read either: say so once, not "showing every stream".
+    if let Err(e @ CloudError::Credentials(_)) = &found {
+        return Err(e.clone().into());
+    }
     let active = found.as_ref().map_or(true, |l| l.is_empty() || l.iter().any(|i| i.state.is_active()));
     let req = match args.source {
         Source::Console => {
