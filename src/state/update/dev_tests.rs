@@ -250,7 +250,7 @@ fn any_failed_switch_makes_dev_mode_unknown_and_d_waits_for_a_reading() {
     assert!(
         s.notice.as_ref().unwrap().text.starts_with("dev mode is unknown until the user data is read again")
     );
-    let start = crate::state::runs::start_note(s.dev_info().map(|d| d.mode));
+    let start = crate::run::start_note(s.dev_info().map(|d| d.mode));
     assert!(start.1.starts_with("Dev mode unknown"), "the start dialog says so too: {start:?}");
     // A later successful switch makes it known again.
     let ok = crate::devmode::Applied { instance_id: ID.into(), mode: Some(Mode::Run), backup: None };
