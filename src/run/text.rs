@@ -76,19 +76,6 @@ pub fn progress_text(e: &Entry, now: Timestamp, tz: &TimeZone) -> Option<String>
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clock_pair_adds_the_local_time_when_it_differs() {
-        let t: Timestamp = "2026-11-23T10:41:00Z".parse().unwrap();
-        assert_eq!(clock_pair(t, &TimeZone::UTC), "10:41 UTC");
-        let ny = TimeZone::get("America/New_York").unwrap();
-        assert_eq!(clock_pair(t, &ny), "10:41 UTC (05:41 EST)");
-    }
-}
-
 /// What starting the box will do, given its dev mode (unknown when `None`): `(warn, sentence)`,
 /// for the start dialog and `start`. `warn` is true unless the script is known to run.
 pub fn start_note(mode: Option<crate::userdata::Mode>) -> (bool, String) {
@@ -103,5 +90,18 @@ pub fn start_note(mode: Option<crate::userdata::Mode>) -> (bool, String) {
                 .into(),
         ),
         None => (true, "Dev mode unknown (no reading of the user data to go by): the script may run.".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_pair_adds_the_local_time_when_it_differs() {
+        let t: Timestamp = "2026-11-23T10:41:00Z".parse().unwrap();
+        assert_eq!(clock_pair(t, &TimeZone::UTC), "10:41 UTC");
+        let ny = TimeZone::get("America/New_York").unwrap();
+        assert_eq!(clock_pair(t, &ny), "10:41 UTC (05:41 EST)");
     }
 }
