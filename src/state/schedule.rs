@@ -4,10 +4,10 @@ use super::{Choice, Dialog, Intent, Level, Notice, State};
 use crate::action::Effect;
 use crate::schedule::{RuleState, ScheduleView};
 
-/// What the panel shows about the schedule, built from the last answer.
-pub fn view(s: &State) -> Option<ScheduleView> {
+/// What the panel shows about the schedule, built from the last answer; local times in `tz`.
+pub fn view(s: &State, tz: &jiff::tz::TimeZone) -> Option<ScheduleView> {
     let (info, _) = s.schedule.value.as_ref()?;
-    Some(ScheduleView::build(info, s.now, &s.tz, s.dev_mode_on(), s.dev_config.alarm_window))
+    Some(ScheduleView::build(info, s.now, tz, s.dev_mode_on(), s.dev_config.alarm_window))
 }
 
 /// Key `S`: ask before flipping the rule's state.
@@ -25,7 +25,8 @@ pub(super) fn request_toggle(s: &mut State) -> Vec<Effect> {
         (Level::Info, String::new()),
     ];
     if enable {
-        let next = view(s).and_then(|v| v.upcoming.first().map(|f| f.utc.clone()));
+        // Only the UTC time is said: the zone does not matter.
+        let next = view(s, &jiff::tz::TimeZone::UTC).and_then(|v| v.upcoming.first().map(|f| f.utc.clone()));
         lines.push((
             Level::Info,
             format!(

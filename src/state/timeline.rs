@@ -189,7 +189,7 @@ fn alerts(s: &mut State, id: &str, state: InstanceState) -> Vec<Effect> {
         } else {
             (Level::Warn, "Run stuck")
         };
-        let stop = s.keymap.key("stop");
+        let stop = s.stop_key;
         let detail = cur.first_failure.as_ref().map_or(cur.evidence.clone(), |f| format!("\"{f}\""));
         set_banner(s, &cur, level, format!("{what} — {stop} stops the box — {detail}"));
         let mut fx = vec![Effect::Bell];

@@ -193,7 +193,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.selected = (state.selected + step) % n;
             }
         }
-        Action::Resize(w, h) => state.size = (w, h),
+        Action::Resize { size, log_rows } => {
+            state.size = size;
+            state.log_rows = log_rows;
+        }
         Action::Suspend => fx.push(Effect::Suspend),
         Action::InstancesLoaded { seq, result } => {
             let ok = result.is_ok();

@@ -167,13 +167,13 @@ fn dev_mode_alarm_when_the_schedule_fires_soon() {
     s.now = "2026-11-22T12:00:00Z".parse().unwrap();
     let seq = s.schedule_poll.issue();
     update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
-    let v = crate::state::schedule::view(&s).unwrap();
+    let v = crate::state::schedule::view(&s, &jiff::tz::TimeZone::UTC).unwrap();
     assert!(v.dev_mode_alarm.unwrap().contains("WITHOUT running the script"));
     let mut s = with(InstanceState::Stopped, Mode::Run);
     s.now = "2026-11-22T12:00:00Z".parse().unwrap();
     let seq = s.schedule_poll.issue();
     update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
-    assert!(crate::state::schedule::view(&s).unwrap().dev_mode_alarm.is_none());
+    assert!(crate::state::schedule::view(&s, &jiff::tz::TimeZone::UTC).unwrap().dev_mode_alarm.is_none());
 }
 
 /// The dev-mode reads among effects: their numbers.
