@@ -16,8 +16,8 @@ mod eta;
 mod facts;
 pub mod json;
 mod judge;
-#[cfg(test)]
-pub(crate) mod scenarios;
+#[cfg(any(test, feature = "test-support"))]
+pub mod scenarios;
 pub mod text;
 mod timeline;
 #[cfg(test)]
