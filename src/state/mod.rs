@@ -3,6 +3,7 @@
 pub mod dev;
 pub mod dialog;
 pub mod doctor;
+mod instances;
 pub mod logs;
 mod poll;
 pub mod runs;
