@@ -7,7 +7,7 @@ use crate::cloud::{CloudError, Instance};
 use crate::doctor::Check;
 use crate::schedule::{LastFired, RuleInfo};
 use crate::state::slack::PostKind;
-use crate::state::{DevInfo, Health, Intent, LogKey, LogSource};
+use crate::state::{DevInfo, Health, Intent, LogKey, LogRows, LogSource};
 
 /// One thing that happened. `update` turns it into state changes and effects.
 #[derive(Debug, Clone)]
@@ -29,7 +29,12 @@ pub enum Action {
     /// Select the previous instance.
     SelectPrev,
     /// The terminal changed size.
-    Resize(u16, u16),
+    Resize {
+        /// Columns and rows.
+        size: (u16, u16),
+        /// The log pane's rows at that size, as the layout computes them.
+        log_rows: LogRows,
+    },
     /// Suspend the panel to the shell (Ctrl-Z); the app handles the terminal.
     Suspend,
     /// Ask to start a run (key `s`).

@@ -19,7 +19,6 @@ use crate::config::Config;
 use crate::effects::Runner;
 use crate::feeds::Feeds;
 use crate::state::{State, update};
-use crate::ui::theme::Theme;
 use crate::{keymap, tui, ui};
 
 /// Runs the panel on one box until the user quits; the terminal is restored on every exit path.
@@ -84,10 +83,11 @@ async fn run_loop(
     if let Some(w) = cfg.dotenv_warning() {
         let _ = tx.send(Action::Warning(w));
     }
-    state.theme = Theme::new(cfg.color);
-    state.tz = jiff::tz::TimeZone::system();
+    let look = ui::Look::from_config(cfg);
+    let keys = keymap::Keymap::new(&cfg.keys);
     let size = term.size()?;
     state.size = (size.width, size.height);
+    state.log_rows = ui::layout::log_rows(size.width, size.height);
 
     let mut events = EventStream::new();
     let mut ticker = interval(Duration::from_secs(1));
@@ -101,7 +101,7 @@ async fn run_loop(
 
     loop {
         if dirty {
-            term.draw(|f| ui::draw(f, &state))?;
+            term.draw(|f| ui::draw(f, &ui::View::new(&state, &look)))?;
             dirty = false;
             if first_frame {
                 first_frame = false;
@@ -114,7 +114,7 @@ async fn run_loop(
         }
         let action = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => keymap::resolve(&ev, &state),
+                Some(Ok(ev)) => keymap::resolve(&ev, &state, &keys),
                 Some(Err(e)) => return Err(e.into()),
                 None => Some(Action::Quit),
             },

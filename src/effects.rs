@@ -13,14 +13,14 @@ use crate::action::{Action, Effect};
 use crate::backup::BackupStore;
 use crate::cloud::{Cloud, CloudError, InstanceState};
 use crate::config::Config;
-use crate::devmode::{self, Plan, Wait};
+use crate::devmode::{self, Plan, Wait, dev_info};
 use crate::logs::LogStore;
 use crate::logs::export::export_run;
 use crate::logs::history::{HISTORY_SPAN, read_past};
 use crate::logs::{fetch_all, render, write_atomic};
 use crate::schedule::Rules;
-use crate::state::{DevInfo, Intent};
-use crate::userdata::{ScriptLine, inspect};
+use crate::state::Intent;
+use crate::userdata::ScriptLine;
 
 /// What effects need to do their work.
 #[derive(Clone)]
@@ -41,17 +41,6 @@ pub struct Runner {
     pub chat: slack::ChatLink,
     /// The configuration (the doctor reads it).
     pub config: Arc<Config>,
-}
-
-/// Reads dev mode out of user data bytes.
-pub fn dev_info(bytes: &[u8], pattern: &ScriptLine) -> Result<DevInfo, String> {
-    let i = inspect(bytes, pattern).map_err(|e| e.to_string())?;
-    Ok(DevInfo {
-        mode: i.mode,
-        line_number: i.line_number,
-        line: i.line,
-        warnings: i.warnings.iter().map(ToString::to_string).collect(),
-    })
 }
 
 impl Runner {

@@ -1,32 +1,25 @@
 //! baseline-panel: a terminal control panel for the lab's weekly baseline model run on AWS.
+//!
+//! The domain lives in the `baseline-core` crate; its modules are re-exported here so the
+//! panel and the CLI name them as before (`crate::cloud`, `crate::config`, …).
+
+pub use baseline_core::{
+    backup, bounded, chat, cloud, config, devmode, doctor, github, logs, run, sanitize, schedule, timefmt,
+    userdata,
+};
 
 pub mod action;
 pub mod app;
-pub mod backup;
-pub mod bounded;
-pub mod chat;
 pub mod cli;
-pub mod cloud;
-
-pub mod config;
-pub mod devmode;
-pub mod doctor;
 pub mod effects;
 pub mod feeds;
-pub mod github;
 pub mod keymap;
 pub mod logbuf;
 pub mod logging;
-pub mod logs;
 pub mod logview;
-pub mod run;
-pub mod sanitize;
-pub mod schedule;
 pub mod state;
-pub mod timefmt;
 pub mod tui;
 pub mod ui;
-pub mod userdata;
 
 #[cfg(test)]
 mod fixtures;

@@ -67,7 +67,7 @@ fn actions(p: &Value) -> BTreeSet<String> {
 fn actions_in_source() -> BTreeSet<String> {
     let re = regex::Regex::new(r#""((?:ec2|logs|events|sts):[A-Z][A-Za-z]+)""#).unwrap();
     let mut found = BTreeSet::new();
-    let mut dirs = vec![root().join("src")];
+    let mut dirs = vec![root().join("src"), root().join("crates")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

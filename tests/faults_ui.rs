@@ -11,7 +11,8 @@ use ratatui::backend::TestBackend;
 
 fn render(state: &State) -> String {
     let mut term = Terminal::new(TestBackend::new(120, 32)).unwrap();
-    term.draw(|f| baseline_panel::ui::draw(f, state)).unwrap();
+    let look = baseline_panel::ui::Look::default();
+    term.draw(|f| baseline_panel::ui::draw(f, &baseline_panel::ui::View::new(state, &look))).unwrap();
     term.backend().to_string()
 }
 

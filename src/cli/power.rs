@@ -9,10 +9,9 @@ use super::confirm::{REFUSED, confirm, refuse_if_read_only};
 use super::guarded::progress;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
-use crate::devmode::{Wait, wait_for_state};
-use crate::effects::dev_info;
+use crate::devmode::{Wait, dev_info, wait_for_state};
+use crate::run::start_note;
 use crate::sanitize::field;
-use crate::state::runs::start_note;
 use crate::userdata::ScriptLine;
 
 /// How long `--wait` waits.

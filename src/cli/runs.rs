@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use super::Failure;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
-use crate::effects::dev_info;
+use crate::devmode::dev_info;
 use crate::logs::history::{HISTORY_SPAN, read_timeline};
 use crate::logs::{LogError, missing_group_message};
 use crate::run::{Entry, Kind, RunJson, Timeline};

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Failure;
 use crate::cloud::{Cloud, Instance, StatusChecks};
 use crate::config::{Config, Target};
-use crate::effects::dev_info;
+use crate::devmode::dev_info;
 use crate::logs::history::HISTORY_SPAN;
 use crate::run::{Kind, RunJson, Timeline};
 use crate::sanitize::field;

@@ -38,7 +38,7 @@ fn cli_timeline(s: &Scenario, rules: &RunRules) -> Timeline {
 /// then (so it watched the boot), reads the past back, follows the lines since the launch.
 fn panel(s: &Scenario) -> State {
     let mut st = State::new(&Config::builtin(), "aws", s.now);
-    st.size = (120, 40);
+    update(&mut st, crate::keymap::resize(120, 40));
     let launch = s.instance.launch_time.unwrap();
     let watched_up = s.current_kind.is_some() && !up(&s.instance);
     let first = if watched_up {
@@ -137,7 +137,9 @@ fn every_surface_tells_the_same_story() {
         }
 
         // The Last run panel says the same as last_run.
-        let text = screen(200, 14, |f| crate::ui::run::draw(f, f.area(), &st));
+        let text = screen(200, 14, |f| {
+            crate::ui::run::draw(f, f.area(), &crate::ui::View::new(&st, &Default::default()))
+        });
         if let Some(r) = cli.last_run() {
             assert!(text.contains(&format!("● {}", r.outcome.label())), "{name}:\n{text}");
             assert!(text.contains(&format!("Started  {}", utc(r.started))), "{name}:\n{text}");
@@ -166,7 +168,7 @@ fn every_surface_tells_the_same_story() {
             }
             if let (Some(eta), true) = (r.eta, r.outcome.is_live()) {
                 assert!(
-                    text.contains(&crate::run::text::eta_text(&eta, s.now, &st.tz)),
+                    text.contains(&crate::run::text::eta_text(&eta, s.now, &jiff::tz::TimeZone::UTC)),
                     "{name}: ETA\n{text}"
                 );
             }
@@ -177,7 +179,7 @@ fn every_surface_tells_the_same_story() {
         // The history pane lists every entry, dev sessions labelled.
         let mut hs = st.clone();
         hs.show_history = true;
-        let hist = screen(200, 30, |f| crate::ui::draw(f, &hs));
+        let hist = screen(200, 30, |f| crate::ui::draw(f, &crate::ui::View::new(&hs, &Default::default())));
         for e in &cli.entries {
             let row = e.started.strftime("%a %m-%d %H:%M").to_string();
             let label = if e.kind == Kind::Run { e.outcome.label() } else { "dev session" };
@@ -217,9 +219,9 @@ fn every_surface_tells_the_same_story() {
 fn whole(name: &str, history: bool, w: u16, h: u16) -> String {
     let s = scenarios::all().into_iter().find(|s| s.name == name).unwrap();
     let mut st = panel(&s);
-    st.size = (w, h);
+    update(&mut st, crate::keymap::resize(w, h));
     st.show_history = history;
-    screen(w, h, |f| crate::ui::draw(f, &st))
+    screen(w, h, |f| crate::ui::draw(f, &crate::ui::View::new(&st, &Default::default())))
 }
 
 #[test]

@@ -2,18 +2,19 @@
 
 mod commands;
 
-pub use commands::{COMMANDS, Keymap, LOG_KEYS};
+pub use commands::{COMMANDS, KeyBindings, Keymap, LOG_KEYS};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::action::Action;
 use crate::state::{LogKey, LogSource, Overlay, State};
 
-/// The action for a terminal event, if it means anything in the current state.
-pub fn resolve(event: &Event, state: &State) -> Option<Action> {
+/// The action for a terminal event, if it means anything in the current state; `keymap` says
+/// which key runs which command.
+pub fn resolve(event: &Event, state: &State, keymap: &Keymap) -> Option<Action> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => key_action(key, state),
-        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        Event::Key(key) if key.kind != KeyEventKind::Release => key_action(key, state, keymap),
+        Event::Resize(w, h) => Some(resize(*w, *h)),
         Event::Mouse(m) if state.dialog.is_none() => match m.kind {
             MouseEventKind::ScrollUp => Some(Action::Log(LogKey::WheelUp)),
             MouseEventKind::ScrollDown => Some(Action::Log(LogKey::WheelDown)),
@@ -23,7 +24,12 @@ pub fn resolve(event: &Event, state: &State) -> Option<Action> {
     }
 }
 
-fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
+/// The terminal is now `w`x`h`: the action says so, with the log pane's rows at that size.
+pub fn resize(w: u16, h: u16) -> Action {
+    Action::Resize { size: (w, h), log_rows: crate::ui::layout::log_rows(w, h) }
+}
+
+fn key_action(key: &KeyEvent, state: &State, keymap: &Keymap) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Char('c') if ctrl => return Some(Action::Quit),
@@ -91,7 +97,7 @@ fn key_action(key: &KeyEvent, state: &State) -> Option<Action> {
         KeyCode::Char('1') => log(LogKey::Source(LogSource::Run)),
         KeyCode::Char('2') => log(LogKey::Source(LogSource::Scheduler)),
         KeyCode::Char('3') => log(LogKey::Source(LogSource::Console)),
-        KeyCode::Char(c) => state.keymap.action(c),
+        KeyCode::Char(c) => keymap.action(c),
         KeyCode::Esc => Some(Action::Dismiss),
         KeyCode::Tab => Some(Action::SelectNext),
         KeyCode::BackTab => Some(Action::SelectPrev),
@@ -142,17 +148,47 @@ mod tests {
     #[test]
     fn basic_keys() {
         let s = State::new(&Config::builtin(), "aws", now());
-        assert!(matches!(resolve(&key(KeyCode::Char('q'), KeyModifiers::NONE), &s), Some(Action::Quit)));
-        assert!(matches!(resolve(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), &s), Some(Action::Quit)));
-        assert!(matches!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s), Some(Action::Refresh)));
-        assert!(matches!(resolve(&Event::Resize(90, 30), &s), Some(Action::Resize(90, 30))));
+        let k = Keymap::default();
+        assert!(matches!(resolve(&key(KeyCode::Char('q'), KeyModifiers::NONE), &s, &k), Some(Action::Quit)));
+        assert!(matches!(
+            resolve(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), &s, &k),
+            Some(Action::Quit)
+        ));
+        assert!(matches!(
+            resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s, &k),
+            Some(Action::Refresh)
+        ));
+        let resized = resolve(&Event::Resize(90, 30), &s, &k);
+        assert!(
+            matches!(resized, Some(Action::Resize { size: (90, 30), log_rows }) if log_rows == crate::ui::layout::log_rows(90, 30))
+        );
     }
 
     #[test]
     fn help_overlay_swallows_other_keys() {
         let mut s = State::new(&Config::builtin(), "aws", now());
+        let k = Keymap::default();
         s.overlay = Some(Overlay::Help);
-        assert!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s).is_none());
-        assert!(matches!(resolve(&key(KeyCode::Esc, KeyModifiers::NONE), &s), Some(Action::Dismiss)));
+        assert!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s, &k).is_none());
+        assert!(matches!(resolve(&key(KeyCode::Esc, KeyModifiers::NONE), &s, &k), Some(Action::Dismiss)));
+    }
+
+    #[test]
+    fn keys_open_scroll_and_close_the_overlay() {
+        use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+        let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        let mut s = State::new(&Config::builtin(), "aws", now());
+        assert!(matches!(
+            resolve(&key(KeyCode::Char('D')), &s, &Default::default()),
+            Some(Action::DoctorRequested)
+        ));
+        s.overlay = Some(Overlay::Doctor);
+        let resolve = |c| resolve(&key(c), &s, &Default::default());
+        assert!(matches!(resolve(KeyCode::Char('j')), Some(Action::DoctorScroll(1))));
+        assert!(matches!(resolve(KeyCode::Up), Some(Action::DoctorScroll(-1))));
+        assert!(matches!(resolve(KeyCode::Esc), Some(Action::Dismiss)));
+        assert!(matches!(resolve(KeyCode::Char('D')), Some(Action::DoctorRequested)));
+        assert!(resolve(KeyCode::Char('m')).is_none(), "other keys wait until the overlay closes");
+        assert!(resolve(KeyCode::Char('s')).is_none());
     }
 }

@@ -216,3 +216,15 @@ pub fn long_dev_session(s: &State) -> Option<String> {
         )
     })
 }
+
+/// Reads the user data again when the selected instance changed, or every few minutes (a
+/// failed or uncertain write has its own reads: [`reread_due`]).
+pub(super) fn info_due(state: &mut State) -> Option<Effect> {
+    let id = state.instance()?.id.clone();
+    if state.dev_unknown().is_some() {
+        return None;
+    }
+    let known = state.dev.value.as_ref().is_some_and(|(i, _)| *i == id);
+    let fresh = state.dev.ok_at.is_some_and(|t| state.now.duration_since(t).as_secs() < 300);
+    (!known || !fresh).then(|| fetch(state, id))
+}

@@ -80,23 +80,4 @@ mod tests {
         update(&mut s, Action::DoctorScroll(i16::MAX));
         assert_eq!(s.doctor.scroll, 12, "bounded by the checks");
     }
-
-    #[test]
-    fn keys_open_scroll_and_close_the_overlay() {
-        use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-        let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
-        let mut s = State::new(&Config::builtin(), "aws", now());
-        assert!(matches!(
-            crate::keymap::resolve(&key(KeyCode::Char('D')), &s),
-            Some(Action::DoctorRequested)
-        ));
-        s.overlay = Some(Overlay::Doctor);
-        let resolve = |c| crate::keymap::resolve(&key(c), &s);
-        assert!(matches!(resolve(KeyCode::Char('j')), Some(Action::DoctorScroll(1))));
-        assert!(matches!(resolve(KeyCode::Up), Some(Action::DoctorScroll(-1))));
-        assert!(matches!(resolve(KeyCode::Esc), Some(Action::Dismiss)));
-        assert!(matches!(resolve(KeyCode::Char('D')), Some(Action::DoctorRequested)));
-        assert!(resolve(KeyCode::Char('m')).is_none(), "other keys wait until the overlay closes");
-        assert!(resolve(KeyCode::Char('s')).is_none());
-    }
 }

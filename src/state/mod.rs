@@ -3,6 +3,7 @@
 pub mod dev;
 pub mod dialog;
 pub mod doctor;
+mod instances;
 pub mod logs;
 mod poll;
 pub mod runs;
@@ -16,12 +17,13 @@ pub use logs::{Health, LogKey, LogPane, LogSource};
 pub use poll::Poller;
 pub use update::update;
 
+pub use crate::devmode::DevInfo;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::cloud::Instance;
 use crate::config::Config;
 use crate::run::RunRules;
-use crate::ui::theme::Theme;
 use crate::userdata::Mode;
 
 /// What the header says about where the panel points.
@@ -105,6 +107,23 @@ pub struct Notice {
     pub text: String,
 }
 
+/// How many rows the log pane shows, with and without the banner line: the layout's answer
+/// for the terminal's size, which `update` needs to scroll the logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogRows {
+    /// Without a banner.
+    pub plain: usize,
+    /// With the banner line under the header.
+    pub with_banner: usize,
+}
+
+impl Default for LogRows {
+    /// The rows at the initial 80x24 size.
+    fn default() -> Self {
+        LogRows { plain: 4, with_banner: 3 }
+    }
+}
+
 /// Overlays drawn above the panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
@@ -112,19 +131,6 @@ pub enum Overlay {
     Help,
     /// The doctor's checks.
     Doctor,
-}
-
-/// What the instance's user data says about dev mode.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DevInfo {
-    /// Run mode (script runs at boot) or dev mode (script line commented out).
-    pub mode: Mode,
-    /// 1-based line number of the script line.
-    pub line_number: usize,
-    /// The script line as it is now.
-    pub line: String,
-    /// Warnings about the user data (e.g. it does not run on every boot).
-    pub warnings: Vec<String>,
 }
 
 /// Dev mode after a failed or uncertain write: not known until the user data is read again.
@@ -170,14 +176,14 @@ pub struct State {
     pub notice: Option<Notice>,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
+    /// Rows the log pane shows at that size (told by the layout with each resize).
+    pub log_rows: LogRows,
     /// Set when the panel should exit.
     pub should_quit: bool,
     /// Set with `should_quit` when the panel should come back on another box.
     pub switch_to: Option<String>,
     /// Instance polling.
     pub instance_poll: Poller,
-    /// Colours.
-    pub theme: Theme,
     /// The open dialog, if any (drawn above everything).
     pub dialog: Option<Dialog>,
     /// Dev-mode reading of the selected instance's user data, with its instance id.
@@ -206,10 +212,8 @@ pub struct State {
     pub logs: Vec<LogPane>,
     /// The source shown.
     pub log_source: LogSource,
-    /// The local time zone, for times shown in local time.
-    pub tz: jiff::tz::TimeZone,
-    /// Which key runs which command.
-    pub keymap: crate::keymap::Keymap,
+    /// The key of the stop command, named in the failing-run banner.
+    pub stop_key: char,
     /// Dev mode settings (SSH user and key, warnings).
     pub dev_config: crate::config::DevConfig,
     /// The Slack panel.
@@ -229,13 +233,13 @@ impl State {
             overlay: None,
             notice: None,
             size: (80, 24),
+            log_rows: LogRows::default(),
             should_quit: false,
             switch_to: None,
             instance_poll: Poller::new(
                 SignedDuration::from_secs(cfg.poll_fast_secs as i64),
                 SignedDuration::from_secs(cfg.poll_slow_secs as i64),
             ),
-            theme: Theme::default(),
             dialog: None,
             dev: Fetched::default(),
             dev_unknown: None,
@@ -250,9 +254,8 @@ impl State {
             schedule_poll: Poller::new(SignedDuration::from_mins(5), SignedDuration::from_mins(5)),
             logs: LogSource::ALL.iter().map(|_| LogPane::new(cfg.log_buffer_lines)).collect(),
             log_source: LogSource::Run,
-            tz: jiff::tz::TimeZone::UTC,
             dev_config: cfg.dev.clone(),
-            keymap: cfg.keymap.clone(),
+            stop_key: cfg.keys.key("stop"),
             slack: slack::SlackState::new(cfg),
             doctor: doctor::DoctorView::default(),
         }
@@ -291,8 +294,7 @@ impl State {
 
     /// Rows the log pane shows at the current terminal size.
     pub fn log_height(&self) -> usize {
-        let a = crate::ui::layout::areas(self.size.0, self.size.1, self.banner.is_some());
-        crate::ui::logs::body_height(a.lower)
+        if self.banner.is_some() { self.log_rows.with_banner } else { self.log_rows.plain }
     }
 
     /// Takes in a batch of log lines for `source`. Run log lines also feed the run timeline

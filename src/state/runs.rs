@@ -101,30 +101,12 @@ fn describe(s: &State, ids: &[String]) -> Vec<(Level, String)> {
     lines
 }
 
-/// What starting the box will do, given its dev mode (unknown when `None`).
-pub fn start_note(mode: Option<crate::userdata::Mode>) -> (Level, String) {
-    match mode {
-        Some(crate::userdata::Mode::Run) => (
-            Level::Info,
-            "Dev mode is off: the box runs run-baseline.sh, posts to Slack and shuts itself down.".into(),
-        ),
-        Some(crate::userdata::Mode::Dev) => (
-            Level::Warn,
-            "Dev mode is ON: the box boots WITHOUT running the script (for SSH work); stop it yourself."
-                .into(),
-        ),
-        None => (
-            Level::Warn,
-            "Dev mode unknown (no reading of the user data to go by): the script may run.".into(),
-        ),
-    }
-}
-
 fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
     let mut lines = describe(s, &ids);
     lines.push((Level::Info, String::new()));
     let mode = s.dev_info().map(|d| d.mode);
-    lines.push(start_note(mode));
+    let (warn, note) = crate::run::start_note(mode);
+    lines.push((if warn { Level::Warn } else { Level::Info }, note));
     // In dev mode the boot is a dev session, not a run: the title says what starts.
     let title = match mode {
         Some(crate::userdata::Mode::Run) => "Start a run?",

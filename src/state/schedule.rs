@@ -2,12 +2,27 @@
 
 use super::{Choice, Dialog, Intent, Level, Notice, State};
 use crate::action::Effect;
-use crate::schedule::{RuleState, ScheduleView};
+use crate::cloud::CloudError;
+use crate::schedule::{LastFired, RuleInfo, RuleState, ScheduleView};
 
-/// What the panel shows about the schedule, built from the last answer.
-pub fn view(s: &State) -> Option<ScheduleView> {
+/// What the panel shows about the schedule, built from the last answer; local times in `tz`.
+pub fn view(s: &State, tz: &jiff::tz::TimeZone) -> Option<ScheduleView> {
     let (info, _) = s.schedule.value.as_ref()?;
-    Some(ScheduleView::build(info, s.now, &s.tz, s.dev_mode_on(), s.dev_config.alarm_window))
+    Some(ScheduleView::build(info, s.now, tz, s.dev_mode_on(), s.dev_config.alarm_window))
+}
+
+/// The answer to the schedule poll numbered `seq`: stale answers are dropped.
+pub(super) fn loaded(s: &mut State, seq: u64, result: Result<(RuleInfo, Option<LastFired>), CloudError>) {
+    if s.schedule_poll.answered(seq, result.is_ok(), false, s.now) {
+        match result {
+            Ok(v) => {
+                s.schedule.value = Some(v);
+                s.schedule.ok_at = Some(s.now);
+                s.schedule.error = None;
+            }
+            Err(e) => s.schedule.error = Some(e.to_string()),
+        }
+    }
 }
 
 /// Key `S`: ask before flipping the rule's state.
@@ -25,7 +40,8 @@ pub(super) fn request_toggle(s: &mut State) -> Vec<Effect> {
         (Level::Info, String::new()),
     ];
     if enable {
-        let next = view(s).and_then(|v| v.upcoming.first().map(|f| f.utc.clone()));
+        // Only the UTC time is said: the zone does not matter.
+        let next = view(s, &jiff::tz::TimeZone::UTC).and_then(|v| v.upcoming.first().map(|f| f.utc.clone()));
         lines.push((
             Level::Info,
             format!(

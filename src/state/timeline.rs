@@ -199,7 +199,7 @@ fn alerts(s: &mut State, id: &str, state: InstanceState) -> Vec<Effect> {
         } else {
             (Level::Warn, "Run stuck")
         };
-        let stop = s.keymap.key("stop");
+        let stop = s.stop_key;
         let detail = cur.first_failure.as_ref().map_or(cur.evidence.clone(), |f| format!("\"{f}\""));
         set_banner(s, &cur, level, format!("{what} — {stop} stops the box — {detail}"));
         let mut fx = vec![Effect::Bell];
@@ -306,4 +306,52 @@ pub(super) fn run_log_loaded(s: &mut State, from: Timestamp, result: Result<Vec<
             pane.health = super::Health::Error;
         }
     }
+}
+
+/// The run log read back before the followed lines, for the instance and launch still followed.
+pub(super) fn past_loaded(
+    state: &mut State,
+    id: &str,
+    until: Timestamp,
+    result: Result<crate::logs::history::PastLog, String>,
+) -> Vec<Effect> {
+    if state.runs.instance_id.as_deref() != Some(id) || state.runs.live_from != Some(until) {
+        return vec![];
+    }
+    match result {
+        Ok(past) => state.runs.past_loaded(until, past),
+        Err(e) => {
+            state.runs.reading = false;
+            state.runs.past_error = Some(e);
+        }
+    }
+    refresh(state)
+}
+
+/// Reads the run log back before the followed lines, unless it is read or being read; after a
+/// failure only when `retry`.
+pub(super) fn past_due(state: &mut State, retry: bool) -> Option<Effect> {
+    let r = &state.runs;
+    let (Some(id), Some(until)) = (r.instance_id.clone(), r.live_from) else { return None };
+    if r.reading || (r.past_read && r.past_error.is_none()) || (r.past_error.is_some() && !retry) {
+        return None;
+    }
+    state.runs.reading = true;
+    Some(Effect::FetchPast { instance_id: id, until })
+}
+
+/// Key `e`: save the run shown: the one selected in the history, the opened one, or the
+/// current boot.
+pub(super) fn export(state: &mut State) -> Vec<Effect> {
+    let Some(i) = state.instance().cloned() else {
+        state.notice = Some(Notice { level: Level::Warn, text: "no instance known yet".into() });
+        return vec![];
+    };
+    let window = if state.show_history {
+        state.runs.selected_entry().map(|e| (e.started, state.runs.end_of(state.runs.selected)))
+    } else {
+        state.runs.opened.as_ref().map(|o| (o.started, o.to))
+    };
+    state.notice = Some(Notice { level: Level::Info, text: "saving the run log…".into() });
+    vec![Effect::ExportRunLog { instance: Box::new(i), window }]
 }

@@ -1,20 +1,9 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
-use super::{Intent, Level, Notice, Overlay, State, dev, doctor, logs, runs, schedule, slack, timeline};
+use super::{
+    Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, runs, schedule, slack, timeline,
+};
 use crate::action::{Action, Effect};
-
-/// Ends the panel's loop with a request to come back on the box after the current one.
-fn next_box(state: &mut State) {
-    let boxes = &state.context.boxes;
-    if boxes.len() < 2 {
-        let text = "only one box is configured ([boxes.NAME] in the config file adds more)";
-        state.notice = Some(Notice { level: Level::Info, text: text.into() });
-        return;
-    }
-    let at = boxes.iter().position(|b| *b == state.context.box_name).unwrap_or(0);
-    state.switch_to = Some(boxes[(at + 1) % boxes.len()].clone());
-    state.should_quit = true;
-}
 
 /// Applies one action to the state and returns the work to do next.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -32,7 +21,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(dev::reread_due(state));
         }
         Action::DevRequested => fx.extend(dev::request(state)),
-        Action::ExportRequested => fx.extend(export(state)),
+        Action::ExportRequested => fx.extend(timeline::export(state)),
         Action::Exported(result) => {
             state.notice = Some(match result {
                 Ok(text) => Notice { level: Level::Info, text },
@@ -41,50 +30,22 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ToggleHistory => {
             state.show_history = !state.show_history;
-            fx.extend(past_due(state, state.show_history));
+            fx.extend(timeline::past_due(state, state.show_history));
         }
         Action::HistoryStep(delta) => timeline::step(state, delta),
         Action::HistoryOpen => fx.extend(timeline::open_selected(state)),
         Action::PastLoaded { id, until, result } => {
-            if state.runs.instance_id.as_deref() == Some(id.as_str()) && state.runs.live_from == Some(until) {
-                match result {
-                    Ok(past) => state.runs.past_loaded(until, past),
-                    Err(e) => {
-                        state.runs.reading = false;
-                        state.runs.past_error = Some(e);
-                    }
-                }
-                fx.extend(timeline::refresh(state));
-            }
+            fx.extend(timeline::past_loaded(state, &id, until, result))
         }
         Action::RunLogLoaded { from, result } => timeline::run_log_loaded(state, from, result),
         Action::DevPlanned(result) => dev::planned(state, result),
         Action::DevApplied { id, result } => fx.extend(dev::applied(state, id, result)),
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
         Action::CopySsh => fx.extend(dev::copy_ssh(state)),
-        Action::ScheduleLoaded { seq, result } => {
-            if state.schedule_poll.answered(seq, result.is_ok(), false, state.now) {
-                match result {
-                    Ok(v) => {
-                        state.schedule.value = Some(v);
-                        state.schedule.ok_at = Some(state.now);
-                        state.schedule.error = None;
-                    }
-                    Err(e) => state.schedule.error = Some(e.to_string()),
-                }
-            }
-        }
+        Action::ScheduleLoaded { seq, result } => schedule::loaded(state, seq, result),
         Action::Quit => state.should_quit = true,
-        Action::NextBox => next_box(state),
-        Action::Refresh => {
-            let seq = state.instance_poll.issue();
-            fx.push(Effect::FetchInstances { seq });
-            if let Some(id) = state.instance().map(|i| i.id.clone()) {
-                fx.push(dev::fetch(state, id));
-            }
-            fx.push(Effect::FetchSchedule { seq: state.schedule_poll.issue() });
-            state.notice = Some(Notice { level: Level::Info, text: "refreshing…".into() });
-        }
+        Action::NextBox => instances::next_box(state),
+        Action::Refresh => fx.extend(instances::refresh(state)),
         Action::ToggleHelp => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
         }
@@ -102,7 +63,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 // Back to the followed lines: read them again from the launch.
                 state.following = None;
-                fx.extend(follow_due(state));
+                fx.extend(instances::follow_due(state));
             } else {
                 let height = state.log_height();
                 logs::apply(&mut state.logs, &mut state.log_source, crate::state::LogKey::Clear, height);
@@ -186,108 +147,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 fx.extend(timeline::refresh(state));
             }
         }
-        Action::SelectNext | Action::SelectPrev => {
-            let n = state.instances.value.as_ref().map_or(0, Vec::len);
-            if n > 0 {
-                let step = if matches!(action, Action::SelectNext) { 1 } else { n - 1 };
-                state.selected = (state.selected + step) % n;
-            }
+        Action::SelectNext => instances::select(state, 1),
+        Action::SelectPrev => instances::select(state, -1),
+        Action::Resize { size, log_rows } => {
+            state.size = size;
+            state.log_rows = log_rows;
         }
-        Action::Resize(w, h) => state.size = (w, h),
         Action::Suspend => fx.push(Effect::Suspend),
-        Action::InstancesLoaded { seq, result } => {
-            let ok = result.is_ok();
-            let active = match &result {
-                Ok(list) => list.iter().any(|i| i.state.is_active()),
-                Err(_) => state.box_active(),
-            };
-            if !state.instance_poll.answered(seq, ok, active, state.now) {
-                return fx;
-            }
-            if state.notice.as_ref().is_some_and(|n| n.text == "refreshing…") {
-                state.notice = None;
-            }
-            match result {
-                Ok(list) => {
-                    state.selected = state.selected.min(list.len().saturating_sub(1));
-                    state.instances.value = Some(list);
-                    state.instances.ok_at = Some(state.now);
-                    state.instances.error = None;
-                    if state.dev.value.as_ref().map(|(id, _)| id) != state.instance().map(|i| &i.id) {
-                        state.dev.error = None;
-                    }
-                    fx.extend(follow_due(state));
-                    fx.extend(dev_info_due(state).or_else(|| timeline::kind_due(state)));
-                    fx.extend(timeline::refresh(state));
-                }
-                Err(e) => state.instances.error = Some(e.to_string()),
-            }
-        }
+        Action::InstancesLoaded { seq, result } => fx.extend(instances::loaded(state, seq, result)),
     }
     fx
-}
-
-/// (Re)starts the log followers when the selected instance or its launch changed: the run log
-/// is followed from the launch on, so the pane holds exactly the current (or last) boot; what
-/// came before is read back once for the run timeline.
-fn follow_due(state: &mut State) -> Vec<Effect> {
-    let Some(i) = state.instance() else { return vec![] };
-    let key = (i.id.clone(), i.launch_time);
-    if state.following.as_ref() == Some(&key) {
-        return vec![];
-    }
-    let since = i.launch_time.unwrap_or(state.now - jiff::SignedDuration::from_hours(24))
-        - jiff::SignedDuration::from_mins(1);
-    let instance_id = i.id.clone();
-    state.following = Some(key);
-    for pane in &mut state.logs {
-        pane.buf.clear();
-        pane.view.sync(&pane.buf);
-    }
-    state.runs.restart(&instance_id, since);
-    let mut fx = vec![Effect::FollowLogs { instance_id, since }];
-    fx.extend(past_due(state, true));
-    fx
-}
-
-/// Reads the run log back before the followed lines, unless it is read or being read; after a
-/// failure only when `retry`.
-fn past_due(state: &mut State, retry: bool) -> Option<Effect> {
-    let r = &state.runs;
-    let (Some(id), Some(until)) = (r.instance_id.clone(), r.live_from) else { return None };
-    if r.reading || (r.past_read && r.past_error.is_none()) || (r.past_error.is_some() && !retry) {
-        return None;
-    }
-    state.runs.reading = true;
-    Some(Effect::FetchPast { instance_id: id, until })
-}
-
-/// Key `e`: save the run shown: the one selected in the history, the opened one, or the
-/// current boot.
-fn export(state: &mut State) -> Vec<Effect> {
-    let Some(i) = state.instance().cloned() else {
-        state.notice = Some(Notice { level: Level::Warn, text: "no instance known yet".into() });
-        return vec![];
-    };
-    let window = if state.show_history {
-        state.runs.selected_entry().map(|e| (e.started, state.runs.end_of(state.runs.selected)))
-    } else {
-        state.runs.opened.as_ref().map(|o| (o.started, o.to))
-    };
-    state.notice = Some(Notice { level: Level::Info, text: "saving the run log…".into() });
-    vec![Effect::ExportRunLog { instance: Box::new(i), window }]
-}
-
-/// Reads the user data again when the selected instance changed, or every few minutes (a
-/// failed or uncertain write has its own reads: [`dev::reread_due`]).
-fn dev_info_due(state: &mut State) -> Option<Effect> {
-    let id = state.instance()?.id.clone();
-    if state.dev_unknown().is_some() {
-        return None;
-    }
-    let known = state.dev.value.as_ref().is_some_and(|(i, _)| *i == id);
-    let fresh = state.dev.ok_at.is_some_and(|t| state.now.duration_since(t).as_secs() < 300);
-    (!known || !fresh).then(|| dev::fetch(state, id))
 }
 
 #[cfg(test)]

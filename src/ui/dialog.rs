@@ -6,10 +6,11 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-use crate::state::{Dialog, Level, State};
+use crate::state::{Dialog, Level};
+use crate::ui::View;
 
 /// Draws `dialog` over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &Dialog) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View, dialog: &Dialog) {
     let t = state.theme;
     let mut lines: Vec<Line> = dialog
         .lines
@@ -53,7 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &Dialog) {
 
 /// The editable text as a highlighted field `room` wide, broken every `room` characters so
 /// that the field stays a box; the cursor is at the end.
-fn input_lines(state: &State, text: &str, room: usize) -> Vec<Line<'static>> {
+fn input_lines(state: &View, text: &str, room: usize) -> Vec<Line<'static>> {
     let style = state.theme.text().add_modifier(Modifier::REVERSED);
     let room = room.max(1);
     let chars: Vec<char> = text.chars().chain(['▏']).collect();

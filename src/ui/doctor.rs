@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use crate::doctor::{Check, Status, blocking};
-use crate::state::State;
 use crate::timefmt::clock;
+use crate::ui::View;
 use crate::ui::theme::Theme;
 
 /// The colour of a check's status.
@@ -41,7 +41,7 @@ fn wrap_words(text: &str, room: usize) -> Vec<String> {
 
 /// The overlay's lines for an `inner` wide box: a status line, the checks (details and hints
 /// wrapped under their column), and a count.
-fn lines(state: &State, inner: usize) -> Vec<Line<'static>> {
+fn lines(state: &View, inner: usize) -> Vec<Line<'static>> {
     let t = state.theme;
     let view = &state.doctor;
     let mut lines = Vec::new();
@@ -95,7 +95,7 @@ fn summary(checks: &[Check], at: Option<String>) -> String {
 }
 
 /// Draws the doctor overlay centred over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let width = 110.min(area.width.saturating_sub(4));
     let inner = usize::from(width.saturating_sub(2)).max(1);

@@ -5,14 +5,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::state::{Level, State};
+use crate::state::Level;
+use crate::ui::View;
 
 /// Commands hinted when there is no message, with their labels.
 pub const HINTS: &[(&str, &str)] =
     &[("start", "start"), ("stop", "stop"), ("dev_mode", "dev mode"), ("slack", "slack")];
 
 /// Draws the footer.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let line = match &state.notice {
         Some(n) => {
@@ -33,12 +34,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 spans.push(Span::styled(format!(" {what}  "), t.dim()));
             };
             for (cmd, what) in HINTS {
-                hint(state.keymap.key(cmd).to_string(), what);
+                hint(state.key(cmd).to_string(), what);
             }
             hint("/".into(), "search");
             hint("l".into(), "log source");
-            hint(state.keymap.key("help").to_string(), "help");
-            hint(state.keymap.key("quit").to_string(), "quit");
+            hint(state.key("help").to_string(), "help");
+            hint(state.key("quit").to_string(), "quit");
             Line::from(spans)
         }
     };

@@ -1,15 +1,14 @@
 //! The top line: where the panel points and in which mode.
 
+use crate::ui::View;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::state::State;
-
 /// Draws the header.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let c = &state.context;
     let mut spans = vec![Span::styled(" baseline-panel ", t.title()), Span::raw(" ")];

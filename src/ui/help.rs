@@ -1,11 +1,10 @@
 //! The `?` overlay: every key and what it does.
 
+use crate::ui::View;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
-
-use crate::state::State;
 
 /// Keys that are not commands (fixed), shown after the commands.
 pub const FIXED_KEYS: &[(&str, &str)] = &[
@@ -20,14 +19,14 @@ pub const FIXED_KEYS: &[(&str, &str)] = &[
 ];
 
 /// Draws the help overlay centred over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let row = |k: String, what: &'static str| {
         Line::from(vec![Span::styled(format!(" {k:<16}"), t.key()), Span::raw(what)])
     };
     let mut lines: Vec<Line> = crate::keymap::COMMANDS
         .iter()
-        .map(|(name, _, what)| row(state.keymap.key(name).to_string(), what))
+        .map(|(name, _, what)| row(state.key(name).to_string(), what))
         .collect();
     lines.extend(FIXED_KEYS.iter().map(|(k, what)| row(k.to_string(), what)));
     // Every key on an 80×24 terminal: one row each, the way out in the bottom border.

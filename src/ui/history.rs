@@ -9,20 +9,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, BorderType, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use crate::run::{Entry, Kind, Timeline};
-use crate::state::State;
 use crate::timefmt::human_duration;
+use crate::ui::View;
 use crate::ui::theme::Theme;
 
 /// How many runs the bar chart shows at most.
 const CHART_RUNS: usize = 16;
 
 /// Draws the history pane.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let keys = format!(
         " Run history (↑/↓ select · Enter: its log · {}: save it · {}: back to logs) ",
-        state.keymap.key("export"),
-        state.keymap.key("history")
+        state.key("export"),
+        state.key("history")
     );
     let block = Block::bordered().border_type(BorderType::Rounded).title(Span::styled(keys, t.title()));
     let timeline = state.timeline();
@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 /// The runs and dev sessions, one row each.
-fn table(frame: &mut Frame, area: Rect, state: &State, timeline: &Timeline) {
+fn table(frame: &mut Frame, area: Rect, state: &View, timeline: &Timeline) {
     let t = state.theme;
     let header = Row::new(["started (UTC)", "outcome", "took", "lines", "evidence"]).style(t.dim());
     let rows = timeline.entries.iter().map(|e| row(e, &t));

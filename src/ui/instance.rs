@@ -7,12 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::cloud::Instance;
-use crate::state::State;
 use crate::timefmt::{ago, clock, human_duration, utc};
+use crate::ui::View;
 use crate::ui::theme::Theme;
 
 /// Draws the instance panel.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let list = state.instances.value.as_deref().unwrap_or(&[]);
     let mut title = vec![Span::styled(" Instance ", t.title())];
@@ -71,7 +71,7 @@ fn check_style(t: &Theme, s: &str) -> ratatui::style::Style {
     }
 }
 
-fn details<'a>(i: &'a Instance, state: &State) -> Vec<Line<'a>> {
+fn details<'a>(i: &'a Instance, state: &View) -> Vec<Line<'a>> {
     let t = &state.theme;
     let now = state.now;
     let mut head = vec![
@@ -121,7 +121,7 @@ fn details<'a>(i: &'a Instance, state: &State) -> Vec<Line<'a>> {
 }
 
 /// Dev mode, the SSH command while the box runs in dev mode, and the long-session warning.
-fn dev_lines(state: &State) -> Vec<Line<'static>> {
+fn dev_lines(state: &View) -> Vec<Line<'static>> {
     let t = &state.theme;
     let mut lines = Vec::new();
     if let Some(u) = state.dev_unknown() {
@@ -175,7 +175,7 @@ fn dev_lines(state: &State) -> Vec<Line<'static>> {
 }
 
 /// " updated 4s ago " in the border, or how stale the shown data is.
-fn freshness(state: &State) -> Line<'static> {
+fn freshness(state: &View) -> Line<'static> {
     let t = &state.theme;
     let f = &state.instances;
     match (&f.error, f.ok_at) {

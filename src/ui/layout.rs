@@ -1,7 +1,9 @@
-//! Where each panel goes: a pure function of the terminal size, shared by drawing and `update`
-//! (which needs the log pane's height to scroll it).
+//! Where each panel goes: a pure function of the terminal size, shared by drawing and input
+//! (a resize tells `update` the log pane's height, which it needs to scroll the logs).
 
 use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::state::LogRows;
 
 /// The panels' rectangles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,12 @@ pub fn areas(w: u16, h: u16, banner: bool) -> Areas {
     Areas { header, banner: banner_area, instance, run, schedule, slack, lower, footer }
 }
 
+/// The log pane's rows on a `w`x`h` terminal, with and without the banner.
+pub fn log_rows(w: u16, h: u16) -> LogRows {
+    let rows = |banner| super::logs::body_height(areas(w, h, banner).lower);
+    LogRows { plain: rows(false), with_banner: rows(true) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +75,11 @@ mod tests {
                 assert!(a.lower.height >= 3, "logs keep some room at {w}x{h}");
             }
         }
+    }
+
+    #[test]
+    fn the_state_starts_with_the_log_rows_of_its_initial_size() {
+        let s = crate::state::State::new(&crate::config::Config::builtin(), "aws", crate::fixtures::now());
+        assert_eq!(log_rows(s.size.0, s.size.1), s.log_rows);
     }
 }

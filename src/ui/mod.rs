@@ -13,6 +13,7 @@ pub mod run;
 mod schedule;
 mod slack;
 pub mod theme;
+mod view;
 
 #[cfg(test)]
 mod tests;
@@ -22,13 +23,15 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::state::{Overlay, State};
+use crate::state::Overlay;
+
+pub use view::{Look, View};
 
 /// Smallest terminal the panel draws in.
 pub const MIN_SIZE: (u16, u16) = (60, 18);
 
 /// Draws the whole panel for `state`.
-pub fn draw(frame: &mut Frame, state: &State) {
+pub fn draw(frame: &mut Frame, state: &View) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         too_small(frame, area, state);
@@ -60,7 +63,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
 }
 
-fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
+fn log_pane(frame: &mut Frame, area: Rect, state: &View) {
     let pane = state.log_pane();
     let opened = state.runs.opened.as_ref().filter(|_| state.log_source == crate::state::LogSource::Run);
     let title = match opened {
@@ -68,7 +71,7 @@ fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
         None => format!("{} (l: next source · h: run history · e: save)", state.log_source.title()),
     };
     let markers = run_markers(state);
-    let mut ctx = logs::LogDrawContext::new(&title, &pane.status, &state.tz);
+    let mut ctx = logs::LogDrawContext::new(&title, &pane.status, state.tz());
     ctx.markers = &markers;
     ctx.failure = Some(&state.rules.failure);
     ctx.tone = match pane.health {
@@ -84,7 +87,7 @@ fn log_pane(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 /// Where each run (or dev session) begins in the run log pane: `(ms, "run started …")`.
-fn run_markers(state: &State) -> Vec<(i64, String)> {
+fn run_markers(state: &View) -> Vec<(i64, String)> {
     if state.log_source != crate::state::LogSource::Run {
         return vec![];
     }
@@ -114,7 +117,7 @@ fn run_markers(state: &State) -> Vec<(i64, String)> {
     v
 }
 
-fn banner(frame: &mut Frame, area: Rect, state: &State, b: &crate::state::Notice) {
+fn banner(frame: &mut Frame, area: Rect, state: &View, b: &crate::state::Notice) {
     let t = state.theme;
     let color = match b.level {
         crate::state::Level::Info => ratatui::style::Color::Green,
@@ -125,7 +128,7 @@ fn banner(frame: &mut Frame, area: Rect, state: &State, b: &crate::state::Notice
     frame.render_widget(Paragraph::new(Line::styled(text, t.badge(color))), area);
 }
 
-fn too_small(frame: &mut Frame, area: Rect, state: &State) {
+fn too_small(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let text = vec![
         Line::styled("Terminal too small", t.warn()),

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, BorderType, LineGauge, Paragraph, Wrap};
 
 use crate::run::text::{eta_text, running_for};
 use crate::run::{Entry, Kind, Outcome};
-use crate::state::State;
 use crate::timefmt::{human_duration, utc};
+use crate::ui::View;
 use crate::ui::theme::Theme;
 
 /// The style of an outcome.
@@ -35,7 +35,7 @@ pub struct RunText {
 }
 
 /// What the panel says for `state`.
-pub fn run_text(state: &State) -> RunText {
+pub fn run_text(state: &View) -> RunText {
     let t = state.theme;
     let now = state.now;
     let timeline = state.timeline();
@@ -68,14 +68,14 @@ pub fn run_text(state: &State) -> RunText {
                 && let Some(eta) = &run.eta
             {
                 let usual = eta.usual.map(|u| format!("usual {} · ", human_duration(u))).unwrap_or_default();
-                bottom.push(Line::raw(format!("{usual}{}", eta_text(eta, now, &state.tz))));
+                bottom.push(Line::raw(format!("{usual}{}", eta_text(eta, now, state.tz()))));
             }
             // While it goes, "running for …" says what the evidence would, unless it has more.
             if run.outcome != Outcome::InProgress || run.evidence.contains("success marker") {
                 bottom.push(Line::styled(run.evidence.clone(), t.dim()));
             }
             if matches!(run.outcome, Outcome::Failing | Outcome::Stuck) {
-                let x = state.keymap.key("stop");
+                let x = state.key("stop");
                 bottom.push(Line::styled(format!("{x}: stop the box (it is still billing)"), t.warn()));
             }
         }
@@ -97,7 +97,7 @@ fn headline(run: &Entry, now: jiff::Timestamp, t: &Theme) -> Line<'static> {
 }
 
 /// Draws the run panel.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let block =
         Block::bordered().border_type(BorderType::Rounded).title(Span::styled(" Last run ", t.title()));

@@ -6,16 +6,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::schedule::{RuleState, countdown, format_utc};
-use crate::state::State;
 use crate::state::schedule::view;
+use crate::ui::View;
 
 /// Draws the schedule panel.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let mut block =
         Block::bordered().border_type(BorderType::Rounded).title(Span::styled(" Schedule ", t.title()));
     let mut lines = Vec::new();
-    match (view(state), &state.schedule.error) {
+    match (view(state, state.tz()), &state.schedule.error) {
         (None, Some(e)) => lines.push(Line::styled(format!("✗ {e}"), t.error())),
         (None, None) => lines.push(Line::styled("reading the rule…", t.dim())),
         (Some(v), err) => {

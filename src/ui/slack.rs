@@ -8,13 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::chat::DemoEntry;
-use crate::state::State;
 use crate::state::slack::{PostKind, PostResult, SlackState};
 use crate::timefmt::clock;
+use crate::ui::View;
 use crate::ui::theme::Theme;
 
 /// Draws the Slack panel.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let slack = &state.slack;
     let mut title = vec![Span::styled(" Slack ", t.title())];

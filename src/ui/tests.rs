@@ -9,10 +9,15 @@ use crate::config::Config;
 use crate::fixtures::{instance, now};
 use crate::state::{State, update};
 
-/// Renders `state` at `w`x`h` and returns the screen as text.
+/// Renders `state` at `w`x`h` with the default look and returns the screen as text.
 pub fn render(state: &State, w: u16, h: u16) -> String {
+    render_with(state, &super::Look::default(), w, h)
+}
+
+/// Renders `state` at `w`x`h` with `look` and returns the screen as text.
+pub fn render_with(state: &State, look: &super::Look, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| super::draw(f, state)).unwrap();
+    term.draw(|f| super::draw(f, &super::View::new(state, look))).unwrap();
     term.backend().to_string()
 }
 
@@ -163,7 +168,7 @@ fn run_ended_banner() {
 fn run_log_with_a_failure_and_a_search() {
     use crate::state::{LogKey, LogSource};
     let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
-    s.size = (100, 30);
+    update(&mut s, crate::keymap::resize(100, 30));
     let base = instance(InstanceState::Running).launch_time.unwrap().as_millisecond() + 60_000;
     let lines: Vec<(i64, String)> = [
         "Cloning into 'covid19-forecast-hub'...",
@@ -271,12 +276,13 @@ fn header_with_one_box_does_not_mention_it() {
 fn remapped_keys_show_in_the_footer_and_help() {
     let mut cfg = Config::builtin();
     let keys = [("start".to_string(), "R".to_string())].into_iter().collect();
-    cfg.keymap = crate::keymap::Keymap::with_overrides(&keys).unwrap();
+    cfg.keys = crate::config::keys::KeyBindings::with_overrides(&keys).unwrap();
+    let look = super::Look { keys: cfg.keys.clone(), ..super::Look::default() };
     let mut s = State::new(&cfg, "aws", now());
-    let screen = render(&s, 100, 24);
+    let screen = render_with(&s, &look, 100, 24);
     assert!(screen.lines().last().unwrap().starts_with("\" R start"), "{screen}");
     update(&mut s, Action::ToggleHelp);
-    let help = render(&s, 110, 30);
+    let help = render_with(&s, &look, 110, 30);
     assert!(help.contains(&format!(" R{}start a run", " ".repeat(15))), "{help}");
 }
 

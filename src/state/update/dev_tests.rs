@@ -167,13 +167,13 @@ fn dev_mode_alarm_when_the_schedule_fires_soon() {
     s.now = "2026-11-22T12:00:00Z".parse().unwrap();
     let seq = s.schedule_poll.issue();
     update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
-    let v = crate::state::schedule::view(&s).unwrap();
+    let v = crate::state::schedule::view(&s, &jiff::tz::TimeZone::UTC).unwrap();
     assert!(v.dev_mode_alarm.unwrap().contains("WITHOUT running the script"));
     let mut s = with(InstanceState::Stopped, Mode::Run);
     s.now = "2026-11-22T12:00:00Z".parse().unwrap();
     let seq = s.schedule_poll.issue();
     update(&mut s, Action::ScheduleLoaded { seq, result: Ok((DemoRules::lab().info(), None)) });
-    assert!(crate::state::schedule::view(&s).unwrap().dev_mode_alarm.is_none());
+    assert!(crate::state::schedule::view(&s, &jiff::tz::TimeZone::UTC).unwrap().dev_mode_alarm.is_none());
 }
 
 /// The dev-mode reads among effects: their numbers.
@@ -250,7 +250,7 @@ fn any_failed_switch_makes_dev_mode_unknown_and_d_waits_for_a_reading() {
     assert!(
         s.notice.as_ref().unwrap().text.starts_with("dev mode is unknown until the user data is read again")
     );
-    let start = crate::state::runs::start_note(s.dev_info().map(|d| d.mode));
+    let start = crate::run::start_note(s.dev_info().map(|d| d.mode));
     assert!(start.1.starts_with("Dev mode unknown"), "the start dialog says so too: {start:?}");
     // A later successful switch makes it known again.
     let ok = crate::devmode::Applied { instance_id: ID.into(), mode: Some(Mode::Run), backup: None };

@@ -21,7 +21,8 @@ use crate::ui::tests::{render, with_result};
 fn panel(state: &State, w: u16, h: u16) -> String {
     let r = areas(w, h, false).slack;
     let mut term = Terminal::new(TestBackend::new(r.width, r.height)).unwrap();
-    term.draw(|f| super::draw(f, f.area(), state)).unwrap();
+    let look = crate::ui::Look::default();
+    term.draw(|f| super::draw(f, f.area(), &crate::ui::View::new(state, &look))).unwrap();
     term.backend().to_string()
 }
 
@@ -58,7 +59,8 @@ fn message_dialog() {
     insta::assert_snapshot!(screen);
     // The text is a highlighted field, across the dialog's width.
     let mut term = Terminal::new(TestBackend::new(100, 24)).unwrap();
-    term.draw(|f| crate::ui::draw(f, &s)).unwrap();
+    let look = crate::ui::Look::default();
+    term.draw(|f| crate::ui::draw(f, &crate::ui::View::new(&s, &look))).unwrap();
     let buf = term.backend().buffer();
     let row = (0..24).find(|&y| {
         (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>().contains("baseline-panel test")

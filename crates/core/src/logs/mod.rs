@@ -358,7 +358,7 @@ mod tests {
     #[test]
     fn the_agent_config_ships_to_the_default_group_one_stream_per_instance() {
         let doc: serde_json::Value =
-            serde_json::from_str(include_str!("../../assets/cloudwatch-agent.json")).unwrap();
+            serde_json::from_str(include_str!("../../../../assets/cloudwatch-agent.json")).unwrap();
         let files = doc["logs"]["logs_collected"]["files"]["collect_list"].as_array().unwrap();
         let run = &files[0];
         assert_eq!(run["file_path"], "/tmp/startup-out.txt");

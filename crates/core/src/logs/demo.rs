@@ -46,7 +46,7 @@ fn cloud_launch(cloud: &DemoCloud) -> Option<Timestamp> {
 /// weeks back someone booted the box in dev mode on the Tuesday afternoon.
 fn past_runs(before: Option<Timestamp>) -> Vec<DemoRun> {
     let Some(before) = before else { return Vec::new() };
-    let monday = crate::schedule::rules::demo::last_monday_0900(before - SignedDuration::from_hours(24));
+    let monday = crate::timefmt::last_monday_0900(before - SignedDuration::from_hours(24));
     let mut runs = Vec::new();
     for weeks in (1..=10).rev() {
         let launched =

@@ -10,15 +10,15 @@ use super::{
 use crate::cloud::types::{Instance, InstanceState, StatusChecks};
 
 /// The lab's instance id.
-pub(crate) const ID: &str = "i-0db5237193478dd8d";
+pub const ID: &str = "i-0db5237193478dd8d";
 
 /// `hh:mm` on Monday 2026-11-23, UTC.
-pub(crate) fn mon(hm: &str) -> Timestamp {
+pub fn mon(hm: &str) -> Timestamp {
     format!("2026-11-23T{hm}:00Z").parse().unwrap()
 }
 
 /// `hh:mm`, `n` days after Monday 2026-11-23 (before it when negative).
-pub(crate) fn day(n: i64, hm: &str) -> Timestamp {
+pub fn day(n: i64, hm: &str) -> Timestamp {
     mon(hm) + SignedDuration::from_hours(24 * n)
 }
 
@@ -31,7 +31,7 @@ fn mins(n: i64) -> SignedDuration {
 }
 
 /// Cloud-init's boot line for a box whose kernel started at `boot`, as the agent ships it.
-pub(crate) fn boot_line(boot: Timestamp) -> (Timestamp, String) {
+pub fn boot_line(boot: Timestamp) -> (Timestamp, String) {
     let at = boot + secs(12);
     let text = format!(
         "Cloud-init v. 19.3-46.amzn2 running 'init' at {}. Up 12.00 seconds.",
@@ -41,7 +41,7 @@ pub(crate) fn boot_line(boot: Timestamp) -> (Timestamp, String) {
 }
 
 /// Cloud-init's last line, seconds after the boot (dev mode: no script ran).
-pub(crate) fn finished_line(boot: Timestamp) -> (Timestamp, String) {
+pub fn finished_line(boot: Timestamp) -> (Timestamp, String) {
     let at = boot + secs(20);
     let text = format!(
         "Cloud-init v. 19.3-46.amzn2 finished at {}. Datasource DataSourceEc2.  Up 20.00 seconds",
@@ -51,7 +51,7 @@ pub(crate) fn finished_line(boot: Timestamp) -> (Timestamp, String) {
 }
 
 /// The scheduler Lambda's invocation, its start line for the lab's box at `at`.
-pub(crate) fn lambda(at: Timestamp) -> Vec<(Timestamp, String)> {
+pub fn lambda(at: Timestamp) -> Vec<(Timestamp, String)> {
     vec![
         (at - SignedDuration::from_millis(140), "starting any instances\n".into()),
         (
@@ -65,13 +65,13 @@ pub(crate) fn lambda(at: Timestamp) -> Vec<(Timestamp, String)> {
 }
 
 /// A run's script lines: `(minutes after start, text)`.
-pub(crate) fn script(start: Timestamp, lines: &[(i64, &str)]) -> Vec<(Timestamp, String)> {
+pub fn script(start: Timestamp, lines: &[(i64, &str)]) -> Vec<(Timestamp, String)> {
     lines.iter().map(|(m, text)| (start + mins(*m) + secs(30), (*text).to_owned())).collect()
 }
 
 /// A whole successful run booted at `boot`: cloud-init, progress over 58 locations, the end,
 /// `took` minutes long.
-pub(crate) fn good_run(boot: Timestamp, took: i64) -> Vec<(Timestamp, String)> {
+pub fn good_run(boot: Timestamp, took: i64) -> Vec<(Timestamp, String)> {
     let mut v = vec![boot_line(boot)];
     v.extend(script(boot, &[(1, "== run-baseline.sh starting ==")]));
     for k in [1, 20, 40, 58] {
@@ -83,7 +83,7 @@ pub(crate) fn good_run(boot: Timestamp, took: i64) -> Vec<(Timestamp, String)> {
 }
 
 /// The box in `state`, launched at `launch`.
-pub(crate) fn instance(state: InstanceState, launch: Timestamp) -> Instance {
+pub fn instance(state: InstanceState, launch: Timestamp) -> Instance {
     let up = matches!(state, InstanceState::Running | InstanceState::Pending);
     Instance {
         id: ID.into(),
@@ -102,7 +102,7 @@ pub(crate) fn instance(state: InstanceState, launch: Timestamp) -> Instance {
 }
 
 /// The box stopped at `stop` with the state reason `code`.
-pub(crate) fn stopped(launch: Timestamp, stop: Timestamp, code: &str) -> Instance {
+pub fn stopped(launch: Timestamp, stop: Timestamp, code: &str) -> Instance {
     let mut i = instance(InstanceState::Stopped, launch);
     i.state_transition_reason = Some(format!("User initiated ({})", stop.strftime("%Y-%m-%d %H:%M:%S GMT")));
     i.state_reason_code = Some(code.into());
@@ -114,7 +114,7 @@ pub(crate) fn stopped(launch: Timestamp, stop: Timestamp, code: &str) -> Instanc
 
 /// What one entry of the timeline must be.
 #[derive(Debug, Clone)]
-pub(crate) struct Want {
+pub struct Want {
     /// Run or dev session.
     pub kind: Kind,
     /// Its outcome.
@@ -129,7 +129,7 @@ pub(crate) struct Want {
 
 /// One row of the table.
 #[derive(Debug, Clone)]
-pub(crate) struct Scenario {
+pub struct Scenario {
     /// What happened, in a few words.
     pub name: &'static str,
     /// The instance as EC2 describes it now.
@@ -190,7 +190,7 @@ use Kind::{DevSession as Dev, Run};
 use Outcome as O;
 
 /// Every scenario.
-pub(crate) fn all() -> Vec<Scenario> {
+pub fn all() -> Vec<Scenario> {
     let shutdown = super::REASON_INSTANCE_SHUTDOWN;
     let by_hand = super::REASON_USER_SHUTDOWN;
     let mut table = Vec::new();

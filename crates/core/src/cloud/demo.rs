@@ -63,7 +63,7 @@ impl DemoBox {
     /// A stopped box whose last run was this week's scheduled one: launched by the Lambda at
     /// Monday 09:00 UTC, shut down by the script [`LAST_RUN`] later.
     pub fn new(now: Timestamp, timings: DemoTimings) -> Self {
-        let launched = crate::schedule::rules::demo::last_monday_0900(now - SignedDuration::from_hours(2))
+        let launched = crate::timefmt::last_monday_0900(now - SignedDuration::from_hours(2))
             + SignedDuration::from_secs(2);
         DemoBox {
             timings,

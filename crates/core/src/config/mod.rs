@@ -4,6 +4,7 @@
 
 mod dotenv;
 mod file;
+pub mod keys;
 mod read;
 
 use std::path::{Path, PathBuf};
@@ -191,7 +192,7 @@ pub struct Config {
     /// Dev mode and SSH.
     pub dev: DevConfig,
     /// Keys of the panel's commands.
-    pub keymap: crate::keymap::Keymap,
+    pub keys: keys::KeyBindings,
     /// Colours on (`panel.theme = "color"`, the default) or off (`"mono"`; `NO_COLOR` too).
     pub color: bool,
     /// Slack settings.
@@ -343,7 +344,7 @@ impl Config {
                     });
                 }
             },
-            keymap: crate::keymap::Keymap::with_overrides(&file.keys)
+            keys: keys::KeyBindings::with_overrides(&file.keys)
                 .map_err(|message| ConfigError::Invalid { key: "keys".into(), message })?,
             slack: SlackConfig {
                 token: key("SLACK_API_TOKEN").map(SecretString::from),

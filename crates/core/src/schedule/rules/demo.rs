@@ -3,12 +3,11 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
-use jiff::civil::Time;
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::{LastFired, RuleInfo, RuleState, Rules};
 use crate::cloud::CloudError;
+use crate::timefmt::last_monday_0900;
 
 /// The lab rule's name.
 pub const LAB_RULE: &str = "MondayMorning9aEST";
@@ -54,18 +53,6 @@ impl DemoRules {
     }
 }
 
-/// The latest Monday 09:00 UTC at or before `now`.
-pub fn last_monday_0900(now: Timestamp) -> Timestamp {
-    let today = now.to_zoned(TimeZone::UTC).date();
-    let back = i64::from(today.weekday().to_monday_zero_offset());
-    let at = today
-        .to_datetime(Time::constant(9, 0, 0, 0))
-        .to_zoned(TimeZone::UTC)
-        .map(|z| z.timestamp() - SignedDuration::from_hours(24 * back))
-        .unwrap_or(now);
-    if at > now { at - SignedDuration::from_hours(7 * 24) } else { at }
-}
-
 #[async_trait]
 impl Rules for DemoRules {
     async fn describe(&self) -> Result<RuleInfo, CloudError> {
@@ -98,22 +85,6 @@ impl Rules for DemoRules {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ts(s: &str) -> Timestamp {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn last_monday_is_at_or_before_now() {
-        // Wednesday → the Monday two days before.
-        assert_eq!(last_monday_0900(ts("2026-11-25T12:00:00Z")), ts("2026-11-23T09:00:00Z"));
-        // Monday before 09:00 → the Monday before.
-        assert_eq!(last_monday_0900(ts("2026-11-23T08:59:59Z")), ts("2026-11-16T09:00:00Z"));
-        // Monday at 09:00 exactly → that moment.
-        assert_eq!(last_monday_0900(ts("2026-11-23T09:00:00Z")), ts("2026-11-23T09:00:00Z"));
-        // Sunday → six days back.
-        assert_eq!(last_monday_0900(ts("2026-11-29T23:00:00Z")), ts("2026-11-23T09:00:00Z"));
-    }
 
     #[tokio::test]
     async fn toggles_in_memory_and_dry_runs_change_nothing() {

@@ -16,8 +16,8 @@ mod eta;
 mod facts;
 pub mod json;
 mod judge;
-#[cfg(test)]
-pub(crate) mod scenarios;
+#[cfg(any(test, feature = "test-support"))]
+pub mod scenarios;
 pub mod text;
 mod timeline;
 #[cfg(test)]
@@ -26,6 +26,7 @@ mod timeline_tests;
 pub use eta::{Eta, EtaBasis, Progress};
 pub use facts::{Fact, Mark, classify, scheduler_start};
 pub use json::RunJson;
+pub use text::start_note;
 pub use timeline::{
     Boundary, Entry, Kind, KindFrom, Outcome, Timeline, TimelineInput, stop_warning, timeline,
 };

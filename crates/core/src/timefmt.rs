@@ -1,5 +1,7 @@
 //! Times and durations as the operator reads them.
 
+use jiff::civil::Time;
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 /// A duration the way the panel prints it: its two largest units, the second zero-padded.
@@ -39,6 +41,18 @@ pub fn clock(t: Timestamp) -> String {
     t.strftime("%H:%M:%S").to_string()
 }
 
+/// The latest Monday 09:00 UTC at or before `now`.
+pub fn last_monday_0900(now: Timestamp) -> Timestamp {
+    let today = now.to_zoned(TimeZone::UTC).date();
+    let back = i64::from(today.weekday().to_monday_zero_offset());
+    let at = today
+        .to_datetime(Time::constant(9, 0, 0, 0))
+        .to_zoned(TimeZone::UTC)
+        .map(|z| z.timestamp() - SignedDuration::from_hours(24 * back))
+        .unwrap_or(now);
+    if at > now { at - SignedDuration::from_hours(7 * 24) } else { at }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +67,21 @@ mod tests {
         assert_eq!(f(2 * 86_400 + 4 * 3600 + 59), "2d04h");
         assert_eq!(f(-5), "-5s");
         assert_eq!(f(6 * 3600), "6h");
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn last_monday_is_at_or_before_now() {
+        // Wednesday → the Monday two days before.
+        assert_eq!(last_monday_0900(ts("2026-11-25T12:00:00Z")), ts("2026-11-23T09:00:00Z"));
+        // Monday before 09:00 → the Monday before.
+        assert_eq!(last_monday_0900(ts("2026-11-23T08:59:59Z")), ts("2026-11-16T09:00:00Z"));
+        // Monday at 09:00 exactly → that moment.
+        assert_eq!(last_monday_0900(ts("2026-11-23T09:00:00Z")), ts("2026-11-23T09:00:00Z"));
+        // Sunday → six days back.
+        assert_eq!(last_monday_0900(ts("2026-11-29T23:00:00Z")), ts("2026-11-23T09:00:00Z"));
     }
 }

@@ -76,6 +76,23 @@ pub fn progress_text(e: &Entry, now: Timestamp, tz: &TimeZone) -> Option<String>
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
+/// What starting the box will do, given its dev mode (unknown when `None`): `(warn, sentence)`,
+/// for the start dialog and `start`. `warn` is true unless the script is known to run.
+pub fn start_note(mode: Option<crate::userdata::Mode>) -> (bool, String) {
+    match mode {
+        Some(crate::userdata::Mode::Run) => (
+            false,
+            "Dev mode is off: the box runs run-baseline.sh, posts to Slack and shuts itself down.".into(),
+        ),
+        Some(crate::userdata::Mode::Dev) => (
+            true,
+            "Dev mode is ON: the box boots WITHOUT running the script (for SSH work); stop it yourself."
+                .into(),
+        ),
+        None => (true, "Dev mode unknown (no reading of the user data to go by): the script may run.".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

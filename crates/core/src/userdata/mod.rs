@@ -32,7 +32,7 @@ pub use error::{TransferEncoding, UserDataError};
 
 /// The user data of the lab's instance, as documented in the automation README: the reference
 /// template used in demo mode and tests.
-pub const SEED_USER_DATA: &str = include_str!("../../assets/user-data.txt");
+pub const SEED_USER_DATA: &str = include_str!("../../../../assets/user-data.txt");
 
 /// AWS's limit on the size of raw (not yet base64-encoded) user data, in bytes.
 pub const MAX_USER_DATA_BYTES: usize = 16 * 1024;
