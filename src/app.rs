@@ -2,7 +2,6 @@
 //! actions, runs the effects `update` asks for, and redraws only when something changed.
 
 use std::io::Write as _;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -14,19 +13,13 @@ use tokio::sync::mpsc;
 use tokio::time::{MissedTickBehavior, interval};
 
 use crate::action::{Action, Effect};
-use crate::cloud::Cloud;
+use crate::backends::Backends;
 use crate::config::Config;
 use crate::effects::Runner;
 use crate::feeds::Feeds;
 use crate::state::{State, update};
 use crate::ui::theme::Theme;
 use crate::{keymap, tui, ui};
-
-/// Runs the panel on one box until the user quits; the terminal is restored on every exit path.
-/// Returns the box the user asked to switch to (key `b`), if any.
-pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<Option<String>> {
-    Panel::open()?.run(cfg, cloud, started).await
-}
 
 /// The panel's terminal, kept across box switches so the screen does not flicker back to the
 /// shell; restored when dropped.
@@ -45,12 +38,12 @@ impl Panel {
     pub async fn run(
         &mut self,
         cfg: &Config,
-        cloud: Arc<dyn Cloud>,
+        backends: &Backends,
         started: Instant,
     ) -> Result<Option<String>> {
         // No clear: the first frame is drawn as a diff against the last box's, which is what the
         // screen shows (and clearing would query the cursor while the old event reader lingers).
-        run_loop(&mut self.term, cfg, cloud, started).await
+        run_loop(&mut self.term, cfg, backends, started).await
     }
 }
 
@@ -72,15 +65,14 @@ fn copy_to_clipboard(text: &str) {
 async fn run_loop(
     term: &mut tui::Term,
     cfg: &Config,
-    cloud: Arc<dyn Cloud>,
+    backends: &Backends,
     started: Instant,
 ) -> Result<Option<String>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let (chat, slack_setup) = crate::effects::slack::ChatLink::from_config(cfg);
-    let runner = Runner::new(cfg, cloud.clone(), chat, tx.clone());
-    let mut feeds = Feeds::new(runner.logs.clone(), &cfg.log_group, &cfg.lambda_name);
-    let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
-    state.slack.attach(slack_setup, crate::chat::sender::Sender::current());
+    let runner = Runner::new(cfg, backends, tx.clone());
+    let mut feeds = Feeds::new(backends.logs.clone(), &cfg.log_group, &cfg.lambda_name);
+    let mut state = State::new(cfg, &backends.account, Timestamp::now());
+    state.slack.attach(backends.chat_setup.clone(), crate::chat::sender::Sender::current());
     if let Some(w) = cfg.dotenv_warning() {
         let _ = tx.send(Action::Warning(w));
     }

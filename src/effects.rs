@@ -10,10 +10,12 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::{Action, Effect};
+use crate::backends::{Backends, ChatLink};
 use crate::backup::BackupStore;
 use crate::cloud::{Cloud, CloudError, InstanceState};
 use crate::config::Config;
 use crate::devmode::{self, Plan, Wait};
+use crate::doctor as doctor_checks;
 use crate::logs::LogStore;
 use crate::logs::export::export_run;
 use crate::logs::history::{HISTORY_SPAN, read_past};
@@ -38,7 +40,9 @@ pub struct Runner {
     /// The script line's pattern in the user data.
     pub script_line: ScriptLine,
     /// The Slack channel (or the demo's).
-    pub chat: slack::ChatLink,
+    pub chat: ChatLink,
+    /// What the doctor examines.
+    pub subjects: Arc<doctor_checks::Subjects>,
     /// The configuration (the doctor reads it).
     pub config: Arc<Config>,
 }
@@ -55,21 +59,17 @@ pub fn dev_info(bytes: &[u8], pattern: &ScriptLine) -> Result<DevInfo, String> {
 }
 
 impl Runner {
-    /// Everything the panel's effects need, for `cloud` and its sibling services.
-    pub fn new(
-        cfg: &Config,
-        cloud: Arc<dyn Cloud>,
-        chat: slack::ChatLink,
-        tx: UnboundedSender<Action>,
-    ) -> Self {
+    /// Everything the panel's effects need: the backends, and the configuration's script line.
+    pub fn new(cfg: &Config, backends: &Backends, tx: UnboundedSender<Action>) -> Self {
         Runner {
-            schedule: crate::schedule::rules_for(cfg, cloud.as_ref()),
-            logs: crate::logs::store_for(cfg, cloud.as_ref()),
-            backups: crate::devmode::backup_store(cfg),
+            cloud: backends.cloud.clone(),
+            schedule: backends.rules.clone(),
+            logs: backends.logs.clone(),
+            backups: backends.backups.clone(),
             script_line: ScriptLine::new(cfg.script_pattern.clone()).unwrap_or_default(),
             config: Arc::new(cfg.clone()),
-            cloud,
-            chat,
+            chat: backends.chat.clone(),
+            subjects: Arc::new(backends.doctor_subjects(cfg)),
             tx,
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backends;
 pub mod backup;
 pub mod bounded;
 pub mod chat;

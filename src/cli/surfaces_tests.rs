@@ -2,6 +2,7 @@
 //! `runs --json`, `status --json`, the panel (its state, the Last run panel and the history
 //! pane drawn on ratatui's TestBackend), the stop dialog and `stop`'s warning; they must agree.
 
+use crate::backends::Account;
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -37,7 +38,7 @@ fn cli_timeline(s: &Scenario, rules: &RunRules) -> Timeline {
 /// The panel fed as the app feeds it: it sees the box up first when the user data was read
 /// then (so it watched the boot), reads the past back, follows the lines since the launch.
 fn panel(s: &Scenario) -> State {
-    let mut st = State::new(&Config::builtin(), "aws", s.now);
+    let mut st = State::new(&Config::builtin(), &Account::of(&Config::builtin()), s.now);
     st.size = (120, 40);
     let launch = s.instance.launch_time.unwrap();
     let watched_up = s.current_kind.is_some() && !up(&s.instance);

@@ -304,12 +304,4 @@ impl Cloud for AwsCloud {
         let r = call.send().await;
         self.settle("ec2:ModifyInstanceAttribute", dry_run, r)
     }
-
-    fn kind(&self) -> &'static str {
-        "aws"
-    }
-
-    fn aws(&self) -> Option<&AwsCloud> {
-        Some(self)
-    }
 }

@@ -1,41 +1,8 @@
 //! Posting to the Slack channel from the panel.
 
-use std::sync::Arc;
-
 use super::Runner;
 use crate::action::Action;
-use crate::chat::{self, Chat, DemoChat};
-use crate::config::Config;
-use crate::state::slack::{ChatInfo, DEMO_TAIL, PostKind};
-
-/// The chat the panel posts to, and in demo mode the simulated channel it reads back.
-#[derive(Clone, Default)]
-pub struct ChatLink {
-    /// The chat; `None` when the configuration does not set one up.
-    pub chat: Option<Arc<dyn Chat>>,
-    /// The simulated channel (demo mode), whose newest entries go back to the panel.
-    pub demo: Option<DemoChat>,
-}
-
-impl ChatLink {
-    /// The chat the configuration asks for (see [`chat::from_config`]), with what the Slack
-    /// panel shows about it: kind and channel, or why it cannot be set up.
-    pub fn from_config(cfg: &Config) -> (ChatLink, Result<ChatInfo, String>) {
-        if cfg.demo {
-            // Built here rather than by `from_config` so that its channel can be read back.
-            let demo = DemoChat::new();
-            let info = ChatInfo { kind: demo.kind(), channel: demo.channel().to_owned() };
-            return (ChatLink { chat: Some(Arc::new(demo.clone())), demo: Some(demo) }, Ok(info));
-        }
-        match chat::from_config(cfg) {
-            Ok(c) => {
-                let info = ChatInfo { kind: c.kind(), channel: c.channel().to_owned() };
-                (ChatLink { chat: Some(c), demo: None }, Ok(info))
-            }
-            Err(e) => (ChatLink::default(), Err(e.to_string())),
-        }
-    }
-}
+use crate::state::slack::{DEMO_TAIL, PostKind};
 
 impl Runner {
     /// Posts `text` and reports the ts or the error, with the simulated channel's newest
@@ -64,7 +31,9 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backends::ChatLink;
     use crate::chat::{ChatError, DemoEntry};
+    use crate::config::Config;
     use crate::effects::testing::runner;
 
     #[tokio::test]
@@ -72,7 +41,7 @@ mod tests {
         let mut cfg = Config::builtin();
         cfg.demo = true;
         let (link, info) = ChatLink::from_config(&cfg);
-        assert_eq!(info.unwrap().kind, "demo");
+        assert_eq!(info.unwrap().kind, crate::backends::ChatKind::Demo);
         let demo = link.demo.clone().unwrap();
         let (r, mut rx) = runner(link);
         for n in 1..=4 {
@@ -105,6 +74,6 @@ mod tests {
     fn a_missing_token_keeps_the_error_for_the_panel() {
         let (link, info) = ChatLink::from_config(&Config::builtin());
         assert!(link.chat.is_none());
-        assert!(info.unwrap_err().starts_with("SLACK_API_TOKEN is not set"));
+        assert!(info.unwrap_err().to_string().starts_with("SLACK_API_TOKEN is not set"));
     }
 }

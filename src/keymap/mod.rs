@@ -132,6 +132,7 @@ fn doctor_key(key: &KeyEvent) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backends::Account;
     use crate::config::Config;
     use crate::fixtures::now;
 
@@ -141,7 +142,7 @@ mod tests {
 
     #[test]
     fn basic_keys() {
-        let s = State::new(&Config::builtin(), "aws", now());
+        let s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
         assert!(matches!(resolve(&key(KeyCode::Char('q'), KeyModifiers::NONE), &s), Some(Action::Quit)));
         assert!(matches!(resolve(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), &s), Some(Action::Quit)));
         assert!(matches!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s), Some(Action::Refresh)));
@@ -150,7 +151,7 @@ mod tests {
 
     #[test]
     fn help_overlay_swallows_other_keys() {
-        let mut s = State::new(&Config::builtin(), "aws", now());
+        let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
         s.overlay = Some(Overlay::Help);
         assert!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s).is_none());
         assert!(matches!(resolve(&key(KeyCode::Esc, KeyModifiers::NONE), &s), Some(Action::Dismiss)));

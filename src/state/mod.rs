@@ -18,6 +18,7 @@ pub use update::update;
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::backends::Account;
 use crate::cloud::Instance;
 use crate::config::Config;
 use crate::run::RunRules;
@@ -27,8 +28,8 @@ use crate::userdata::Mode;
 /// What the header says about where the panel points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
-    /// `demo` or `aws`.
-    pub mode: &'static str,
+    /// The AWS account or the demo.
+    pub mode: Account,
     /// AWS profile label.
     pub profile: String,
     /// Region.
@@ -46,10 +47,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// The context for a configuration and cloud kind.
-    pub fn from_config(cfg: &Config, mode: &'static str) -> Self {
+    /// The context for a configuration and the backends in use.
+    pub fn from_config(cfg: &Config, mode: &Account) -> Self {
         Context {
-            mode,
+            mode: mode.clone(),
             profile: if cfg.demo { "-".into() } else { cfg.profile_label().to_string() },
             region: cfg.region.clone(),
             target: cfg.target.to_string(),
@@ -220,7 +221,7 @@ pub struct State {
 
 impl State {
     /// A fresh state; the first tick fetches the instances.
-    pub fn new(cfg: &Config, mode: &'static str, now: Timestamp) -> Self {
+    pub fn new(cfg: &Config, mode: &Account, now: Timestamp) -> Self {
         State {
             now,
             context: Context::from_config(cfg, mode),

@@ -16,14 +16,7 @@ use crate::config::Config;
 /// How many messages of the simulated channel the panel keeps (demo mode).
 pub const DEMO_TAIL: usize = 3;
 
-/// The chat the panel talks to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatInfo {
-    /// `slack` or `demo`.
-    pub kind: &'static str,
-    /// The channel id.
-    pub channel: String,
-}
+pub use crate::backends::{ChatInfo, ChatKind};
 
 /// Why a message was posted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +42,7 @@ pub struct PostResult {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlackState {
     /// The chat, or why it cannot be set up.
-    pub setup: Result<ChatInfo, String>,
+    pub setup: Result<ChatInfo, ChatError>,
     /// Post a notice when the panel starts a run or switches dev mode.
     pub notify: bool,
     /// Who the messages say they are from.
@@ -68,13 +61,13 @@ impl SlackState {
     pub fn new(cfg: &Config) -> SlackState {
         let not_set = |key| {
             let dotenv = cfg.dotenv_file.as_ref().map_or(".env".into(), |p| p.display().to_string());
-            Err(ChatError::NotSet { key, dotenv }.to_string())
+            Err(ChatError::NotSet { key, dotenv })
         };
         let setup = match (cfg.demo, &cfg.slack.token, &cfg.slack.channel) {
-            (true, _, _) => Ok(ChatInfo { kind: "demo", channel: DEMO_CHANNEL.into() }),
+            (true, _, _) => Ok(ChatInfo { kind: ChatKind::Demo, channel: DEMO_CHANNEL.into() }),
             (false, None, _) => not_set("SLACK_API_TOKEN"),
             (false, Some(_), Some(c)) if !c.trim().is_empty() => {
-                Ok(ChatInfo { kind: "slack", channel: c.clone() })
+                Ok(ChatInfo { kind: ChatKind::Slack, channel: c.clone() })
             }
             (false, Some(_), _) => not_set("CHANNEL_ID"),
         };
@@ -89,7 +82,7 @@ impl SlackState {
     }
 
     /// Takes in the chat as built at start (its kind and channel, or the error) and the sender.
-    pub fn attach(&mut self, setup: Result<ChatInfo, String>, sender: Sender) {
+    pub fn attach(&mut self, setup: Result<ChatInfo, ChatError>, sender: Sender) {
         self.setup = setup;
         self.sender = sender;
     }

@@ -1,5 +1,6 @@
 //! Snapshots of the panel's main states over ratatui's TestBackend.
 
+use crate::backends::Account;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -18,7 +19,7 @@ pub fn render(state: &State, w: u16, h: u16) -> String {
 
 /// A state that has received `result` for its first fetch.
 pub fn with_result(result: Result<Vec<Instance>, CloudError>) -> State {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let fx = update(&mut s, Action::Tick(now()));
     let Some(crate::action::Effect::FetchInstances { seq }) = fx.first().cloned() else { panic!() };
     for fx in update(&mut s, Action::InstancesLoaded { seq, result }) {
@@ -32,7 +33,7 @@ pub fn with_result(result: Result<Vec<Instance>, CloudError>) -> State {
 
 #[test]
 fn loading() {
-    let s = State::new(&Config::builtin(), "aws", now());
+    let s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     insta::assert_snapshot!(render(&s, 100, 24));
 }
 
@@ -103,7 +104,7 @@ fn read_only_demo_header() {
     let mut cfg = Config::builtin();
     cfg.read_only = true;
     cfg.demo = true;
-    let s = State::new(&cfg, "demo", now());
+    let s = State::new(&cfg, &Account::of(&cfg), now());
     let screen = render(&s, 100, 24);
     assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
     assert!(screen.lines().next().unwrap().contains("DEMO"));
@@ -240,7 +241,7 @@ fn header_names_the_box_among_several() {
     let mut cfg = Config::builtin();
     cfg.box_name = "flu".into();
     cfg.boxes = vec!["baseline".into(), "flu".into()];
-    let s = State::new(&cfg, "aws", now());
+    let s = State::new(&cfg, &Account::of(&cfg), now());
     let screen = render(&s, 120, 24);
     let header = screen.lines().next().unwrap();
     assert!(header.contains("box flu (b: 2/2)"), "{header}");
@@ -249,7 +250,7 @@ fn header_names_the_box_among_several() {
 
 #[test]
 fn header_with_one_box_does_not_mention_it() {
-    let s = State::new(&Config::builtin(), "aws", now());
+    let s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     assert!(!render(&s, 120, 24).lines().next().unwrap().contains("box "));
 }
 
@@ -258,7 +259,7 @@ fn remapped_keys_show_in_the_footer_and_help() {
     let mut cfg = Config::builtin();
     let keys = [("start".to_string(), "R".to_string())].into_iter().collect();
     cfg.keymap = crate::keymap::Keymap::with_overrides(&keys).unwrap();
-    let mut s = State::new(&cfg, "aws", now());
+    let mut s = State::new(&cfg, &Account::of(&cfg), now());
     let screen = render(&s, 100, 24);
     assert!(screen.lines().last().unwrap().starts_with("\" R start"), "{screen}");
     update(&mut s, Action::ToggleHelp);

@@ -1,5 +1,6 @@
 //! The test-message dialog, posts and their answers, and the optional notices.
 
+use crate::backends::Account;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use secrecy::SecretString;
 
@@ -21,7 +22,7 @@ fn cfg(notify: bool) -> Config {
 }
 
 fn panel(c: &Config) -> State {
-    let mut s = State::new(c, "aws", now());
+    let mut s = State::new(c, &Account::of(c), now());
     let setup = s.slack.setup.clone();
     s.slack.attach(setup, Sender { user: "ec2-user".into(), host: "lab-laptop".into() });
     s
@@ -165,7 +166,7 @@ fn the_demo_channel_keeps_its_newest_entries() {
     let mut c = Config::builtin();
     c.demo = true;
     let mut s = panel(&c);
-    assert_eq!(s.slack.setup.as_ref().unwrap().kind, "demo");
+    assert_eq!(s.slack.setup.as_ref().unwrap().kind, super::ChatKind::Demo);
     let entries: Vec<DemoEntry> = (0..5)
         .map(|n| DemoEntry::Message { ts: format!("1795442400.00000{n}"), text: format!("m{n}") })
         .collect();

@@ -1,5 +1,6 @@
 //! Dev mode and the schedule from the panel.
 
+use crate::backends::Account;
 use jiff::SignedDuration;
 
 use super::*;
@@ -13,7 +14,7 @@ use crate::state::{DevInfo, Intent, State};
 use crate::userdata::{Mode, SEED_USER_DATA, ScriptLine, set_dev_mode};
 
 fn with(st: InstanceState, mode: Mode) -> State {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let seq = s.instance_poll.issue();
     update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(st)]) });
     let info = DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] };
@@ -120,7 +121,7 @@ fn applied_reports_the_backup_and_reads_again() {
 fn read_only_refuses_dev_mode_and_schedule_changes() {
     let mut cfg = Config::builtin();
     cfg.read_only = true;
-    let mut s = State::new(&cfg, "aws", now());
+    let mut s = State::new(&cfg, &Account::of(&cfg), now());
     s.instances.value = Some(vec![instance(InstanceState::Stopped)]);
     assert!(update(&mut s, Action::DevRequested).is_empty());
     assert!(s.notice.as_ref().unwrap().text.contains("switching dev mode is disabled"));

@@ -1,5 +1,6 @@
 //! Starting and stopping from the panel, and the end of a watched run.
 
+use crate::backends::Account;
 use jiff::SignedDuration;
 
 use super::*;
@@ -11,7 +12,7 @@ use crate::state::{DevInfo, Intent, State};
 use crate::userdata::Mode;
 
 fn with(states: &[InstanceState]) -> State {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let seq = match update(&mut s, Action::Tick(now())).as_slice() {
         [Effect::FetchInstances { seq }, ..] => *seq,
         other => panic!("{other:?}"),
@@ -105,7 +106,7 @@ fn permission_refusal_is_shown_and_no_dialog_opens() {
 fn read_only_disables_start_and_stop() {
     let mut cfg = Config::builtin();
     cfg.read_only = true;
-    let mut s = State::new(&cfg, "aws", now());
+    let mut s = State::new(&cfg, &Account::of(&cfg), now());
     s.instances.value = Some(vec![instance(InstanceState::Running)]);
     assert!(update(&mut s, Action::StopRequested).is_empty());
     assert!(s.notice.as_ref().unwrap().text.starts_with("read-only mode"));
@@ -167,7 +168,7 @@ fn a_box_already_stopped_at_start_rings_nothing() {
 
 #[test]
 fn loading_instances_reads_the_dev_mode_once() {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let seq = match update(&mut s, Action::Tick(now())).as_slice() {
         [Effect::FetchInstances { seq }, ..] => *seq,
         _ => panic!(),

@@ -2,6 +2,7 @@
 //! the banner going with the next boot, the boot's kind kept after the user data changes, the
 //! history selection and the opened run.
 
+use crate::backends::Account;
 use jiff::{SignedDuration, Timestamp};
 use secrecy::SecretString;
 
@@ -25,7 +26,7 @@ fn cfg() -> Config {
 
 /// The panel at `now`, having loaded `inst` and read back an empty past.
 fn panel(inst: Instance, now: Timestamp) -> State {
-    let mut s = State::new(&cfg(), "aws", now);
+    let mut s = State::new(&cfg(), &Account::of(&cfg()), now);
     show(&mut s, inst);
     s
 }

@@ -1,5 +1,6 @@
 //! Snapshots of the Slack panel, the message dialog and the doctor overlay.
 
+use crate::backends::Account;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
@@ -33,7 +34,7 @@ fn slack_cfg() -> Config {
 }
 
 fn state(cfg: &Config) -> State {
-    let mut s = State::new(cfg, if cfg.demo { "demo" } else { "aws" }, now());
+    let mut s = State::new(cfg, &Account::of(cfg), now());
     let setup = s.slack.setup.clone();
     s.slack.attach(setup, Sender { user: "ec2-user".into(), host: "lab-laptop".into() });
     s
