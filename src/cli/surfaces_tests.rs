@@ -193,7 +193,7 @@ fn every_surface_tells_the_same_story() {
         if up(&s.instance) {
             let mut ds = st.clone();
             let ids = ds.instance_ids();
-            update(&mut ds, Action::Prechecked { intent: crate::state::Intent::Stop(ids), result: Ok(()) });
+            update(&mut ds, Action::Prechecked { power: crate::action::Power::Stop(ids), result: Ok(()) });
             let d = ds.dialog.as_ref().unwrap();
             assert!(d.lines.iter().any(|(_, t)| *t == warning), "{name}: {warning:?} in {:?}", d.lines);
         } else {

@@ -1,7 +1,7 @@
 //! Posting to the Slack channel from the panel.
 
 use super::Runner;
-use crate::action::Action;
+use crate::action::{Action, PostError};
 use crate::state::slack::{DEMO_TAIL, PostKind};
 
 impl Runner {
@@ -11,8 +11,8 @@ impl Runner {
         let (link, tx) = (self.chat.clone(), self.tx.clone());
         tokio::spawn(async move {
             let result = match &link.chat {
-                Some(chat) => chat.post(&text).await.map(|p| p.ts).map_err(|e| e.to_string()),
-                None => Err("Slack is not configured".to_owned()),
+                Some(chat) => chat.post(&text).await.map(|p| p.ts).map_err(PostError::from),
+                None => Err(PostError::NotConfigured),
             };
             match &result {
                 Ok(ts) => tracing::info!(?kind, %ts, "posted to Slack"),
@@ -58,7 +58,12 @@ mod tests {
         r.post_slack(PostKind::Notice, "x".into());
         let Some(Action::SlackPosted { kind, result, .. }) = rx.recv().await else { panic!() };
         assert_eq!(kind, PostKind::Notice);
-        assert!(result.unwrap_err().starts_with("The Slack app is not a member of channel C0DEMO0001"));
+        assert!(
+            result
+                .unwrap_err()
+                .to_string()
+                .starts_with("The Slack app is not a member of channel C0DEMO0001")
+        );
     }
 
     #[tokio::test]
@@ -66,7 +71,7 @@ mod tests {
         let (r, mut rx) = runner(ChatLink::default());
         r.post_slack(PostKind::Test, "hello".into());
         let Some(Action::SlackPosted { result, demo_channel, .. }) = rx.recv().await else { panic!() };
-        assert_eq!(result, Err("Slack is not configured".into()));
+        assert_eq!(result, Err(PostError::NotConfigured));
         assert_eq!(demo_channel, None);
     }
 

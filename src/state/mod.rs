@@ -16,6 +16,8 @@ pub use logs::{Health, LogKey, LogPane, LogSource};
 pub use poll::Poller;
 pub use update::update;
 
+pub use crate::userdata::DevInfo;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::backends::Account;
@@ -113,19 +115,6 @@ pub enum Overlay {
     Help,
     /// The doctor's checks.
     Doctor,
-}
-
-/// What the instance's user data says about dev mode.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DevInfo {
-    /// Run mode (script runs at boot) or dev mode (script line commented out).
-    pub mode: Mode,
-    /// 1-based line number of the script line.
-    pub line_number: usize,
-    /// The script line as it is now.
-    pub line: String,
-    /// Warnings about the user data (e.g. it does not run on every boot).
-    pub warnings: Vec<String>,
 }
 
 /// Dev mode after a failed or uncertain write: not known until the user data is read again.

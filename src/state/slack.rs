@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 
 use super::{Choice, Dialog, Intent, Level, Notice, State};
-use crate::action::Effect;
+use crate::action::{Effect, PostError};
 use crate::chat::error::ChatError;
 use crate::chat::sender::Sender;
 use crate::chat::{DemoEntry, demo::DEMO_CHANNEL};
@@ -16,16 +16,8 @@ use crate::config::Config;
 /// How many messages of the simulated channel the panel keeps (demo mode).
 pub const DEMO_TAIL: usize = 3;
 
+pub use crate::action::PostKind;
 pub use crate::backends::{ChatInfo, ChatKind};
-
-/// Why a message was posted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PostKind {
-    /// A test message written in the dialog (key `m`).
-    Test,
-    /// A notice about something the panel did (`slack.notify_actions`).
-    Notice,
-}
 
 /// The answer to the latest post.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,9 +145,10 @@ pub(super) fn run_started(s: &mut State, ids: &[String]) -> Option<Effect> {
 pub(super) fn posted(
     s: &mut State,
     kind: PostKind,
-    result: Result<String, String>,
+    result: Result<String, PostError>,
     demo_channel: Option<Vec<DemoEntry>>,
 ) {
+    let result = result.map_err(|e| e.to_string());
     s.slack.sending = s.slack.sending.saturating_sub(1);
     if let Some(mut entries) = demo_channel {
         let skip = entries.len().saturating_sub(DEMO_TAIL);

@@ -278,7 +278,11 @@ pub(super) fn open_selected(s: &mut State) -> Vec<Effect> {
 }
 
 /// The opened run's lines arrived.
-pub(super) fn run_log_loaded(s: &mut State, from: Timestamp, result: Result<Vec<(i64, String)>, String>) {
+pub(super) fn run_log_loaded(
+    s: &mut State,
+    from: Timestamp,
+    result: Result<Vec<(i64, String)>, crate::logs::LogError>,
+) {
     if s.runs.opened.as_ref().is_none_or(|o| o.started != from) {
         return;
     }

@@ -1,7 +1,7 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
 use super::{Intent, Level, Notice, Overlay, State, dev, doctor, logs, runs, schedule, slack, timeline};
-use crate::action::{Action, Effect};
+use crate::action::{Action, Effect, Power, Write};
 
 /// Ends the panel's loop with a request to come back on the box after the current one.
 fn next_box(state: &mut State) {
@@ -35,8 +35,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ExportRequested => fx.extend(export(state)),
         Action::Exported(result) => {
             state.notice = Some(match result {
-                Ok(text) => Notice { level: Level::Info, text },
-                Err(text) => Notice { level: Level::Error, text },
+                Ok(saved) => Notice {
+                    level: Level::Info,
+                    text: format!("saved {} lines of the run log to {}", saved.lines, saved.path.display()),
+                },
+                Err(e) => Notice { level: Level::Error, text: e.to_string() },
             })
         }
         Action::ToggleHistory => {
@@ -51,7 +54,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     Ok(past) => state.runs.past_loaded(until, past),
                     Err(e) => {
                         state.runs.reading = false;
-                        state.runs.past_error = Some(e);
+                        state.runs.past_error = Some(e.to_string());
                     }
                 }
                 fx.extend(timeline::refresh(state));
@@ -121,7 +124,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 fx.extend(match intent {
                     Intent::PostMessage => slack::confirm(state, dlg),
-                    cloud => runs::execute(state, cloud),
+                    Intent::Write(write) => runs::execute(state, write),
+                    Intent::DevSwitch(switch) => dev::execute(state, switch),
                 });
             }
         }
@@ -161,12 +165,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 fx.extend(timeline::refresh(state));
             }
         }
-        Action::Prechecked { intent, result } => runs::prechecked(state, intent, result),
-        Action::Done { intent, result } => {
-            if let (Intent::Start(ids), Ok(())) = (&intent, &result) {
+        Action::Prechecked { power, result } => runs::prechecked(state, power, result),
+        Action::Done { write, result } => {
+            if let (Write::Power(Power::Start(ids)), Ok(())) = (&write, &result) {
                 fx.extend(slack::run_started(state, ids));
             }
-            fx.extend(runs::done(state, intent, result));
+            fx.extend(runs::done(state, write, result));
         }
         Action::SlackCompose => slack::compose(state),
         Action::SlackPosted { kind, result, demo_channel } => {

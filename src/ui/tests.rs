@@ -121,7 +121,7 @@ fn start_dialog() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
     dev(&mut s, crate::userdata::Mode::Run);
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Start(ids), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids), result: Ok(()) });
     insta::assert_snapshot!(render(&s, 100, 24));
 }
 
@@ -130,7 +130,7 @@ fn stop_dialog_with_a_run_in_progress_in_dev_mode_header() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
     dev(&mut s, crate::userdata::Mode::Dev);
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Stop(ids), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Stop(ids), result: Ok(()) });
     let screen = render(&s, 100, 24);
     assert!(screen.lines().next().unwrap().contains("DEV MODE"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -272,12 +272,15 @@ fn dev_mode_unknown_after_an_uncertain_write() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
     dev(&mut s, crate::userdata::Mode::Run);
     let why = "the write got no clear answer (no answer from http://127.0.0.1:5000: timed out), so it may still be applied";
-    let fx = update(&mut s, Action::DevApplied { id: "i-0db5237193478dd8d".into(), result: Err(why.into()) });
+    let fx = update(
+        &mut s,
+        Action::DevApplied { id: "i-0db5237193478dd8d".into(), result: Err(crate::fixtures::dev_error(why)) },
+    );
     let seq = fx.iter().find_map(|e| match e {
         crate::action::Effect::FetchDevInfo { seq, .. } => Some(*seq),
         _ => None,
     });
-    let result = Err("ec2:DescribeInstanceAttribute failed: HTTP 500".to_string());
+    let result = Err(crate::fixtures::dev_error("ec2:DescribeInstanceAttribute failed: HTTP 500"));
     update(&mut s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), seq: seq.unwrap(), result });
     let screen = render(&s, 120, 24);
     assert!(screen.lines().next().unwrap().contains("DEV MODE ?"), "{screen}");

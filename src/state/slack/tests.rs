@@ -120,10 +120,10 @@ fn the_answer_is_shown_in_the_panel_and_the_footer() {
     let mut s = panel(&cfg(false));
     press(&mut s, KeyCode::Char('m'));
     press(&mut s, KeyCode::Enter);
-    let ok = Ok("1795442400.250000".to_string());
-    update(&mut s, Action::SlackPosted { kind: PostKind::Test, result: ok.clone(), demo_channel: None });
+    let ts = "1795442400.250000".to_string();
+    update(&mut s, Action::SlackPosted { kind: PostKind::Test, result: Ok(ts.clone()), demo_channel: None });
     assert_eq!(s.slack.sending, 0);
-    assert_eq!(s.slack.last, Some(PostResult { kind: PostKind::Test, at: now(), result: ok }));
+    assert_eq!(s.slack.last, Some(PostResult { kind: PostKind::Test, at: now(), result: Ok(ts) }));
     assert_eq!(s.notice.as_ref().unwrap().text, "test message posted to C01DTCAL49X (ts 1795442400.250000)");
 }
 
@@ -132,11 +132,9 @@ fn a_failure_is_shown_in_the_panel_and_the_footer() {
     let mut s = panel(&cfg(false));
     press(&mut s, KeyCode::Char('m'));
     press(&mut s, KeyCode::Enter);
-    let why = ChatError::NotInChannel { channel: "C01DTCAL49X".into() }.to_string();
-    update(
-        &mut s,
-        Action::SlackPosted { kind: PostKind::Test, result: Err(why.clone()), demo_channel: None },
-    );
+    let err = ChatError::NotInChannel { channel: "C01DTCAL49X".into() };
+    let why = err.to_string();
+    update(&mut s, Action::SlackPosted { kind: PostKind::Test, result: Err(err.into()), demo_channel: None });
     assert_eq!(s.slack.last.as_ref().unwrap().result, Err(why.clone()));
     let n = s.notice.as_ref().unwrap();
     assert_eq!((n.level, n.text.clone()), (Level::Error, format!("Slack: {why}")));
@@ -180,7 +178,10 @@ fn started(c: &Config, result: Result<(), CloudError>) -> (State, Vec<Effect>) {
     let mut s = panel(c);
     s.instances.value = Some(vec![instance(InstanceState::Stopped)]);
     let ids = s.instance_ids();
-    let fx = update(&mut s, Action::Done { intent: Intent::Start(ids), result });
+    let fx = update(
+        &mut s,
+        Action::Done { write: crate::action::Write::Power(crate::action::Power::Start(ids)), result },
+    );
     (s, fx)
 }
 
@@ -212,7 +213,12 @@ fn no_notice_when_off_unconfigured_refused_or_a_stop() {
     let mut s = panel(&cfg(true));
     let fx = update(
         &mut s,
-        Action::Done { intent: Intent::Stop(vec!["i-0db5237193478dd8d".into()]), result: Ok(()) },
+        Action::Done {
+            write: crate::action::Write::Power(crate::action::Power::Stop(vec![
+                "i-0db5237193478dd8d".into(),
+            ])),
+            result: Ok(()),
+        },
     );
     assert!(notices(&fx).is_empty(), "stops are not announced");
 }
@@ -224,7 +230,11 @@ fn a_failed_notice_shows_only_in_the_slack_panel() {
     let why = ChatError::TokenRevoked.to_string();
     update(
         &mut s,
-        Action::SlackPosted { kind: PostKind::Notice, result: Err(why.clone()), demo_channel: None },
+        Action::SlackPosted {
+            kind: PostKind::Notice,
+            result: Err(ChatError::TokenRevoked.into()),
+            demo_channel: None,
+        },
     );
     assert_eq!(s.notice, before, "the footer keeps the start's message");
     assert_eq!(s.slack.last.as_ref().unwrap().result, Err(why));

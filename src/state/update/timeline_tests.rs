@@ -79,7 +79,7 @@ fn a_failure_line_while_up_rings_once_shows_the_banner_and_tells_slack() {
     assert!(!update(&mut s, Action::Tick(mon("09:46"))).contains(&Effect::Bell));
     // The stop dialog says the same.
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Stop(ids), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Stop(ids), result: Ok(()) });
     let d = s.dialog.as_ref().unwrap();
     assert!(
         d.lines.iter().any(|(_, t)| t.starts_with("The run is failing (failure marker 40m30s")),
