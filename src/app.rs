@@ -175,7 +175,7 @@ where
     let runner = Runner::new(cfg, backends, tx.clone());
     let mut feeds = Feeds::new(backends.logs.clone(), &cfg.log_group, &cfg.lambda_name);
     let mut state = State::new(cfg, &backends.account, Timestamp::now());
-    state.slack.attach(backends.chat_setup.clone(), crate::chat::sender::Sender::current());
+    state.slack.attach(backends.chat.info(), crate::chat::sender::Sender::current());
     if let Some(w) = cfg.dotenv_warning() {
         let _ = tx.send(Action::Warning(w));
     }

@@ -79,31 +79,42 @@ pub struct ChatInfo {
     pub channel: String,
 }
 
-/// The chat the panel posts to, and in demo mode the simulated channel it reads back.
-#[derive(Clone, Default)]
+/// The chat the panel and the CLI post to, and in demo mode the simulated channel the panel
+/// reads back.
+#[derive(Clone)]
 pub struct ChatLink {
-    /// The chat; `None` when the configuration does not set one up.
-    pub chat: Option<Arc<dyn Chat>>,
+    /// The chat, or why the configuration sets none up.
+    pub chat: Result<Arc<dyn Chat>, ChatError>,
     /// The simulated channel (demo mode), whose newest entries go back to the panel.
     pub demo: Option<DemoChat>,
 }
 
 impl ChatLink {
-    /// The chat the configuration asks for (see [`chat::from_config`]), with what the Slack
-    /// panel shows about it: kind and channel, or why it cannot be set up.
-    pub fn from_config(cfg: &Config) -> (ChatLink, Result<ChatInfo, ChatError>) {
+    /// The chat the configuration asks for (see [`chat::from_config`]).
+    pub fn from_config(cfg: &Config) -> ChatLink {
         if cfg.demo {
             // Built here rather than by `from_config` so that its channel can be read back.
             let demo = DemoChat::new();
-            let info = ChatInfo { kind: ChatKind::Demo, channel: demo.channel().to_owned() };
-            return (ChatLink { chat: Some(Arc::new(demo.clone())), demo: Some(demo) }, Ok(info));
+            return ChatLink { chat: Ok(Arc::new(demo.clone())), demo: Some(demo) };
         }
-        match chat::from_config(cfg) {
-            Ok(c) => {
-                let info = ChatInfo { kind: ChatKind::Slack, channel: c.channel().to_owned() };
-                (ChatLink { chat: Some(c), demo: None }, Ok(info))
-            }
-            Err(e) => (ChatLink::default(), Err(e)),
+        ChatLink { chat: chat::from_config(cfg), demo: None }
+    }
+
+    /// What the Slack panel shows about the chat: kind and channel, or why there is none.
+    pub fn info(&self) -> Result<ChatInfo, ChatError> {
+        let kind = if self.demo.is_some() { ChatKind::Demo } else { ChatKind::Slack };
+        match &self.chat {
+            Ok(c) => Ok(ChatInfo { kind, channel: c.channel().to_owned() }),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// No chat, for tests of what happens without one.
+    #[cfg(test)]
+    pub fn none() -> ChatLink {
+        ChatLink {
+            chat: Err(ChatError::NotSet { key: "SLACK_API_TOKEN", dotenv: ".env".into() }),
+            demo: None,
         }
     }
 }
@@ -123,8 +134,6 @@ pub struct Backends {
     pub backups: BackupStore,
     /// The Slack channel (or the demo's).
     pub chat: ChatLink,
-    /// What the Slack panel shows about the chat: kind and channel, or why there is none.
-    pub chat_setup: Result<ChatInfo, ChatError>,
 }
 
 impl Backends {
@@ -158,8 +167,8 @@ impl Backends {
         logs: Arc<dyn LogStore>,
         rules: Arc<dyn Rules>,
     ) -> Backends {
-        let (chat, chat_setup) = ChatLink::from_config(cfg);
-        Backends { account, cloud, logs, rules, backups: crate::devmode::backup_store(cfg), chat, chat_setup }
+        let chat = ChatLink::from_config(cfg);
+        Backends { account, cloud, logs, rules, backups: crate::devmode::backup_store(cfg), chat }
     }
 
     /// What the doctor examines: these backends, with chat and GitHub as the configuration
@@ -210,7 +219,7 @@ mod tests {
         let b = Backends::connect(&cfg).await;
         assert_eq!(b.account, Account::Demo);
         assert_eq!(b.account.name(), "demo");
-        assert_eq!(b.chat_setup.as_ref().map(|i| i.kind), Ok(ChatKind::Demo));
+        assert_eq!(b.chat.info().map(|i| i.kind), Ok(ChatKind::Demo));
         assert!(b.chat.demo.is_some());
     }
 

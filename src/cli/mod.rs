@@ -251,7 +251,7 @@ pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failur
         Command::Schedule { action } => schedule::run(action, cfg, b).await,
         Command::Dev { command } => dev::run(cfg, cloud, command).await,
         Command::Userdata { command } => userdata::run(cfg, cloud, command).await,
-        Command::Slack { action } => slack::run(action, cfg).await,
+        Command::Slack { action } => slack::run(action, cfg, b).await,
         Command::Doctor { post, json, timeout } => doctor::run(cfg, b, *post, *timeout, *json).await,
         Command::Logs(args) => logs::run(args, cfg, b).await,
         Command::Runs { json, since } => runs::run(cfg, b, *json, since.as_deref()).await,

@@ -23,7 +23,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_demo_doctor_reports_every_check() {
-        let (r, mut rx) = runner(ChatLink::default());
+        let (r, mut rx) = runner(ChatLink::none());
         r.run_doctor();
         let Some(Action::DoctorChecked(checks)) = rx.recv().await else { panic!() };
         assert_eq!(checks.first().map(|c| c.id), Some("aws.identity"));

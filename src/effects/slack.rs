@@ -11,8 +11,8 @@ impl Runner {
         let (link, tx) = (self.chat.clone(), self.tx.clone());
         tokio::spawn(async move {
             let result = match &link.chat {
-                Some(chat) => chat.post(&text).await.map(|p| p.ts).map_err(PostError::from),
-                None => Err(PostError::NotConfigured),
+                Ok(chat) => chat.post(&text).await.map(|p| p.ts).map_err(PostError::from),
+                Err(_) => Err(PostError::NotConfigured),
             };
             match &result {
                 Ok(ts) => tracing::info!(?kind, %ts, "posted to Slack"),
@@ -40,8 +40,8 @@ mod tests {
     async fn a_demo_post_comes_back_with_the_channel_tail() {
         let mut cfg = Config::builtin();
         cfg.demo = true;
-        let (link, info) = ChatLink::from_config(&cfg);
-        assert_eq!(info.unwrap().kind, crate::backends::ChatKind::Demo);
+        let link = ChatLink::from_config(&cfg);
+        assert_eq!(link.info().unwrap().kind, crate::backends::ChatKind::Demo);
         let demo = link.demo.clone().unwrap();
         let (r, mut rx) = runner(link);
         for n in 1..=4 {
@@ -68,7 +68,7 @@ mod tests {
 
     #[tokio::test]
     async fn without_a_chat_the_post_fails_with_a_reason() {
-        let (r, mut rx) = runner(ChatLink::default());
+        let (r, mut rx) = runner(ChatLink::none());
         r.post_slack(PostKind::Test, "hello".into());
         let Some(Action::SlackPosted { result, demo_channel, .. }) = rx.recv().await else { panic!() };
         assert_eq!(result, Err(PostError::NotConfigured));
@@ -77,8 +77,8 @@ mod tests {
 
     #[test]
     fn a_missing_token_keeps_the_error_for_the_panel() {
-        let (link, info) = ChatLink::from_config(&Config::builtin());
-        assert!(link.chat.is_none());
-        assert!(info.unwrap_err().to_string().starts_with("SLACK_API_TOKEN is not set"));
+        let link = ChatLink::from_config(&Config::builtin());
+        assert!(link.chat.is_err());
+        assert!(link.info().unwrap_err().to_string().starts_with("SLACK_API_TOKEN is not set"));
     }
 }
