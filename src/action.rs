@@ -1,13 +1,45 @@
 //! Everything that can happen to the panel: user intents and the results of async work.
 
+mod intent;
+mod logs;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
-use crate::chat::DemoEntry;
+pub use intent::{DevSwitch, Intent, PostKind, Power, Write};
+pub use logs::{Health, LogKey};
+
+use crate::chat::{ChatError, DemoEntry};
 use crate::cloud::{CloudError, Instance};
+use crate::devmode::DevError;
 use crate::doctor::Check;
+use crate::logs::export::ExportError;
+use crate::logs::{LogError, Source as LogSource};
 use crate::schedule::{LastFired, RuleInfo};
-use crate::state::slack::PostKind;
-use crate::state::{DevInfo, Health, Intent, LogKey, LogRows, LogSource};
+use crate::state::LogRows;
+use crate::userdata::DevInfo;
+
+/// A run log saved to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// How many lines.
+    pub lines: usize,
+    /// Where.
+    pub path: PathBuf,
+}
+
+/// Why a post to the Slack channel did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PostError {
+    /// The configuration sets up no chat.
+    #[error("Slack is not configured")]
+    NotConfigured,
+    /// Slack (or the demo's channel) refused or did not answer.
+    #[error(transparent)]
+    Chat(#[from] ChatError),
+}
 
 /// One thing that happened. `update` turns it into state changes and effects.
 #[derive(Debug, Clone)]
@@ -53,17 +85,17 @@ pub enum Action {
     DialogType(char),
     /// Delete the last character of the dialog's text.
     DialogBackspace,
-    /// The answer to a permission pre-check (a DryRun) for `intent`.
+    /// The answer to a permission pre-check (a DryRun) for starting or stopping.
     Prechecked {
         /// What was checked.
-        intent: Intent,
+        power: Power,
         /// `Ok` when permitted.
         result: Result<(), CloudError>,
     },
-    /// The answer to carrying out `intent`.
+    /// The answer to carrying out a write.
     Done {
         /// What was done.
-        intent: Intent,
+        write: Write,
         /// How it went.
         result: Result<(), CloudError>,
     },
@@ -74,7 +106,7 @@ pub enum Action {
         /// The read's number (see [`Effect::FetchDevInfo`]).
         seq: u64,
         /// What the user data says, or why it could not be read.
-        result: Result<DevInfo, String>,
+        result: Result<DevInfo, Arc<DevError>>,
     },
     /// A key for the log pane.
     Log(LogKey),
@@ -90,13 +122,13 @@ pub enum Action {
     /// Switch dev mode (key `d`).
     DevRequested,
     /// The dev-mode plan for the selected instance, or why there is none.
-    DevPlanned(Result<crate::devmode::Plan, String>),
+    DevPlanned(Result<crate::devmode::Plan, Arc<DevError>>),
     /// The dev-mode switch was carried out, or failed.
     DevApplied {
         /// The instance.
         id: String,
         /// What was written, or why not.
-        result: Result<crate::devmode::Applied, String>,
+        result: Result<crate::devmode::Applied, Arc<DevError>>,
     },
     /// Enable or disable the schedule (key `S`).
     ScheduleToggleRequested,
@@ -111,8 +143,8 @@ pub enum Action {
     },
     /// Save the current run's whole log to a file (key `e`).
     ExportRequested,
-    /// The run log was saved (the message says where), or why not.
-    Exported(Result<String, String>),
+    /// The run log was saved, or why not.
+    Exported(Result<Saved, Arc<ExportError>>),
     /// Show the run history instead of the logs, or back (key `h`).
     ToggleHistory,
     /// Move the history selection (`↑`/`↓` in the history pane; newest is 0).
@@ -126,14 +158,14 @@ pub enum Action {
         /// Where the followed lines begin.
         until: Timestamp,
         /// The lines as facts and the scheduler's starts.
-        result: Result<crate::logs::history::PastLog, String>,
+        result: Result<crate::logs::history::PastLog, LogError>,
     },
     /// An opened run's lines, or why not.
     RunLogLoaded {
         /// The run's start.
         from: Timestamp,
         /// `(timestamp ms, message)`, oldest first.
-        result: Result<Vec<(i64, String)>, String>,
+        result: Result<Vec<(i64, String)>, LogError>,
     },
     /// The answer to a `FetchInstances` effect.
     InstancesLoaded {
@@ -148,8 +180,8 @@ pub enum Action {
     SlackPosted {
         /// What was posted.
         kind: PostKind,
-        /// The message's ts, or the error's text.
-        result: Result<String, String>,
+        /// The message's ts, or why not.
+        result: Result<String, PostError>,
         /// The simulated channel's entries after the post (demo mode only).
         demo_channel: Option<Vec<DemoEntry>>,
     },
@@ -171,10 +203,13 @@ pub enum Effect {
         /// Request number.
         seq: u64,
     },
-    /// Check with a DryRun that `Intent` is permitted; answer with [`Action::Prechecked`].
-    Precheck(Intent),
-    /// Carry out a confirmed intent; answer with [`Action::Done`].
-    Execute(Intent),
+    /// Check with a DryRun that starting or stopping is permitted; answer with
+    /// [`Action::Prechecked`].
+    Precheck(Power),
+    /// Carry out a confirmed write; answer with [`Action::Done`].
+    Execute(Write),
+    /// Carry out a confirmed dev-mode switch; answer with [`Action::DevApplied`].
+    SwitchDev(DevSwitch),
     /// Read the instance's user data and its dev mode; answer with [`Action::DevInfoLoaded`].
     FetchDevInfo {
         /// The instance.

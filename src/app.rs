@@ -1,30 +1,54 @@
 //! The panel's loop: owns the state, turns terminal events, async results and the clock into
 //! actions, runs the effects `update` asks for, and redraws only when something changed.
+//!
+//! The loop draws on any ratatui backend and reads its input from a stream the caller gives,
+//! so a test can drive it headless (see `loop_tests.rs`).
 
-use std::io::Write as _;
-use std::sync::Arc;
+use std::io::{self, Write as _};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use crossterm::event::EventStream;
-use futures_util::StreamExt;
+use crossterm::event::{Event, EventStream};
+use futures_util::{Stream, StreamExt, stream};
 use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{MissedTickBehavior, interval};
 
-use crate::action::{Action, Effect};
-use crate::cloud::Cloud;
+use crate::action::Action;
+use crate::backends::Backends;
 use crate::config::Config;
-use crate::effects::Runner;
+use crate::effects::{Host, Runner};
 use crate::feeds::Feeds;
 use crate::state::{State, update};
 use crate::{keymap, tui, ui};
 
-/// Runs the panel on one box until the user quits; the terminal is restored on every exit path.
-/// Returns the box the user asked to switch to (key `b`), if any.
-pub async fn run(cfg: &Config, cloud: Arc<dyn Cloud>, started: Instant) -> Result<Option<String>> {
-    Panel::open()?.run(cfg, cloud, started).await
+/// What the loop reads besides the results of its own effects.
+#[derive(Debug)]
+pub enum Input {
+    /// A terminal event (key, mouse, resize).
+    Event(Event),
+    /// Reading the terminal failed: the loop ends with this error.
+    Failed(io::Error),
+    /// An action from outside the terminal (a test's scripted async result, say).
+    Action(Box<Action>),
+    /// Leave the panel (SIGTERM, SIGHUP, SIGINT, or the end of the terminal's events).
+    Quit,
+}
+
+/// The terminal besides drawing: bell, clipboard, suspend.
+pub trait Console<B: Backend> {
+    /// Rings the bell.
+    fn bell(&mut self);
+    /// Puts `text` on the clipboard.
+    fn copy(&mut self, text: &str);
+    /// Suspends the panel to the shell and resumes it.
+    fn suspend(&mut self, term: &mut Terminal<B>) -> Result<()>;
+    /// Called after each frame is drawn.
+    fn drawn(&mut self, _term: &Terminal<B>) {}
 }
 
 /// The panel's terminal, kept across box switches so the screen does not flicker back to the
@@ -44,12 +68,13 @@ impl Panel {
     pub async fn run(
         &mut self,
         cfg: &Config,
-        cloud: Arc<dyn Cloud>,
+        backends: &Backends,
         started: Instant,
     ) -> Result<Option<String>> {
         // No clear: the first frame is drawn as a diff against the last box's, which is what the
         // screen shows (and clearing would query the cursor while the old event reader lingers).
-        run_loop(&mut self.term, cfg, cloud, started).await
+        let input = terminal_input()?;
+        run_loop(&mut self.term, &mut Tty, input, cfg, backends, started).await
     }
 }
 
@@ -59,27 +84,97 @@ impl Drop for Panel {
     }
 }
 
-/// Puts `text` on the terminal's clipboard with OSC 52 (works over SSH and in tmux with
-/// `set-clipboard on`).
-fn copy_to_clipboard(text: &str) {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
-    let _ = write!(std::io::stdout(), "\x1b]52;c;{b64}\x07");
-    let _ = std::io::stdout().flush();
+/// The real terminal's bell, clipboard and Ctrl-Z.
+struct Tty;
+
+impl Console<CrosstermBackend<io::Stdout>> for Tty {
+    fn bell(&mut self) {
+        let _ = io::stdout().write_all(b"\x07");
+        let _ = io::stdout().flush();
+    }
+
+    /// OSC 52 (works over SSH and in tmux with `set-clipboard on`).
+    fn copy(&mut self, text: &str) {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+        let _ = write!(io::stdout(), "\x1b]52;c;{b64}\x07");
+        let _ = io::stdout().flush();
+    }
+
+    fn suspend(&mut self, term: &mut tui::Term) -> Result<()> {
+        Ok(tui::suspend(term)?)
+    }
 }
 
-async fn run_loop(
-    term: &mut tui::Term,
+/// The terminal's events, then [`Input::Quit`] when they end; SIGTERM, SIGHUP and a SIGINT from
+/// elsewhere (Ctrl-C arrives as a key in raw mode) quit too.
+fn terminal_input() -> io::Result<impl Stream<Item = Input> + Unpin> {
+    let events = EventStream::new()
+        .map(|ev| match ev {
+            Ok(ev) => Input::Event(ev),
+            Err(e) => Input::Failed(e),
+        })
+        .chain(stream::iter([Input::Quit]));
+    let mut signals = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()]
+        .into_iter()
+        .map(signal)
+        .collect::<io::Result<Vec<_>>>()?;
+    let quits = stream::poll_fn(move |cx| {
+        let mut got = false;
+        for s in &mut signals {
+            got |= s.poll_recv(cx).is_ready();
+        }
+        if got { Poll::Ready(Some(Input::Quit)) } else { Poll::Pending }
+    });
+    Ok(stream::select(events, quits))
+}
+
+/// The loop's side of the effects: the console and the log feeds.
+struct LoopHost<'a, B: Backend, C: Console<B>> {
+    term: &'a mut Terminal<B>,
+    console: &'a mut C,
+    feeds: &'a mut Feeds,
+}
+
+impl<B: Backend, C: Console<B>> Host for LoopHost<'_, B, C> {
+    fn bell(&mut self) {
+        self.console.bell();
+    }
+
+    fn copy(&mut self, text: &str) {
+        self.console.copy(text);
+    }
+
+    fn suspend(&mut self) -> Result<()> {
+        self.console.suspend(self.term)
+    }
+
+    fn follow_logs(&mut self, instance_id: &str, since: Timestamp) {
+        self.feeds.restart(instance_id, since);
+    }
+}
+
+/// Runs the panel on `term` until the user quits (`None`) or asks for another box
+/// (`Some(name)`), reading `input`.
+pub async fn run_loop<B, C, I>(
+    term: &mut Terminal<B>,
+    console: &mut C,
+    mut input: I,
     cfg: &Config,
-    cloud: Arc<dyn Cloud>,
+    backends: &Backends,
     started: Instant,
-) -> Result<Option<String>> {
+) -> Result<Option<String>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    C: Console<B>,
+    I: Stream<Item = Input> + Unpin,
+{
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let (chat, slack_setup) = crate::effects::slack::ChatLink::from_config(cfg);
-    let runner = Runner::new(cfg, cloud.clone(), chat, tx.clone());
-    let mut feeds = Feeds::new(runner.logs.clone(), &cfg.log_group, &cfg.lambda_name);
-    let mut state = State::new(cfg, cloud.kind(), Timestamp::now());
-    state.slack.attach(slack_setup, crate::chat::sender::Sender::current());
+    let runner = Runner::new(cfg, backends, tx.clone());
+    let mut feeds = Feeds::new(backends.logs.clone(), &cfg.log_group, &cfg.lambda_name);
+    let mut state = State::new(cfg, &backends.account, Timestamp::now());
+    state.slack.attach(backends.chat.info(), crate::chat::sender::Sender::current());
     if let Some(w) = cfg.dotenv_warning() {
         let _ = tx.send(Action::Warning(w));
     }
@@ -89,19 +184,15 @@ async fn run_loop(
     state.size = (size.width, size.height);
     state.log_rows = ui::layout::log_rows(size.width, size.height);
 
-    let mut events = EventStream::new();
     let mut ticker = interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    // Ctrl-C arrives as a key in raw mode; a SIGINT from elsewhere (kill -INT) quits the same way.
-    let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
     let mut first_frame = true;
 
     loop {
         if dirty {
             term.draw(|f| ui::draw(f, &ui::View::new(&state, &look)))?;
+            console.drawn(term);
             dirty = false;
             if first_frame {
                 first_frame = false;
@@ -113,17 +204,15 @@ async fn run_loop(
             }
         }
         let action = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => keymap::resolve(&ev, &state, &keys),
-                Some(Err(e)) => return Err(e.into()),
-                None => Some(Action::Quit),
+            got = input.next() => match got {
+                Some(Input::Event(ev)) => keymap::resolve(&ev, &state, &keys),
+                Some(Input::Failed(e)) => return Err(e.into()),
+                Some(Input::Action(a)) => Some(*a),
+                Some(Input::Quit) | None => Some(Action::Quit),
             },
             Some(a) = rx.recv() => Some(a),
             Some(batch) = feeds.rx.recv() => Some(crate::feeds::to_action(batch)),
             _ = ticker.tick() => Some(Action::Tick(Timestamp::now())),
-            _ = sigterm.recv() => Some(Action::Quit),
-            _ = sighup.recv() => Some(Action::Quit),
-            _ = sigint.recv() => Some(Action::Quit),
         };
         let mut pending: Vec<Action> = action.into_iter().collect();
         // Apply everything already queued before drawing once.
@@ -133,16 +222,8 @@ async fn run_loop(
         for a in pending {
             dirty = true;
             for fx in update(&mut state, a) {
-                match fx {
-                    Effect::Bell => {
-                        let _ = std::io::stdout().write_all(b"\x07");
-                        let _ = std::io::stdout().flush();
-                    }
-                    Effect::Suspend => tui::suspend(term)?,
-                    Effect::Copy(text) => copy_to_clipboard(&text),
-                    Effect::FollowLogs { instance_id, since } => feeds.restart(&instance_id, since),
-                    other => runner.spawn(other),
-                }
+                let mut host = LoopHost { term: &mut *term, console: &mut *console, feeds: &mut feeds };
+                runner.perform(fx, &mut host)?;
             }
         }
         feeds.set_active(state.box_active());
@@ -151,3 +232,6 @@ async fn run_loop(
         }
     }
 }
+
+#[cfg(test)]
+mod loop_tests;

@@ -9,18 +9,19 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::action::{Action, Effect};
+use crate::action::{Action, DevSwitch, Effect, Power, Saved, Write};
+use crate::backends::{Backends, ChatLink};
 use crate::backup::BackupStore;
-use crate::cloud::{Cloud, CloudError, InstanceState};
+use crate::cloud::{Cloud, InstanceState};
 use crate::config::Config;
-use crate::devmode::{self, Plan, Wait, dev_info};
+use crate::devmode::{self, DevError, Plan, Wait};
+use crate::doctor as doctor_checks;
 use crate::logs::LogStore;
-use crate::logs::export::export_run;
+use crate::logs::export::{ExportError, export_run};
 use crate::logs::history::{HISTORY_SPAN, read_past};
 use crate::logs::{fetch_all, render, write_atomic};
 use crate::schedule::Rules;
-use crate::state::Intent;
-use crate::userdata::ScriptLine;
+use crate::userdata::{DevInfo, ScriptLine};
 
 /// What effects need to do their work.
 #[derive(Clone)]
@@ -38,27 +39,25 @@ pub struct Runner {
     /// The script line's pattern in the user data.
     pub script_line: ScriptLine,
     /// The Slack channel (or the demo's).
-    pub chat: slack::ChatLink,
+    pub chat: ChatLink,
+    /// What the doctor examines.
+    pub subjects: Arc<doctor_checks::Subjects>,
     /// The configuration (the doctor reads it).
     pub config: Arc<Config>,
 }
 
 impl Runner {
-    /// Everything the panel's effects need, for `cloud` and its sibling services.
-    pub fn new(
-        cfg: &Config,
-        cloud: Arc<dyn Cloud>,
-        chat: slack::ChatLink,
-        tx: UnboundedSender<Action>,
-    ) -> Self {
+    /// Everything the panel's effects need: the backends, and the configuration's script line.
+    pub fn new(cfg: &Config, backends: &Backends, tx: UnboundedSender<Action>) -> Self {
         Runner {
-            schedule: crate::schedule::rules_for(cfg, cloud.as_ref()),
-            logs: crate::logs::store_for(cfg, cloud.as_ref()),
-            backups: crate::devmode::backup_store(cfg),
+            cloud: backends.cloud.clone(),
+            schedule: backends.rules.clone(),
+            logs: backends.logs.clone(),
+            backups: backends.backups.clone(),
             script_line: ScriptLine::new(cfg.script_pattern.clone()).unwrap_or_default(),
             config: Arc::new(cfg.clone()),
-            cloud,
-            chat,
+            chat: backends.chat.clone(),
+            subjects: Arc::new(backends.doctor_subjects(cfg)),
             tx,
         }
     }
@@ -74,56 +73,58 @@ impl Runner {
         });
     }
 
-    /// Starts the async part of an effect. Terminal effects (bell, suspend, copy) are the app's.
-    pub fn spawn(&self, effect: Effect) {
+    /// Carries out an effect: the terminal's and the log feeds' through `host`, the rest on
+    /// tokio, each answering with an action. Every effect is handled here and nowhere else.
+    pub fn perform(&self, effect: Effect, host: &mut dyn Host) -> anyhow::Result<()> {
         let cloud = self.cloud.clone();
         match effect {
+            Effect::Bell => host.bell(),
+            Effect::Copy(text) => host.copy(&text),
+            Effect::Suspend => host.suspend()?,
+            Effect::FollowLogs { instance_id, since } => host.follow_logs(&instance_id, since),
             Effect::FetchInstances { seq } => self
                 .spawn_then(async move { Action::InstancesLoaded { seq, result: cloud.instances().await } }),
-            Effect::Precheck(intent) => self.spawn_then(async move {
-                let result = match &intent {
-                    Intent::Start(ids) => cloud.start(ids, true).await,
-                    Intent::Stop(ids) => cloud.stop(ids, true).await,
-                    _ => Ok(()),
+            Effect::Precheck(power) => self.spawn_then(async move {
+                let result = match &power {
+                    Power::Start(ids) => cloud.start(ids, true).await,
+                    Power::Stop(ids) => cloud.stop(ids, true).await,
                 };
-                Action::Prechecked { intent, result }
+                Action::Prechecked { power, result }
             }),
-            Effect::Execute(Intent::DevSwitch { plan, stop_first }) => {
+            Effect::SwitchDev(DevSwitch { plan, stop_first }) => {
                 let backups = self.backups.clone();
                 self.spawn_then(async move {
                     let id = plan.id().to_string();
-                    let result = switch(cloud.as_ref(), &backups, &plan, stop_first).await;
+                    let result = switch(cloud.as_ref(), &backups, &plan, stop_first).await.map_err(Arc::new);
                     Action::DevApplied { id, result }
                 })
             }
-            Effect::Execute(intent) => {
+            Effect::Execute(write) => {
                 let rules = self.schedule.clone();
                 self.spawn_then(async move {
-                    let result = match &intent {
-                        Intent::Start(ids) => cloud.start(ids, false).await,
-                        Intent::Stop(ids) => cloud.stop(ids, false).await,
-                        Intent::SetSchedule(on) => rules.set_enabled(*on, false).await,
-                        // Dev switches report through DevApplied; posts through PostSlack.
-                        Intent::DevSwitch { .. } | Intent::PostMessage => Ok(()),
+                    let result = match &write {
+                        Write::Power(Power::Start(ids)) => cloud.start(ids, false).await,
+                        Write::Power(Power::Stop(ids)) => cloud.stop(ids, false).await,
+                        Write::SetSchedule(on) => rules.set_enabled(*on, false).await,
                     };
-                    Action::Done { intent, result }
+                    Action::Done { write, result }
                 })
             }
             Effect::FetchDevInfo { id, seq } => {
                 let pattern = self.script_line.clone();
                 self.spawn_then(async move {
                     let result = match cloud.user_data(&id).await {
-                        Ok(bytes) => dev_info(&bytes, &pattern),
-                        Err(e) => Err(e.to_string()),
+                        Ok(bytes) => DevInfo::read(&bytes, &pattern).map_err(DevError::from),
+                        Err(e) => Err(DevError::from(e)),
                     };
-                    Action::DevInfoLoaded { id, seq, result }
+                    Action::DevInfoLoaded { id, seq, result: result.map_err(Arc::new) }
                 })
             }
             Effect::PlanDev { id, on } => {
                 let pattern = self.script_line.clone();
                 self.spawn_then(async move {
                     Action::DevPlanned(
-                        devmode::plan(cloud.as_ref(), &id, &pattern, on).await.map_err(|e| e.to_string()),
+                        devmode::plan(cloud.as_ref(), &id, &pattern, on).await.map_err(Arc::new),
                     )
                 })
             }
@@ -148,17 +149,15 @@ impl Runner {
                         start.map(|t| t.strftime("%Y%m%dT%H%MZ").to_string()).unwrap_or_default()
                     );
                     let path = std::env::current_dir().unwrap_or_default().join(name);
-                    Action::Exported(match window {
-                        None => match export_run(store.as_ref(), &group, &instance, &path).await {
-                            Ok(e) => {
-                                Ok(format!("saved {} lines of the run log to {}", e.lines, e.path.display()))
-                            }
-                            Err(e) => Err(e.to_string()),
-                        },
+                    let result = match window {
+                        None => export_run(store.as_ref(), &group, &instance, &path)
+                            .await
+                            .map(|e| Saved { lines: e.lines, path: e.path }),
                         Some((from, to)) => {
                             export_window(store.as_ref(), &group, &instance.id, from, to, &path).await
                         }
-                    })
+                    };
+                    Action::Exported(result.map_err(Arc::new))
                 })
             }
             Effect::FetchPast { instance_id, until } => {
@@ -166,7 +165,7 @@ impl Runner {
                 self.spawn_then(async move {
                     let from = until - HISTORY_SPAN;
                     let result = read_past(store.as_ref(), &cfg, &instance_id, from, Some(until)).await;
-                    Action::PastLoaded { id: instance_id, until, result: result.map_err(|e| e.to_string()) }
+                    Action::PastLoaded { id: instance_id, until, result }
                 })
             }
             Effect::FetchRunLog { instance_id, from, to } => {
@@ -182,15 +181,14 @@ impl Runner {
                         None,
                     )
                     .await
-                    .map(|events| events.into_iter().map(|e| (e.ts_ms, e.message)).collect())
-                    .map_err(|e| e.to_string());
+                    .map(|events| events.into_iter().map(|e| (e.ts_ms, e.message)).collect());
                     Action::RunLogLoaded { from, result }
                 })
             }
             Effect::PostSlack { kind, text } => self.post_slack(kind, text),
             Effect::RunDoctor => self.run_doctor(),
-            Effect::Bell | Effect::Suspend | Effect::Copy(_) | Effect::FollowLogs { .. } => {}
         }
+        Ok(())
     }
 }
 
@@ -202,14 +200,12 @@ async fn export_window(
     from: jiff::Timestamp,
     to: Option<jiff::Timestamp>,
     path: &std::path::Path,
-) -> Result<String, String> {
+) -> Result<Saved, ExportError> {
     let end = to.map(|t| t.as_millisecond() - 1);
-    let events = fetch_all(store, group, Some(instance_id), from.as_millisecond(), end, None)
-        .await
-        .map_err(|e| e.to_string())?;
+    let events = fetch_all(store, group, Some(instance_id), from.as_millisecond(), end, None).await?;
     let text = render(&events);
-    write_atomic(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(format!("saved {} lines of the run log to {}", text.matches('\n').count(), path.display()))
+    write_atomic(path, &text).map_err(|source| ExportError::Write { path: path.to_path_buf(), source })?;
+    Ok(Saved { lines: text.matches('\n').count(), path: path.to_path_buf() })
 }
 
 /// Stops and waits first when asked, then writes the planned user data the guarded way.
@@ -218,14 +214,24 @@ async fn switch(
     backups: &BackupStore,
     plan: &Plan,
     stop_first: bool,
-) -> Result<devmode::Applied, String> {
+) -> Result<devmode::Applied, DevError> {
     let id = plan.id().to_string();
     if stop_first {
-        devmode::check_write_permission(cloud, &id, &plan.proposed).await.map_err(|e| e.to_string())?;
-        cloud.stop(std::slice::from_ref(&id), false).await.map_err(|e: CloudError| e.to_string())?;
-        devmode::wait_for_state(cloud, &id, InstanceState::Stopped, Wait::default(), &mut |_, _| {})
-            .await
-            .map_err(|e| e.to_string())?;
+        devmode::check_write_permission(cloud, &id, &plan.proposed).await?;
+        cloud.stop(std::slice::from_ref(&id), false).await?;
+        devmode::wait_for_state(cloud, &id, InstanceState::Stopped, Wait::default(), &mut |_, _| {}).await?;
     }
-    devmode::apply(cloud, backups, plan, jiff::Timestamp::now()).await.map_err(|e| e.to_string())
+    devmode::apply(cloud, backups, plan, jiff::Timestamp::now()).await
+}
+
+/// What the app's loop does itself: the terminal, and the log feeds it selects over.
+pub trait Host {
+    /// Rings the terminal bell.
+    fn bell(&mut self);
+    /// Puts `text` on the clipboard.
+    fn copy(&mut self, text: &str);
+    /// Suspends the panel to the shell and resumes it.
+    fn suspend(&mut self) -> anyhow::Result<()>;
+    /// (Re)starts following the log sources of `instance_id` from `since`.
+    fn follow_logs(&mut self, instance_id: &str, since: jiff::Timestamp);
 }

@@ -33,3 +33,8 @@ pub fn instance(state: InstanceState) -> Instance {
         }),
     }
 }
+
+/// A dev-mode failure whose text is `text` (a cloud error passed through as is).
+pub fn dev_error(text: impl Into<String>) -> std::sync::Arc<crate::devmode::DevError> {
+    std::sync::Arc::new(crate::devmode::DevError::Cloud(crate::cloud::CloudError::Other(text.into())))
+}

@@ -10,6 +10,7 @@ pub use baseline_core::{
 
 pub mod action;
 pub mod app;
+pub mod backends;
 pub mod cli;
 pub mod effects;
 pub mod feeds;

@@ -13,7 +13,7 @@ mod tests;
 use std::collections::VecDeque;
 use std::ops::Range;
 
-pub use matcher::{MatchMode, Matcher};
+pub use matcher::Matcher;
 
 /// How many lines a buffer keeps when nothing else is configured.
 pub const DEFAULT_MAX_LINES: usize = 100_000;
@@ -164,11 +164,11 @@ impl LogBuffer {
     /// is nearest to in the direction of travel (after the newest line going forward means
     /// the oldest line, before the oldest going backward means the newest line).
     pub fn find_next(&self, pattern: &str, from_abs: usize, forward: bool) -> Option<usize> {
-        let matcher = Matcher::new(pattern, MatchMode::Plain).ok()?;
+        let matcher = Matcher::new(pattern).ok()?;
         self.find_next_with(&matcher, from_abs, forward)
     }
 
-    /// Like [`find_next`](Self::find_next) with an already compiled [`Matcher`] (plain or regex).
+    /// Like [`find_next`](Self::find_next) with an already compiled [`Matcher`].
     pub fn find_next_with(&self, matcher: &Matcher, from_abs: usize, forward: bool) -> Option<usize> {
         if self.is_empty() {
             return None;

@@ -14,7 +14,7 @@ mod tests;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::logbuf::{LogBuffer, LogLine, MatchMode};
+use crate::logbuf::{LogBuffer, LogLine};
 use index::MatchIndex;
 pub use search::{Prompt, PromptKind};
 
@@ -79,7 +79,6 @@ pub struct LogView {
     current: Option<usize>,
     filter: Option<MatchIndex>,
     prompt: Option<Prompt>,
-    mode: MatchMode,
     timestamps: TimestampMode,
     wrap: bool,
 }
@@ -101,7 +100,6 @@ impl LogView {
             current: None,
             filter: None,
             prompt: None,
-            mode: MatchMode::Plain,
             timestamps: TimestampMode::Off,
             wrap: false,
         }

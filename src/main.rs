@@ -1,15 +1,11 @@
 //! `baseline-panel`: the panel, or one of its commands.
 
-use std::collections::HashMap;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
+use baseline_panel::backends::Connector;
 use baseline_panel::cli::{self, Cli, Failure};
-use baseline_panel::cloud::Cloud;
-use baseline_panel::cloud::aws::AwsCloud;
-use baseline_panel::cloud::demo::{DemoCloud, DemoTimings};
-use baseline_panel::config::{Config, ProcessEnv, Target};
+use baseline_panel::config::{Config, ProcessEnv};
 use baseline_panel::{app, logging, sanitize};
 use clap::Parser;
 
@@ -44,37 +40,21 @@ async fn run(args: Cli, started: Instant) -> Result<(), Failure> {
     let mut flags = args.overrides();
     let mut cfg = Config::load(&flags, &cwd, &ProcessEnv)?;
     logging::remember_secrets(&cfg);
-    let mut demos = HashMap::new();
-    let mut cloud = connect(&cfg, &mut demos).await;
+    let mut connector = Connector::default();
+    let mut backends = connector.connect(&cfg).await;
     if let Some(cmd) = &args.command {
-        return cli::run(cmd, &cfg, cloud).await;
+        return cli::run(cmd, &cfg, &backends).await;
     }
     let stopped = |e: anyhow::Error| Failure { code: 1, message: format!("the panel stopped: {e}") };
     // Dropping the panel (also on an early return) restores the terminal.
     let mut panel = app::Panel::open().map_err(stopped)?;
     // Key `b` ends one box's panel with the next box's name: load its configuration with the
     // same flags and come back, without leaving the alternate screen.
-    while let Some(next) = panel.run(&cfg, cloud, started).await.map_err(stopped)? {
+    while let Some(next) = panel.run(&cfg, &backends, started).await.map_err(stopped)? {
         flags.box_name = Some(next);
         cfg = Config::load(&flags, &cwd, &ProcessEnv)?;
         logging::remember_secrets(&cfg);
-        cloud = connect(&cfg, &mut demos).await;
+        backends = connector.connect(&cfg).await;
     }
     Ok(())
-}
-
-/// The cloud for a configuration. In demo mode each box is its own simulated box, kept for the
-/// whole session so switching back finds it where it was.
-async fn connect(cfg: &Config, demos: &mut HashMap<String, Arc<DemoCloud>>) -> Arc<dyn Cloud> {
-    if !cfg.demo {
-        return Arc::new(AwsCloud::connect(cfg).await);
-    }
-    let name = match &cfg.target {
-        Target::Name(n) => n.clone(),
-        Target::Id(_) => format!("{} model", cfg.box_name),
-    };
-    demos
-        .entry(cfg.box_name.clone())
-        .or_insert_with(|| Arc::new(DemoCloud::named(DemoTimings::default(), &name)))
-        .clone()
 }

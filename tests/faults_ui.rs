@@ -2,6 +2,7 @@
 //! way the app does (no terminal, no network): the retry countdown.
 
 use baseline_panel::action::{Action, Effect};
+use baseline_panel::backends::Account;
 use baseline_panel::cloud::CloudError;
 use baseline_panel::config::Config;
 use baseline_panel::state::{State, update};
@@ -40,7 +41,7 @@ fn fetch(fx: &[Effect]) -> Option<u64> {
 /// due and has not been answered 15 s later (the SDK waits up to 25 s).
 #[test]
 fn retry_countdown_never_goes_negative_while_the_retry_is_out() {
-    let mut s = State::new(&Config::builtin(), "aws", t0());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), t0());
     let first = fetch(&update(&mut s, Action::Tick(t0()))).expect("the first tick fetches");
     update(&mut s, Action::InstancesLoaded { seq: first, result: Err(unreachable()) });
     let screen = render(&s);

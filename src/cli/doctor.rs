@@ -2,16 +2,15 @@
 //! that needs a hand; exit code 1 when a required check fails.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use super::Failure;
-use crate::cloud::Cloud;
+use crate::backends::Backends;
 use crate::config::Config;
-use crate::doctor::{self, Check, Options, Status, Subjects};
+use crate::doctor::{self, Check, Options, Status};
 use crate::sanitize::field;
 
 /// Version of the `doctor --json` document; bumped only on incompatible changes.
@@ -30,7 +29,7 @@ struct DoctorJson<'a> {
 /// Runs the checks (each limited to `timeout_secs`) and prints them.
 pub async fn run(
     cfg: &Config,
-    cloud: Arc<dyn Cloud>,
+    b: &Backends,
     post: bool,
     timeout_secs: u64,
     json: bool,
@@ -38,8 +37,8 @@ pub async fn run(
     if let Some(w) = cfg.dotenv_warning() {
         eprintln!("warning: {w}");
     }
-    let mode = cloud.kind();
-    let subjects = Subjects::connect(cfg, cloud).await;
+    let mode = b.account.name();
+    let subjects = b.doctor_subjects(cfg);
     let opts = Options { post, timeout: Duration::from_secs(timeout_secs) };
     let checks = doctor::run_all(cfg, &subjects, &opts).await;
     let blocking = doctor::blocking(&checks);

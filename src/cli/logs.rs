@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, watch};
 
 use super::Failure;
+use crate::backends::Backends;
 use crate::cloud::{Cloud, CloudError, Instance};
 use crate::config::Config;
 use crate::logs::export::line;
@@ -95,9 +96,8 @@ fn shown(text: String, raw: bool) -> String {
 }
 
 /// Runs `logs` with the demo's or AWS's store.
-pub async fn run(args: &LogsArgs, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
-    let store = crate::logs::store_for(cfg, cloud.as_ref());
-    run_with(args, cfg, cloud, store).await
+pub async fn run(args: &LogsArgs, cfg: &Config, b: &Backends) -> Result<(), Failure> {
+    run_with(args, cfg, b.cloud.clone(), b.logs.clone()).await
 }
 
 /// Runs `logs` on the given cloud and store.

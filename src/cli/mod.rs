@@ -17,11 +17,11 @@ mod userdata;
 pub use slack::SlackCommand;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use crate::cloud::{Cloud, CloudError};
+use crate::backends::Backends;
+use crate::cloud::CloudError;
 use crate::config::{Config, ConfigError, Overrides};
 
 pub use confirm::REFUSED;
@@ -241,23 +241,19 @@ pub fn run_offline(cmd: &Command) -> Option<Result<(), Failure>> {
 }
 
 /// Runs a subcommand.
-pub async fn run(cmd: &Command, cfg: &Config, cloud: Arc<dyn Cloud>) -> Result<(), Failure> {
+pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failure> {
+    let cloud = b.cloud.as_ref();
     match cmd {
         Command::Completions { .. } | Command::Man => run_offline(cmd).unwrap_or(Ok(())),
-        Command::Status { json } => status::run(cfg, cloud.as_ref(), *json).await,
-        Command::Start { wait, yes, all } => power::start(cfg, cloud.as_ref(), *wait, *yes, *all).await,
-        Command::Stop { wait, yes, all } => power::stop(cfg, cloud.as_ref(), *wait, *yes, *all).await,
-        Command::Schedule { action } => {
-            let rules = crate::schedule::rules_for(cfg, cloud.as_ref());
-            schedule::run(action, cfg, cloud.as_ref(), rules.as_ref()).await
-        }
-        Command::Dev { command } => dev::run(cfg, cloud.as_ref(), command).await,
-        Command::Userdata { command } => userdata::run(cfg, cloud.as_ref(), command).await,
-        Command::Slack { action } => slack::run(action, cfg).await,
-        Command::Doctor { post, json, timeout } => {
-            doctor::run(cfg, cloud.clone(), *post, *timeout, *json).await
-        }
-        Command::Logs(args) => logs::run(args, cfg, cloud).await,
-        Command::Runs { json, since } => runs::run(cfg, cloud, *json, since.as_deref()).await,
+        Command::Status { json } => status::run(cfg, b, *json).await,
+        Command::Start { wait, yes, all } => power::start(cfg, cloud, *wait, *yes, *all).await,
+        Command::Stop { wait, yes, all } => power::stop(cfg, b, *wait, *yes, *all).await,
+        Command::Schedule { action } => schedule::run(action, cfg, b).await,
+        Command::Dev { command } => dev::run(cfg, cloud, command).await,
+        Command::Userdata { command } => userdata::run(cfg, cloud, command).await,
+        Command::Slack { action } => slack::run(action, cfg, b).await,
+        Command::Doctor { post, json, timeout } => doctor::run(cfg, b, *post, *timeout, *json).await,
+        Command::Logs(args) => logs::run(args, cfg, b).await,
+        Command::Runs { json, since } => runs::run(cfg, b, *json, since.as_deref()).await,
     }
 }

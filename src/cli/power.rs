@@ -7,11 +7,13 @@ use jiff::Timestamp;
 use super::Failure;
 use super::confirm::{REFUSED, confirm, refuse_if_read_only};
 use super::guarded::progress;
+use crate::backends::Backends;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
-use crate::devmode::{Wait, dev_info, wait_for_state};
+use crate::devmode::{Wait, wait_for_state};
 use crate::run::start_note;
 use crate::sanitize::field;
+use crate::userdata::DevInfo;
 use crate::userdata::ScriptLine;
 
 /// How long `--wait` waits.
@@ -75,7 +77,7 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: 
     let pattern = ScriptLine::new(cfg.script_pattern.clone())
         .map_err(|e| Failure { code: 6, message: e.to_string() })?;
     let mode = match cloud.user_data(&ids[0]).await {
-        Ok(bytes) => dev_info(&bytes, &pattern).ok().map(|d| d.mode),
+        Ok(bytes) => DevInfo::read(&bytes, &pattern).ok().map(|d| d.mode),
         Err(_) => None,
     };
     eprintln!("Start {} instance(s):", ids.len());
@@ -105,7 +107,8 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: 
 }
 
 /// `stop [--wait] [--yes] [--all]`: several instances up need `--all`.
-pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: bool) -> Result<(), Failure> {
+pub async fn stop(cfg: &Config, b: &Backends, wait: bool, yes: bool, all: bool) -> Result<(), Failure> {
+    let cloud = b.cloud.as_ref();
     refuse_if_read_only(cfg.read_only, "stopping")?;
     let list = cloud.instances().await?;
     let up: Vec<&Instance> =
@@ -123,7 +126,7 @@ pub async fn stop(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: b
     up.iter().for_each(|i| eprintln!("{}", list_line(i)));
     let now = Timestamp::now();
     for i in &up {
-        let (warn, text) = super::runs::stop_warning_for(cfg, cloud, i, now).await;
+        let (warn, text) = super::runs::stop_warning_for(cfg, b, i, now).await;
         eprintln!("{}: {}: {}", if warn { "warning" } else { "note" }, i.id, crate::sanitize::field(&text));
     }
     confirm("Stop?", "stop the box", yes)?;

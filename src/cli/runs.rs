@@ -2,18 +2,19 @@
 //! every matching instance, newest first.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use super::Failure;
+use crate::backends::Backends;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
-use crate::devmode::dev_info;
+use crate::logs::LogStore;
 use crate::logs::history::{HISTORY_SPAN, read_timeline};
 use crate::logs::{LogError, missing_group_message};
 use crate::run::{Entry, Kind, RunJson, Timeline};
 use crate::timefmt::{human_duration, utc};
+use crate::userdata::DevInfo;
 use crate::userdata::ScriptLine;
 
 /// The user data's kind for the boot of an instance that is up (`None` when it is not up, or
@@ -24,7 +25,7 @@ pub async fn current_kind(cfg: &Config, cloud: &dyn Cloud, i: &Instance) -> Opti
     }
     let pattern = ScriptLine::new(cfg.script_pattern.clone()).ok()?;
     let bytes = cloud.user_data(&i.id).await.ok()?;
-    dev_info(&bytes, &pattern).ok().map(|d| Kind::from(d.mode))
+    DevInfo::read(&bytes, &pattern).ok().map(|d| Kind::from(d.mode))
 }
 
 /// A failed read of the run group, as the CLI reports it.
@@ -41,14 +42,13 @@ pub fn log_failure(e: LogError) -> Failure {
 /// The timeline of `i` over `[from, now]`, warnings printed on stderr.
 pub async fn timeline_for(
     cfg: &Config,
-    cloud: &dyn Cloud,
+    store: &dyn LogStore,
     i: &Instance,
     kind: Option<Kind>,
     from: Timestamp,
     now: Timestamp,
 ) -> Result<Timeline, Failure> {
-    let store = crate::logs::store_for(cfg, cloud);
-    let (t, warnings) = read_timeline(store.as_ref(), cfg, i, kind, from, now).await.map_err(log_failure)?;
+    let (t, warnings) = read_timeline(store, cfg, i, kind, from, now).await.map_err(log_failure)?;
     for w in warnings {
         eprintln!("warning: {}", crate::sanitize::field(&w.to_string()));
     }
@@ -56,12 +56,8 @@ pub async fn timeline_for(
 }
 
 /// Prints the runs and dev sessions of every matching instance.
-pub async fn run(
-    cfg: &Config,
-    cloud: Arc<dyn Cloud>,
-    json: bool,
-    since: Option<&str>,
-) -> Result<(), Failure> {
+pub async fn run(cfg: &Config, b: &Backends, json: bool, since: Option<&str>) -> Result<(), Failure> {
+    let cloud = b.cloud.as_ref();
     let list = cloud.instances().await?;
     let now = Timestamp::now();
     let from = match since {
@@ -70,8 +66,8 @@ pub async fn run(
     };
     let mut all: Vec<Entry> = Vec::new();
     for i in &list {
-        let kind = current_kind(cfg, cloud.as_ref(), i).await;
-        all.extend(timeline_for(cfg, cloud.as_ref(), i, kind, from, now).await?.entries);
+        let kind = current_kind(cfg, cloud, i).await;
+        all.extend(timeline_for(cfg, b.logs.as_ref(), i, kind, from, now).await?.entries);
     }
     all.sort_by_key(|e| std::cmp::Reverse(e.started));
     let mut out = std::io::stdout().lock();
@@ -117,14 +113,9 @@ pub fn table(entries: &[Entry], now: Timestamp) -> String {
 
 /// What stopping `i` now would end, for `stop`: `(warn, sentence)`, from the same timeline as
 /// every other screen (the current boot only: its lines since launch and its user data).
-pub async fn stop_warning_for(
-    cfg: &Config,
-    cloud: &dyn Cloud,
-    i: &Instance,
-    now: Timestamp,
-) -> (bool, String) {
-    let kind = current_kind(cfg, cloud, i).await;
-    let store = crate::logs::store_for(cfg, cloud);
+pub async fn stop_warning_for(cfg: &Config, b: &Backends, i: &Instance, now: Timestamp) -> (bool, String) {
+    let kind = current_kind(cfg, b.cloud.as_ref(), i).await;
+    let store = &b.logs;
     let from = i.launch_time.unwrap_or(now) - jiff::SignedDuration::from_mins(1);
     let (past, unread) = match crate::logs::history::read_past(store.as_ref(), cfg, &i.id, from, None).await {
         Ok(p) => (p, None),

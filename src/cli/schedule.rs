@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::Failure;
 use super::confirm::{confirm, refuse_if_read_only};
+use crate::backends::Backends;
 use crate::cloud::Cloud;
 use crate::config::Config;
 use crate::sanitize::field;
@@ -44,14 +45,10 @@ pub enum ScheduleCommand {
 }
 
 /// Runs a `schedule` subcommand.
-pub async fn run(
-    cmd: &ScheduleCommand,
-    cfg: &Config,
-    cloud: &dyn Cloud,
-    rules: &dyn Rules,
-) -> Result<(), Failure> {
+pub async fn run(cmd: &ScheduleCommand, cfg: &Config, b: &Backends) -> Result<(), Failure> {
+    let (cloud, rules) = (b.cloud.as_ref(), b.rules.as_ref());
     match cmd {
-        ScheduleCommand::Show { json } => show(cfg, cloud, rules, *json).await,
+        ScheduleCommand::Show { json } => show(cfg, b, *json).await,
         ScheduleCommand::Enable { yes } => switch(cfg, cloud, rules, true, *yes).await,
         ScheduleCommand::Disable { yes } => switch(cfg, cloud, rules, false, *yes).await,
     }
@@ -126,7 +123,8 @@ struct ShowJson<'a> {
     warnings: Vec<String>,
 }
 
-async fn show(cfg: &Config, cloud: &dyn Cloud, rules: &dyn Rules, json: bool) -> Result<(), Failure> {
+async fn show(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
+    let (cloud, rules, mode) = (b.cloud.as_ref(), b.rules.as_ref(), &b.account);
     let info = rules.describe().await?;
     let mut warnings = Vec::new();
     let last = rules.last_fired().await.unwrap_or_else(|e| {
@@ -143,7 +141,7 @@ async fn show(cfg: &Config, cloud: &dyn Cloud, rules: &dyn Rules, json: bool) ->
     if json {
         let doc = ShowJson {
             schema: SCHEMA,
-            mode: rules.kind(),
+            mode: mode.name(),
             region: &cfg.region,
             checked_at: now.to_string(),
             rule: rule_json(&info),

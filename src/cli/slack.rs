@@ -10,8 +10,9 @@ use clap::Subcommand;
 use jiff::Timestamp;
 
 use super::Failure;
+use crate::backends::Backends;
 use crate::chat::sender::Sender;
-use crate::chat::{self, ChatError, UploadBody};
+use crate::chat::{ChatError, UploadBody};
 use crate::config::Config;
 use crate::sanitize::field;
 
@@ -55,11 +56,11 @@ impl From<ChatError> for Failure {
 }
 
 /// Runs a `slack` subcommand.
-pub async fn run(cmd: &SlackCommand, cfg: &Config) -> Result<(), Failure> {
+pub async fn run(cmd: &SlackCommand, cfg: &Config, b: &Backends) -> Result<(), Failure> {
     if let Some(w) = cfg.dotenv_warning() {
         eprintln!("warning: {w}");
     }
-    let chat = chat::from_config(cfg)?;
+    let chat = b.chat.chat.clone()?;
     match cmd {
         SlackCommand::Test { message } => {
             let text = message.clone().unwrap_or_else(|| Sender::current().test_message(Timestamp::now()));

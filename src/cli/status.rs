@@ -6,14 +6,16 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::Failure;
-use crate::cloud::{Cloud, Instance, StatusChecks};
+use crate::backends::Backends;
+use crate::cloud::{Instance, StatusChecks};
 use crate::config::{Config, Target};
-use crate::devmode::dev_info;
 use crate::logs::history::HISTORY_SPAN;
 use crate::run::{Kind, RunJson, Timeline};
 use crate::sanitize::field;
+use crate::schedule::Rules;
 use crate::schedule::ScheduleView;
 use crate::timefmt::{ago, human_duration, utc};
+use crate::userdata::DevInfo;
 use crate::userdata::{Mode, ScriptLine};
 use jiff::tz::TimeZone;
 
@@ -141,16 +143,17 @@ struct Extra {
 /// Reads each instance's dev mode and judges its last run; problems become warnings.
 async fn extras(
     cfg: &Config,
-    cloud: &dyn Cloud,
+    b: &Backends,
     list: &[Instance],
     now: Timestamp,
     warns: &mut Vec<String>,
 ) -> Vec<Extra> {
+    let cloud = b.cloud.as_ref();
     let pattern = ScriptLine::new(cfg.script_pattern.clone()).ok();
     let mut out = Vec::new();
     for i in list {
         let dev_mode = match (cloud.user_data(&i.id).await, &pattern) {
-            (Ok(bytes), Some(p)) => match dev_info(&bytes, p) {
+            (Ok(bytes), Some(p)) => match DevInfo::read(&bytes, p) {
                 Ok(d) => Some(d.mode),
                 Err(e) => {
                     warns.push(format!("{}: dev mode unknown: {e}", i.id));
@@ -166,7 +169,7 @@ async fn extras(
         let up =
             matches!(i.state, crate::cloud::InstanceState::Pending | crate::cloud::InstanceState::Running);
         let kind = dev_mode.filter(|_| up).map(Kind::from);
-        let store = crate::logs::store_for(cfg, cloud);
+        let store = &b.logs;
         let timeline =
             match crate::logs::history::read_timeline(store.as_ref(), cfg, i, kind, now - HISTORY_SPAN, now)
                 .await
@@ -189,12 +192,11 @@ async fn extras(
 /// The schedule as the panel shows it, with the dev-mode alarm; problems become warnings.
 async fn schedule(
     cfg: &Config,
-    cloud: &dyn Cloud,
+    rules: &dyn Rules,
     dev: bool,
     now: Timestamp,
     warns: &mut Vec<String>,
 ) -> Option<ScheduleView> {
-    let rules = crate::schedule::rules_for(cfg, cloud);
     match rules.describe().await {
         Ok(info) => Some(ScheduleView::build(&info, now, &TimeZone::system(), dev, cfg.dev.alarm_window)),
         Err(e) => {
@@ -218,13 +220,14 @@ fn warnings(cfg: &Config, list: &[Instance]) -> Vec<String> {
 }
 
 /// Prints the status.
-pub async fn run(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Failure> {
+pub async fn run(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
+    let cloud = b.cloud.as_ref();
     let list = cloud.instances().await?;
     let now = Timestamp::now();
     let mut warns = warnings(cfg, &list);
-    let extra = extras(cfg, cloud, &list, now, &mut warns).await;
+    let extra = extras(cfg, b, &list, now, &mut warns).await;
     let dev = extra.iter().any(|e| e.dev_mode == Some(Mode::Dev));
-    let sched = schedule(cfg, cloud, dev, now, &mut warns).await;
+    let sched = schedule(cfg, b.rules.as_ref(), dev, now, &mut warns).await;
     if let Some(a) = sched.as_ref().and_then(|v| v.dev_mode_alarm.clone()) {
         warns.insert(0, a);
     }
@@ -236,7 +239,7 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, json: bool) -> Result<(), Fail
         };
         let doc = StatusJson {
             schema: SCHEMA,
-            mode: cloud.kind(),
+            mode: b.account.name(),
             region: &cfg.region,
             profile: cfg.profile.as_deref(),
             target: TargetJson { by, value },

@@ -2,6 +2,7 @@
 //! `runs --json`, `status --json`, the panel (its state, the Last run panel and the history
 //! pane drawn on ratatui's TestBackend), the stop dialog and `stop`'s warning; they must agree.
 
+use crate::backends::Account;
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -37,7 +38,7 @@ fn cli_timeline(s: &Scenario, rules: &RunRules) -> Timeline {
 /// The panel fed as the app feeds it: it sees the box up first when the user data was read
 /// then (so it watched the boot), reads the past back, follows the lines since the launch.
 fn panel(s: &Scenario) -> State {
-    let mut st = State::new(&Config::builtin(), "aws", s.now);
+    let mut st = State::new(&Config::builtin(), &Account::of(&Config::builtin()), s.now);
     update(&mut st, crate::keymap::resize(120, 40));
     let launch = s.instance.launch_time.unwrap();
     let watched_up = s.current_kind.is_some() && !up(&s.instance);
@@ -194,7 +195,7 @@ fn every_surface_tells_the_same_story() {
         if up(&s.instance) {
             let mut ds = st.clone();
             let ids = ds.instance_ids();
-            update(&mut ds, Action::Prechecked { intent: crate::state::Intent::Stop(ids), result: Ok(()) });
+            update(&mut ds, Action::Prechecked { power: crate::action::Power::Stop(ids), result: Ok(()) });
             let d = ds.dialog.as_ref().unwrap();
             assert!(d.lines.iter().any(|(_, t)| *t == warning), "{name}: {warning:?} in {:?}", d.lines);
         } else {

@@ -2,14 +2,13 @@
 
 use super::Runner;
 use crate::action::Action;
-use crate::doctor::{self, Options, Subjects};
+use crate::doctor::{self, Options};
 
 impl Runner {
     /// Runs every check (each with its own time limit) and reports them together.
     pub(super) fn run_doctor(&self) {
-        let (cfg, cloud, tx) = (self.config.clone(), self.cloud.clone(), self.tx.clone());
+        let (cfg, subjects, tx) = (self.config.clone(), self.subjects.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let subjects = Subjects::connect(&cfg, cloud).await;
             let checks = doctor::run_all(&cfg, &subjects, &Options::default()).await;
             let _ = tx.send(Action::DoctorChecked(checks));
         });
@@ -19,12 +18,12 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use crate::action::Action;
-    use crate::effects::slack::ChatLink;
+    use crate::backends::ChatLink;
     use crate::effects::testing::runner;
 
     #[tokio::test]
     async fn the_demo_doctor_reports_every_check() {
-        let (r, mut rx) = runner(ChatLink::default());
+        let (r, mut rx) = runner(ChatLink::none());
         r.run_doctor();
         let Some(Action::DoctorChecked(checks)) = rx.recv().await else { panic!() };
         assert_eq!(checks.first().map(|c| c.id), Some("aws.identity"));

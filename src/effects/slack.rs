@@ -1,41 +1,8 @@
 //! Posting to the Slack channel from the panel.
 
-use std::sync::Arc;
-
 use super::Runner;
-use crate::action::Action;
-use crate::chat::{self, Chat, DemoChat};
-use crate::config::Config;
-use crate::state::slack::{ChatInfo, DEMO_TAIL, PostKind};
-
-/// The chat the panel posts to, and in demo mode the simulated channel it reads back.
-#[derive(Clone, Default)]
-pub struct ChatLink {
-    /// The chat; `None` when the configuration does not set one up.
-    pub chat: Option<Arc<dyn Chat>>,
-    /// The simulated channel (demo mode), whose newest entries go back to the panel.
-    pub demo: Option<DemoChat>,
-}
-
-impl ChatLink {
-    /// The chat the configuration asks for (see [`chat::from_config`]), with what the Slack
-    /// panel shows about it: kind and channel, or why it cannot be set up.
-    pub fn from_config(cfg: &Config) -> (ChatLink, Result<ChatInfo, String>) {
-        if cfg.demo {
-            // Built here rather than by `from_config` so that its channel can be read back.
-            let demo = DemoChat::new();
-            let info = ChatInfo { kind: demo.kind(), channel: demo.channel().to_owned() };
-            return (ChatLink { chat: Some(Arc::new(demo.clone())), demo: Some(demo) }, Ok(info));
-        }
-        match chat::from_config(cfg) {
-            Ok(c) => {
-                let info = ChatInfo { kind: c.kind(), channel: c.channel().to_owned() };
-                (ChatLink { chat: Some(c), demo: None }, Ok(info))
-            }
-            Err(e) => (ChatLink::default(), Err(e.to_string())),
-        }
-    }
-}
+use crate::action::{Action, PostError};
+use crate::state::slack::{DEMO_TAIL, PostKind};
 
 impl Runner {
     /// Posts `text` and reports the ts or the error, with the simulated channel's newest
@@ -44,8 +11,8 @@ impl Runner {
         let (link, tx) = (self.chat.clone(), self.tx.clone());
         tokio::spawn(async move {
             let result = match &link.chat {
-                Some(chat) => chat.post(&text).await.map(|p| p.ts).map_err(|e| e.to_string()),
-                None => Err("Slack is not configured".to_owned()),
+                Ok(chat) => chat.post(&text).await.map(|p| p.ts).map_err(PostError::from),
+                Err(_) => Err(PostError::NotConfigured),
             };
             match &result {
                 Ok(ts) => tracing::info!(?kind, %ts, "posted to Slack"),
@@ -64,15 +31,17 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backends::ChatLink;
     use crate::chat::{ChatError, DemoEntry};
+    use crate::config::Config;
     use crate::effects::testing::runner;
 
     #[tokio::test]
     async fn a_demo_post_comes_back_with_the_channel_tail() {
         let mut cfg = Config::builtin();
         cfg.demo = true;
-        let (link, info) = ChatLink::from_config(&cfg);
-        assert_eq!(info.unwrap().kind, "demo");
+        let link = ChatLink::from_config(&cfg);
+        assert_eq!(link.info().unwrap().kind, crate::backends::ChatKind::Demo);
         let demo = link.demo.clone().unwrap();
         let (r, mut rx) = runner(link);
         for n in 1..=4 {
@@ -89,22 +58,27 @@ mod tests {
         r.post_slack(PostKind::Notice, "x".into());
         let Some(Action::SlackPosted { kind, result, .. }) = rx.recv().await else { panic!() };
         assert_eq!(kind, PostKind::Notice);
-        assert!(result.unwrap_err().starts_with("The Slack app is not a member of channel C0DEMO0001"));
+        assert!(
+            result
+                .unwrap_err()
+                .to_string()
+                .starts_with("The Slack app is not a member of channel C0DEMO0001")
+        );
     }
 
     #[tokio::test]
     async fn without_a_chat_the_post_fails_with_a_reason() {
-        let (r, mut rx) = runner(ChatLink::default());
+        let (r, mut rx) = runner(ChatLink::none());
         r.post_slack(PostKind::Test, "hello".into());
         let Some(Action::SlackPosted { result, demo_channel, .. }) = rx.recv().await else { panic!() };
-        assert_eq!(result, Err("Slack is not configured".into()));
+        assert_eq!(result, Err(PostError::NotConfigured));
         assert_eq!(demo_channel, None);
     }
 
     #[test]
     fn a_missing_token_keeps_the_error_for_the_panel() {
-        let (link, info) = ChatLink::from_config(&Config::builtin());
-        assert!(link.chat.is_none());
-        assert!(info.unwrap_err().starts_with("SLACK_API_TOKEN is not set"));
+        let link = ChatLink::from_config(&Config::builtin());
+        assert!(link.chat.is_err());
+        assert!(link.info().unwrap_err().to_string().starts_with("SLACK_API_TOKEN is not set"));
     }
 }

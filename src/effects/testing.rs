@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use super::{Runner, slack::ChatLink};
+use super::Runner;
 use crate::action::Action;
+use crate::backends::{Backends, ChatLink};
 use crate::cloud::demo::{DemoCloud, DemoTimings};
 use crate::config::Config;
 
@@ -15,5 +16,7 @@ pub fn runner(chat: ChatLink) -> (Runner, UnboundedReceiver<Action>) {
     let mut cfg = Config::builtin();
     cfg.demo = true;
     let cloud = Arc::new(DemoCloud::new(DemoTimings::default()));
-    (Runner::new(&cfg, cloud, chat, tx), rx)
+    let mut backends = Backends::demo(&cfg, cloud);
+    backends.chat = chat;
+    (Runner::new(&cfg, &backends, tx), rx)
 }

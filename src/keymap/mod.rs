@@ -138,6 +138,7 @@ fn doctor_key(key: &KeyEvent) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backends::Account;
     use crate::config::Config;
     use crate::fixtures::now;
 
@@ -147,7 +148,7 @@ mod tests {
 
     #[test]
     fn basic_keys() {
-        let s = State::new(&Config::builtin(), "aws", now());
+        let s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
         let k = Keymap::default();
         assert!(matches!(resolve(&key(KeyCode::Char('q'), KeyModifiers::NONE), &s, &k), Some(Action::Quit)));
         assert!(matches!(
@@ -166,7 +167,7 @@ mod tests {
 
     #[test]
     fn help_overlay_swallows_other_keys() {
-        let mut s = State::new(&Config::builtin(), "aws", now());
+        let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
         let k = Keymap::default();
         s.overlay = Some(Overlay::Help);
         assert!(resolve(&key(KeyCode::Char('r'), KeyModifiers::NONE), &s, &k).is_none());
@@ -177,7 +178,7 @@ mod tests {
     fn keys_open_scroll_and_close_the_overlay() {
         use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
         let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
-        let mut s = State::new(&Config::builtin(), "aws", now());
+        let mut s = State::new(&Config::builtin(), &crate::backends::Account::of(&Config::builtin()), now());
         assert!(matches!(
             resolve(&key(KeyCode::Char('D')), &s, &Default::default()),
             Some(Action::DoctorRequested)

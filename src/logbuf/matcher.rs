@@ -1,25 +1,13 @@
-//! What a search or filter looks for in a line: plain text or a regular expression, always
-//! case-insensitive.
+//! What a search or filter looks for in a line: plain text, case-insensitive.
 
 use std::ops::Range;
 
 use regex::{Regex, RegexBuilder};
 
-/// How a query is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MatchMode {
-    /// The query is literal text.
-    #[default]
-    Plain,
-    /// The query is a regular expression (`regex` crate syntax).
-    Regex,
-}
-
 /// A compiled, case-insensitive query.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     query: String,
-    mode: MatchMode,
     re: Regex,
 }
 
@@ -30,25 +18,16 @@ impl Matcher {
     /// Compiles `query`.
     ///
     /// # Errors
-    /// A [`MatchMode::Regex`] query that is not a valid regular expression, or any query whose
-    /// compiled form would exceed 1 MiB.
-    pub fn new(query: &str, mode: MatchMode) -> Result<Self, regex::Error> {
-        let pattern = match mode {
-            MatchMode::Plain => regex::escape(query),
-            MatchMode::Regex => query.to_owned(),
-        };
+    /// A query whose compiled form would exceed 1 MiB.
+    pub fn new(query: &str) -> Result<Self, regex::Error> {
+        let pattern = regex::escape(query);
         let re = RegexBuilder::new(&pattern).case_insensitive(true).size_limit(SIZE_LIMIT).build()?;
-        Ok(Self { query: query.to_owned(), mode, re })
+        Ok(Self { query: query.to_owned(), re })
     }
 
     /// The query as typed.
     pub fn query(&self) -> &str {
         &self.query
-    }
-
-    /// How the query is read.
-    pub fn mode(&self) -> MatchMode {
-        self.mode
     }
 
     /// Whether `text` contains a match.

@@ -129,10 +129,9 @@ fn find_next_after_drops_uses_absolute_indices() {
 }
 
 #[test]
-fn regex_matcher_finds_ranges() {
-    let m = Matcher::new(r"fail(ed)?\b", MatchMode::Regex).unwrap();
-    let ranges: Vec<_> = m.find_ranges("FAILED then failure then fail").collect();
-    assert_eq!(ranges, [0..6, 25..29]);
-    assert!(Matcher::new("(", MatchMode::Regex).is_err());
-    assert!(Matcher::new("(", MatchMode::Plain).is_ok());
+fn matcher_finds_plain_text_case_insensitively() {
+    let m = Matcher::new("fail(ed)").unwrap();
+    let ranges: Vec<_> = m.find_ranges("FAIL(ED) then failed then fail(ed)").collect();
+    assert_eq!(ranges, [0..8, 26..34]);
+    assert!(Matcher::new("(").is_ok());
 }

@@ -2,7 +2,7 @@
 //! where their queries are typed.
 
 use super::{LogView, MatchIndex};
-use crate::logbuf::{LogBuffer, MatchMode, Matcher};
+use crate::logbuf::{LogBuffer, Matcher};
 
 /// Which query a prompt edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,20 +20,16 @@ pub struct Prompt {
     pub kind: PromptKind,
     /// The text typed so far.
     pub text: String,
-    /// Why the last submit was refused (an invalid regular expression), if it was.
+    /// Why the last submit was refused (a query too long to search for), if it was.
     pub error: Option<String>,
 }
 
-/// The one-sentence message for a query that does not compile.
+/// The one-sentence message for a query that cannot be searched for.
 fn pattern_error(err: &regex::Error) -> String {
-    let detail = match err {
-        regex::Error::Syntax(text) => {
-            text.lines().rev().find_map(|l| l.strip_prefix("error: ")).unwrap_or("syntax error").to_owned()
-        }
-        regex::Error::CompiledTooBig(_) => "the pattern is too large".to_owned(),
-        other => other.to_string(),
-    };
-    format!("Not a valid regular expression ({detail}); fix it or switch to plain-text matching.")
+    match err {
+        regex::Error::CompiledTooBig(_) => "The text is too long to search for; shorten it.".to_owned(),
+        other => format!("Cannot search for this text ({other})."),
+    }
 }
 
 impl LogView {
@@ -94,16 +90,6 @@ impl LogView {
         result
     }
 
-    /// How queries are read: plain text (default) or regular expressions.
-    pub fn match_mode(&self) -> MatchMode {
-        self.mode
-    }
-
-    /// Sets how queries typed from now on are read; active queries keep their mode.
-    pub fn set_match_mode(&mut self, mode: MatchMode) {
-        self.mode = mode;
-    }
-
     // ----- search -----
 
     /// Starts searching for `query` (empty clears the search) and jumps to a match: the newest
@@ -116,7 +102,7 @@ impl LogView {
             self.clear_search();
             return Ok(());
         }
-        let index = MatchIndex::new(Matcher::new(query, self.mode)?, buf);
+        let index = MatchIndex::new(Matcher::new(query)?, buf);
         self.search = Some(index);
         self.current = None;
         let found = if self.follow {
@@ -219,7 +205,7 @@ impl LogView {
             self.clear_filter(buf, height);
             return Ok(());
         }
-        let matcher = Matcher::new(query, self.mode)?;
+        let matcher = Matcher::new(query)?;
         let top = self.top_line(buf, height);
         self.filter = Some(MatchIndex::new(matcher, buf));
         if !self.follow {

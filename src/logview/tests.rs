@@ -1,5 +1,4 @@
 use super::*;
-use crate::logbuf::MatchMode;
 
 const H: usize = 5;
 
@@ -260,22 +259,26 @@ fn prompt_edits_and_submits_queries() {
 }
 
 #[test]
-fn an_invalid_regex_keeps_the_prompt_open_with_a_message() {
+fn a_query_too_long_to_search_for_keeps_the_prompt_open_with_a_message() {
     let buf = buffer(10, 100);
     let mut view = LogView::new();
-    view.set_match_mode(MatchMode::Regex);
     view.open_prompt(PromptKind::Search);
-    view.prompt_insert('(');
+    for _ in 0..300_000 {
+        view.prompt_insert('x');
+    }
     assert!(view.prompt_submit(&buf, H).is_err());
     let prompt = view.prompt().expect("prompt stays open");
-    let error = prompt.error.as_deref().unwrap();
-    assert!(error.starts_with("Not a valid regular expression ("), "{error}");
+    assert_eq!(prompt.error.as_deref(), Some("The text is too long to search for; shorten it."));
     assert_eq!(view.search_query(), None);
-    view.prompt_insert('3');
-    view.prompt_insert(')');
-    assert!(view.prompt().unwrap().error.is_none());
-    view.prompt_submit(&buf, H).unwrap();
-    assert_eq!(view.current_match(), Some(3));
+}
+
+#[test]
+fn regex_syntax_is_searched_for_as_typed() {
+    let mut buf = LogBuffer::default();
+    buf.extend([(1, "plain line"), (2, "exit (code 3)"), (3, "another")]);
+    let mut view = LogView::new();
+    view.set_search(&buf, H, "(code 3)").unwrap();
+    assert_eq!(view.current_match(), Some(1));
 }
 
 #[test]

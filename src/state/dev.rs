@@ -1,11 +1,14 @@
 //! Dev mode from the panel: key `d` plans the switch, a dialog shows the one-line diff, and
 //! (when the box is up) offers to stop it, wait, then switch.
 
+use std::sync::Arc;
+
 use jiff::SignedDuration;
 
 use super::{Choice, DevInfo, DevUnknown, Dialog, Intent, Level, Notice, State};
-use crate::action::Effect;
+use crate::action::{DevSwitch, Effect};
 use crate::cloud::InstanceState;
+use crate::devmode::DevError;
 use crate::devmode::{Applied, Plan};
 use crate::timefmt::human_duration;
 use crate::userdata::Mode;
@@ -38,7 +41,8 @@ pub(super) fn request(s: &mut State) -> Vec<Effect> {
 }
 
 /// The plan arrived: show the dialog, or why there is nothing to do.
-pub(super) fn planned(s: &mut State, result: Result<Plan, String>) {
+pub(super) fn planned(s: &mut State, result: Result<Plan, Arc<DevError>>) {
+    let result = result.map_err(|e| e.to_string());
     let plan = match result {
         Err(e) => return notice(s, Level::Error, e),
         Ok(p) => p,
@@ -83,15 +87,26 @@ pub(super) fn planned(s: &mut State, result: Result<Plan, String>) {
         }
         choices.push(Choice::doing(
             "Stop, wait, then switch",
-            Intent::DevSwitch { plan: Box::new(plan), stop_first: true },
+            Intent::DevSwitch(DevSwitch { plan: Box::new(plan), stop_first: true }),
         ));
     } else {
         choices.push(Choice::doing(
             "Yes, switch",
-            Intent::DevSwitch { plan: Box::new(plan), stop_first: false },
+            Intent::DevSwitch(DevSwitch { plan: Box::new(plan), stop_first: false }),
         ));
     }
     s.dialog = Some(Dialog::new(title, lines, choices));
+}
+
+/// A confirmed dev-mode switch: say so and carry it out.
+pub(super) fn execute(s: &mut State, switch: DevSwitch) -> Vec<Effect> {
+    let what = if switch.stop_first {
+        "stopping, waiting until stopped, then switching…"
+    } else {
+        "switching dev mode (backup, write, read back)…"
+    };
+    notice(s, Level::Info, what);
+    vec![Effect::SwitchDev(switch)]
 }
 
 /// The first wait before reading the user data again after a failed read, while dev mode is
@@ -109,7 +124,8 @@ pub(super) fn fetch(s: &mut State, id: String) -> Effect {
 /// The switch was carried out (or not): report and read the user data again. After any
 /// failure dev mode is unknown (the write may have landed, or may still land) until a read
 /// answers.
-pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, String>) -> Vec<Effect> {
+pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, Arc<DevError>>) -> Vec<Effect> {
+    let result = result.map_err(|e| e.to_string());
     let mut fx = Vec::new();
     let read = fetch(s, id.clone());
     match result {
@@ -145,7 +161,8 @@ pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, String>
 }
 
 /// A read of the user data answered.
-pub(super) fn loaded(s: &mut State, id: String, seq: u64, result: Result<DevInfo, String>) {
+pub(super) fn loaded(s: &mut State, id: String, seq: u64, result: Result<DevInfo, Arc<DevError>>) {
+    let result = result.map_err(|e| e.to_string());
     if let Some(u) = s.dev_unknown.as_mut().filter(|u| u.id == id) {
         if seq < u.since_seq {
             return; // asked for before the write ended: it says nothing about the write

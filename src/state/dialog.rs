@@ -1,26 +1,7 @@
 //! Confirmation dialogs: what will happen, and a choice that defaults to No.
 
+pub use crate::action::Intent;
 use crate::state::Level;
-
-/// What a confirmed choice does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Intent {
-    /// Start these instances.
-    Start(Vec<String>),
-    /// Stop these instances.
-    Stop(Vec<String>),
-    /// Write the planned user data, stopping (and waiting for) the box first if asked.
-    DevSwitch {
-        /// The plan that was shown.
-        plan: Box<crate::devmode::Plan>,
-        /// Stop the instance and wait until it is stopped before writing.
-        stop_first: bool,
-    },
-    /// Enable (`true`) or disable the schedule rule.
-    SetSchedule(bool),
-    /// Post the dialog's text to the Slack channel.
-    PostMessage,
-}
 
 /// One button of a dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -49,6 +49,7 @@ pub(super) fn scroll(s: &mut State, delta: i16) {
 mod tests {
     use super::*;
     use crate::action::Action;
+    use crate::backends::Account;
     use crate::config::Config;
     use crate::doctor::Status;
     use crate::fixtures::now;
@@ -60,7 +61,7 @@ mod tests {
 
     #[test]
     fn d_opens_the_overlay_runs_once_and_stores_the_results() {
-        let mut s = State::new(&Config::builtin(), "aws", now());
+        let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
         assert_eq!(update(&mut s, Action::DoctorRequested), vec![Effect::RunDoctor]);
         assert_eq!(s.overlay, Some(Overlay::Doctor));
         assert!(s.doctor.running);

@@ -17,10 +17,11 @@ pub use logs::{Health, LogKey, LogPane, LogSource};
 pub use poll::Poller;
 pub use update::update;
 
-pub use crate::devmode::DevInfo;
+pub use crate::userdata::DevInfo;
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::backends::Account;
 use crate::cloud::Instance;
 use crate::config::Config;
 use crate::run::RunRules;
@@ -29,8 +30,8 @@ use crate::userdata::Mode;
 /// What the header says about where the panel points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
-    /// `demo` or `aws`.
-    pub mode: &'static str,
+    /// The AWS account or the demo.
+    pub mode: Account,
     /// AWS profile label.
     pub profile: String,
     /// Region.
@@ -48,10 +49,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// The context for a configuration and cloud kind.
-    pub fn from_config(cfg: &Config, mode: &'static str) -> Self {
+    /// The context for a configuration and the backends in use.
+    pub fn from_config(cfg: &Config, mode: &Account) -> Self {
         Context {
-            mode,
+            mode: mode.clone(),
             profile: if cfg.demo { "-".into() } else { cfg.profile_label().to_string() },
             region: cfg.region.clone(),
             target: cfg.target.to_string(),
@@ -224,7 +225,7 @@ pub struct State {
 
 impl State {
     /// A fresh state; the first tick fetches the instances.
-    pub fn new(cfg: &Config, mode: &'static str, now: Timestamp) -> Self {
+    pub fn new(cfg: &Config, mode: &Account, now: Timestamp) -> Self {
         State {
             now,
             context: Context::from_config(cfg, mode),

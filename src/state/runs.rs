@@ -1,7 +1,7 @@
 //! Starting and stopping the box from the panel.
 
 use super::{Choice, Dialog, Intent, Level, Notice, State};
-use crate::action::Effect;
+use crate::action::{Effect, Power, Write};
 use crate::cloud::InstanceState;
 
 fn notice(s: &mut State, level: Level, text: impl Into<String>) {
@@ -34,7 +34,7 @@ pub(super) fn request_start(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     notice(s, Level::Info, "checking permission (DryRun)…");
-    vec![Effect::Precheck(Intent::Start(list.iter().map(|i| i.id.clone()).collect()))]
+    vec![Effect::Precheck(Power::Start(list.iter().map(|i| i.id.clone()).collect()))]
 }
 
 /// Key `x`: stop whatever is pending or running, after a permission check and a dialog.
@@ -55,22 +55,21 @@ pub(super) fn request_stop(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     notice(s, Level::Info, "checking permission (DryRun)…");
-    vec![Effect::Precheck(Intent::Stop(ids))]
+    vec![Effect::Precheck(Power::Stop(ids))]
 }
 
 /// A pre-check answered: open the dialog, or say what is not permitted.
-pub(super) fn prechecked(s: &mut State, intent: Intent, result: Result<(), crate::cloud::CloudError>) {
-    match (result, intent) {
+pub(super) fn prechecked(s: &mut State, power: Power, result: Result<(), crate::cloud::CloudError>) {
+    match (result, power) {
         (Err(e), _) => notice(s, Level::Error, e.to_string()),
-        (Ok(()), Intent::Start(ids)) => {
+        (Ok(()), Power::Start(ids)) => {
             s.notice = None;
             s.dialog = Some(start_dialog(s, ids));
         }
-        (Ok(()), Intent::Stop(ids)) => {
+        (Ok(()), Power::Stop(ids)) => {
             s.notice = None;
             s.dialog = Some(stop_dialog(s, ids));
         }
-        (Ok(()), _) => {}
     }
 }
 
@@ -113,7 +112,14 @@ fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
         Some(crate::userdata::Mode::Dev) => "Start a dev session?",
         None => "Start the box?",
     };
-    Dialog::new(title, lines, vec![Choice::cancel("No"), Choice::doing("Yes, start", Intent::Start(ids))])
+    Dialog::new(
+        title,
+        lines,
+        vec![
+            Choice::cancel("No"),
+            Choice::doing("Yes, start", Intent::Write(Write::Power(Power::Start(ids)))),
+        ],
+    )
 }
 
 fn stop_dialog(s: &State, ids: Vec<String>) -> Dialog {
@@ -124,49 +130,39 @@ fn stop_dialog(s: &State, ids: Vec<String>) -> Dialog {
     Dialog::new(
         "Stop the box?",
         lines,
-        vec![Choice::cancel("No"), Choice::doing("Yes, stop", Intent::Stop(ids))],
+        vec![Choice::cancel("No"), Choice::doing("Yes, stop", Intent::Write(Write::Power(Power::Stop(ids))))],
     )
 }
 
-/// A confirmed intent: say so and carry it out.
-pub(super) fn execute(s: &mut State, intent: Intent) -> Vec<Effect> {
-    let what = match &intent {
-        Intent::Start(_) => "starting…",
-        Intent::Stop(_) => "stopping…",
-        Intent::DevSwitch { stop_first: true, .. } => "stopping, waiting until stopped, then switching…",
-        Intent::DevSwitch { .. } => "switching dev mode (backup, write, read back)…",
-        Intent::SetSchedule(true) => "enabling the schedule…",
-        Intent::SetSchedule(false) => "disabling the schedule…",
-        // Posts are carried out by the Slack state (it holds the dialog's text).
-        Intent::PostMessage => return vec![],
+/// A confirmed write: say so and carry it out.
+pub(super) fn execute(s: &mut State, write: Write) -> Vec<Effect> {
+    let what = match &write {
+        Write::Power(Power::Start(_)) => "starting…",
+        Write::Power(Power::Stop(_)) => "stopping…",
+        Write::SetSchedule(true) => "enabling the schedule…",
+        Write::SetSchedule(false) => "disabling the schedule…",
     };
     notice(s, Level::Info, what);
-    vec![Effect::Execute(intent)]
+    vec![Effect::Execute(write)]
 }
 
 /// An intent was carried out (or failed): report, and look again at once.
-pub(super) fn done(
-    s: &mut State,
-    intent: Intent,
-    result: Result<(), crate::cloud::CloudError>,
-) -> Vec<Effect> {
+pub(super) fn done(s: &mut State, write: Write, result: Result<(), crate::cloud::CloudError>) -> Vec<Effect> {
     match result {
         Err(e) => {
             notice(s, Level::Error, e.to_string());
             vec![]
         }
         Ok(()) => {
-            let text = match &intent {
-                Intent::Start(ids) => format!("start requested for {}", ids.join(", ")),
-                Intent::Stop(ids) => format!("stop requested for {}", ids.join(", ")),
-                Intent::SetSchedule(true) => "schedule enabled".to_string(),
-                Intent::SetSchedule(false) => "schedule disabled: no Monday run until enabled".to_string(),
-                Intent::DevSwitch { .. } => "dev mode switched".to_string(),
-                Intent::PostMessage => return vec![],
+            let text = match &write {
+                Write::Power(Power::Start(ids)) => format!("start requested for {}", ids.join(", ")),
+                Write::Power(Power::Stop(ids)) => format!("stop requested for {}", ids.join(", ")),
+                Write::SetSchedule(true) => "schedule enabled".to_string(),
+                Write::SetSchedule(false) => "schedule disabled: no Monday run until enabled".to_string(),
             };
             notice(s, Level::Info, text);
-            match intent {
-                Intent::SetSchedule(_) => vec![Effect::FetchSchedule { seq: s.schedule_poll.issue() }],
+            match write {
+                Write::SetSchedule(_) => vec![Effect::FetchSchedule { seq: s.schedule_poll.issue() }],
                 _ => vec![Effect::FetchInstances { seq: s.instance_poll.issue() }],
             }
         }

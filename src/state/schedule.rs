@@ -60,7 +60,10 @@ pub(super) fn request_toggle(s: &mut State) -> Vec<Effect> {
     s.dialog = Some(Dialog::new(
         title,
         lines,
-        vec![Choice::cancel("No"), Choice::doing(label, Intent::SetSchedule(enable))],
+        vec![
+            Choice::cancel("No"),
+            Choice::doing(label, Intent::Write(crate::action::Write::SetSchedule(enable))),
+        ],
     ));
     vec![]
 }

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 
 use super::{Choice, Dialog, Intent, Level, Notice, State};
-use crate::action::Effect;
+use crate::action::{Effect, PostError};
 use crate::chat::error::ChatError;
 use crate::chat::sender::Sender;
 use crate::chat::{DemoEntry, demo::DEMO_CHANNEL};
@@ -16,23 +16,8 @@ use crate::config::Config;
 /// How many messages of the simulated channel the panel keeps (demo mode).
 pub const DEMO_TAIL: usize = 3;
 
-/// The chat the panel talks to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatInfo {
-    /// `slack` or `demo`.
-    pub kind: &'static str,
-    /// The channel id.
-    pub channel: String,
-}
-
-/// Why a message was posted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PostKind {
-    /// A test message written in the dialog (key `m`).
-    Test,
-    /// A notice about something the panel did (`slack.notify_actions`).
-    Notice,
-}
+pub use crate::action::PostKind;
+pub use crate::backends::{ChatInfo, ChatKind};
 
 /// The answer to the latest post.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +34,7 @@ pub struct PostResult {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlackState {
     /// The chat, or why it cannot be set up.
-    pub setup: Result<ChatInfo, String>,
+    pub setup: Result<ChatInfo, ChatError>,
     /// Post a notice when the panel starts a run or switches dev mode.
     pub notify: bool,
     /// Who the messages say they are from.
@@ -68,13 +53,13 @@ impl SlackState {
     pub fn new(cfg: &Config) -> SlackState {
         let not_set = |key| {
             let dotenv = cfg.dotenv_file.as_ref().map_or(".env".into(), |p| p.display().to_string());
-            Err(ChatError::NotSet { key, dotenv }.to_string())
+            Err(ChatError::NotSet { key, dotenv })
         };
         let setup = match (cfg.demo, &cfg.slack.token, &cfg.slack.channel) {
-            (true, _, _) => Ok(ChatInfo { kind: "demo", channel: DEMO_CHANNEL.into() }),
+            (true, _, _) => Ok(ChatInfo { kind: ChatKind::Demo, channel: DEMO_CHANNEL.into() }),
             (false, None, _) => not_set("SLACK_API_TOKEN"),
             (false, Some(_), Some(c)) if !c.trim().is_empty() => {
-                Ok(ChatInfo { kind: "slack", channel: c.clone() })
+                Ok(ChatInfo { kind: ChatKind::Slack, channel: c.clone() })
             }
             (false, Some(_), _) => not_set("CHANNEL_ID"),
         };
@@ -89,7 +74,7 @@ impl SlackState {
     }
 
     /// Takes in the chat as built at start (its kind and channel, or the error) and the sender.
-    pub fn attach(&mut self, setup: Result<ChatInfo, String>, sender: Sender) {
+    pub fn attach(&mut self, setup: Result<ChatInfo, ChatError>, sender: Sender) {
         self.setup = setup;
         self.sender = sender;
     }
@@ -160,9 +145,10 @@ pub(super) fn run_started(s: &mut State, ids: &[String]) -> Option<Effect> {
 pub(super) fn posted(
     s: &mut State,
     kind: PostKind,
-    result: Result<String, String>,
+    result: Result<String, PostError>,
     demo_channel: Option<Vec<DemoEntry>>,
 ) {
+    let result = result.map_err(|e| e.to_string());
     s.slack.sending = s.slack.sending.saturating_sub(1);
     if let Some(mut entries) = demo_channel {
         let skip = entries.len().saturating_sub(DEMO_TAIL);

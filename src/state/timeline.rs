@@ -288,7 +288,11 @@ pub(super) fn open_selected(s: &mut State) -> Vec<Effect> {
 }
 
 /// The opened run's lines arrived.
-pub(super) fn run_log_loaded(s: &mut State, from: Timestamp, result: Result<Vec<(i64, String)>, String>) {
+pub(super) fn run_log_loaded(
+    s: &mut State,
+    from: Timestamp,
+    result: Result<Vec<(i64, String)>, crate::logs::LogError>,
+) {
     if s.runs.opened.as_ref().is_none_or(|o| o.started != from) {
         return;
     }
@@ -313,7 +317,7 @@ pub(super) fn past_loaded(
     state: &mut State,
     id: &str,
     until: Timestamp,
-    result: Result<crate::logs::history::PastLog, String>,
+    result: Result<crate::logs::history::PastLog, crate::logs::LogError>,
 ) -> Vec<Effect> {
     if state.runs.instance_id.as_deref() != Some(id) || state.runs.live_from != Some(until) {
         return vec![];
@@ -322,7 +326,7 @@ pub(super) fn past_loaded(
         Ok(past) => state.runs.past_loaded(until, past),
         Err(e) => {
             state.runs.reading = false;
-            state.runs.past_error = Some(e);
+            state.runs.past_error = Some(e.to_string());
         }
     }
     refresh(state)

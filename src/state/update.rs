@@ -3,7 +3,7 @@
 use super::{
     Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, runs, schedule, slack, timeline,
 };
-use crate::action::{Action, Effect};
+use crate::action::{Action, Effect, Power, Write};
 
 /// Applies one action to the state and returns the work to do next.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -24,8 +24,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ExportRequested => fx.extend(timeline::export(state)),
         Action::Exported(result) => {
             state.notice = Some(match result {
-                Ok(text) => Notice { level: Level::Info, text },
-                Err(text) => Notice { level: Level::Error, text },
+                Ok(saved) => Notice {
+                    level: Level::Info,
+                    text: format!("saved {} lines of the run log to {}", saved.lines, saved.path.display()),
+                },
+                Err(e) => Notice { level: Level::Error, text: e.to_string() },
             })
         }
         Action::ToggleHistory => {
@@ -82,7 +85,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 fx.extend(match intent {
                     Intent::PostMessage => slack::confirm(state, dlg),
-                    cloud => runs::execute(state, cloud),
+                    Intent::Write(write) => runs::execute(state, write),
+                    Intent::DevSwitch(switch) => dev::execute(state, switch),
                 });
             }
         }
@@ -122,12 +126,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 fx.extend(timeline::refresh(state));
             }
         }
-        Action::Prechecked { intent, result } => runs::prechecked(state, intent, result),
-        Action::Done { intent, result } => {
-            if let (Intent::Start(ids), Ok(())) = (&intent, &result) {
+        Action::Prechecked { power, result } => runs::prechecked(state, power, result),
+        Action::Done { write, result } => {
+            if let (Write::Power(Power::Start(ids)), Ok(())) = (&write, &result) {
                 fx.extend(slack::run_started(state, ids));
             }
-            fx.extend(runs::done(state, intent, result));
+            fx.extend(runs::done(state, write, result));
         }
         Action::SlackCompose => slack::compose(state),
         Action::SlackPosted { kind, result, demo_channel } => {

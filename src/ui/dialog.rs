@@ -16,11 +16,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View, dialog: &Dialog) {
         .lines
         .iter()
         .map(|(level, text)| {
-            let style = match level {
-                Level::Info => t.text(),
-                Level::Warn => t.warn(),
-                Level::Error => t.error(),
-            };
+            // Information is the dialog's body text; warnings and errors stand out.
+            let style = if *level == Level::Info { t.text() } else { t.level(*level) };
             Line::styled(text.clone(), style)
         })
         .collect();

@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::state::Level;
 use crate::ui::View;
 
 /// Commands hinted when there is no message, with their labels.
@@ -17,11 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let line = match &state.notice {
         Some(n) => {
-            let style = match n.level {
-                Level::Info => t.ok(),
-                Level::Warn => t.warn(),
-                Level::Error => t.error(),
-            };
+            let style = t.level(n.level);
             Line::from(vec![
                 Span::styled(format!(" {} ", n.text), style),
                 Span::styled("  (Esc to dismiss)", t.dim()),

@@ -7,14 +7,16 @@ use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::backends::Account;
+
 /// Draws the header.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let c = &state.context;
     let mut spans = vec![Span::styled(" baseline-panel ", t.title()), Span::raw(" ")];
     let mode_badge = match c.mode {
-        "demo" => Span::styled(" DEMO ", t.badge(Color::Magenta)),
-        _ => Span::styled(" AWS ", t.badge(Color::Cyan)),
+        Account::Demo => Span::styled(" DEMO ", t.badge(Color::Magenta)),
+        Account::Aws { .. } => Span::styled(" AWS ", t.badge(Color::Cyan)),
     };
     spans.push(mode_badge);
     if state.dev_mode_on() {

@@ -79,7 +79,11 @@ mod tests {
 
     #[test]
     fn the_state_starts_with_the_log_rows_of_its_initial_size() {
-        let s = crate::state::State::new(&crate::config::Config::builtin(), "aws", crate::fixtures::now());
+        let s = crate::state::State::new(
+            &crate::config::Config::builtin(),
+            &crate::backends::Account::of(&crate::config::Config::builtin()),
+            crate::fixtures::now(),
+        );
         assert_eq!(log_rows(s.size.0, s.size.1), s.log_rows);
     }
 }

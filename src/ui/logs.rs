@@ -15,26 +15,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use regex::Regex;
 
-use crate::logbuf::{LogBuffer, LogLine, MatchMode};
+use crate::action::Health;
+use crate::logbuf::{LogBuffer, LogLine};
 use crate::logview::{LogView, PromptKind, TimestampMode};
 use rows::{LineStyle, line_rows};
 
 /// The failure-marker pattern used when the configuration names none.
 pub const DEFAULT_FAILURE_PATTERN: &str = r"(?i)\b(error|fail(ed|ure)?|fatal|traceback|panic)\b";
-
-/// How healthy the source is, which colours its status text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StatusTone {
-    /// Nothing to point out.
-    #[default]
-    Normal,
-    /// Lines are streaming in.
-    Live,
-    /// Behind or stale.
-    Warning,
-    /// The source failed.
-    Error,
-}
 
 /// The colours of the log panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,18 +50,18 @@ pub struct LogStyles {
     pub prompt: Style,
     /// Errors: an invalid query.
     pub error: Style,
-    /// Status text by tone, in [`StatusTone`] order: normal, live, warning, error.
+    /// Status text by tone, in [`Health`] order: normal, live, warning, error.
     pub status: [Style; 4],
 }
 
 impl LogStyles {
     /// The style of status text in `tone`.
-    pub fn status_style(&self, tone: StatusTone) -> Style {
+    pub fn status_style(&self, tone: Health) -> Style {
         let i = match tone {
-            StatusTone::Normal => 0,
-            StatusTone::Live => 1,
-            StatusTone::Warning => 2,
-            StatusTone::Error => 3,
+            Health::Normal => 0,
+            Health::Live => 1,
+            Health::Warning => 2,
+            Health::Error => 3,
         };
         self.status[i]
     }
@@ -137,7 +124,7 @@ pub struct LogDrawContext<'a> {
     /// "stale since 12:03", "error: …").
     pub status: &'a str,
     /// How the status text is coloured.
-    pub tone: StatusTone,
+    pub tone: Health,
     /// The zone for [`TimestampMode::Local`].
     pub time_zone: &'a TimeZone,
     /// Lines matching this are drawn in the failure style.
@@ -157,7 +144,7 @@ impl<'a> LogDrawContext<'a> {
         Self {
             title,
             status,
-            tone: StatusTone::Normal,
+            tone: Health::Normal,
             time_zone,
             failure: None,
             focused: true,
@@ -274,9 +261,6 @@ fn toggles_line(view: &LogView, s: &LogStyles) -> Line<'static> {
     }
     if view.wrap() {
         parts.push("wrap");
-    }
-    if view.match_mode() == MatchMode::Regex {
-        parts.push("regex");
     }
     if parts.is_empty() {
         return Line::default();

@@ -74,12 +74,7 @@ fn log_pane(frame: &mut Frame, area: Rect, state: &View) {
     let mut ctx = logs::LogDrawContext::new(&title, &pane.status, state.tz());
     ctx.markers = &markers;
     ctx.failure = Some(&state.rules.failure);
-    ctx.tone = match pane.health {
-        crate::state::Health::Normal => logs::StatusTone::Normal,
-        crate::state::Health::Live => logs::StatusTone::Live,
-        crate::state::Health::Warning => logs::StatusTone::Warning,
-        crate::state::Health::Error => logs::StatusTone::Error,
-    };
+    ctx.tone = pane.health;
     if !state.theme.color {
         ctx.styles = logs::LogStyles::plain();
     }
@@ -119,13 +114,8 @@ fn run_markers(state: &View) -> Vec<(i64, String)> {
 
 fn banner(frame: &mut Frame, area: Rect, state: &View, b: &crate::state::Notice) {
     let t = state.theme;
-    let color = match b.level {
-        crate::state::Level::Info => ratatui::style::Color::Green,
-        crate::state::Level::Warn => ratatui::style::Color::Yellow,
-        crate::state::Level::Error => ratatui::style::Color::Red,
-    };
     let text = format!(" {}   (Esc to dismiss) ", b.text);
-    frame.render_widget(Paragraph::new(Line::styled(text, t.badge(color))), area);
+    frame.render_widget(Paragraph::new(Line::styled(text, t.badge(theme::level_color(b.level)))), area);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &View) {

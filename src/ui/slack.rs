@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::chat::DemoEntry;
-use crate::state::slack::{PostKind, PostResult, SlackState};
+use crate::state::slack::{ChatKind, PostKind, PostResult, SlackState};
 use crate::timefmt::clock;
 use crate::ui::View;
 use crate::ui::theme::Theme;
@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         Err(e) => lines.push(Line::styled(format!("Slack not configured: {e}"), t.warn())),
         Ok(info) => {
             lines.extend(status(&t, slack, width));
-            if info.kind == "demo" {
+            if info.kind == ChatKind::Demo {
                 let used: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
                 lines.extend(demo_tail(&t, &slack.demo_channel, width, height.saturating_sub(used)));
             }

@@ -1,5 +1,6 @@
 //! Snapshots of the panel's main states over ratatui's TestBackend.
 
+use crate::backends::Account;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -23,7 +24,7 @@ pub fn render_with(state: &State, look: &super::Look, w: u16, h: u16) -> String 
 
 /// A state that has received `result` for its first fetch.
 pub fn with_result(result: Result<Vec<Instance>, CloudError>) -> State {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let fx = update(&mut s, Action::Tick(now()));
     let Some(crate::action::Effect::FetchInstances { seq }) = fx.first().cloned() else { panic!() };
     for fx in update(&mut s, Action::InstancesLoaded { seq, result }) {
@@ -37,7 +38,7 @@ pub fn with_result(result: Result<Vec<Instance>, CloudError>) -> State {
 
 #[test]
 fn loading() {
-    let s = State::new(&Config::builtin(), "aws", now());
+    let s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     insta::assert_snapshot!(render(&s, 100, 24));
 }
 
@@ -122,7 +123,7 @@ fn read_only_demo_header() {
     let mut cfg = Config::builtin();
     cfg.read_only = true;
     cfg.demo = true;
-    let s = State::new(&cfg, "demo", now());
+    let s = State::new(&cfg, &Account::of(&cfg), now());
     let screen = render(&s, 100, 24);
     assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
     assert!(screen.lines().next().unwrap().contains("DEMO"));
@@ -139,7 +140,7 @@ fn start_dialog() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
     dev(&mut s, crate::userdata::Mode::Run);
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Start(ids), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids), result: Ok(()) });
     insta::assert_snapshot!(render(&s, 100, 24));
 }
 
@@ -148,7 +149,7 @@ fn stop_dialog_with_a_run_in_progress_in_dev_mode_header() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Running)]));
     dev(&mut s, crate::userdata::Mode::Dev);
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Stop(ids), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Stop(ids), result: Ok(()) });
     let screen = render(&s, 100, 24);
     assert!(screen.lines().next().unwrap().contains("DEV MODE"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -259,7 +260,7 @@ fn header_names_the_box_among_several() {
     let mut cfg = Config::builtin();
     cfg.box_name = "flu".into();
     cfg.boxes = vec!["baseline".into(), "flu".into()];
-    let s = State::new(&cfg, "aws", now());
+    let s = State::new(&cfg, &Account::of(&cfg), now());
     let screen = render(&s, 120, 24);
     let header = screen.lines().next().unwrap();
     assert!(header.contains("box flu (b: 2/2)"), "{header}");
@@ -268,7 +269,7 @@ fn header_names_the_box_among_several() {
 
 #[test]
 fn header_with_one_box_does_not_mention_it() {
-    let s = State::new(&Config::builtin(), "aws", now());
+    let s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     assert!(!render(&s, 120, 24).lines().next().unwrap().contains("box "));
 }
 
@@ -278,7 +279,7 @@ fn remapped_keys_show_in_the_footer_and_help() {
     let keys = [("start".to_string(), "R".to_string())].into_iter().collect();
     cfg.keys = crate::config::keys::KeyBindings::with_overrides(&keys).unwrap();
     let look = super::Look { keys: cfg.keys.clone(), ..super::Look::default() };
-    let mut s = State::new(&cfg, "aws", now());
+    let mut s = State::new(&cfg, &Account::of(&cfg), now());
     let screen = render_with(&s, &look, 100, 24);
     assert!(screen.lines().last().unwrap().starts_with("\" R start"), "{screen}");
     update(&mut s, Action::ToggleHelp);
@@ -291,12 +292,15 @@ fn dev_mode_unknown_after_an_uncertain_write() {
     let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
     dev(&mut s, crate::userdata::Mode::Run);
     let why = "the write got no clear answer (no answer from http://127.0.0.1:5000: timed out), so it may still be applied";
-    let fx = update(&mut s, Action::DevApplied { id: "i-0db5237193478dd8d".into(), result: Err(why.into()) });
+    let fx = update(
+        &mut s,
+        Action::DevApplied { id: "i-0db5237193478dd8d".into(), result: Err(crate::fixtures::dev_error(why)) },
+    );
     let seq = fx.iter().find_map(|e| match e {
         crate::action::Effect::FetchDevInfo { seq, .. } => Some(*seq),
         _ => None,
     });
-    let result = Err("ec2:DescribeInstanceAttribute failed: HTTP 500".to_string());
+    let result = Err(crate::fixtures::dev_error("ec2:DescribeInstanceAttribute failed: HTTP 500"));
     update(&mut s, Action::DevInfoLoaded { id: "i-0db5237193478dd8d".into(), seq: seq.unwrap(), result });
     let screen = render(&s, 120, 24);
     assert!(screen.lines().next().unwrap().contains("DEV MODE ?"), "{screen}");

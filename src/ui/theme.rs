@@ -3,6 +3,16 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::cloud::InstanceState;
+use crate::state::Level;
+
+/// The colour of a message's level: green, yellow or red.
+pub fn level_color(level: Level) -> Color {
+    match level {
+        Level::Info => Color::Green,
+        Level::Warn => Color::Yellow,
+        Level::Error => Color::Red,
+    }
+}
 
 /// The styles the panels use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,17 +55,23 @@ impl Theme {
 
     /// Good news.
     pub fn ok(&self) -> Style {
-        self.fg(Color::Green)
+        self.level(Level::Info)
+    }
+
+    /// A message at `level`: [`Theme::ok`], [`Theme::warn`] or [`Theme::error`].
+    pub fn level(&self, level: Level) -> Style {
+        let style = self.fg(level_color(level));
+        if level == Level::Info { style } else { style.add_modifier(Modifier::BOLD) }
     }
 
     /// Worth a look.
     pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        self.level(Level::Warn)
     }
 
     /// Failures.
     pub fn error(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.level(Level::Error)
     }
 
     /// Keys in hints.

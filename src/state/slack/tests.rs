@@ -1,5 +1,6 @@
 //! The test-message dialog, posts and their answers, and the optional notices.
 
+use crate::backends::Account;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use secrecy::SecretString;
 
@@ -21,7 +22,7 @@ fn cfg(notify: bool) -> Config {
 }
 
 fn panel(c: &Config) -> State {
-    let mut s = State::new(c, "aws", now());
+    let mut s = State::new(c, &Account::of(c), now());
     let setup = s.slack.setup.clone();
     s.slack.attach(setup, Sender { user: "ec2-user".into(), host: "lab-laptop".into() });
     s
@@ -119,10 +120,10 @@ fn the_answer_is_shown_in_the_panel_and_the_footer() {
     let mut s = panel(&cfg(false));
     press(&mut s, KeyCode::Char('m'));
     press(&mut s, KeyCode::Enter);
-    let ok = Ok("1795442400.250000".to_string());
-    update(&mut s, Action::SlackPosted { kind: PostKind::Test, result: ok.clone(), demo_channel: None });
+    let ts = "1795442400.250000".to_string();
+    update(&mut s, Action::SlackPosted { kind: PostKind::Test, result: Ok(ts.clone()), demo_channel: None });
     assert_eq!(s.slack.sending, 0);
-    assert_eq!(s.slack.last, Some(PostResult { kind: PostKind::Test, at: now(), result: ok }));
+    assert_eq!(s.slack.last, Some(PostResult { kind: PostKind::Test, at: now(), result: Ok(ts) }));
     assert_eq!(s.notice.as_ref().unwrap().text, "test message posted to C01DTCAL49X (ts 1795442400.250000)");
 }
 
@@ -131,11 +132,9 @@ fn a_failure_is_shown_in_the_panel_and_the_footer() {
     let mut s = panel(&cfg(false));
     press(&mut s, KeyCode::Char('m'));
     press(&mut s, KeyCode::Enter);
-    let why = ChatError::NotInChannel { channel: "C01DTCAL49X".into() }.to_string();
-    update(
-        &mut s,
-        Action::SlackPosted { kind: PostKind::Test, result: Err(why.clone()), demo_channel: None },
-    );
+    let err = ChatError::NotInChannel { channel: "C01DTCAL49X".into() };
+    let why = err.to_string();
+    update(&mut s, Action::SlackPosted { kind: PostKind::Test, result: Err(err.into()), demo_channel: None });
     assert_eq!(s.slack.last.as_ref().unwrap().result, Err(why.clone()));
     let n = s.notice.as_ref().unwrap();
     assert_eq!((n.level, n.text.clone()), (Level::Error, format!("Slack: {why}")));
@@ -165,7 +164,7 @@ fn the_demo_channel_keeps_its_newest_entries() {
     let mut c = Config::builtin();
     c.demo = true;
     let mut s = panel(&c);
-    assert_eq!(s.slack.setup.as_ref().unwrap().kind, "demo");
+    assert_eq!(s.slack.setup.as_ref().unwrap().kind, super::ChatKind::Demo);
     let entries: Vec<DemoEntry> = (0..5)
         .map(|n| DemoEntry::Message { ts: format!("1795442400.00000{n}"), text: format!("m{n}") })
         .collect();
@@ -179,7 +178,10 @@ fn started(c: &Config, result: Result<(), CloudError>) -> (State, Vec<Effect>) {
     let mut s = panel(c);
     s.instances.value = Some(vec![instance(InstanceState::Stopped)]);
     let ids = s.instance_ids();
-    let fx = update(&mut s, Action::Done { intent: Intent::Start(ids), result });
+    let fx = update(
+        &mut s,
+        Action::Done { write: crate::action::Write::Power(crate::action::Power::Start(ids)), result },
+    );
     (s, fx)
 }
 
@@ -211,7 +213,12 @@ fn no_notice_when_off_unconfigured_refused_or_a_stop() {
     let mut s = panel(&cfg(true));
     let fx = update(
         &mut s,
-        Action::Done { intent: Intent::Stop(vec!["i-0db5237193478dd8d".into()]), result: Ok(()) },
+        Action::Done {
+            write: crate::action::Write::Power(crate::action::Power::Stop(vec![
+                "i-0db5237193478dd8d".into(),
+            ])),
+            result: Ok(()),
+        },
     );
     assert!(notices(&fx).is_empty(), "stops are not announced");
 }
@@ -223,7 +230,11 @@ fn a_failed_notice_shows_only_in_the_slack_panel() {
     let why = ChatError::TokenRevoked.to_string();
     update(
         &mut s,
-        Action::SlackPosted { kind: PostKind::Notice, result: Err(why.clone()), demo_channel: None },
+        Action::SlackPosted {
+            kind: PostKind::Notice,
+            result: Err(ChatError::TokenRevoked.into()),
+            demo_channel: None,
+        },
     );
     assert_eq!(s.notice, before, "the footer keeps the start's message");
     assert_eq!(s.slack.last.as_ref().unwrap().result, Err(why));

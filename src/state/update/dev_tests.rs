@@ -1,5 +1,6 @@
 //! Dev mode and the schedule from the panel.
 
+use crate::backends::Account;
 use jiff::SignedDuration;
 
 use super::*;
@@ -9,11 +10,11 @@ use crate::config::Config;
 use crate::devmode::{Change, Plan};
 use crate::fixtures::{instance, now};
 use crate::schedule::rules::DemoRules;
-use crate::state::{DevInfo, Intent, State};
+use crate::state::{DevInfo, State};
 use crate::userdata::{Mode, SEED_USER_DATA, ScriptLine, set_dev_mode};
 
 fn with(st: InstanceState, mode: Mode) -> State {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let seq = s.instance_poll.issue();
     update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(st)]) });
     let info = DevInfo { mode, line_number: 21, line: String::new(), warnings: vec![] };
@@ -63,7 +64,7 @@ fn stopped_box_dialog_shows_the_one_line_diff_and_switches_on_yes() {
     );
     assert_eq!(d.choices[1].label, "Yes, switch");
     let fx = update(&mut s, Action::DialogYes);
-    let [Effect::Execute(Intent::DevSwitch { stop_first: false, .. })] = fx.as_slice() else {
+    let [Effect::SwitchDev(crate::action::DevSwitch { stop_first: false, .. })] = fx.as_slice() else {
         panic!("{fx:?}")
     };
 }
@@ -109,7 +110,9 @@ fn applied_reports_the_backup_and_reads_again() {
         &mut s,
         Action::DevApplied {
             id: "i-0db5237193478dd8d".into(),
-            result: Err("the user data changed since it was shown; nothing was written".into()),
+            result: Err(crate::fixtures::dev_error(
+                "the user data changed since it was shown; nothing was written",
+            )),
         },
     );
     assert_eq!(s.notice.as_ref().unwrap().level, Level::Error);
@@ -120,7 +123,7 @@ fn applied_reports_the_backup_and_reads_again() {
 fn read_only_refuses_dev_mode_and_schedule_changes() {
     let mut cfg = Config::builtin();
     cfg.read_only = true;
-    let mut s = State::new(&cfg, "aws", now());
+    let mut s = State::new(&cfg, &Account::of(&cfg), now());
     s.instances.value = Some(vec![instance(InstanceState::Stopped)]);
     assert!(update(&mut s, Action::DevRequested).is_empty());
     assert!(s.notice.as_ref().unwrap().text.contains("switching dev mode is disabled"));
@@ -155,8 +158,8 @@ fn schedule_toggle_asks_and_refetches() {
     let d = s.dialog.clone().unwrap();
     assert_eq!(d.title, "Disable the schedule?");
     let fx = update(&mut s, Action::DialogYes);
-    assert_eq!(fx, vec![Effect::Execute(Intent::SetSchedule(false))]);
-    let fx = update(&mut s, Action::Done { intent: Intent::SetSchedule(false), result: Ok(()) });
+    assert_eq!(fx, vec![Effect::Execute(crate::action::Write::SetSchedule(false))]);
+    let fx = update(&mut s, Action::Done { write: crate::action::Write::SetSchedule(false), result: Ok(()) });
     assert!(matches!(fx.as_slice(), [Effect::FetchSchedule { .. }]));
 }
 
@@ -195,7 +198,10 @@ const UNANSWERED: &str =
 fn an_uncertain_write_makes_dev_mode_unknown_until_a_read_answers_with_backoff() {
     let mut s = with(InstanceState::Stopped, Mode::Run);
     let t0 = s.now;
-    let fx = update(&mut s, Action::DevApplied { id: ID.into(), result: Err(UNANSWERED.into()) });
+    let fx = update(
+        &mut s,
+        Action::DevApplied { id: ID.into(), result: Err(crate::fixtures::dev_error(UNANSWERED)) },
+    );
     let [first] = reads(&fx)[..] else { panic!("one read at once: {fx:?}") };
     assert_eq!(s.notice.as_ref().unwrap().text, UNANSWERED);
     assert_eq!(s.dev_info(), None, "the old reading is not shown as the mode");
@@ -207,13 +213,27 @@ fn an_uncertain_write_makes_dev_mode_unknown_until_a_read_answers_with_backoff()
     assert!(s.dev_unknown().is_some());
 
     // The read fails: try again after 2 s, then 4 s, ...; a refresh asks at once too.
-    update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq: first, result: Err("HTTP 500".into()) });
+    update(
+        &mut s,
+        Action::DevInfoLoaded {
+            id: ID.into(),
+            seq: first,
+            result: Err(crate::fixtures::dev_error("HTTP 500")),
+        },
+    );
     assert_eq!(s.dev_unknown().unwrap().last_read.as_deref(), Some("HTTP 500"));
     assert!(reads(&update(&mut s, Action::Tick(t0 + SignedDuration::from_secs(1)))).is_empty());
     let again = reads(&update(&mut s, Action::Tick(t0 + SignedDuration::from_secs(2))));
     assert_eq!(again, vec![first + 1]);
     assert!(reads(&update(&mut s, Action::Tick(t0 + SignedDuration::from_secs(3)))).is_empty(), "one out");
-    update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq: first + 1, result: Err("HTTP 500".into()) });
+    update(
+        &mut s,
+        Action::DevInfoLoaded {
+            id: ID.into(),
+            seq: first + 1,
+            result: Err(crate::fixtures::dev_error("HTTP 500")),
+        },
+    );
     assert_eq!(s.dev_unknown().unwrap().next_read, Some(t0 + SignedDuration::from_secs(7)));
     let refresh = reads(&update(&mut s, Action::Refresh));
     assert_eq!(refresh, vec![first + 2]);
@@ -229,10 +249,20 @@ fn an_uncertain_write_makes_dev_mode_unknown_until_a_read_answers_with_backoff()
 #[test]
 fn the_wait_between_reads_stops_growing_at_a_minute() {
     let mut s = with(InstanceState::Stopped, Mode::Run);
-    let fx = update(&mut s, Action::DevApplied { id: ID.into(), result: Err(UNANSWERED.into()) });
+    let fx = update(
+        &mut s,
+        Action::DevApplied { id: ID.into(), result: Err(crate::fixtures::dev_error(UNANSWERED)) },
+    );
     let mut seq = reads(&fx)[0];
     for _ in 0..10 {
-        update(&mut s, Action::DevInfoLoaded { id: ID.into(), seq, result: Err("timed out".into()) });
+        update(
+            &mut s,
+            Action::DevInfoLoaded {
+                id: ID.into(),
+                seq,
+                result: Err(crate::fixtures::dev_error("timed out")),
+            },
+        );
         let at = s.dev_unknown().unwrap().next_read.unwrap();
         seq = reads(&update(&mut s, Action::Tick(at)))[0];
     }
@@ -244,7 +274,7 @@ fn any_failed_switch_makes_dev_mode_unknown_and_d_waits_for_a_reading() {
     let mut s = with(InstanceState::Stopped, Mode::Dev);
     let refused =
         "AWS throttled the write (RequestLimitExceeded); try again in a minute; nothing was written";
-    update(&mut s, Action::DevApplied { id: ID.into(), result: Err(refused.into()) });
+    update(&mut s, Action::DevApplied { id: ID.into(), result: Err(crate::fixtures::dev_error(refused)) });
     assert!(s.dev_unknown().is_some());
     assert!(update(&mut s, Action::DevRequested).is_empty(), "no guessing the direction");
     assert!(

@@ -1,5 +1,6 @@
 //! Starting and stopping from the panel, and the end of a watched run.
 
+use crate::backends::Account;
 use jiff::SignedDuration;
 
 use super::*;
@@ -7,11 +8,11 @@ use crate::action::Effect;
 use crate::cloud::{CloudError, InstanceState};
 use crate::config::Config;
 use crate::fixtures::{instance, now};
-use crate::state::{DevInfo, Intent, State};
+use crate::state::{DevInfo, State};
 use crate::userdata::Mode;
 
 fn with(states: &[InstanceState]) -> State {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let seq = match update(&mut s, Action::Tick(now())).as_slice() {
         [Effect::FetchInstances { seq }, ..] => *seq,
         other => panic!("{other:?}"),
@@ -43,10 +44,10 @@ fn start_on_a_stopped_box_prechecks_then_asks_with_no_as_default() {
     let mut s = with(&[InstanceState::Stopped]);
     set_dev(&mut s, Mode::Run);
     let fx = update(&mut s, Action::StartRequested);
-    let [Effect::Precheck(Intent::Start(ids))] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Precheck(crate::action::Power::Start(ids))] = fx.as_slice() else { panic!("{fx:?}") };
     assert_eq!(ids, &vec!["i-0db5237193478dd8d".to_string()]);
     assert!(s.dialog.is_none(), "no dialog before the permission is known");
-    update(&mut s, Action::Prechecked { intent: Intent::Start(ids.clone()), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids.clone()), result: Ok(()) });
     let d = s.dialog.as_ref().expect("dialog opens");
     assert_eq!(d.selected, 0);
     assert_eq!(d.choices[0].intent, None, "the default choice does nothing");
@@ -61,12 +62,18 @@ fn yes_starts_every_tagged_instance() {
     let mut s = with(&[InstanceState::Stopped, InstanceState::Stopped]);
     update(&mut s, Action::StartRequested);
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: Intent::Start(ids.clone()), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids.clone()), result: Ok(()) });
     let d = s.dialog.as_ref().unwrap();
     assert!(d.lines[0].1.contains("2 instances match"), "{:?}", d.lines);
     let fx = update(&mut s, Action::DialogYes);
-    assert_eq!(fx, vec![Effect::Execute(Intent::Start(ids.clone()))]);
-    let fx = update(&mut s, Action::Done { intent: Intent::Start(ids), result: Ok(()) });
+    assert_eq!(
+        fx,
+        vec![Effect::Execute(crate::action::Write::Power(crate::action::Power::Start(ids.clone())))]
+    );
+    let fx = update(
+        &mut s,
+        Action::Done { write: crate::action::Write::Power(crate::action::Power::Start(ids)), result: Ok(()) },
+    );
     assert!(matches!(fx.as_slice(), [Effect::FetchInstances { .. }]), "looks again at once: {fx:?}");
 }
 
@@ -75,7 +82,7 @@ fn start_dialog_warns_when_dev_mode_is_on() {
     let mut s = with(&[InstanceState::Stopped]);
     set_dev(&mut s, Mode::Dev);
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: Intent::Start(ids), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids), result: Ok(()) });
     let d = s.dialog.as_ref().unwrap();
     assert!(d.lines.iter().any(|(l, t)| *l == Level::Warn && t.contains("WITHOUT running the script")));
     assert_eq!(d.title, "Start a dev session?", "a dev-mode boot is no run");
@@ -89,7 +96,7 @@ fn the_start_dialog_title_names_what_starts() {
             set_dev(&mut s, m);
         }
         let ids = s.instance_ids();
-        update(&mut s, Action::Prechecked { intent: Intent::Start(ids), result: Ok(()) });
+        update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids), result: Ok(()) });
         s.dialog.as_ref().unwrap().title.clone()
     };
     assert_eq!(title(Some(Mode::Run)), "Start a run?");
@@ -113,7 +120,7 @@ fn permission_refusal_is_shown_and_no_dialog_opens() {
     let mut s = with(&[InstanceState::Stopped]);
     let denied = CloudError::AccessDenied { action: "ec2:StartInstances".into(), detail: String::new() };
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: Intent::Start(ids), result: Err(denied) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids), result: Err(denied) });
     assert!(s.dialog.is_none());
     assert_eq!(s.notice.as_ref().unwrap().text, "not permitted: ec2:StartInstances");
 }
@@ -122,7 +129,7 @@ fn permission_refusal_is_shown_and_no_dialog_opens() {
 fn read_only_disables_start_and_stop() {
     let mut cfg = Config::builtin();
     cfg.read_only = true;
-    let mut s = State::new(&cfg, "aws", now());
+    let mut s = State::new(&cfg, &Account::of(&cfg), now());
     s.instances.value = Some(vec![instance(InstanceState::Running)]);
     assert!(update(&mut s, Action::StopRequested).is_empty());
     assert!(s.notice.as_ref().unwrap().text.starts_with("read-only mode"));
@@ -136,7 +143,7 @@ fn stop_warns_about_the_run_in_progress() {
     set_dev(&mut s, Mode::Run);
     let fx = update(&mut s, Action::StopRequested);
     let [Effect::Precheck(intent)] = fx.as_slice() else { panic!("{fx:?}") };
-    update(&mut s, Action::Prechecked { intent: intent.clone(), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: intent.clone(), result: Ok(()) });
     let d = s.dialog.as_ref().unwrap();
     assert!(
         d.lines.iter().any(|(_, t)| t.contains("A run is in progress (started 1h11m ago)")),
@@ -184,7 +191,7 @@ fn a_box_already_stopped_at_start_rings_nothing() {
 
 #[test]
 fn loading_instances_reads_the_dev_mode_once() {
-    let mut s = State::new(&Config::builtin(), "aws", now());
+    let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
     let seq = match update(&mut s, Action::Tick(now())).as_slice() {
         [Effect::FetchInstances { seq }, ..] => *seq,
         _ => panic!(),

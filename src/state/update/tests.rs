@@ -1,3 +1,4 @@
+use crate::backends::Account;
 use jiff::SignedDuration;
 
 use super::*;
@@ -8,7 +9,7 @@ use crate::fixtures::{instance, now};
 use crate::state::State;
 
 fn fresh() -> State {
-    State::new(&Config::builtin(), "aws", now())
+    State::new(&Config::builtin(), &Account::of(&Config::builtin()), now())
 }
 
 fn loaded(state: &mut State) -> u64 {
@@ -128,7 +129,7 @@ fn on_box(name: &str, boxes: &[&str]) -> State {
     let mut cfg = Config::builtin();
     cfg.box_name = name.into();
     cfg.boxes = boxes.iter().map(|b| b.to_string()).collect();
-    State::new(&cfg, "aws", now())
+    State::new(&cfg, &Account::of(&cfg), now())
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! the banner going with the next boot, the boot's kind kept after the user data changes, the
 //! history selection and the opened run.
 
+use crate::backends::Account;
 use jiff::{SignedDuration, Timestamp};
 use secrecy::SecretString;
 
@@ -25,7 +26,7 @@ fn cfg() -> Config {
 
 /// The panel at `now`, having loaded `inst` and read back an empty past.
 fn panel(inst: Instance, now: Timestamp) -> State {
-    let mut s = State::new(&cfg(), "aws", now);
+    let mut s = State::new(&cfg(), &Account::of(&cfg()), now);
     show(&mut s, inst);
     s
 }
@@ -78,7 +79,7 @@ fn a_failure_line_while_up_rings_once_shows_the_banner_and_tells_slack() {
     assert!(!update(&mut s, Action::Tick(mon("09:46"))).contains(&Effect::Bell));
     // The stop dialog says the same.
     let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { intent: crate::state::Intent::Stop(ids), result: Ok(()) });
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Stop(ids), result: Ok(()) });
     let d = s.dialog.as_ref().unwrap();
     assert!(
         d.lines.iter().any(|(_, t)| t.starts_with("The run is failing (failure marker 40m30s")),
@@ -217,7 +218,7 @@ fn the_history_selection_stays_on_its_run_when_a_new_boot_arrives() {
     let week = day(-7, "09:00");
     let mut past = vec![boot_line(week)];
     past.extend(script(week, &[(1, "starting"), (30, "Execution halted")]));
-    let mut s = State::new(&cfg(), "aws", mon("12:00"));
+    let mut s = State::new(&cfg(), &crate::backends::Account::of(&cfg()), mon("12:00"));
     show_with_past(&mut s, stopped(l, mon("10:32"), REASON_INSTANCE_SHUTDOWN), &past);
     let mut monday = vec![boot_line(l)];
     monday.extend(script(l, &[(1, "starting"), (90, "done")]));

@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn highlights_matches_across_a_row_break() {
-        let m = Matcher::new("DEF", crate::logbuf::MatchMode::Plain).unwrap();
+        let m = Matcher::new("DEF").unwrap();
         let hit = Style::new().fg(ratatui::style::Color::Yellow);
         let style = LineStyle { search: Some(&m), hit, ..plain() };
         let l = line("abcdefgh");

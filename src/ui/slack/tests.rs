@@ -1,5 +1,6 @@
 //! Snapshots of the Slack panel, the message dialog and the doctor overlay.
 
+use crate::backends::Account;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
@@ -34,13 +35,18 @@ fn slack_cfg() -> Config {
 }
 
 fn state(cfg: &Config) -> State {
-    let mut s = State::new(cfg, if cfg.demo { "demo" } else { "aws" }, now());
+    let mut s = State::new(cfg, &Account::of(cfg), now());
     let setup = s.slack.setup.clone();
     s.slack.attach(setup, Sender { user: "ec2-user".into(), host: "lab-laptop".into() });
     s
 }
 
-fn answered(s: &mut State, kind: PostKind, result: Result<String, String>, demo: Option<Vec<DemoEntry>>) {
+fn answered(
+    s: &mut State,
+    kind: PostKind,
+    result: Result<String, crate::action::PostError>,
+    demo: Option<Vec<DemoEntry>>,
+) {
     s.slack.sending += 1;
     s.now += jiff::SignedDuration::from_secs(5);
     update(s, Action::SlackPosted { kind, result, demo_channel: demo });
@@ -91,8 +97,8 @@ fn panel_sending_with_notices_on() {
 #[test]
 fn panel_error() {
     let mut s = state(&slack_cfg());
-    let why = ChatError::NotInChannel { channel: "C01DTCAL49X".into() }.to_string();
-    answered(&mut s, PostKind::Notice, Err(why), None);
+    let why = ChatError::NotInChannel { channel: "C01DTCAL49X".into() };
+    answered(&mut s, PostKind::Notice, Err(why.into()), None);
     let screen = panel(&s, 120, 30);
     assert!(screen.contains("✗ notice failed: The Slack app is not a member"), "{screen}");
     insta::assert_snapshot!(screen);

@@ -13,7 +13,7 @@ use aws_sdk_ec2::types::{BlobAttributeValue, Filter, InstanceAttributeName};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::error::{Failure, classify};
+use super::error::{SdkFailure, classify};
 use super::{Cloud, CloudError, Identity, Instance, InstanceState, StatusChecks};
 use crate::config::{Config, Target};
 
@@ -60,7 +60,7 @@ pub fn sdk_failure<E>(
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let f = Failure::from_sdk(action, err, profile, endpoint);
+    let f = SdkFailure::from_sdk(action, err, profile, endpoint);
     tracing::warn!(action, chain = %f.chain, "cloud call failed");
     classify(&f)
 }
@@ -303,13 +303,5 @@ impl Cloud for AwsCloud {
         }
         let r = call.send().await;
         self.settle("ec2:ModifyInstanceAttribute", dry_run, r)
-    }
-
-    fn kind(&self) -> &'static str {
-        "aws"
-    }
-
-    fn aws(&self) -> Option<&AwsCloud> {
-        Some(self)
     }
 }

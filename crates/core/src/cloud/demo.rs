@@ -281,14 +281,6 @@ impl Cloud for DemoCloud {
         }
         self.with_box(|b| b.set_user_data(Timestamp::now(), bytes))
     }
-
-    fn kind(&self) -> &'static str {
-        "demo"
-    }
-
-    fn demo(&self) -> Option<&DemoCloud> {
-        Some(self)
-    }
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ pub enum Stage {
     NotConnected,
     /// It may have reached the service, but no answer came back.
     NoAnswer,
-    /// The service answered (see [`Failure::status`] and [`Failure::code`]).
+    /// The service answered (see [`SdkFailure::status`] and [`SdkFailure::code`]).
     Answered,
     /// Not known.
     #[default]
@@ -125,7 +125,7 @@ pub enum Stage {
 
 /// Facts about a failed SDK call, extracted so classification is testable without the SDK.
 #[derive(Debug, Default, Clone)]
-pub struct Failure {
+pub struct SdkFailure {
     /// The IAM action, e.g. `ec2:DescribeInstances`.
     pub action: String,
     /// AWS error code (`UnauthorizedOperation`, `RequestLimitExceeded`, ...), if the service
@@ -173,7 +173,7 @@ fn connect_failed(err: &(dyn StdError + 'static)) -> bool {
     find_source::<hyper_util::client::legacy::Error>(err).is_some_and(|e| e.is_connect())
 }
 
-impl Failure {
+impl SdkFailure {
     /// Extracts the facts of a failed SDK call (of any AWS service) for `action`; `profile` and
     /// `endpoint` feed the hints of the message.
     pub fn from_sdk<E>(
@@ -181,7 +181,7 @@ impl Failure {
         err: &SdkError<E, HttpResponse>,
         profile: Option<&str>,
         endpoint: &str,
-    ) -> Failure
+    ) -> SdkFailure
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
@@ -194,7 +194,7 @@ impl Failure {
             SdkError::ResponseError(_) | SdkError::ServiceError(_) => Stage::Answered,
             _ => Stage::Unknown,
         };
-        Failure {
+        SdkFailure {
             action: action.into(),
             code: err.code().map(str::to_owned),
             message: err.message().map(str::to_owned),
@@ -215,7 +215,7 @@ fn mentions_sso(text: &str) -> bool {
 }
 
 /// Turns a failure into a [`CloudError`] with a message that says what to do.
-pub fn classify(f: &Failure) -> CloudError {
+pub fn classify(f: &SdkFailure) -> CloudError {
     let profile = f.profile.as_deref().unwrap_or("default");
     let sso_hint = format!("run `aws sso login --profile {profile}`");
     if let Some(cred) = &f.credentials {
@@ -326,8 +326,8 @@ fn first_line(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn service(code: &str, message: &str) -> Failure {
-        Failure {
+    fn service(code: &str, message: &str) -> SdkFailure {
+        SdkFailure {
             action: "ec2:DescribeInstances".into(),
             code: Some(code.into()),
             message: Some(message.into()),
@@ -362,7 +362,7 @@ mod tests {
 
     #[test]
     fn sso_provider_failure_points_at_sso_login() {
-        let f = Failure {
+        let f = SdkFailure {
             action: "ec2:DescribeInstances".into(),
             credentials: Some("failed to load SSO token: the SSO token has expired".into()),
             stage: Stage::NotSent,
@@ -377,14 +377,14 @@ mod tests {
 
     #[test]
     fn missing_credentials() {
-        let f = Failure {
+        let f = SdkFailure {
             credentials: Some("not loaded: the credential provider was not enabled".into()),
             stage: Stage::NotSent,
             ..Default::default()
         };
         assert!(classify(&f).to_string().starts_with("no AWS credentials found; set AWS_PROFILE"));
         // With a profile named (AWS_PROFILE or --profile), the message names it.
-        let named = Failure { profile: Some("lab".into()), ..f };
+        let named = SdkFailure { profile: Some("lab".into()), ..f };
         let text = classify(&named).to_string();
         assert!(text.starts_with("no AWS credentials found for the profile `lab`"), "{text}");
         assert!(!text.contains("set AWS_PROFILE") && text.contains("aws sso login --profile lab"), "{text}");
@@ -394,7 +394,7 @@ mod tests {
     fn an_unreadable_answer_is_no_credential_problem_whatever_words_it_holds() {
         // A DescribeInstances answer cut in half: its words (association, clientToken, expired)
         // reach the chain through the parser's message.
-        let f = Failure {
+        let f = SdkFailure {
             action: "ec2:DescribeInstances".into(),
             stage: Stage::Answered,
             status: Some(200),
@@ -421,7 +421,7 @@ mod tests {
 
     #[test]
     fn refused_connection_is_unreachable() {
-        let f = Failure {
+        let f = SdkFailure {
             action: "ec2:DescribeInstances".into(),
             chain: "dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111)".into(),
             stage: Stage::NotConnected,
@@ -435,7 +435,7 @@ mod tests {
 
     #[test]
     fn no_answer_and_server_errors_leave_a_write_open() {
-        let f = Failure {
+        let f = SdkFailure {
             action: "ec2:ModifyInstanceAttribute".into(),
             chain: "dispatch failure: other: connection closed before message completed".into(),
             stage: Stage::NoAnswer,

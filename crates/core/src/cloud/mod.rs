@@ -43,17 +43,4 @@ pub trait Cloud: Send + Sync {
     /// Replaces the instance's user data with `bytes` (EC2 accepts this only while it is stopped;
     /// callers check the state first). With `dry_run`, only checks the permission.
     async fn set_user_data(&self, id: &str, bytes: &[u8], dry_run: bool) -> Result<(), CloudError>;
-
-    /// `aws` or `demo`, for the header.
-    fn kind(&self) -> &'static str;
-
-    /// The AWS implementation, when this is one (to share its SDK configuration).
-    fn aws(&self) -> Option<&aws::AwsCloud> {
-        None
-    }
-
-    /// The demo implementation, when this is one (to share its simulated box).
-    fn demo(&self) -> Option<&demo::DemoCloud> {
-        None
-    }
 }

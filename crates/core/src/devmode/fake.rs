@@ -174,8 +174,4 @@ impl Cloud for FakeCloud {
         }
         Ok(())
     }
-
-    fn kind(&self) -> &'static str {
-        "fake"
-    }
 }

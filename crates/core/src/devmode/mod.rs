@@ -17,7 +17,6 @@ mod diff;
 mod error;
 #[cfg(test)]
 mod fake;
-mod info;
 #[cfg(test)]
 mod tests;
 mod wait;
@@ -30,7 +29,6 @@ use jiff::Timestamp;
 
 pub use diff::lines_diff;
 pub use error::DevError;
-pub use info::{DevInfo, dev_info};
 pub use wait::{Wait, wait_for_state};
 pub use write::{READ_BACK_WAITS, check_write_permission};
 

@@ -120,12 +120,6 @@ impl Subjects {
         };
         Subjects { cloud, probes, chat, github }
     }
-
-    /// Like [`Subjects::from_config`], with the probes the configuration asks for.
-    pub async fn connect(cfg: &Config, cloud: Arc<dyn Cloud>) -> Subjects {
-        let probes = probes_for(cfg, cloud.as_ref());
-        Self::from_config(cfg, cloud, probes)
-    }
 }
 
 /// Who a check is about, before it has a result.

@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::cloud::{Cloud, CloudError};
-use crate::config::Config;
+use crate::cloud::CloudError;
 use crate::logs::{LogError, LogStore};
 use crate::schedule::Rules;
 
@@ -21,12 +20,9 @@ pub trait DoctorProbes: Send + Sync {
     async fn rule_readable(&self, name: &str) -> Result<String, CloudError>;
 }
 
-/// The probes for `cloud`: its log store and schedule rule.
-pub fn probes_for(cfg: &Config, cloud: &dyn Cloud) -> Arc<dyn DoctorProbes> {
-    Arc::new(StoreProbes {
-        logs: crate::logs::store_for(cfg, cloud),
-        rules: crate::schedule::rules_for(cfg, cloud),
-    })
+/// The probes answered by `logs` and `rules`.
+pub fn probes_for(logs: Arc<dyn LogStore>, rules: Arc<dyn Rules>) -> Arc<dyn DoctorProbes> {
+    Arc::new(StoreProbes { logs, rules })
 }
 
 /// Probes answered by a log store and a schedule rule.

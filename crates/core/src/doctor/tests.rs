@@ -97,9 +97,6 @@ impl Cloud for FakeCloud {
         self.dry_runs.lock().unwrap().push(("user data", dry_run));
         self.modify.give().await
     }
-    fn kind(&self) -> &'static str {
-        "fake"
-    }
 }
 
 /// Probes answering from fixed values.
@@ -313,8 +310,12 @@ async fn slack_token_without_channel_fails_naming_channel_id() {
 async fn the_demo_passes_everything_it_can() {
     let mut cfg = Config::builtin();
     cfg.demo = true;
-    let cloud = Arc::new(DemoCloud::new(DemoTimings::default()));
-    let s = Subjects::connect(&cfg, cloud).await;
+    let cloud = DemoCloud::new(DemoTimings::default());
+    let probes = probes_for(
+        Arc::new(crate::logs::demo::DemoLogStore::new(cloud.clone(), &cfg)),
+        Arc::new(crate::schedule::rules::DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
+    );
+    let s = Subjects::from_config(&cfg, Arc::new(cloud), probes);
     let checks = run_all(&cfg, &s, &quick(true)).await;
     let failed: Vec<_> = checks.iter().filter(|c| !matches!(c.status, Status::Pass | Status::Skip)).collect();
     assert!(failed.is_empty(), "{failed:?}");
@@ -328,7 +329,7 @@ fn the_doctor_can_run_on_a_spawned_task() {
     let fut = async {
         let cfg = Config::builtin();
         let cloud: Arc<dyn Cloud> = Arc::new(FakeCloud::with(&["i-0abc"]));
-        let s = Subjects::connect(&cfg, cloud).await;
+        let s = Subjects::from_config(&cfg, cloud, good_probes());
         run_all(&cfg, &s, &Options::default()).await
     };
     spawnable(&fut);

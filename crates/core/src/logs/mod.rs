@@ -106,21 +106,6 @@ impl FromStr for Source {
     }
 }
 
-/// CloudWatch Logs on the cloud's SDK configuration, or the demo box's log.
-pub fn store_for(
-    cfg: &crate::config::Config,
-    cloud: &dyn crate::cloud::Cloud,
-) -> std::sync::Arc<dyn LogStore> {
-    match (cloud.aws(), cloud.demo()) {
-        (Some(aws), _) => std::sync::Arc::new(aws::AwsLogStore::new(aws.sdk(), cfg)),
-        (None, Some(d)) => std::sync::Arc::new(demo::DemoLogStore::new(d.clone(), cfg)),
-        (None, None) => std::sync::Arc::new(demo::DemoLogStore::new(
-            crate::cloud::demo::DemoCloud::new(Default::default()),
-            cfg,
-        )),
-    }
-}
-
 /// How a source is being read right now, for the panel's title bar and the CLI's stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceStatus {

@@ -124,14 +124,6 @@ impl fmt::Display for Schedule {
     }
 }
 
-/// The schedule rule: EventBridge on the cloud's SDK configuration, or the demo rule.
-pub fn rules_for(cfg: &crate::config::Config, cloud: &dyn crate::cloud::Cloud) -> std::sync::Arc<dyn Rules> {
-    match cloud.aws() {
-        Some(aws) => std::sync::Arc::new(rules::AwsRules::new(aws.sdk(), cfg)),
-        None => std::sync::Arc::new(rules::DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -225,6 +225,32 @@ fn locate<'a>(bytes: &'a [u8], pattern: &ScriptLine) -> Result<Located<'a>, User
     }
 }
 
+/// What the instance's user data says about dev mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DevInfo {
+    /// Run mode (script runs at boot) or dev mode (script line commented out).
+    pub mode: Mode,
+    /// 1-based line number of the script line.
+    pub line_number: usize,
+    /// The script line as it is now.
+    pub line: String,
+    /// Warnings about the user data (e.g. it does not run on every boot).
+    pub warnings: Vec<String>,
+}
+
+impl DevInfo {
+    /// Reads dev mode out of user data bytes.
+    pub fn read(bytes: &[u8], pattern: &ScriptLine) -> Result<DevInfo, UserDataError> {
+        let i = inspect(bytes, pattern)?;
+        Ok(DevInfo {
+            mode: i.mode,
+            line_number: i.line_number,
+            line: i.line,
+            warnings: i.warnings.iter().map(ToString::to_string).collect(),
+        })
+    }
+}
+
 /// Reads the mode of the user data: which line runs the model script and whether it is
 /// commented out.
 ///
