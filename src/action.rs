@@ -9,7 +9,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 pub use intent::{DevSwitch, Intent, PostKind, Power, Write};
-pub use logs::{Health, LogKey};
+pub use logs::{Health, LogKey, LogRows};
 
 use crate::chat::{ChatError, DemoEntry};
 use crate::cloud::{CloudError, Instance};
@@ -18,7 +18,6 @@ use crate::doctor::Check;
 use crate::logs::export::ExportError;
 use crate::logs::{LogError, Source as LogSource};
 use crate::schedule::{LastFired, RuleInfo};
-use crate::state::LogRows;
 use crate::userdata::DevInfo;
 
 /// A run log saved to a file.

@@ -62,3 +62,20 @@ pub enum LogKey {
     /// Esc in the prompt.
     Cancel,
 }
+
+/// How many rows the log pane shows, with and without the banner line: the layout's answer
+/// for the terminal's size, which `update` needs to scroll the logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogRows {
+    /// Without a banner.
+    pub plain: usize,
+    /// With the banner line under the header.
+    pub with_banner: usize,
+}
+
+impl Default for LogRows {
+    /// The rows at the initial 80x24 size.
+    fn default() -> Self {
+        LogRows { plain: 4, with_banner: 3 }
+    }
+}

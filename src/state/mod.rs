@@ -12,6 +12,7 @@ pub mod slack;
 pub mod timeline;
 mod update;
 
+pub use crate::action::LogRows;
 pub use dialog::{Choice, Dialog, Intent};
 pub use logs::{Health, LogKey, LogPane, LogSource};
 pub use poll::Poller;
@@ -106,23 +107,6 @@ pub struct Notice {
     pub level: Level,
     /// The text.
     pub text: String,
-}
-
-/// How many rows the log pane shows, with and without the banner line: the layout's answer
-/// for the terminal's size, which `update` needs to scroll the logs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LogRows {
-    /// Without a banner.
-    pub plain: usize,
-    /// With the banner line under the header.
-    pub with_banner: usize,
-}
-
-impl Default for LogRows {
-    /// The rows at the initial 80x24 size.
-    fn default() -> Self {
-        LogRows { plain: 4, with_banner: 3 }
-    }
 }
 
 /// Overlays drawn above the panels.

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::state::LogRows;
+use crate::action::LogRows;
 
 /// The panels' rectangles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
