@@ -83,7 +83,7 @@ impl Default for DemoChat {
 
 /// Locks a mutex, recovering the data if a holder panicked.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl DemoChat {

@@ -287,7 +287,7 @@ impl SlackChat {
                     .body(content.request_body(&trouble))
             })
             .await;
-        if let Some(detail) = trouble.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(detail) = trouble.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
             return Err(ChatError::FileRead { detail });
         }
         let response = sent?;
@@ -423,6 +423,6 @@ mod tests {
     fn backoff_doubles() {
         let chat = SlackChat::new(DEFAULT_BASE_URL, token(), "C1".into(), false).unwrap();
         assert_eq!(chat.backoff(1), Duration::from_millis(500));
-        assert_eq!(chat.backoff(2), Duration::from_millis(1000));
+        assert_eq!(chat.backoff(2), Duration::from_secs(1));
     }
 }

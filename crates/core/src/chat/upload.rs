@@ -142,7 +142,8 @@ impl UploadBody {
                         match read {
                             Ok(chunk) => Ok(Some((chunk, sent + want as u64))),
                             Err(e) => {
-                                *trouble.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+                                *trouble.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                                    Some(e.to_string());
                                 Err(e)
                             }
                         }

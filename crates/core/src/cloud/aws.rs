@@ -49,7 +49,7 @@ pub fn endpoint_label(cfg: &Config, service: &str) -> String {
         .unwrap_or_else(|| format!("{service}.{}.amazonaws.com", cfg.region))
 }
 
-/// Classifies a failed call of any AWS SDK client (EC2, EventBridge, CloudWatch Logs, STS, ...)
+/// Classifies a failed call of any AWS SDK client (EC2, `EventBridge`, `CloudWatch` Logs, STS, ...)
 /// for `action` (e.g. `events:DisableRule`), with the profile and endpoint for the hints.
 pub fn sdk_failure<E>(
     action: &str,
@@ -144,7 +144,7 @@ impl AwsCloud {
             .await
             .map_err(|e| self.fail("ec2:DescribeInstanceStatus", e))?;
         let summary = |s: Option<&aws_sdk_ec2::types::InstanceStatusSummary>| {
-            s.and_then(|s| s.status()).map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into())
+            s.and_then(|s| s.status()).map_or_else(|| "-".into(), |s| s.as_str().to_string())
         };
         Ok(out
             .instance_statuses()
@@ -176,7 +176,7 @@ fn convert(i: &aws_sdk_ec2::types::Instance) -> Instance {
         id: i.instance_id().unwrap_or_default().to_string(),
         name: i.tags().iter().find(|t| t.key() == Some("Name")).and_then(|t| t.value()).map(str::to_owned),
         state: InstanceState::from_name(
-            i.state().and_then(|s| s.name()).map(|n| n.as_str()).unwrap_or("unknown"),
+            i.state().and_then(|s| s.name()).map_or("unknown", aws_sdk_ec2::types::InstanceStateName::as_str),
         ),
         instance_type: i.instance_type().map(|t| t.as_str().to_string()),
         launch_time: i.launch_time().and_then(timestamp),
@@ -200,7 +200,7 @@ impl Cloud for AwsCloud {
                 req.filters(Filter::builder().name("tag:Name").values(name).build()).filters(
                     Filter::builder()
                         .name("instance-state-name")
-                        .set_values(Some(LIVE_STATES.iter().map(|s| s.to_string()).collect()))
+                        .set_values(Some(LIVE_STATES.iter().map(std::string::ToString::to_string).collect()))
                         .build(),
                 )
             }

@@ -241,7 +241,7 @@ impl DemoCloud {
 
     /// Runs `f` on the box, brought up to date with the wall clock.
     pub fn with_box<T>(&self, f: impl FnOnce(&mut DemoBox) -> T) -> T {
-        let mut b = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut b = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         b.advance(Timestamp::now());
         f(&mut b)
     }

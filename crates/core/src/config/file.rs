@@ -35,7 +35,7 @@ pub struct InstanceSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleSection {
-    /// EventBridge rule name.
+    /// `EventBridge` rule name.
     pub rule: Option<String>,
     /// Lambda function name.
     pub lambda: Option<String>,
@@ -105,7 +105,7 @@ pub struct BoxSection {
     pub endpoint_url: Option<String>,
     /// Run log group (`logs.run_group`).
     pub log_group: Option<String>,
-    /// EventBridge rule (`schedule.rule`).
+    /// `EventBridge` rule (`schedule.rule`).
     pub rule: Option<String>,
     /// Scheduler Lambda (`schedule.lambda`).
     pub lambda: Option<String>,
@@ -196,7 +196,7 @@ impl FileConfig {
     /// may be a token pasted in the wrong place).
     pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
         toml::from_str(text).map_err(|e| {
-            let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let offset = e.span().map_or(0, |s| s.start).min(text.len());
             let line = text[..offset].matches('\n').count() + 1;
             let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
             let line_text = text[line_start..].lines().next().unwrap_or("");

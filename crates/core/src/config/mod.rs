@@ -167,17 +167,17 @@ pub struct Config {
     pub profile: Option<String>,
     /// AWS region.
     pub region: String,
-    /// Custom AWS endpoint (moto, LocalStack), when set.
+    /// Custom AWS endpoint (moto, `LocalStack`), when set.
     pub endpoint_url: Option<String>,
     /// How the instance is found.
     pub target: Target,
     /// Substring that identifies the script line in the user data.
     pub script_pattern: String,
-    /// EventBridge rule that starts the box.
+    /// `EventBridge` rule that starts the box.
     pub rule_name: String,
     /// Lambda the rule triggers.
     pub lambda_name: String,
-    /// CloudWatch Logs group of the run's output.
+    /// `CloudWatch` Logs group of the run's output.
     pub log_group: String,
     /// Maximum lines kept per log source.
     pub log_buffer_lines: usize,
@@ -437,8 +437,7 @@ impl Config {
         self.dotenv_file
             .clone()
             .or_else(|| std::env::current_dir().ok().map(|d| d.join(".env")))
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| ".env".to_owned())
+            .map_or_else(|| ".env".to_owned(), |p| p.display().to_string())
     }
 
     /// Short text naming the AWS profile, for the header.

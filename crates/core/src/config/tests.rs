@@ -9,7 +9,7 @@ struct MapEnv(HashMap<&'static str, &'static str>);
 
 impl Env for MapEnv {
     fn var(&self, key: &str) -> Option<String> {
-        self.0.get(key).map(|v| v.to_string())
+        self.0.get(key).map(std::string::ToString::to_string)
     }
 }
 

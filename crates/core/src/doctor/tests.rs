@@ -178,7 +178,7 @@ async fn permissions_are_asked_with_dry_run_only() {
     let s = Subjects { cloud: cloud.clone(), probes: good_probes(), chat: None, github: None };
     run_all(&cfg, &s, &quick(false)).await;
     let mut calls = cloud.dry_runs.lock().unwrap().clone();
-    calls.sort();
+    calls.sort_unstable();
     assert_eq!(calls, vec![("start", true), ("stop", true), ("user data", true)]);
 }
 

@@ -153,18 +153,7 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
             ),
         ));
     }
-    if !run.script {
-        let at = up + SignedDuration::from_millis(1000);
-        lines.push((
-            at,
-            &cloud_init,
-            format!(
-                "Cloud-init v. 19.3-46.amzn2.0.2 finished at {}. Datasource DataSourceEc2.  Up {:.2} seconds",
-                stamp(at),
-                boot_secs + 1.3
-            ),
-        ));
-    } else {
+    if run.script {
         let start = up + SignedDuration::from_millis(1000);
         let span =
             (run.span.unwrap_or(t.run) - SignedDuration::from_secs(2)).max(SignedDuration::from_secs(1));
@@ -204,6 +193,17 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
         for (f, o, text) in WRAP_UP.iter().filter(|_| run.fails_at.is_none()) {
             lines.push((at(*f), stream(*o), fill(text, run.launched, at(*f))));
         }
+    } else {
+        let at = up + SignedDuration::from_millis(1000);
+        lines.push((
+            at,
+            &cloud_init,
+            format!(
+                "Cloud-init v. 19.3-46.amzn2.0.2 finished at {}. Datasource DataSourceEc2.  Up {:.2} seconds",
+                stamp(at),
+                boot_secs + 1.3
+            ),
+        ));
     }
     let limit = run.cut.map_or(now, |c| c.min(now));
     lines.sort_by_key(|(at, _, _)| *at);

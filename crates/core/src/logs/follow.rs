@@ -32,7 +32,7 @@ pub struct FollowRequest {
     pub stream_prefix: Option<String>,
     /// Deliver lines from this time on, ms since the epoch.
     pub since_ms: i64,
-    /// A CloudWatch filter pattern, if any.
+    /// A `CloudWatch` filter pattern, if any.
     pub filter: Option<String>,
 }
 
@@ -83,7 +83,7 @@ pub struct LogBatch {
     /// Which source.
     pub source: Source,
     /// New events, oldest first. A late event may be older than the previous batch's last one
-    /// (CloudWatch shows events some seconds after their time); sort on insertion.
+    /// (`CloudWatch` shows events some seconds after their time); sort on insertion.
     pub events: Vec<LogEvent>,
     /// How the source is read now.
     pub status: SourceStatus,
@@ -230,8 +230,8 @@ async fn or_stop<T>(
     fut: impl Future<Output = T>,
 ) -> Option<T> {
     tokio::select! {
-        _ = cancelled(cancel) => None,
-        _ = tx.closed() => None,
+        () = cancelled(cancel) => None,
+        () = tx.closed() => None,
         v = fut => Some(v),
     }
 }
@@ -356,10 +356,10 @@ impl Follower {
     /// Waits `d`, or less when the box's activity changes.
     async fn pause(&mut self, d: Duration) -> Step {
         tokio::select! {
-            _ = cancelled(&mut self.cancel) => Step::Stop,
-            _ = self.tx.closed() => Step::Stop,
-            _ = activity_changed(&mut self.active, &mut self.active_open) => Step::Go,
-            _ = tokio::time::sleep(d) => Step::Go,
+            () = cancelled(&mut self.cancel) => Step::Stop,
+            () = self.tx.closed() => Step::Stop,
+            () = activity_changed(&mut self.active, &mut self.active_open) => Step::Go,
+            () = tokio::time::sleep(d) => Step::Go,
         }
     }
 
@@ -394,9 +394,9 @@ impl Follower {
         let mut session = Window::default();
         loop {
             tokio::select! {
-                _ = cancelled(&mut self.cancel) => return Step::Stop,
-                _ = self.tx.closed() => return Step::Stop,
-                _ = activity_changed(&mut self.active, &mut self.active_open) => {
+                () = cancelled(&mut self.cancel) => return Step::Stop,
+                () = self.tx.closed() => return Step::Stop,
+                () = activity_changed(&mut self.active, &mut self.active_open) => {
                     if !self.is_active() {
                         return Step::Go;
                     }

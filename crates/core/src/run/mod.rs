@@ -3,11 +3,11 @@
 //! The instance starts (by the weekly schedule or by hand), its user data runs the run script,
 //! the script reports to Slack and shuts the instance down itself. A *run* is one boot whose
 //! user data had the script line active; a boot with the line commented out is a *dev session*.
-//! The script's output is shipped to CloudWatch Logs, one stream per instance (and cloud-init's
+//! The script's output is shipped to `CloudWatch` Logs, one stream per instance (and cloud-init's
 //! own log to `<instance id>-cloud-init`), so the lines of every boot share the streams.
 //!
 //! [`classify`] reads each log line once into a [`Fact`]; [`timeline`] cuts the facts into boots
-//! (from EC2's LaunchTime, cloud-init's boot lines, the scheduler Lambda's start lines, and a
+//! (from EC2's `LaunchTime`, cloud-init's boot lines, the scheduler Lambda's start lines, and a
 //! silence only as a last resort) and judges each one. The Last run panel, the history pane,
 //! the stop dialog, `status`, `runs`, the banner, the bell and the Slack notices all read that
 //! timeline. Nothing here calls AWS or reads the clock: the time comes in as a parameter.
@@ -79,10 +79,10 @@ pub const FIRST_FAILURE_MAX_CHARS: usize = 200;
 /// Longest log line quoted inside an evidence sentence, in characters.
 const EVIDENCE_QUOTE_MAX_CHARS: usize = 80;
 
-/// One line of the run's output, as read back from CloudWatch Logs.
+/// One line of the run's output, as read back from `CloudWatch` Logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunLogLine {
-    /// When the line was logged (the CloudWatch event's timestamp).
+    /// When the line was logged (the `CloudWatch` event's timestamp).
     pub ts: Timestamp,
     /// The line itself.
     pub text: String,

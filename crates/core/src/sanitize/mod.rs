@@ -80,7 +80,7 @@ pub fn text_bytes(bytes: &[u8]) -> String {
     text(&String::from_utf8_lossy(bytes)).into_owned()
 }
 
-/// A JSON document safe to print: serde_json escapes the C0 controls inside strings, but
+/// A JSON document safe to print: `serde_json` escapes the C0 controls inside strings, but
 /// leaves C1 controls, DEL and the reordering characters as they are; these become `\uXXXX`
 /// escapes, which decode to the same string.
 pub fn json(doc: &str) -> Cow<'_, str> {

@@ -58,7 +58,7 @@ pub fn remember(secret: &str) {
     if secret.chars().count() < MIN_SECRET_LEN {
         return;
     }
-    let mut all = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    let mut all = SECRETS.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     for form in [secret.to_owned(), percent_encoded(secret)] {
         if !all.contains(&form) {
             all.push(form);
@@ -85,7 +85,7 @@ pub fn remember_environment() {
 pub fn redact(s: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(s);
     {
-        let secrets = SECRETS.read().unwrap_or_else(|e| e.into_inner());
+        let secrets = SECRETS.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         for secret in secrets.iter() {
             if out.contains(secret.as_str()) {
                 out = Cow::Owned(out.replace(secret.as_str(), REDACTED));
@@ -112,7 +112,7 @@ pub fn looks_secret(s: &str) -> bool {
     SHAPES.iter().any(|(re, _)| re.is_match(s))
 }
 
-/// `s` with every byte but the URL-unreserved ones as `%XX` (upper-case hex, as SigV4 does).
+/// `s` with every byte but the URL-unreserved ones as `%XX` (upper-case hex, as `SigV4` does).
 fn percent_encoded(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

@@ -1,6 +1,6 @@
 //! The two day fields of a cron expression and the days they pick in a given month.
 //!
-//! EventBridge needs `?` in exactly one of day-of-month and day-of-week, so a schedule picks
+//! `EventBridge` needs `?` in exactly one of day-of-month and day-of-week, so a schedule picks
 //! its days from one field only: [`Days::Month`] or [`Days::Week`].
 
 use jiff::civil::Date;

@@ -2,11 +2,11 @@
 
 use super::error::{CronField, ScheduleError};
 
-/// Month names as EventBridge accepts them, January first.
+/// Month names as `EventBridge` accepts them, January first.
 pub(crate) const MONTH_NAMES: [&str; 12] =
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 
-/// Day names as EventBridge accepts them, Sunday first (Sunday = 1).
+/// Day names as `EventBridge` accepts them, Sunday first (Sunday = 1).
 pub(crate) const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// A set of small numbers (below `64 × W`), one bit each.
