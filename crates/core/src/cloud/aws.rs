@@ -120,6 +120,7 @@ impl AwsCloud {
     }
 
     /// Classifies an SDK error for `action` (e.g. `ec2:StartInstances`).
+    #[allow(clippy::needless_pass_by_value, reason = "takes the error as `map_err` hands it over")]
     pub fn fail<E>(&self, action: &str, err: SdkError<E, HttpResponse>) -> CloudError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -164,7 +165,7 @@ impl AwsCloud {
 }
 
 fn timestamp(t: &aws_smithy_types::DateTime) -> Option<jiff::Timestamp> {
-    jiff::Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok()
+    jiff::Timestamp::new(t.secs(), i32::try_from(t.subsec_nanos()).ok()?).ok()
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {

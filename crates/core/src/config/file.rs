@@ -207,7 +207,7 @@ impl FileConfig {
             ConfigError::Syntax {
                 path: path.to_path_buf(),
                 line,
-                message: problem(message, line_text, &key),
+                message: problem(message, line_text, key.as_deref()),
                 key: key.unwrap_or_else(|| "-".into()),
             }
         })
@@ -249,7 +249,7 @@ fn key_of(line_text: &str, at_top: bool, message: &str) -> Option<String> {
 /// value (`invalid type: string "xoxb-…", expected u64`): of those only the kind and what was
 /// expected (the program's words) are kept. The TOML parser's own messages are fixed texts;
 /// any that repeats a word of the line is cut to its kind anyway.
-fn problem(message: &str, line_text: &str, key: &Option<String>) -> String {
+fn problem(message: &str, line_text: &str, key: Option<&str>) -> String {
     const KINDS: &[(&str, &str)] = &[
         ("invalid type", "wrong type"),
         ("invalid value", "invalid value"),
@@ -269,7 +269,7 @@ fn problem(message: &str, line_text: &str, key: &Option<String>) -> String {
         None => ("not valid TOML", first.to_owned()),
     };
     let rest = match key {
-        Some(k) => line_text.replacen(k.as_str(), " ", 1),
+        Some(k) => line_text.replacen(k, " ", 1),
         None => line_text.to_owned(),
     };
     let quoted = rest

@@ -243,6 +243,7 @@ impl Env for NoEnv {
 
 impl Config {
     /// The built-in defaults alone (no file, no environment, no flags).
+    #[allow(clippy::expect_used, reason = "the built-in defaults are constants; a test resolves them")]
     pub fn builtin() -> Config {
         Self::resolve(&FileConfig::default(), &DotEnv::default(), &NoEnv, &Overrides::default())
             .expect("built-in defaults are valid")
@@ -294,9 +295,8 @@ impl Config {
             .unwrap_or_else(|| "us-east-1".into());
         let endpoint_url = flags.endpoint_url.clone().or_else(|| pick(&bx.endpoint_url, &aws.endpoint_url));
         let file_target = match (&bx.instance_id, &bx.instance_name, &inst.id, &inst.name) {
-            (Some(id), _, _, _) => Target::Id(id.clone()),
+            (Some(id), _, _, _) | (None, None, Some(id), _) => Target::Id(id.clone()),
             (None, Some(name), _, _) => Target::Name(name.clone()),
-            (None, None, Some(id), _) => Target::Id(id.clone()),
             (None, None, None, name) => Target::Name(name.clone().unwrap_or_else(|| "baseline model".into())),
         };
         let target = match (&flags.instance_name, &flags.instance_id) {

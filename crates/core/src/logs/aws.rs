@@ -59,6 +59,7 @@ impl AwsLogStore {
     }
 
     /// Asks `FilterLogEvents` for pages of at most `n` events (the service's default is 10,000).
+    #[must_use]
     pub fn with_page_limit(mut self, n: i32) -> Self {
         self.page_limit = Some(n);
         self
@@ -72,6 +73,7 @@ impl AwsLogStore {
     }
 
     /// Classifies a failed call on `group`: a missing group is named as such.
+    #[allow(clippy::needless_pass_by_value, reason = "takes the error as `map_err` hands it over")]
     fn fail<E>(&self, action: &str, group: &str, err: SdkError<E, HttpResponse>) -> LogError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,

@@ -71,6 +71,7 @@ impl FollowRequest {
     }
 
     /// The same request with a filter pattern.
+    #[must_use]
     pub fn with_filter(mut self, pattern: Option<&str>) -> Self {
         self.filter = pattern.filter(|p| !p.trim().is_empty()).map(str::to_owned);
         self
@@ -164,7 +165,7 @@ pub fn spawn_follow(
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let f = Follower {
         store,
-        cursor: Cursor::new(req.since_ms, pace.overlap.as_millis() as i64),
+        cursor: Cursor::new(req.since_ms, i64::try_from(pace.overlap.as_millis()).unwrap_or(i64::MAX)),
         req,
         tx,
         active,
@@ -272,7 +273,9 @@ impl Follower {
     }
 
     fn polling(&self) -> SourceStatus {
-        SourceStatus::Polling { every_secs: (self.interval().as_secs_f64().round() as u64).max(1) }
+        // Rounded to the nearest second, halves up.
+        let every_secs = self.interval().saturating_add(Duration::from_millis(500)).as_secs();
+        SourceStatus::Polling { every_secs: every_secs.max(1) }
     }
 
     fn live_allowed(&self) -> bool {

@@ -238,7 +238,7 @@ impl Reader<'_> {
                         _ => None,
                     };
                     if let Some(ch) = decoded {
-                        push(&mut out, ch)
+                        push(&mut out, ch);
                     } else {
                         repaired = true;
                         push(&mut out, char::REPLACEMENT_CHARACTER);
@@ -271,7 +271,7 @@ mod tests {
             b.extend_from_slice(
                 format!(
                     "{{\"logStreamName\": \"i-1\", \"timestamp\": {}, \"message\": \"",
-                    1_700_000_000_000i64 + n as i64
+                    1_700_000_000_000i64 + i64::try_from(n).unwrap()
                 )
                 .as_bytes(),
             );

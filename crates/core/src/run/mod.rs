@@ -116,6 +116,10 @@ pub struct RunRules {
 
 impl Default for RunRules {
     /// The default markers, a 6 h maximum run and a 4 h maximum silence.
+    #[allow(
+        clippy::expect_used,
+        reason = "the default patterns are constants, valid by construction and compiled in tests"
+    )]
     fn default() -> Self {
         Self {
             success: Regex::new(DEFAULT_SUCCESS_MARKER).expect("default success marker is valid"),
@@ -231,6 +235,10 @@ pub use crate::timefmt::human_duration;
 /// EC2 writes e.g. `User initiated (2026-11-23 09:41:07 GMT)`; some tools and regions write
 /// `UTC` instead of `GMT`. Both mean UTC. Anything else gives `None`.
 pub fn transition_time(reason: &str) -> Option<Timestamp> {
+    #[allow(
+        clippy::expect_used,
+        reason = "the pattern is a constant, valid by construction and compiled in tests"
+    )]
     static TIME_IN_PARENS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)")
             .expect("transition time pattern is valid")

@@ -17,6 +17,7 @@ pub mod redact;
 pub mod screen;
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Which layout characters a piece of text keeps as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +93,7 @@ pub fn json(doc: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(doc.len() + 16);
     for c in doc.chars() {
         if must(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
         }

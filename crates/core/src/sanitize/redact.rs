@@ -7,6 +7,7 @@
 //! fields named like secrets).
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::{LazyLock, RwLock};
 
 use regex::{Captures, Regex};
@@ -23,6 +24,10 @@ static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
 /// A header, query parameter or field that holds a credential, then its value: a quoted value
 /// (also inside a wrapper such as `HeaderValue { _private: H0("…") }` or `Some("…")`) up to
 /// its closing quote, or an unquoted one up to the end of the line or of the query parameter.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?P<name>\b(?:proxy-)?authorization|x-amz-security-token|x-amz-signature|x-amz-credential|x-api-key",
@@ -35,6 +40,10 @@ static NAMED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Credentials recognised by their shape alone.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}", "$1 [redacted]"),
@@ -119,7 +128,7 @@ fn percent_encoded(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

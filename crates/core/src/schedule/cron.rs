@@ -82,6 +82,12 @@ impl Cron {
     }
 
     /// The first fire time at or after `s` (whole minutes, year 1970 or later).
+    #[allow(
+        clippy::cast_sign_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        reason = "every value is a date or time field within its cron range (years 1970 to LAST_YEAR)"
+    )]
     fn first_from(&self, s: DateTime) -> Option<Timestamp> {
         let (sy, sm, sd) = (s.year() as u32, s.month() as u32, s.day() as u32);
         let (sh, smin) = (s.hour() as u32, s.minute() as u32);
@@ -118,7 +124,7 @@ impl Cron {
     /// Whether the expression fires at `at` (UTC, whole minute).
     #[cfg(test)]
     pub(crate) fn fires_at(&self, at: DateTime) -> bool {
-        let index = |v: i16| v as u32;
+        let index = |v: i16| u32::try_from(v).unwrap();
         at.second() == 0
             && at.subsec_nanosecond() == 0
             && self.minutes.contains(index(at.minute().into()))

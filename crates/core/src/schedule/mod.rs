@@ -88,10 +88,11 @@ impl Schedule {
 
     /// The same schedule with rate fires counted from `anchor` (typically the rule's creation
     /// time); a cron schedule is returned unchanged.
+    #[must_use]
     pub fn with_rate_anchor(self, anchor: Timestamp) -> Schedule {
         match self {
             Schedule::Rate(r) => Schedule::Rate(r.with_anchor(anchor)),
-            cron => cron,
+            cron @ Schedule::Cron(_) => cron,
         }
     }
 

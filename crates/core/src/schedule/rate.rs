@@ -112,6 +112,7 @@ impl Rate {
     }
 
     /// The same rate, counted from `anchor` (typically the rule's creation time).
+    #[must_use]
     pub fn with_anchor(self, anchor: Timestamp) -> Rate {
         Rate { anchor: Some(anchor), ..self }
     }

@@ -246,7 +246,9 @@ proptest! {
         let from = Timestamp::from_second(start).unwrap();
         let limit = 3 * 24 * 60;
         let next = c.next_after(from);
-        if let Some(found) = scan(&c, from, limit) { prop_assert_eq!(next, Some(found), "{}", text) } else {
+        if let Some(found) = scan(&c, from, limit) {
+            prop_assert_eq!(next, Some(found), "{}", text);
+        } else {
             let window_end = Timestamp::from_second(from.as_second() + limit * 60).unwrap();
             prop_assert!(next.is_none_or(|n| n > window_end), "{}: {:?}", text, next);
         }

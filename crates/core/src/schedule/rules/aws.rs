@@ -58,6 +58,7 @@ impl AwsRules {
     }
 
     /// Classifies an `EventBridge` failure; a missing rule becomes [`CloudError::Missing`].
+    #[allow(clippy::needless_pass_by_value, reason = "takes the error as `map_err` hands it over")]
     fn events_fail<E>(&self, action: &str, err: SdkError<E, HttpResponse>) -> CloudError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
