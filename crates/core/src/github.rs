@@ -174,13 +174,17 @@ impl fmt::Debug for GithubClient {
         f.debug_struct("GithubClient")
             .field("base", &self.base.as_str())
             .field("token", &self.auth.as_ref().map(|_| "[redacted]"))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
 impl GithubClient {
     /// A client for the API at `base_url` (normally [`DEFAULT_BASE_URL`]), with an
     /// optional token. Plain http is accepted only for an address on this machine.
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "the caller hands over the token; only its trimmed text is kept"
+    )]
     pub fn new(base_url: &str, token: Option<SecretString>) -> Result<Self, GithubError> {
         let base = parse_base(base_url)?;
         let auth = match token.as_ref().map(|t| t.expose_secret().trim()) {

@@ -48,8 +48,7 @@ pub fn last_monday_0900(now: Timestamp) -> Timestamp {
     let at = today
         .to_datetime(Time::constant(9, 0, 0, 0))
         .to_zoned(TimeZone::UTC)
-        .map(|z| z.timestamp() - SignedDuration::from_hours(24 * back))
-        .unwrap_or(now);
+        .map_or(now, |z| z.timestamp() - SignedDuration::from_hours(24 * back));
     if at > now { at - SignedDuration::from_hours(7 * 24) } else { at }
 }
 

@@ -71,7 +71,7 @@ pub struct DemoChat {
 
 impl std::fmt::Debug for DemoChat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DemoChat").field("entries", &lock(&self.log).len()).finish()
+        f.debug_struct("DemoChat").field("entries", &lock(&self.log).len()).finish_non_exhaustive()
     }
 }
 
@@ -83,7 +83,7 @@ impl Default for DemoChat {
 
 /// Locks a mutex, recovering the data if a holder panicked.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl DemoChat {
@@ -210,7 +210,7 @@ mod tests {
                 assert_eq!(*size, 5);
                 assert_eq!(comment.as_deref(), Some("results"));
             }
-            other => panic!("expected a file, got {other:?}"),
+            other @ DemoEntry::Message { .. } => panic!("expected a file, got {other:?}"),
         }
     }
 

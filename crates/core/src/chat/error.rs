@@ -118,7 +118,7 @@ pub enum ChatError {
     /// Any other Slack error code.
     #[error(
         "Slack refused {method} with `{code}`{}: see https://docs.slack.dev/reference/methods/{method} for what it means.",
-        detail_suffix(detail)
+        detail_suffix(detail.as_deref())
     )]
     Api {
         /// The Web API method.
@@ -211,8 +211,8 @@ fn retries_hint(retries: u32) -> String {
 }
 
 /// ` (detail)` or nothing.
-fn detail_suffix(detail: &Option<String>) -> String {
-    detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+fn detail_suffix(detail: Option<&str>) -> String {
+    detail.map(|d| format!(" ({d})")).unwrap_or_default()
 }
 
 impl ChatError {

@@ -82,7 +82,7 @@ impl fmt::Debug for SlackChat {
             .field("channel", &self.channel)
             .field("allow_insecure", &self.allow_insecure)
             .field("options", &self.options)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -101,6 +101,10 @@ impl SlackChat {
     }
 
     /// Like [`SlackChat::new`], with explicit time limits and retry policy.
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "the caller hands over the token and channel, as to `new`"
+    )]
     pub fn with_options(
         base_url: &str,
         token: SecretString,
@@ -173,7 +177,7 @@ impl SlackChat {
                 tracing::debug!(
                     method = label,
                     attempt = rate_retries,
-                    wait_ms = wait.as_millis() as u64,
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                     "Slack rate-limited the call, waiting"
                 );
                 tokio::time::sleep(wait).await;
@@ -287,7 +291,7 @@ impl SlackChat {
                     .body(content.request_body(&trouble))
             })
             .await;
-        if let Some(detail) = trouble.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(detail) = trouble.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
             return Err(ChatError::FileRead { detail });
         }
         let response = sent?;
@@ -423,6 +427,6 @@ mod tests {
     fn backoff_doubles() {
         let chat = SlackChat::new(DEFAULT_BASE_URL, token(), "C1".into(), false).unwrap();
         assert_eq!(chat.backoff(1), Duration::from_millis(500));
-        assert_eq!(chat.backoff(2), Duration::from_millis(1000));
+        assert_eq!(chat.backoff(2), Duration::from_secs(1));
     }
 }

@@ -96,7 +96,9 @@ impl UploadBody {
         let (file, meta) = open_regular(path).map_err(|e| match e {
             ReadError::NotRegular(kind) => UploadRefused::NotRegular { path: path_buf(), kind },
             ReadError::Io(source) => UploadRefused::Unreadable { path: path_buf(), source },
-            other => UploadRefused::Unreadable { path: path_buf(), source: io::Error::other(other) },
+            other @ ReadError::TooLarge { .. } => {
+                UploadRefused::Unreadable { path: path_buf(), source: io::Error::other(other) }
+            }
         })?;
         let len = meta.len();
         if len == 0 {
@@ -142,7 +144,8 @@ impl UploadBody {
                         match read {
                             Ok(chunk) => Ok(Some((chunk, sent + want as u64))),
                             Err(e) => {
-                                *trouble.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+                                *trouble.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                                    Some(e.to_string());
                                 Err(e)
                             }
                         }

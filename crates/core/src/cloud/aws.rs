@@ -49,7 +49,7 @@ pub fn endpoint_label(cfg: &Config, service: &str) -> String {
         .unwrap_or_else(|| format!("{service}.{}.amazonaws.com", cfg.region))
 }
 
-/// Classifies a failed call of any AWS SDK client (EC2, EventBridge, CloudWatch Logs, STS, ...)
+/// Classifies a failed call of any AWS SDK client (EC2, `EventBridge`, `CloudWatch` Logs, STS, ...)
 /// for `action` (e.g. `events:DisableRule`), with the profile and endpoint for the hints.
 pub fn sdk_failure<E>(
     action: &str,
@@ -120,6 +120,7 @@ impl AwsCloud {
     }
 
     /// Classifies an SDK error for `action` (e.g. `ec2:StartInstances`).
+    #[allow(clippy::needless_pass_by_value, reason = "takes the error as `map_err` hands it over")]
     pub fn fail<E>(&self, action: &str, err: SdkError<E, HttpResponse>) -> CloudError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -144,7 +145,7 @@ impl AwsCloud {
             .await
             .map_err(|e| self.fail("ec2:DescribeInstanceStatus", e))?;
         let summary = |s: Option<&aws_sdk_ec2::types::InstanceStatusSummary>| {
-            s.and_then(|s| s.status()).map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into())
+            s.and_then(|s| s.status()).map_or_else(|| "-".into(), |s| s.as_str().to_string())
         };
         Ok(out
             .instance_statuses()
@@ -164,7 +165,7 @@ impl AwsCloud {
 }
 
 fn timestamp(t: &aws_smithy_types::DateTime) -> Option<jiff::Timestamp> {
-    jiff::Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok()
+    jiff::Timestamp::new(t.secs(), i32::try_from(t.subsec_nanos()).ok()?).ok()
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
@@ -176,7 +177,7 @@ fn convert(i: &aws_sdk_ec2::types::Instance) -> Instance {
         id: i.instance_id().unwrap_or_default().to_string(),
         name: i.tags().iter().find(|t| t.key() == Some("Name")).and_then(|t| t.value()).map(str::to_owned),
         state: InstanceState::from_name(
-            i.state().and_then(|s| s.name()).map(|n| n.as_str()).unwrap_or("unknown"),
+            i.state().and_then(|s| s.name()).map_or("unknown", aws_sdk_ec2::types::InstanceStateName::as_str),
         ),
         instance_type: i.instance_type().map(|t| t.as_str().to_string()),
         launch_time: i.launch_time().and_then(timestamp),
@@ -200,7 +201,7 @@ impl Cloud for AwsCloud {
                 req.filters(Filter::builder().name("tag:Name").values(name).build()).filters(
                     Filter::builder()
                         .name("instance-state-name")
-                        .set_values(Some(LIVE_STATES.iter().map(|s| s.to_string()).collect()))
+                        .set_values(Some(LIVE_STATES.iter().map(std::string::ToString::to_string).collect()))
                         .build(),
                 )
             }

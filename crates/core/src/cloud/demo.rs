@@ -235,13 +235,13 @@ impl DemoCloud {
     /// A demo cloud whose box is tagged `Name=<name>`.
     pub fn named(timings: DemoTimings, name: &str) -> Self {
         let mut b = DemoBox::new(Timestamp::now(), timings);
-        b.name = name.to_owned();
+        name.clone_into(&mut b.name);
         DemoCloud { inner: Arc::new(Mutex::new(b)) }
     }
 
     /// Runs `f` on the box, brought up to date with the wall clock.
     pub fn with_box<T>(&self, f: impl FnOnce(&mut DemoBox) -> T) -> T {
-        let mut b = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut b = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         b.advance(Timestamp::now());
         f(&mut b)
     }
@@ -293,6 +293,7 @@ mod tests {
 
     #[test]
     fn cycles_through_a_whole_run() {
+        use InstanceState::*;
         let tm = DemoTimings::default();
         let mut b = DemoBox::new(t0(), tm);
         let mut seen = vec![b.describe().state];
@@ -305,7 +306,6 @@ mod tests {
                 seen.push(s);
             }
         }
-        use InstanceState::*;
         assert_eq!(seen, vec![Stopped, Pending, Running, Stopping, Stopped]);
         let i = b.describe();
         assert_eq!(i.state_reason_code.as_deref(), Some("Client.InstanceInitiatedShutdown"));

@@ -25,7 +25,7 @@ pub enum CloudError {
         /// Where.
         region: String,
     },
-    /// A named resource other than the instance does not exist (an EventBridge rule, a log
+    /// A named resource other than the instance does not exist (an `EventBridge` rule, a log
     /// group); the text says which one and where its name is configured.
     #[error("{0}")]
     Missing(String),
@@ -170,7 +170,8 @@ fn credential_error(err: &(dyn StdError + 'static)) -> Option<String> {
 
 /// True when the connection could not be made: the request never left.
 fn connect_failed(err: &(dyn StdError + 'static)) -> bool {
-    find_source::<hyper_util::client::legacy::Error>(err).is_some_and(|e| e.is_connect())
+    find_source::<hyper_util::client::legacy::Error>(err)
+        .is_some_and(hyper_util::client::legacy::Error::is_connect)
 }
 
 impl SdkFailure {
@@ -266,9 +267,10 @@ pub fn classify(f: &SdkFailure) -> CloudError {
                 region: String::new(),
             },
             _ => {
-                let text = match msg.is_empty() {
-                    true => format!("{} failed: {code}", f.action),
-                    false => format!("{} failed: {code}: {}", f.action, first_line(&msg)),
+                let text = if msg.is_empty() {
+                    format!("{} failed: {code}", f.action)
+                } else {
+                    format!("{} failed: {code}: {}", f.action, first_line(&msg))
                 };
                 match f.status {
                     Some(s) if s >= 500 => CloudError::ServerError(text),

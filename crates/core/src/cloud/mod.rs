@@ -27,7 +27,7 @@ pub trait Cloud: Send + Sync {
     /// Terminated instances are left out.
     async fn instances(&self) -> Result<Vec<Instance>, CloudError>;
 
-    /// Who the credentials belong to (STS GetCallerIdentity).
+    /// Who the credentials belong to (STS `GetCallerIdentity`).
     async fn identity(&self) -> Result<Identity, CloudError>;
 
     /// Starts the instances. With `dry_run`, only asks EC2 whether the credentials may

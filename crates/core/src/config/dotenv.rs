@@ -111,6 +111,7 @@ fn failing_line(text: &str, rest: &str) -> usize {
 
 /// The warning for a secrets file whose permission bits are `mode`: `None` unless group or
 /// others have any access (`mode & 0o077 != 0`).
+#[allow(clippy::verbose_bit_mask, reason = "permission bits read as a mask, as in chmod")]
 pub fn permission_warning(path: &Path, mode: u32) -> Option<String> {
     if mode & 0o077 == 0 {
         return None;

@@ -35,7 +35,7 @@ pub struct InstanceSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleSection {
-    /// EventBridge rule name.
+    /// `EventBridge` rule name.
     pub rule: Option<String>,
     /// Lambda function name.
     pub lambda: Option<String>,
@@ -105,7 +105,7 @@ pub struct BoxSection {
     pub endpoint_url: Option<String>,
     /// Run log group (`logs.run_group`).
     pub log_group: Option<String>,
-    /// EventBridge rule (`schedule.rule`).
+    /// `EventBridge` rule (`schedule.rule`).
     pub rule: Option<String>,
     /// Scheduler Lambda (`schedule.lambda`).
     pub lambda: Option<String>,
@@ -196,7 +196,7 @@ impl FileConfig {
     /// may be a token pasted in the wrong place).
     pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
         toml::from_str(text).map_err(|e| {
-            let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let offset = e.span().map_or(0, |s| s.start).min(text.len());
             let line = text[..offset].matches('\n').count() + 1;
             let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
             let line_text = text[line_start..].lines().next().unwrap_or("");
@@ -207,7 +207,7 @@ impl FileConfig {
             ConfigError::Syntax {
                 path: path.to_path_buf(),
                 line,
-                message: problem(message, line_text, &key),
+                message: problem(message, line_text, key.as_deref()),
                 key: key.unwrap_or_else(|| "-".into()),
             }
         })
@@ -249,7 +249,7 @@ fn key_of(line_text: &str, at_top: bool, message: &str) -> Option<String> {
 /// value (`invalid type: string "xoxb-…", expected u64`): of those only the kind and what was
 /// expected (the program's words) are kept. The TOML parser's own messages are fixed texts;
 /// any that repeats a word of the line is cut to its kind anyway.
-fn problem(message: &str, line_text: &str, key: &Option<String>) -> String {
+fn problem(message: &str, line_text: &str, key: Option<&str>) -> String {
     const KINDS: &[(&str, &str)] = &[
         ("invalid type", "wrong type"),
         ("invalid value", "invalid value"),
@@ -269,7 +269,7 @@ fn problem(message: &str, line_text: &str, key: &Option<String>) -> String {
         None => ("not valid TOML", first.to_owned()),
     };
     let rest = match key {
-        Some(k) => line_text.replacen(k.as_str(), " ", 1),
+        Some(k) => line_text.replacen(k, " ", 1),
         None => line_text.to_owned(),
     };
     let quoted = rest

@@ -71,7 +71,7 @@ impl KeyBindings {
 
     /// The key bound to `command` (for the help and the footer).
     pub fn key(&self, command: &str) -> char {
-        self.by_key.iter().find(|(_, n)| **n == command).map(|(c, _)| *c).unwrap_or('?')
+        self.by_key.iter().find(|(_, n)| **n == command).map_or('?', |(c, _)| *c)
     }
 
     /// How many commands are bound.

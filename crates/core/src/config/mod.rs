@@ -167,17 +167,17 @@ pub struct Config {
     pub profile: Option<String>,
     /// AWS region.
     pub region: String,
-    /// Custom AWS endpoint (moto, LocalStack), when set.
+    /// Custom AWS endpoint (moto, `LocalStack`), when set.
     pub endpoint_url: Option<String>,
     /// How the instance is found.
     pub target: Target,
     /// Substring that identifies the script line in the user data.
     pub script_pattern: String,
-    /// EventBridge rule that starts the box.
+    /// `EventBridge` rule that starts the box.
     pub rule_name: String,
     /// Lambda the rule triggers.
     pub lambda_name: String,
-    /// CloudWatch Logs group of the run's output.
+    /// `CloudWatch` Logs group of the run's output.
     pub log_group: String,
     /// Maximum lines kept per log source.
     pub log_buffer_lines: usize,
@@ -243,6 +243,7 @@ impl Env for NoEnv {
 
 impl Config {
     /// The built-in defaults alone (no file, no environment, no flags).
+    #[allow(clippy::expect_used, reason = "the built-in defaults are constants; a test resolves them")]
     pub fn builtin() -> Config {
         Self::resolve(&FileConfig::default(), &DotEnv::default(), &NoEnv, &Overrides::default())
             .expect("built-in defaults are valid")
@@ -294,9 +295,8 @@ impl Config {
             .unwrap_or_else(|| "us-east-1".into());
         let endpoint_url = flags.endpoint_url.clone().or_else(|| pick(&bx.endpoint_url, &aws.endpoint_url));
         let file_target = match (&bx.instance_id, &bx.instance_name, &inst.id, &inst.name) {
-            (Some(id), _, _, _) => Target::Id(id.clone()),
+            (Some(id), _, _, _) | (None, None, Some(id), _) => Target::Id(id.clone()),
             (None, Some(name), _, _) => Target::Name(name.clone()),
-            (None, None, Some(id), _) => Target::Id(id.clone()),
             (None, None, None, name) => Target::Name(name.clone().unwrap_or_else(|| "baseline model".into())),
         };
         let target = match (&flags.instance_name, &flags.instance_id) {
@@ -437,8 +437,7 @@ impl Config {
         self.dotenv_file
             .clone()
             .or_else(|| std::env::current_dir().ok().map(|d| d.join(".env")))
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| ".env".to_owned())
+            .map_or_else(|| ".env".to_owned(), |p| p.display().to_string())
     }
 
     /// Short text naming the AWS profile, for the header.

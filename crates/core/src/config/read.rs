@@ -27,7 +27,7 @@ pub(super) fn read_text(path: &Path, what: &'static str) -> Result<String, Confi
             ConfigError::TooLarge { path: path.to_path_buf(), what, size, limit }
         }
         ReadError::Io(source) => read_error(source),
-        other => read_error(std::io::Error::other(other)),
+        other @ ReadError::NotRegular(_) => read_error(std::io::Error::other(other)),
     })?;
     String::from_utf8(bytes).map_err(|_| {
         read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
@@ -54,7 +54,7 @@ mod tests {
     fn a_config_file_at_the_limit_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, filled(MAX_FILE_BYTES as usize)).unwrap();
+        std::fs::write(&path, filled(usize::try_from(MAX_FILE_BYTES).unwrap())).unwrap();
         assert!(FileConfig::read(&path).is_ok());
         assert!(DotEnv::read(&path).is_ok());
     }
@@ -63,7 +63,7 @@ mod tests {
     fn a_larger_config_file_is_refused_naming_the_file_its_size_and_the_limit() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, filled(MAX_FILE_BYTES as usize + 1)).unwrap();
+        std::fs::write(&path, filled(usize::try_from(MAX_FILE_BYTES).unwrap() + 1)).unwrap();
         let e = FileConfig::read(&path).unwrap_err();
         assert_eq!(
             e.to_string(),
@@ -78,7 +78,8 @@ mod tests {
     #[test]
     fn a_larger_dotenv_stops_loading_and_shows_nothing_of_it() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(".env"), filled(3 * MAX_FILE_BYTES as usize)).unwrap();
+        std::fs::write(dir.path().join(".env"), filled(3 * usize::try_from(MAX_FILE_BYTES).unwrap()))
+            .unwrap();
         let config = dir.path().join("config.toml");
         std::fs::write(&config, "").unwrap();
         let flags = Overrides { config_path: Some(config), ..Overrides::default() };

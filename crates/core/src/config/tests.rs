@@ -9,7 +9,7 @@ struct MapEnv(HashMap<&'static str, &'static str>);
 
 impl Env for MapEnv {
     fn var(&self, key: &str) -> Option<String> {
-        self.0.get(key).map(|v| v.to_string())
+        self.0.get(key).map(std::string::ToString::to_string)
     }
 }
 
@@ -151,14 +151,14 @@ fn config_debug_redacts_tokens() {
 #[test]
 fn private_dotenv_gives_no_warning_open_one_names_mode_and_fix() {
     let p = Path::new("/home/lab/.env");
-    assert_eq!(permission_warning(p, 0o100600), None);
-    assert_eq!(permission_warning(p, 0o100400), None);
+    assert_eq!(permission_warning(p, 0o100_600), None);
+    assert_eq!(permission_warning(p, 0o100_400), None);
     assert_eq!(
-        permission_warning(p, 0o100644).as_deref(),
+        permission_warning(p, 0o100_644).as_deref(),
         Some("/home/lab/.env is readable by other users (mode 0644): run chmod 600 /home/lab/.env")
     );
-    assert!(permission_warning(p, 0o100640).unwrap().contains("(mode 0640)"));
-    assert!(permission_warning(p, 0o100604).is_some());
+    assert!(permission_warning(p, 0o100_640).unwrap().contains("(mode 0640)"));
+    assert!(permission_warning(p, 0o100_604).is_some());
     let spaced = permission_warning(Path::new("/home/my lab/.env"), 0o644).unwrap();
     assert!(spaced.ends_with("run chmod 600 '/home/my lab/.env'"), "{spaced}");
 }

@@ -4,6 +4,8 @@
 //! in between is shown as removed, then added. Restores usually undo one switched line, so this
 //! is exactly that line.
 
+use std::fmt::Write as _;
+
 /// Most lines shown on each side before the rest is summarised.
 const MAX_SHOWN: usize = 20;
 
@@ -29,7 +31,7 @@ fn side(out: &mut String, sign: char, lines: &[&[u8]]) {
         out.push_str(&printable(line));
     }
     if lines.len() > MAX_SHOWN {
-        out.push_str(&format!("\n{sign}… {} more lines", lines.len() - MAX_SHOWN));
+        let _ = write!(out, "\n{sign}… {} more lines", lines.len() - MAX_SHOWN);
     }
 }
 
@@ -64,6 +66,8 @@ pub fn lines_diff(old: &[u8], new: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::lines_diff;
 
     #[test]
@@ -85,7 +89,10 @@ mod tests {
 
     #[test]
     fn long_changes_are_summarised_and_escaped() {
-        let new: String = (0..30).map(|i| format!("l{i}\n")).collect();
+        let new = (0..30).fold(String::new(), |mut s, i| {
+            let _ = writeln!(s, "l{i}");
+            s
+        });
         let d = lines_diff(b"\x1b[2J\n", new.as_bytes());
         assert!(d.starts_with("line 1:\n-\\u{1b}[2J\n+l0\n"), "{d}");
         assert!(d.ends_with("+… 10 more lines"), "{d}");

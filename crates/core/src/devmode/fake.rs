@@ -37,7 +37,7 @@ pub struct FakeState {
     pub instances: Vec<Instance>,
     /// The one instance's user data.
     pub user_data: Vec<u8>,
-    /// Refusal of every ModifyInstanceAttribute, dry run or not.
+    /// Refusal of every `ModifyInstanceAttribute`, dry run or not.
     pub deny_modify: Option<CloudError>,
     /// What each real write does, in order; `Store` once the queue is empty.
     pub on_write: VecDeque<OnWrite>,

@@ -2,7 +2,7 @@
 //!
 //! Each check asks one service one question, independent checks run at the same time, and each
 //! has its own time limit, so one dead endpoint cannot hold up the others. Nothing is changed:
-//! EC2 permissions are asked with DryRun, and Slack gets a message only when asked to (`post`).
+//! EC2 permissions are asked with `DryRun`, and Slack gets a message only when asked to (`post`).
 //!
 //! Which checks count: the AWS checks are required; the Slack checks are required when a Slack
 //! token is configured (or in demo mode); GitHub and the `.env` check never change the verdict.
@@ -276,7 +276,7 @@ async fn dry_run_check(
     }
 }
 
-/// Reads the current user data and asks, with DryRun, to write the same bytes back.
+/// Reads the current user data and asks, with `DryRun`, to write the same bytes back.
 async fn user_data_check(cloud: &dyn Cloud, id: &str, limit: Duration) -> Check {
     let both = async {
         let bytes = cloud.user_data(id).await?;

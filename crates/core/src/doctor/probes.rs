@@ -1,6 +1,6 @@
 //! The two doctor questions about services outside EC2: does the run's log group exist, and
 //! can the schedule rule be read? Answered by the same log store and schedule rule the panel
-//! uses (CloudWatch Logs and EventBridge, or the demo's simulated account).
+//! uses (`CloudWatch` Logs and `EventBridge`, or the demo's simulated account).
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use crate::cloud::CloudError;
 use crate::logs::{LogError, LogStore};
 use crate::schedule::Rules;
 
-/// The doctor's questions to CloudWatch Logs and EventBridge.
+/// The doctor's questions to `CloudWatch` Logs and `EventBridge`.
 #[async_trait]
 pub trait DoctorProbes: Send + Sync {
     /// True when the log group named exactly `group` exists.
@@ -27,9 +27,9 @@ pub fn probes_for(logs: Arc<dyn LogStore>, rules: Arc<dyn Rules>) -> Arc<dyn Doc
 
 /// Probes answered by a log store and a schedule rule.
 pub struct StoreProbes {
-    /// CloudWatch Logs or the demo's.
+    /// `CloudWatch` Logs or the demo's.
     pub logs: Arc<dyn LogStore>,
-    /// EventBridge or the demo's.
+    /// `EventBridge` or the demo's.
     pub rules: Arc<dyn Rules>,
 }
 

@@ -142,11 +142,11 @@ fn statuses(checks: &[Check]) -> Vec<(&'static str, Status)> {
 
 #[tokio::test]
 async fn all_good_passes_in_a_fixed_order_and_only_dry_runs() {
+    use Status::*;
     let cfg = Config::builtin();
     let cloud = FakeCloud::with(&["i-0abc"]);
     let s = subjects(cloud, Some(DemoChat::new()));
     let checks = run_all(&cfg, &s, &quick(false)).await;
-    use Status::*;
     assert_eq!(
         statuses(&checks),
         vec![
@@ -178,7 +178,7 @@ async fn permissions_are_asked_with_dry_run_only() {
     let s = Subjects { cloud: cloud.clone(), probes: good_probes(), chat: None, github: None };
     run_all(&cfg, &s, &quick(false)).await;
     let mut calls = cloud.dry_runs.lock().unwrap().clone();
-    calls.sort();
+    calls.sort_unstable();
     assert_eq!(calls, vec![("start", true), ("stop", true), ("user data", true)]);
 }
 

@@ -1,5 +1,5 @@
-//! Logs as AWS keeps them: CloudWatch Logs (FilterLogEvents, DescribeLogStreams,
-//! DescribeLogGroups, StartLiveTail) and EC2 GetConsoleOutput, on the panel's SDK configuration.
+//! Logs as AWS keeps them: `CloudWatch` Logs (`FilterLogEvents`, `DescribeLogStreams`,
+//! `DescribeLogGroups`, `StartLiveTail`) and EC2 `GetConsoleOutput`, on the panel's SDK configuration.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -20,10 +20,10 @@ use crate::cloud::CloudError;
 use crate::cloud::aws::sdk_failure;
 use crate::config::Config;
 
-/// How many pages of DescribeLogStreams [`LogStore::streams`] reads at most (50 streams each).
+/// How many pages of `DescribeLogStreams` [`LogStore::streams`] reads at most (50 streams each).
 const STREAM_PAGES: usize = 4;
 
-/// CloudWatch Logs and EC2 through the AWS SDK.
+/// `CloudWatch` Logs and EC2 through the AWS SDK.
 pub struct AwsLogStore {
     logs: aws_sdk_cloudwatchlogs::Client,
     ec2: aws_sdk_ec2::Client,
@@ -58,7 +58,8 @@ impl AwsLogStore {
         Self::new(&crate::cloud::aws::sdk_config(cfg).await, cfg)
     }
 
-    /// Asks FilterLogEvents for pages of at most `n` events (the service's default is 10,000).
+    /// Asks `FilterLogEvents` for pages of at most `n` events (the service's default is 10,000).
+    #[must_use]
     pub fn with_page_limit(mut self, n: i32) -> Self {
         self.page_limit = Some(n);
         self
@@ -72,6 +73,7 @@ impl AwsLogStore {
     }
 
     /// Classifies a failed call on `group`: a missing group is named as such.
+    #[allow(clippy::needless_pass_by_value, reason = "takes the error as `map_err` hands it over")]
     fn fail<E>(&self, action: &str, group: &str, err: SdkError<E, HttpResponse>) -> LogError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -82,12 +84,12 @@ impl AwsLogStore {
         LogError::Cloud(self.failure(action, &err))
     }
 
-    /// The group's ARN (without the trailing `:*`), which StartLiveTail needs; cached.
+    /// The group's ARN (without the trailing `:*`), which `StartLiveTail` needs; cached.
     async fn group_arn(&self, group: &str) -> Result<String, LogError> {
         if group.starts_with("arn:") {
             return Ok(group.to_string());
         }
-        if let Some(a) = self.arns.lock().unwrap_or_else(|p| p.into_inner()).get(group) {
+        if let Some(a) = self.arns.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(group) {
             return Ok(a.clone());
         }
         let out = self
@@ -107,7 +109,7 @@ impl AwsLogStore {
                     .or_else(|| g.arn().map(|a| a.trim_end_matches(":*").to_owned()))
             })
             .ok_or_else(|| LogError::GroupMissing { group: group.into() })?;
-        self.arns.lock().unwrap_or_else(|p| p.into_inner()).insert(group.into(), arn.clone());
+        self.arns.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(group.into(), arn.clone());
         Ok(arn)
     }
 }

@@ -1,6 +1,6 @@
 //! Reading a log without gaps or duplicates across polls, pages and live tail sessions.
 //!
-//! CloudWatch makes an event visible some time after its timestamp (the agent batches lines,
+//! `CloudWatch` makes an event visible some time after its timestamp (the agent batches lines,
 //! ingestion takes a moment, two streams flush independently), so a poll that asked "everything
 //! since the last line I saw" could miss an event stamped a little earlier that arrives later.
 //! The [`Cursor`] therefore re-queries an overlap window before the newest timestamp seen and

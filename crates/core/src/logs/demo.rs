@@ -93,7 +93,7 @@ impl DemoLogStore {
         let now = Timestamp::now();
         let (instance, since, timings, script, stopped_at) =
             self.cloud.with_box(|b| (b.describe(), b.since(), b.timings(), b.script_runs(), b.stopped_at()));
-        let mut runs = self.runs.lock().unwrap_or_else(|p| p.into_inner());
+        let mut runs = self.runs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(launched) = instance.launch_time
             && runs.last().map(|r| r.launched) != Some(launched)
         {
@@ -177,7 +177,11 @@ impl LogStore for DemoLogStore {
             match out.iter_mut().find(|s| s.name == name) {
                 Some(s) => s.last_event_ms = Some(e.ts_ms),
                 None => {
-                    out.push(StreamInfo { name, first_event_ms: Some(e.ts_ms), last_event_ms: Some(e.ts_ms) })
+                    out.push(StreamInfo {
+                        name,
+                        first_event_ms: Some(e.ts_ms),
+                        last_event_ms: Some(e.ts_ms),
+                    });
                 }
             }
         }

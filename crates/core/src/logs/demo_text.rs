@@ -132,6 +132,10 @@ fn fill(text: &str, launched: Timestamp, printed: Timestamp) -> String {
 }
 
 /// Every line of the run's streams up to `now` (and up to the stop by hand), oldest first.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "demo text: positions among a few dozen lines, far below f64's exact range"
+)]
 pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Timestamp) -> Vec<LogEvent> {
     let up = run.launched + t.boot;
     let cloud_init = format!("{instance}-cloud-init");
@@ -139,10 +143,10 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
     let stamp = |at: Timestamp| at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
     // The kernel starts two seconds after the launch: cloud-init's uptime counts from there.
     let boot_secs = (t.boot.as_secs_f64() - 2.0).max(0.5);
-    for (n, (stage, up_s)) in
-        [("init", 0.0), ("modules:config", 0.6), ("modules:final", 0.9)].into_iter().enumerate()
+    for ((stage, up_s), n) in
+        [("init", 0.0), ("modules:config", 0.6), ("modules:final", 0.9)].into_iter().zip(0_i64..)
     {
-        let at = up + SignedDuration::from_millis(n as i64 * 300);
+        let at = up + SignedDuration::from_millis(n * 300);
         lines.push((
             at,
             &cloud_init,
@@ -153,18 +157,7 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
             ),
         ));
     }
-    if !run.script {
-        let at = up + SignedDuration::from_millis(1000);
-        lines.push((
-            at,
-            &cloud_init,
-            format!(
-                "Cloud-init v. 19.3-46.amzn2.0.2 finished at {}. Datasource DataSourceEc2.  Up {:.2} seconds",
-                stamp(at),
-                boot_secs + 1.3
-            ),
-        ));
-    } else {
+    if run.script {
         let start = up + SignedDuration::from_millis(1000);
         let span =
             (run.span.unwrap_or(t.run) - SignedDuration::from_secs(2)).max(SignedDuration::from_secs(1));
@@ -204,6 +197,17 @@ pub(crate) fn run_events(instance: &str, run: &DemoRun, t: DemoTimings, now: Tim
         for (f, o, text) in WRAP_UP.iter().filter(|_| run.fails_at.is_none()) {
             lines.push((at(*f), stream(*o), fill(text, run.launched, at(*f))));
         }
+    } else {
+        let at = up + SignedDuration::from_millis(1000);
+        lines.push((
+            at,
+            &cloud_init,
+            format!(
+                "Cloud-init v. 19.3-46.amzn2.0.2 finished at {}. Datasource DataSourceEc2.  Up {:.2} seconds",
+                stamp(at),
+                boot_secs + 1.3
+            ),
+        ));
     }
     let limit = run.cut.map_or(now, |c| c.min(now));
     lines.sort_by_key(|(at, _, _)| *at);
@@ -228,8 +232,11 @@ pub(crate) fn scheduler_events(instance: &str, run: &DemoRun, now: Timestamp) ->
     }
     let t0 = run.launched - SignedDuration::from_millis(1500);
     let request = format!("{:08x}-4c1a-4b2e-9d3f-{:012x}", ms(run.launched) % 0xffff_ffff, ms(run.launched));
-    let stream =
-        format!("{}/[$LATEST]{:032x}", t0.strftime("%Y/%m/%d"), ms(run.launched) as u128 * 2654435761);
+    let stream = format!(
+        "{}/[$LATEST]{:032x}",
+        t0.strftime("%Y/%m/%d"),
+        u128::from(ms(run.launched).unsigned_abs()) * 2_654_435_761
+    );
     let fired = t0.strftime("%Y-%m-%dT%H:%M:00Z");
     let lines = [
         format!("START RequestId: {request} Version: $LATEST\n"),
@@ -252,8 +259,8 @@ pub(crate) fn scheduler_events(instance: &str, run: &DemoRun, now: Timestamp) ->
     ];
     lines
         .into_iter()
-        .enumerate()
-        .map(|(n, message)| (t0 + SignedDuration::from_millis(n as i64 * 140), n, message))
+        .zip(0_i64..)
+        .map(|(message, n)| (t0 + SignedDuration::from_millis(n * 140), n, message))
         .filter(|(at, _, _)| *at <= now)
         .map(|(at, n, message)| LogEvent {
             ts_ms: ms(at),

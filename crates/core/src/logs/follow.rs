@@ -32,7 +32,7 @@ pub struct FollowRequest {
     pub stream_prefix: Option<String>,
     /// Deliver lines from this time on, ms since the epoch.
     pub since_ms: i64,
-    /// A CloudWatch filter pattern, if any.
+    /// A `CloudWatch` filter pattern, if any.
     pub filter: Option<String>,
 }
 
@@ -71,6 +71,7 @@ impl FollowRequest {
     }
 
     /// The same request with a filter pattern.
+    #[must_use]
     pub fn with_filter(mut self, pattern: Option<&str>) -> Self {
         self.filter = pattern.filter(|p| !p.trim().is_empty()).map(str::to_owned);
         self
@@ -83,7 +84,7 @@ pub struct LogBatch {
     /// Which source.
     pub source: Source,
     /// New events, oldest first. A late event may be older than the previous batch's last one
-    /// (CloudWatch shows events some seconds after their time); sort on insertion.
+    /// (`CloudWatch` shows events some seconds after their time); sort on insertion.
     pub events: Vec<LogEvent>,
     /// How the source is read now.
     pub status: SourceStatus,
@@ -164,7 +165,7 @@ pub fn spawn_follow(
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let f = Follower {
         store,
-        cursor: Cursor::new(req.since_ms, pace.overlap.as_millis() as i64),
+        cursor: Cursor::new(req.since_ms, i64::try_from(pace.overlap.as_millis()).unwrap_or(i64::MAX)),
         req,
         tx,
         active,
@@ -230,8 +231,8 @@ async fn or_stop<T>(
     fut: impl Future<Output = T>,
 ) -> Option<T> {
     tokio::select! {
-        _ = cancelled(cancel) => None,
-        _ = tx.closed() => None,
+        () = cancelled(cancel) => None,
+        () = tx.closed() => None,
         v = fut => Some(v),
     }
 }
@@ -272,7 +273,9 @@ impl Follower {
     }
 
     fn polling(&self) -> SourceStatus {
-        SourceStatus::Polling { every_secs: (self.interval().as_secs_f64().round() as u64).max(1) }
+        // Rounded to the nearest second, halves up.
+        let every_secs = self.interval().saturating_add(Duration::from_millis(500)).as_secs();
+        SourceStatus::Polling { every_secs: every_secs.max(1) }
     }
 
     fn live_allowed(&self) -> bool {
@@ -356,10 +359,10 @@ impl Follower {
     /// Waits `d`, or less when the box's activity changes.
     async fn pause(&mut self, d: Duration) -> Step {
         tokio::select! {
-            _ = cancelled(&mut self.cancel) => Step::Stop,
-            _ = self.tx.closed() => Step::Stop,
-            _ = activity_changed(&mut self.active, &mut self.active_open) => Step::Go,
-            _ = tokio::time::sleep(d) => Step::Go,
+            () = cancelled(&mut self.cancel) => Step::Stop,
+            () = self.tx.closed() => Step::Stop,
+            () = activity_changed(&mut self.active, &mut self.active_open) => Step::Go,
+            () = tokio::time::sleep(d) => Step::Go,
         }
     }
 
@@ -394,9 +397,9 @@ impl Follower {
         let mut session = Window::default();
         loop {
             tokio::select! {
-                _ = cancelled(&mut self.cancel) => return Step::Stop,
-                _ = self.tx.closed() => return Step::Stop,
-                _ = activity_changed(&mut self.active, &mut self.active_open) => {
+                () = cancelled(&mut self.cancel) => return Step::Stop,
+                () = self.tx.closed() => return Step::Stop,
+                () = activity_changed(&mut self.active, &mut self.active_open) => {
                     if !self.is_active() {
                         return Step::Go;
                     }

@@ -8,7 +8,7 @@ use super::*;
 use crate::cloud::CloudError;
 use crate::logs::{LiveTail, Page, StreamInfo, TailItem};
 
-/// A store like CloudWatch: pages of 3, events visible once added, scripted failures.
+/// A store like `CloudWatch`: pages of 3, events visible once added, scripted failures.
 #[derive(Default)]
 struct Fake {
     events: Mutex<Vec<LogEvent>>,

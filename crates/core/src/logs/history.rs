@@ -12,7 +12,7 @@ use crate::run::{Fact, Kind, RunRules, Timeline, TimelineInput, classify, schedu
 /// How far back the history looks by default.
 pub const HISTORY_SPAN: SignedDuration = SignedDuration::from_hours(24 * 120);
 
-/// The CloudWatch filter that keeps the scheduler Lambda's start lines.
+/// The `CloudWatch` filter that keeps the scheduler Lambda's start lines.
 pub const LAMBDA_START_FILTER: &str = "\"starting: ec2.Instance\"";
 
 /// The log of one instance, read into facts.
@@ -44,7 +44,11 @@ pub async fn read_past(
     let (starts, warnings) =
         match fetch_all(store, &group, None, from.as_millisecond(), end, Some(LAMBDA_START_FILTER)).await {
             Ok(lines) => (
-                lines.iter().filter(|e| scheduler_start(&e.message, instance_id)).map(|e| e.time()).collect(),
+                lines
+                    .iter()
+                    .filter(|e| scheduler_start(&e.message, instance_id))
+                    .map(super::LogEvent::time)
+                    .collect(),
                 vec![],
             ),
             // No scheduler (or another name): `doctor` says so; the runs need its lines only

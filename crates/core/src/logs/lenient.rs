@@ -1,4 +1,4 @@
-//! A FilterLogEvents answer the SDK could not decode, read leniently: one event with a bad
+//! A `FilterLogEvents` answer the SDK could not decode, read leniently: one event with a bad
 //! string (a lone `\ud800` escape, bytes that are not UTF-8) must not hide all the others.
 //!
 //! When the SDK fails to parse a successful answer, its error still carries the raw HTTP
@@ -14,7 +14,7 @@ use super::{LogEvent, Page};
 /// What a repaired event's line starts with: the rest is its text with the bad parts as `�`.
 pub const PLACEHOLDER: &str = "[undecodable log event: bad characters shown as �]";
 
-/// The page in a FilterLogEvents answer that the SDK received (HTTP 2xx) but could not parse,
+/// The page in a `FilterLogEvents` answer that the SDK received (HTTP 2xx) but could not parse,
 /// and how many events had to be repaired; `None` when there is no such answer or it is
 /// beyond repair.
 pub fn recover<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> Option<(Page, usize)> {
@@ -28,7 +28,7 @@ pub fn recover<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> Opti
     parse_page(raw.body().bytes()?)
 }
 
-/// Reads a FilterLogEvents JSON body leniently; see the module documentation.
+/// Reads a `FilterLogEvents` JSON body leniently; see the module documentation.
 pub fn parse_page(body: &[u8]) -> Option<(Page, usize)> {
     let mut p = Reader { b: body, i: 0 };
     let doc = p.value()?;
@@ -226,21 +226,22 @@ impl Reader<'_> {
                                 });
                                 low.flatten().and_then(|low| {
                                     char::from_u32(
-                                        0x10000 + ((high as u32 - 0xD800) << 10) + (low as u32 - 0xDC00),
+                                        0x10000
+                                            + ((u32::from(high) - 0xD800) << 10)
+                                            + (u32::from(low) - 0xDC00),
                                     )
                                 })
                             }
-                            Some(unit) => char::from_u32(unit as u32),
+                            Some(unit) => char::from_u32(u32::from(unit)),
                             None => None,
                         },
                         _ => None,
                     };
-                    match decoded {
-                        Some(ch) => push(&mut out, ch),
-                        None => {
-                            repaired = true;
-                            push(&mut out, char::REPLACEMENT_CHARACTER);
-                        }
+                    if let Some(ch) = decoded {
+                        push(&mut out, ch);
+                    } else {
+                        repaired = true;
+                        push(&mut out, char::REPLACEMENT_CHARACTER);
                     }
                 }
                 c => out.push(c),
@@ -270,7 +271,7 @@ mod tests {
             b.extend_from_slice(
                 format!(
                     "{{\"logStreamName\": \"i-1\", \"timestamp\": {}, \"message\": \"",
-                    1_700_000_000_000i64 + n as i64
+                    1_700_000_000_000i64 + i64::try_from(n).unwrap()
                 )
                 .as_bytes(),
             );

@@ -1,7 +1,7 @@
-//! The run's logs: where they are read (CloudWatch Logs and EC2 console output, or the demo's
+//! The run's logs: where they are read (`CloudWatch` Logs and EC2 console output, or the demo's
 //! simulation), a follower that streams them in batches, and the export of one run's log.
 //!
-//! Sources: the run's output, shipped by the CloudWatch agent to the run group (one stream per
+//! Sources: the run's output, shipped by the `CloudWatch` agent to the run group (one stream per
 //! instance, named after it); the scheduler Lambda's group `/aws/lambda/<name>`; the EC2 console.
 
 pub mod aws;
@@ -28,16 +28,16 @@ use crate::cloud::CloudError;
 pub use export::{ExportError, Exported, RunLog, export_run, last_run, render, run_log, write_atomic};
 pub use follow::{FollowHandle, FollowRequest, LogBatch, Pace, spawn_follow};
 
-/// One log line (or multi-line message) as CloudWatch Logs stores it.
+/// One log line (or multi-line message) as `CloudWatch` Logs stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEvent {
     /// Event time, milliseconds since the Unix epoch (the agent stamps each line when it reads it).
     pub ts_ms: i64,
-    /// When CloudWatch ingested it, if known.
+    /// When `CloudWatch` ingested it, if known.
     pub ingest_ms: Option<i64>,
     /// The text, exactly as stored (may hold newlines).
     pub message: String,
-    /// CloudWatch's event id (live tail events have none).
+    /// `CloudWatch`'s event id (live tail events have none).
     pub id: Option<String>,
     /// The log stream it belongs to.
     pub stream: Option<String>,
@@ -53,7 +53,7 @@ impl LogEvent {
 /// Where log lines come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
-    /// The model run's output (the CloudWatch agent's group, one stream per instance).
+    /// The model run's output (the `CloudWatch` agent's group, one stream per instance).
     Run,
     /// The scheduler Lambda's log group.
     Scheduler,
@@ -109,7 +109,7 @@ impl FromStr for Source {
 /// How a source is being read right now, for the panel's title bar and the CLI's stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceStatus {
-    /// A live tail session pushes lines as CloudWatch ingests them.
+    /// A live tail session pushes lines as `CloudWatch` ingests them.
     Live,
     /// Polled every `every_secs` seconds.
     Polling {
@@ -154,7 +154,7 @@ pub struct StreamInfo {
     pub last_event_ms: Option<i64>,
 }
 
-/// One page of FilterLogEvents.
+/// One page of `FilterLogEvents`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Page {
     /// The events of this page, oldest first.
@@ -215,7 +215,7 @@ pub fn scheduler_group(lambda_name: &str) -> String {
 /// What a live tail session delivers: batches of new events, or the error that ended it.
 pub type TailItem = Result<Vec<LogEvent>, LogError>;
 
-/// A live tail session: events pushed as CloudWatch ingests them. The session ends (`None`) when
+/// A live tail session: events pushed as `CloudWatch` ingests them. The session ends (`None`) when
 /// the service closes it (after 3 hours at most); dropping it closes the connection.
 pub struct LiveTail {
     rx: mpsc::Receiver<TailItem>,
@@ -242,12 +242,12 @@ impl Drop for LiveTail {
     }
 }
 
-/// Where log lines are read from: CloudWatch Logs and EC2 ([`aws::AwsLogStore`]) or the demo's
+/// Where log lines are read from: `CloudWatch` Logs and EC2 ([`aws::AwsLogStore`]) or the demo's
 /// simulation ([`demo::DemoLogStore`]).
 #[async_trait]
 pub trait LogStore: Send + Sync {
     /// One page of the events of `group` (streams starting with `stream_prefix`) with
-    /// `start_ms <= ts <= end_ms` matching the CloudWatch filter `pattern`. See [`fetch_all`].
+    /// `start_ms <= ts <= end_ms` matching the `CloudWatch` filter `pattern`. See [`fetch_all`].
     async fn filter_events(
         &self,
         group: &str,

@@ -1,6 +1,6 @@
-//! CloudWatch filter patterns for unstructured lines, the subset the demo and the console source
+//! `CloudWatch` filter patterns for unstructured lines, the subset the demo and the console source
 //! apply locally: `ERROR` (contains), `ERROR fit` (both), `"exact phrase"`, `?ERROR ?WARN`
-//! (either), `-Debug` (not). Matching is case-sensitive, as in CloudWatch.
+//! (either), `-Debug` (not). Matching is case-sensitive, as in `CloudWatch`.
 
 /// A parsed filter pattern.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

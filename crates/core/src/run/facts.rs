@@ -61,23 +61,39 @@ pub struct Fact {
 }
 
 /// Cloud-init's boot line: version, the time, the uptime.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static BOOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^Cloud-init v\. \S+ running 'init' at ([^.]+)\. Up ([0-9]+(?:\.[0-9]+)?) seconds")
         .expect("boot line pattern is valid")
 });
 
 /// Cloud-init's final line.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static DONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^Cloud-init v\. \S+ finished at ").expect("finish line pattern is valid"));
 
 /// Cloud-init's other lines: stages, `ci-info:` tables, its own log format
 /// (`2026-11-30 09:00:52,123 - util.py[WARNING]: …`).
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static CLOUD_INIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(Cloud-init v\. |ci-info: |\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} - \w+\.py\[)")
         .expect("cloud-init line pattern is valid")
 });
 
 /// The scheduler Lambda's line for one instance it starts.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static LAMBDA_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"starting: ec2\.Instance\(id='(i-[0-9a-f]+)'\)").expect("Lambda start pattern is valid")
 });

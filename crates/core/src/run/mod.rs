@@ -3,11 +3,11 @@
 //! The instance starts (by the weekly schedule or by hand), its user data runs the run script,
 //! the script reports to Slack and shuts the instance down itself. A *run* is one boot whose
 //! user data had the script line active; a boot with the line commented out is a *dev session*.
-//! The script's output is shipped to CloudWatch Logs, one stream per instance (and cloud-init's
+//! The script's output is shipped to `CloudWatch` Logs, one stream per instance (and cloud-init's
 //! own log to `<instance id>-cloud-init`), so the lines of every boot share the streams.
 //!
 //! [`classify`] reads each log line once into a [`Fact`]; [`timeline`] cuts the facts into boots
-//! (from EC2's LaunchTime, cloud-init's boot lines, the scheduler Lambda's start lines, and a
+//! (from EC2's `LaunchTime`, cloud-init's boot lines, the scheduler Lambda's start lines, and a
 //! silence only as a last resort) and judges each one. The Last run panel, the history pane,
 //! the stop dialog, `status`, `runs`, the banner, the bell and the Slack notices all read that
 //! timeline. Nothing here calls AWS or reads the clock: the time comes in as a parameter.
@@ -79,10 +79,10 @@ pub const FIRST_FAILURE_MAX_CHARS: usize = 200;
 /// Longest log line quoted inside an evidence sentence, in characters.
 const EVIDENCE_QUOTE_MAX_CHARS: usize = 80;
 
-/// One line of the run's output, as read back from CloudWatch Logs.
+/// One line of the run's output, as read back from `CloudWatch` Logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunLogLine {
-    /// When the line was logged (the CloudWatch event's timestamp).
+    /// When the line was logged (the `CloudWatch` event's timestamp).
     pub ts: Timestamp,
     /// The line itself.
     pub text: String,
@@ -116,6 +116,10 @@ pub struct RunRules {
 
 impl Default for RunRules {
     /// The default markers, a 6 h maximum run and a 4 h maximum silence.
+    #[allow(
+        clippy::expect_used,
+        reason = "the default patterns are constants, valid by construction and compiled in tests"
+    )]
     fn default() -> Self {
         Self {
             success: Regex::new(DEFAULT_SUCCESS_MARKER).expect("default success marker is valid"),
@@ -231,6 +235,10 @@ pub use crate::timefmt::human_duration;
 /// EC2 writes e.g. `User initiated (2026-11-23 09:41:07 GMT)`; some tools and regions write
 /// `UTC` instead of `GMT`. Both mean UTC. Anything else gives `None`.
 pub fn transition_time(reason: &str) -> Option<Timestamp> {
+    #[allow(
+        clippy::expect_used,
+        reason = "the pattern is a constant, valid by construction and compiled in tests"
+    )]
     static TIME_IN_PARENS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)")
             .expect("transition time pattern is valid")

@@ -1,6 +1,8 @@
 //! The scenario table: what the box, its log and the scheduler's log looked like, and what the
 //! timeline must make of it. The same inputs go through every surface in `crate::surfaces`
 //! tests; here they go through the pure core.
+#![allow(clippy::unwrap_used, reason = "test fixtures only (tests and the test-support feature)")]
+#![allow(clippy::too_many_lines, reason = "the scenario table is one list, read top to bottom")]
 
 use jiff::{SignedDuration, Timestamp};
 

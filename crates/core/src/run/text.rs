@@ -1,5 +1,7 @@
 //! The timeline in words, shared by the panel, the banner and the CLI so they say the same.
 
+use std::fmt::Write as _;
+
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -52,7 +54,7 @@ pub fn clock_pair(t: Timestamp, tz: &TimeZone) -> String {
 pub fn eta_text(eta: &Eta, now: Timestamp, tz: &TimeZone) -> String {
     let mut s = format!("ETA {}", clock_pair(eta.at, tz));
     if eta.at < now {
-        s.push_str(&format!(", overdue by {}", human_duration(now.duration_since(eta.at))));
+        let _ = write!(s, ", overdue by {}", human_duration(now.duration_since(eta.at)));
     }
     s
 }

@@ -104,7 +104,7 @@ impl std::fmt::Display for Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Boundary {
-    /// EC2's LaunchTime of the instance's current boot.
+    /// EC2's `LaunchTime` of the instance's current boot.
     LaunchTime,
     /// Cloud-init's `running 'init'` line, written at every boot.
     CloudInit,
@@ -210,7 +210,7 @@ impl Timeline {
 pub struct TimelineInput<'a> {
     /// The instance's id (the stream prefix).
     pub instance_id: &'a str,
-    /// The instance as EC2 describes it now (state, LaunchTime, state reason), when known.
+    /// The instance as EC2 describes it now (state, `LaunchTime`, state reason), when known.
     pub instance: Option<&'a Instance>,
     /// Its run-log lines, read with [`classify`](super::classify), sorted by time.
     pub facts: &'a [Fact],
@@ -224,7 +224,7 @@ pub struct TimelineInput<'a> {
     pub now: Timestamp,
 }
 
-/// How far a cloud-init boot line (or a Lambda start) may lie from the LaunchTime it belongs to.
+/// How far a cloud-init boot line (or a Lambda start) may lie from the `LaunchTime` it belongs to.
 const SAME_BOOT: SignedDuration = SignedDuration::from_mins(3);
 
 /// A boot before judging.
@@ -252,9 +252,9 @@ pub(super) struct Segment<'a> {
 
 /// Cuts the log into boots and judges each one. Boundaries, in this order of trust:
 ///
-/// 1. the instance's LaunchTime starts its current boot;
+/// 1. the instance's `LaunchTime` starts its current boot;
 /// 2. each cloud-init `running 'init'` line starts a boot (at the line's time minus its
-///    uptime); one within [`SAME_BOOT`] of the LaunchTime is the current boot's own;
+///    uptime); one within [`SAME_BOOT`] of the `LaunchTime` is the current boot's own;
 /// 3. each scheduler Lambda start line marks its boot as scheduled; when the log has no
 ///    cloud-init boot line at all (the agent does not ship that file), it starts a boot itself;
 /// 4. a silence longer than `run.max_hours` splits the lines of every boot but the current one

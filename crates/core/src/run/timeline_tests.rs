@@ -1,4 +1,4 @@
-//! The timeline's finer rules: guessed boundaries, ETA, a stale LaunchTime, the stop warning,
+//! The timeline's finer rules: guessed boundaries, ETA, a stale `LaunchTime`, the stop warning,
 //! the JSON shape.
 
 use jiff::{SignedDuration, Timestamp};

@@ -17,6 +17,7 @@ pub mod redact;
 pub mod screen;
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Which layout characters a piece of text keeps as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +81,7 @@ pub fn text_bytes(bytes: &[u8]) -> String {
     text(&String::from_utf8_lossy(bytes)).into_owned()
 }
 
-/// A JSON document safe to print: serde_json escapes the C0 controls inside strings, but
+/// A JSON document safe to print: `serde_json` escapes the C0 controls inside strings, but
 /// leaves C1 controls, DEL and the reordering characters as they are; these become `\uXXXX`
 /// escapes, which decode to the same string.
 pub fn json(doc: &str) -> Cow<'_, str> {
@@ -92,7 +93,7 @@ pub fn json(doc: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(doc.len() + 16);
     for c in doc.chars() {
         if must(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
         }

@@ -7,6 +7,7 @@
 //! fields named like secrets).
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::{LazyLock, RwLock};
 
 use regex::{Captures, Regex};
@@ -23,6 +24,10 @@ static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
 /// A header, query parameter or field that holds a credential, then its value: a quoted value
 /// (also inside a wrapper such as `HeaderValue { _private: H0("…") }` or `Some("…")`) up to
 /// its closing quote, or an unquoted one up to the end of the line or of the query parameter.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?P<name>\b(?:proxy-)?authorization|x-amz-security-token|x-amz-signature|x-amz-credential|x-api-key",
@@ -35,6 +40,10 @@ static NAMED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Credentials recognised by their shape alone.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}", "$1 [redacted]"),
@@ -58,7 +67,7 @@ pub fn remember(secret: &str) {
     if secret.chars().count() < MIN_SECRET_LEN {
         return;
     }
-    let mut all = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    let mut all = SECRETS.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     for form in [secret.to_owned(), percent_encoded(secret)] {
         if !all.contains(&form) {
             all.push(form);
@@ -85,7 +94,7 @@ pub fn remember_environment() {
 pub fn redact(s: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(s);
     {
-        let secrets = SECRETS.read().unwrap_or_else(|e| e.into_inner());
+        let secrets = SECRETS.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         for secret in secrets.iter() {
             if out.contains(secret.as_str()) {
                 out = Cow::Owned(out.replace(secret.as_str(), REDACTED));
@@ -112,14 +121,14 @@ pub fn looks_secret(s: &str) -> bool {
     SHAPES.iter().any(|(re, _)| re.is_match(s))
 }
 
-/// `s` with every byte but the URL-unreserved ones as `%XX` (upper-case hex, as SigV4 does).
+/// `s` with every byte but the URL-unreserved ones as `%XX` (upper-case hex, as `SigV4` does).
 fn percent_encoded(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

@@ -1,6 +1,6 @@
-//! EventBridge cron expressions: `cron(minutes hours day-of-month month day-of-week year)`.
+//! `EventBridge` cron expressions: `cron(minutes hours day-of-month month day-of-week year)`.
 //!
-//! EventBridge evaluates a rule's cron expression in UTC. The fields follow the EventBridge
+//! `EventBridge` evaluates a rule's cron expression in UTC. The fields follow the `EventBridge`
 //! reference (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html>):
 //!
 //! | field        | values             | special characters |
@@ -23,7 +23,7 @@
 //!   the month, `3#2` the second Tuesday; an entry with `#` must be the field's only entry.
 //! - Names and letters are accepted in any case.
 //!
-//! `L-n` and `LW` are not in the reference's table but EventBridge accepts them.
+//! `L-n` and `LW` are not in the reference's table but `EventBridge` accepts them.
 //! `/` in day-of-week is not in the table either; it is accepted here with the same meaning as
 //! in the other fields.
 
@@ -37,11 +37,11 @@ use super::days::Days;
 use super::error::{CronField, ScheduleError};
 use super::field::{Bits, Spec, YearBits};
 
-/// First and last year EventBridge accepts.
+/// First and last year `EventBridge` accepts.
 const FIRST_YEAR: i16 = 1970;
 const LAST_YEAR: i16 = 2199;
 
-/// A parsed EventBridge cron expression; its times are in UTC.
+/// A parsed `EventBridge` cron expression; its times are in UTC.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cron {
     /// The six fields as written, separated by single spaces.
@@ -82,6 +82,12 @@ impl Cron {
     }
 
     /// The first fire time at or after `s` (whole minutes, year 1970 or later).
+    #[allow(
+        clippy::cast_sign_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        reason = "every value is a date or time field within its cron range (years 1970 to LAST_YEAR)"
+    )]
     fn first_from(&self, s: DateTime) -> Option<Timestamp> {
         let (sy, sm, sd) = (s.year() as u32, s.month() as u32, s.day() as u32);
         let (sh, smin) = (s.hour() as u32, s.minute() as u32);
@@ -118,7 +124,7 @@ impl Cron {
     /// Whether the expression fires at `at` (UTC, whole minute).
     #[cfg(test)]
     pub(crate) fn fires_at(&self, at: DateTime) -> bool {
-        let index = |v: i16| v as u32;
+        let index = |v: i16| u32::try_from(v).unwrap();
         at.second() == 0
             && at.subsec_nanosecond() == 0
             && self.minutes.contains(index(at.minute().into()))

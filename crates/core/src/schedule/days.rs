@@ -1,6 +1,6 @@
 //! The two day fields of a cron expression and the days they pick in a given month.
 //!
-//! EventBridge needs `?` in exactly one of day-of-month and day-of-week, so a schedule picks
+//! `EventBridge` needs `?` in exactly one of day-of-month and day-of-week, so a schedule picks
 //! its days from one field only: [`Days::Month`] or [`Days::Week`].
 
 use jiff::civil::Date;
@@ -57,10 +57,13 @@ impl Days {
 
     /// The days of `year`-`month` that match, as bits (bit `d` set for day `d`).
     pub(crate) fn in_month(&self, year: i16, month: i8) -> u32 {
-        let first = Date::new(year, month, 1).expect("year and month come from valid fields");
+        // Year and month come from valid fields; an impossible date matches no day.
+        let Ok(first) = Date::new(year, month, 1) else {
+            return 0;
+        };
         let cal = MonthCal {
-            len: first.days_in_month() as u32,
-            first_weekday: first.weekday().to_sunday_one_offset() as u32,
+            len: u32::from(first.days_in_month().unsigned_abs()),
+            first_weekday: u32::from(first.weekday().to_sunday_one_offset().unsigned_abs()),
         };
         match self {
             Days::Month(d) => d.in_month(&cal),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// One of the six fields of an EventBridge cron expression.
+/// One of the six fields of an `EventBridge` cron expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CronField {
     /// Minutes, 0-59.
@@ -30,7 +30,7 @@ impl CronField {
         CronField::Year,
     ];
 
-    /// The field's name as the EventBridge documentation writes it.
+    /// The field's name as the `EventBridge` documentation writes it.
     pub fn name(self) -> &'static str {
         match self {
             CronField::Minutes => "minutes",
@@ -51,7 +51,7 @@ impl fmt::Display for CronField {
 
 /// Why a schedule expression could not be read.
 ///
-/// Every message is one sentence: what is wrong, and what EventBridge expects instead.
+/// Every message is one sentence: what is wrong, and what `EventBridge` expects instead.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
     /// Neither `cron(...)` nor `rate(...)`.
@@ -80,7 +80,7 @@ pub enum ScheduleError {
         /// What is wrong with it, and what the field accepts.
         problem: String,
     },
-    /// Both day fields hold a value; EventBridge needs `?` in one of them.
+    /// Both day fields hold a value; `EventBridge` needs `?` in one of them.
     #[error(
         "day-of-month `{day_of_month}` and day-of-week `{day_of_week}` are both set: put `?` in one of them."
     )]

@@ -2,11 +2,11 @@
 
 use super::error::{CronField, ScheduleError};
 
-/// Month names as EventBridge accepts them, January first.
+/// Month names as `EventBridge` accepts them, January first.
 pub(crate) const MONTH_NAMES: [&str; 12] =
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 
-/// Day names as EventBridge accepts them, Sunday first (Sunday = 1).
+/// Day names as `EventBridge` accepts them, Sunday first (Sunday = 1).
 pub(crate) const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// A set of small numbers (below `64 × W`), one bit each.
@@ -24,6 +24,7 @@ impl<const W: usize> Default for Bits<W> {
 
 impl<const W: usize> Bits<W> {
     /// One past the largest number the set can hold.
+    #[allow(clippy::cast_possible_truncation, reason = "W is a handful of 64-bit words")]
     const END: u32 = 64 * W as u32;
 
     /// Adds `v`.
@@ -97,8 +98,8 @@ impl Spec {
 
     /// Reads one value: a number or, where the field has names, a name (upper case).
     pub(crate) fn value(&self, s: &str, whole: &str) -> Result<u32, ScheduleError> {
-        if let Some(pos) = self.names.iter().position(|n| *n == s) {
-            return Ok(self.min + pos as u32);
+        if let Some((_, pos)) = self.names.iter().zip(0_u32..).find(|(n, _)| **n == s) {
+            return Ok(self.min + pos);
         }
         let problem = || format!("`{s}` is not a {} value; use {}", self.field, self.accepted());
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {

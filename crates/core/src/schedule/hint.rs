@@ -1,7 +1,7 @@
 //! What a rule's name claims about its schedule, and a note when the schedule says otherwise.
 //!
 //! Rule names often carry a time, a zone and a day: `MondayMorning9aEST`, `Daily0900UTC`,
-//! `weekly-mon-9am-pt`. EventBridge evaluates cron in UTC, so a name written in local time
+//! `weekly-mon-9am-pt`. `EventBridge` evaluates cron in UTC, so a name written in local time
 //! is easily wrong: `MondayMorning9aEST` with `cron(0 9 ? * MON *)` fires at 04:00 EST.
 //!
 //! Recognised in a name (letters in any case, words split by `-`, `_`, `.`, digits or
@@ -9,8 +9,8 @@
 //! - times: `9a`, `9am`, `9AM`, `9:30pm`, `9-am`, `0900`, `09:00`, `2130`, `noon`, `midnight`,
 //!   and a bare hour right before a zone (`9EST`; read as PM when the name says evening,
 //!   afternoon or night);
-//! - zones: `ET EST EDT` (America/New_York), `CT CST CDT` (America/Chicago), `MT MST MDT`
-//!   (America/Denver), `PT PST PDT` (America/Los_Angeles), `CET CEST` (Europe/Paris),
+//! - zones: `ET EST EDT` (`America/New_York`), `CT CST CDT` (America/Chicago), `MT MST MDT`
+//!   (America/Denver), `PT PST PDT` (`America/Los_Angeles`), `CET CEST` (Europe/Paris),
 //!   `UTC GMT`, and the words Eastern, Central, Mountain, Pacific. A zone named with a
 //!   standard-time abbreviation (`EST`) is read as the region's civil time, daylight saving
 //!   included, as people mean it;
@@ -45,7 +45,7 @@ pub struct ClaimedTime {
 pub struct ClaimedZone {
     /// The zone as the name writes it, e.g. `EST`, `PT`, `Eastern`.
     pub label: String,
-    /// The zone it stands for (`EST` → America/New_York, daylight saving included).
+    /// The zone it stands for (`EST` → `America/New_York`, daylight saving included).
     pub tz: TimeZone,
 }
 

@@ -1,10 +1,10 @@
-//! When the lab's EventBridge rule fires: schedule expressions, upcoming fire times, how to
+//! When the lab's `EventBridge` rule fires: schedule expressions, upcoming fire times, how to
 //! show them, and whether the rule's name tells the truth about them.
 //!
 //! Everything here is pure (the current time comes in as a parameter) except [`rules`], which
 //! reads and switches the rule on AWS or in the demo.
 //!
-//! EventBridge evaluates a rule's cron expression in UTC. The lab's rule
+//! `EventBridge` evaluates a rule's cron expression in UTC. The lab's rule
 //! `MondayMorning9aEST` has `cron(0 9 ? * MON *)`, so it fires at 09:00 UTC, which is
 //! 04:00 EST in winter and 05:00 EDT in summer, not 9 AM Eastern as its name says;
 //! [`hint::check_name`] writes that note.
@@ -32,7 +32,7 @@ pub use rate::{Rate, RateUnit};
 pub use rules::{LastFired, RuleInfo, RuleState, Rules};
 pub use view::{DEFAULT_ALARM_WINDOW, ScheduleView};
 
-/// An EventBridge schedule expression: `cron(...)` or `rate(...)`.
+/// An `EventBridge` schedule expression: `cron(...)` or `rate(...)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Schedule {
     /// `cron(minutes hours day-of-month month day-of-week year)`, evaluated in UTC.
@@ -42,7 +42,7 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// Parses an EventBridge schedule expression such as `cron(0 9 ? * MON *)` or
+    /// Parses an `EventBridge` schedule expression such as `cron(0 9 ? * MON *)` or
     /// `rate(5 minutes)`. Surrounding white space is ignored; names and letters may be in
     /// any case.
     pub fn parse(expr: &str) -> Result<Schedule, ScheduleError> {
@@ -88,10 +88,11 @@ impl Schedule {
 
     /// The same schedule with rate fires counted from `anchor` (typically the rule's creation
     /// time); a cron schedule is returned unchanged.
+    #[must_use]
     pub fn with_rate_anchor(self, anchor: Timestamp) -> Schedule {
         match self {
             Schedule::Rate(r) => Schedule::Rate(r.with_anchor(anchor)),
-            cron => cron,
+            cron @ Schedule::Cron(_) => cron,
         }
     }
 
@@ -115,7 +116,7 @@ impl FromStr for Schedule {
 }
 
 impl fmt::Display for Schedule {
-    /// Writes the expression in EventBridge's form, e.g. `cron(0 9 ? * MON *)`.
+    /// Writes the expression in `EventBridge`'s form, e.g. `cron(0 9 ? * MON *)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Schedule::Cron(c) => c.fmt(f),

@@ -1,4 +1,4 @@
-//! EventBridge rate expressions: `rate(value unit)`.
+//! `EventBridge` rate expressions: `rate(value unit)`.
 
 use std::fmt;
 
@@ -13,7 +13,7 @@ pub enum RateUnit {
     Minute,
     /// `hour` / `hours`.
     Hour,
-    /// `day` / `days` (24 hours; EventBridge works in UTC, so there is no daylight saving).
+    /// `day` / `days` (24 hours; `EventBridge` works in UTC, so there is no daylight saving).
     Day,
 }
 
@@ -39,7 +39,7 @@ impl RateUnit {
 
 /// A parsed rate expression.
 ///
-/// EventBridge counts a rate from the moment the rule was created, which the rule's
+/// `EventBridge` counts a rate from the moment the rule was created, which the rule's
 /// description does not tell. A `Rate` therefore has an optional anchor: with one, fire times
 /// are `anchor + k × period` (k ≥ 1); without one, they are counted from the time asked
 /// about, so the next fire after `t` is `t + period`, an estimate at most one period off.
@@ -53,7 +53,7 @@ pub struct Rate {
 impl Rate {
     /// Parses the text inside `rate(...)`, e.g. `5 minutes` or `1 day`.
     ///
-    /// As EventBridge requires, the value is a whole number of at least 1, and the unit is
+    /// As `EventBridge` requires, the value is a whole number of at least 1, and the unit is
     /// singular exactly when the value is 1.
     pub fn parse(text: &str) -> Result<Rate, ScheduleError> {
         let err = |problem: &str| ScheduleError::Rate {
@@ -112,6 +112,7 @@ impl Rate {
     }
 
     /// The same rate, counted from `anchor` (typically the rule's creation time).
+    #[must_use]
     pub fn with_anchor(self, anchor: Timestamp) -> Rate {
         Rate { anchor: Some(anchor), ..self }
     }
@@ -135,7 +136,7 @@ impl Rate {
 }
 
 impl fmt::Display for Rate {
-    /// Writes `rate(<value> <unit>)` in EventBridge's own form.
+    /// Writes `rate(<value> <unit>)` in `EventBridge`'s own form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = if self.value == 1 { "" } else { "s" };
         write!(f, "rate({} {}{s})", self.value, self.unit.singular())

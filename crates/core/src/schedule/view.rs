@@ -20,12 +20,12 @@ pub struct ScheduleView {
     pub rule: String,
     /// Enabled, disabled or other.
     pub state: RuleState,
-    /// The expression as EventBridge stores it.
+    /// The expression as `EventBridge` stores it.
     pub expression: String,
     /// The targets' ARNs.
     pub targets: Vec<String>,
     /// True when the fire times are exact (cron); false for a rate, whose times are estimates
-    /// (EventBridge counts a rate from the rule's creation, which it does not report).
+    /// (`EventBridge` counts a rate from the rule's creation, which it does not report).
     pub exact: bool,
     /// The next fire, when the rule fires at all (enabled, with a readable schedule).
     pub next: Option<FireTime>,

@@ -17,18 +17,30 @@ use super::lines::{self, Line};
 
 /// `[scripts-user, always]` in YAML flow style, with any spacing and optional quotes.
 /// cloud-init accepts `scripts_user` as the same module name.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static FLOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\[\s*["']?scripts[-_]user["']?\s*,\s*["']?always["']?\s*[,\]]"#)
         .expect("the flow-style pattern is a valid regex")
 });
 
 /// First line of the same entry in YAML block style: `- - scripts-user`.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static BLOCK_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\s*-\s+-\s+["']?scripts[-_]user["']?\s*$"#)
         .expect("the block-style name pattern is a valid regex")
 });
 
 /// Second line of the block-style entry: `  - always`.
+#[allow(
+    clippy::expect_used,
+    reason = "the pattern is a constant, valid by construction and compiled in tests"
+)]
 static BLOCK_FREQUENCY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\s*-\s+["']?always["']?\s*$"#).expect("the block-style frequency pattern is a valid regex")
 });

@@ -32,18 +32,15 @@ pub(crate) fn split(text: &str) -> impl Iterator<Item = Line<'_>> {
             return None;
         }
         let start = pos;
-        let line = match bytes[start..].iter().position(|&b| b == b'\n') {
-            Some(rel) => {
-                let newline = start + rel;
-                let content_end =
-                    if newline > start && bytes[newline - 1] == b'\r' { newline - 1 } else { newline };
-                pos = newline + 1;
-                Line { start, content: &text[start..content_end], ending: &text[content_end..pos] }
-            }
-            None => {
-                pos = bytes.len();
-                Line { start, content: &text[start..], ending: "" }
-            }
+        let line = if let Some(rel) = bytes[start..].iter().position(|&b| b == b'\n') {
+            let newline = start + rel;
+            let content_end =
+                if newline > start && bytes[newline - 1] == b'\r' { newline - 1 } else { newline };
+            pos = newline + 1;
+            Line { start, content: &text[start..content_end], ending: &text[content_end..pos] }
+        } else {
+            pos = bytes.len();
+            Line { start, content: &text[start..], ending: "" }
         };
         Some(line)
     })

@@ -1,5 +1,7 @@
 //! What goes over the wire to Slack: answer shapes, form encoding, address checks.
 
+use std::fmt::Write as _;
+
 use reqwest::Url;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::Deserialize;
@@ -125,7 +127,9 @@ pub(super) fn encode_form(fields: &[(&str, String)]) -> String {
             match b {
                 b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
                 b' ' => out.push('+'),
-                _ => out.push_str(&format!("%{b:02X}")),
+                _ => {
+                    let _ = write!(out, "%{b:02X}");
+                }
             }
         }
         out

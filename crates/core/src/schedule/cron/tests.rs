@@ -17,7 +17,7 @@ fn cron(expr: &str) -> Schedule {
 
 /// The next `n` fires after `from`, as RFC 3339 text.
 fn fires(expr: &str, from: &str, n: usize) -> Vec<String> {
-    cron(expr).upcoming(ts(from), n).iter().map(|t| t.to_string()).collect()
+    cron(expr).upcoming(ts(from), n).iter().map(std::string::ToString::to_string).collect()
 }
 
 #[test]
@@ -246,12 +246,11 @@ proptest! {
         let from = Timestamp::from_second(start).unwrap();
         let limit = 3 * 24 * 60;
         let next = c.next_after(from);
-        match scan(&c, from, limit) {
-            Some(found) => prop_assert_eq!(next, Some(found), "{}", text),
-            None => {
-                let window_end = Timestamp::from_second(from.as_second() + limit * 60).unwrap();
-                prop_assert!(next.is_none_or(|n| n > window_end), "{}: {:?}", text, next);
-            }
+        if let Some(found) = scan(&c, from, limit) {
+            prop_assert_eq!(next, Some(found), "{}", text);
+        } else {
+            let window_end = Timestamp::from_second(from.as_second() + limit * 60).unwrap();
+            prop_assert!(next.is_none_or(|n| n > window_end), "{}: {:?}", text, next);
         }
         if let Some(n) = next {
             prop_assert!(c.fires_at(Offset::UTC.to_datetime(n)), "{}: {}", text, n);

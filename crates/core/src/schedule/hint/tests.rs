@@ -19,6 +19,7 @@ fn claims(name: &str) -> (Option<Weekday>, Option<(i8, i8)>, Option<String>) {
     (h.weekday, h.time.map(|t| (t.hour, t.minute)), h.zone.map(|z| z.label))
 }
 
+#[allow(clippy::unnecessary_wraps, reason = "reads as the optional zone it stands for")]
 fn zone(label: &str) -> Option<String> {
     Some(label.to_string())
 }

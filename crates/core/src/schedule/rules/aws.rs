@@ -1,4 +1,4 @@
-//! The rule as AWS answers it: EventBridge for the rule, CloudWatch Logs for the scheduler
+//! The rule as AWS answers it: `EventBridge` for the rule, `CloudWatch` Logs for the scheduler
 //! Lambda's invocations.
 
 use async_trait::async_trait;
@@ -12,11 +12,11 @@ use crate::cloud::CloudError;
 use crate::cloud::aws::{endpoint_label, sdk_config, sdk_failure};
 use crate::config::Config;
 
-/// CloudWatch Logs filter pattern for the scheduler's invocation lines (either marker). The
+/// `CloudWatch` Logs filter pattern for the scheduler's invocation lines (either marker). The
 /// lines are also checked on this side, as some AWS-compatible servers ignore `?` terms.
 const LAST_FIRED_PATTERN: &str = "?\"START RequestId\" ?\"starting any instances\"";
 
-/// Pages of FilterLogEvents read at most (a weekly scheduler logs a few lines per run).
+/// Pages of `FilterLogEvents` read at most (a weekly scheduler logs a few lines per run).
 const MAX_LOG_PAGES: usize = 50;
 
 /// The lab's rule and its scheduler Lambda, on AWS.
@@ -57,7 +57,8 @@ impl AwsRules {
         format!("/aws/lambda/{}", self.lambda)
     }
 
-    /// Classifies an EventBridge failure; a missing rule becomes [`CloudError::Missing`].
+    /// Classifies an `EventBridge` failure; a missing rule becomes [`CloudError::Missing`].
+    #[allow(clippy::needless_pass_by_value, reason = "takes the error as `map_err` hands it over")]
     fn events_fail<E>(&self, action: &str, err: SdkError<E, HttpResponse>) -> CloudError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -110,7 +111,9 @@ impl Rules for AwsRules {
         Ok(RuleInfo {
             name: out.name().unwrap_or(&self.rule).to_string(),
             arn: out.arn().map(str::to_owned),
-            state: RuleState::from_aws(out.state().map(|s| s.as_str()).unwrap_or("UNKNOWN")),
+            state: RuleState::from_aws(
+                out.state().map_or("UNKNOWN", aws_sdk_eventbridge::types::RuleState::as_str),
+            ),
             schedule: RuleInfo::parse_expression(&expression),
             expression,
             description: out.description().filter(|d| !d.is_empty()).map(str::to_owned),

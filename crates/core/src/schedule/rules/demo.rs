@@ -36,7 +36,7 @@ impl DemoRules {
         Self::new(LAB_RULE, LAB_LAMBDA)
     }
 
-    /// The rule as DescribeRule would report it now.
+    /// The rule as `DescribeRule` would report it now.
     pub fn info(&self) -> RuleInfo {
         let state =
             if self.enabled.load(Ordering::SeqCst) { RuleState::Enabled } else { RuleState::Disabled };

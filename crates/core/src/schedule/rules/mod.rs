@@ -1,8 +1,8 @@
-//! The EventBridge rule that starts the box: what it says, switching it on and off, and when
+//! The `EventBridge` rule that starts the box: what it says, switching it on and off, and when
 //! it last fired, behind one small trait with a real (AWS SDK) and a simulated (demo)
 //! implementation.
 //!
-//! "Last fired" is read from the scheduler Lambda's CloudWatch log group
+//! "Last fired" is read from the scheduler Lambda's `CloudWatch` log group
 //! (`/aws/lambda/<lambda_name>`): every invocation writes a `START RequestId: …` line, and the
 //! lab's function prints `starting any instances`.
 
@@ -34,12 +34,12 @@ pub enum RuleState {
     Enabled,
     /// `DISABLED`: the rule never fires until enabled again.
     Disabled,
-    /// Another state EventBridge reports (e.g. `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`).
+    /// Another state `EventBridge` reports (e.g. `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`).
     Other(String),
 }
 
 impl RuleState {
-    /// Parses EventBridge's state name.
+    /// Parses `EventBridge`'s state name.
     pub fn from_aws(name: &str) -> Self {
         match name {
             "ENABLED" => RuleState::Enabled,
@@ -48,7 +48,7 @@ impl RuleState {
         }
     }
 
-    /// EventBridge's name for the state: `ENABLED`, `DISABLED`, or the other name as reported.
+    /// `EventBridge`'s name for the state: `ENABLED`, `DISABLED`, or the other name as reported.
     pub fn as_str(&self) -> &str {
         match self {
             RuleState::Enabled => "ENABLED",
@@ -74,7 +74,7 @@ impl std::fmt::Display for RuleState {
     }
 }
 
-/// What EventBridge says about the rule (DescribeRule + ListTargetsByRule).
+/// What `EventBridge` says about the rule (`DescribeRule` + `ListTargetsByRule`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInfo {
     /// Rule name, e.g. `MondayMorning9aEST`.
@@ -83,7 +83,7 @@ pub struct RuleInfo {
     pub arn: Option<String>,
     /// Enabled, disabled, or another state.
     pub state: RuleState,
-    /// The schedule expression as EventBridge stores it; empty for an event-pattern rule.
+    /// The schedule expression as `EventBridge` stores it; empty for an event-pattern rule.
     pub expression: String,
     /// The expression parsed, or one sentence on why it cannot be.
     pub schedule: Result<Schedule, String>,
@@ -91,7 +91,7 @@ pub struct RuleInfo {
     pub description: Option<String>,
     /// The targets the rule invokes: each target's ARN (its id when it has none).
     pub targets: Vec<String>,
-    /// The account or service that created the rule (DescribeRule's `CreatedBy`). EventBridge
+    /// The account or service that created the rule (`DescribeRule`'s `CreatedBy`). `EventBridge`
     /// does not report a creation time, so rate fire times stay estimates (see
     /// [`crate::schedule::Rate`]).
     pub created_by: Option<String>,
@@ -144,7 +144,7 @@ pub fn pick_last_fired<'a>(events: impl IntoIterator<Item = (i64, &'a str)>) -> 
     })
 }
 
-/// The lab's EventBridge rule, as the panel and the CLI use it.
+/// The lab's `EventBridge` rule, as the panel and the CLI use it.
 #[async_trait]
 pub trait Rules: Send + Sync {
     /// The rule's state, expression, description and targets.
@@ -154,7 +154,7 @@ pub trait Rules: Send + Sync {
 
     /// Enables (`true`) or disables (`false`) the rule.
     ///
-    /// EventBridge has no dry run: with `dry_run` this returns `Ok` without calling anything,
+    /// `EventBridge` has no dry run: with `dry_run` this returns `Ok` without calling anything,
     /// so a dry run proves neither the permission nor that the rule exists.
     async fn set_enabled(&self, enabled: bool, dry_run: bool) -> Result<(), CloudError>;
 
