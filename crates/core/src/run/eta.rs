@@ -5,46 +5,13 @@
 //! left, plus the usual time from the last item to the end), else from the median duration of
 //! the latest successful runs.
 
-use jiff::{SignedDuration, Timestamp};
-use serde::Serialize;
+use jiff::SignedDuration;
 
+use super::entry::{Entry, Eta, EtaBasis, Kind, Outcome, Progress, Segment};
 use super::facts::Fact;
-use super::timeline::{Entry, Kind, Outcome, Segment};
 
 /// How many successful runs the usual duration is the median of.
 pub const USUAL_OF: usize = 5;
-
-/// How far a run got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    /// Items done (`k` of `(k/N)`).
-    pub done: u32,
-    /// Items in all (`N`).
-    pub total: u32,
-    /// When the line saying so was logged.
-    pub at: Timestamp,
-}
-
-/// What an ETA rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EtaBasis {
-    /// The pace of the progress lines so far.
-    ProgressRate,
-    /// The median duration of the latest successful runs.
-    UsualDuration,
-}
-
-/// When the current run should end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Eta {
-    /// The expected end.
-    pub at: Timestamp,
-    /// What it rests on.
-    pub basis: EtaBasis,
-    /// The median duration of the latest successful runs, when there are some.
-    pub usual: Option<SignedDuration>,
-}
 
 /// The last progress of `facts`, and the first progress with the same total (where the pace
 /// is measured from).

@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use super::eta::EtaBasis;
-use super::timeline::{Boundary, Entry, Kind, KindFrom, Outcome};
+use super::entry::{Boundary, Entry, EtaBasis, Kind, KindFrom, Outcome};
 
 /// A run or dev session in JSON. Times are RFC 3339 UTC; absent values are `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,9 +6,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::entry::{Entry, Kind, KindFrom, Outcome, Segment, TimelineInput};
 use super::eta::progress;
 use super::facts::{Fact, Mark};
-use super::timeline::{Entry, Kind, KindFrom, Outcome, Segment, TimelineInput};
 use super::{
     END_LINES, REASON_INSTANCE_SHUTDOWN, REASON_USER_SHUTDOWN, human_duration, plural, quote, transition_time,
 };

@@ -12,6 +12,7 @@
 //! the stop dialog, `status`, `runs`, the banner, the bell and the Slack notices all read that
 //! timeline. Nothing here calls AWS or reads the clock: the time comes in as a parameter.
 
+mod entry;
 mod eta;
 mod facts;
 pub mod json;
@@ -23,13 +24,11 @@ mod timeline;
 #[cfg(test)]
 mod timeline_tests;
 
-pub use eta::{Eta, EtaBasis, Progress};
+pub use entry::{Boundary, Entry, Eta, EtaBasis, Kind, KindFrom, Outcome, Progress, TimelineInput};
 pub use facts::{Fact, Mark, classify, scheduler_start};
 pub use json::RunJson;
 pub use text::start_note;
-pub use timeline::{
-    Boundary, Entry, Kind, KindFrom, Outcome, Timeline, TimelineInput, stop_warning, timeline,
-};
+pub use timeline::{Timeline, stop_warning, timeline};
 
 use std::sync::LazyLock;
 

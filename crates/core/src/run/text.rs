@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::eta::Eta;
+use super::entry::Eta;
+use super::entry::{Entry, Kind};
 use super::human_duration;
-use super::timeline::{Entry, Kind};
 
 /// `succeeded after 1h38m`, `failing`, `in progress`, `dev session`: what the entry is and how it
 /// went, in a few words.

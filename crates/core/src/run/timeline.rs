@@ -1,183 +1,12 @@
 //! The run timeline: the instance's boots, cut out of its log by evidence, each judged once.
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Serialize;
 
-use super::eta::{Eta, Progress, attach_eta};
+use super::entry::{Boundary, Entry, Kind, KindFrom, Outcome, Segment, TimelineInput};
+use super::eta::attach_eta;
 use super::facts::{Fact, Mark};
+use super::human_duration;
 use super::judge::judge;
-use super::{RunRules, human_duration};
-use crate::cloud::types::Instance;
-
-/// What a boot was for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// The user data had the script line active at boot: the script ran.
-    Run,
-    /// The script line was commented out (dev mode): the box booted for SSH work.
-    DevSession,
-}
-
-impl From<crate::userdata::Mode> for Kind {
-    fn from(m: crate::userdata::Mode) -> Self {
-        match m {
-            crate::userdata::Mode::Run => Kind::Run,
-            crate::userdata::Mode::Dev => Kind::DevSession,
-        }
-    }
-}
-
-/// How the kind of a boot is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KindFrom {
-    /// The user data, read while the box ran this boot (EC2 refuses changes while it runs).
-    UserData,
-    /// The log: script lines (a run) or cloud-init finishing right after the boot (dev session).
-    Log,
-    /// Nothing says: a run is assumed, the box's usual work.
-    Assumed,
-}
-
-/// How a run went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Positive evidence: the script's own shutdown, or a success marker at the end.
-    Succeeded,
-    /// A failure-marker line, and the box is no longer up.
-    Failed,
-    /// A failure-marker line while the box is still up (and billing).
-    Failing,
-    /// Stopped from the console or the API before the script finished.
-    StoppedByHand,
-    /// The box is up and the run is going.
-    InProgress,
-    /// Up longer than `run.max_hours`, or silent longer than `run.silence_minutes`.
-    Stuck,
-    /// Not enough evidence to tell; the evidence says why.
-    Unknown,
-}
-
-impl Outcome {
-    /// Machine name: `succeeded`, `failed`, `failing`, `stopped_by_hand`, `in_progress`,
-    /// `stuck`, `unknown`.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Outcome::Succeeded => "succeeded",
-            Outcome::Failed => "failed",
-            Outcome::Failing => "failing",
-            Outcome::StoppedByHand => "stopped_by_hand",
-            Outcome::InProgress => "in_progress",
-            Outcome::Stuck => "stuck",
-            Outcome::Unknown => "unknown",
-        }
-    }
-
-    /// Label for people: the machine name with spaces.
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::Succeeded => "succeeded",
-            Outcome::Failed => "failed",
-            Outcome::Failing => "failing",
-            Outcome::StoppedByHand => "stopped by hand",
-            Outcome::InProgress => "in progress",
-            Outcome::Stuck => "stuck",
-            Outcome::Unknown => "unknown",
-        }
-    }
-
-    /// True while the box is up with this run on it.
-    pub fn is_live(self) -> bool {
-        matches!(self, Outcome::InProgress | Outcome::Failing | Outcome::Stuck)
-    }
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-/// What a boot's start was found from, best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Boundary {
-    /// EC2's `LaunchTime` of the instance's current boot.
-    LaunchTime,
-    /// Cloud-init's `running 'init'` line, written at every boot.
-    CloudInit,
-    /// The scheduler Lambda's `starting: ec2.Instance(…)` line.
-    Scheduler,
-    /// A guess: the first line after a silence longer than `run.max_hours`.
-    SilenceGap,
-    /// A guess: the first line of the log read, with no boot evidence before it.
-    FirstLine,
-}
-
-impl Boundary {
-    /// True when the start is a guess, not evidence.
-    pub fn is_guess(self) -> bool {
-        matches!(self, Boundary::SilenceGap | Boundary::FirstLine)
-    }
-
-    /// Machine name, as in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Boundary::LaunchTime => "launch_time",
-            Boundary::CloudInit => "cloud_init",
-            Boundary::Scheduler => "scheduler",
-            Boundary::SilenceGap => "silence_gap",
-            Boundary::FirstLine => "first_line",
-        }
-    }
-}
-
-/// One boot of the instance, judged: a run or a dev session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// The instance.
-    pub instance_id: String,
-    /// Run or dev session.
-    pub kind: Kind,
-    /// How the kind is known.
-    pub kind_from: KindFrom,
-    /// When the boot started.
-    pub started: Timestamp,
-    /// What `started` was found from.
-    pub boundary: Boundary,
-    /// True when the scheduler Lambda's log says it started this boot.
-    pub scheduled: bool,
-    /// When it ended: EC2's stop time for the current boot, else its last log line. `None`
-    /// while the box is up, or when nothing tells (a dev session's end is not logged).
-    pub ended: Option<Timestamp>,
-    /// `ended − started`, when both are known.
-    pub duration: Option<SignedDuration>,
-    /// How it went.
-    pub outcome: Outcome,
-    /// One line saying why.
-    pub evidence: String,
-    /// How many log lines this boot has (as the log pane counts them).
-    pub lines: usize,
-    /// Time of its last log line.
-    pub last_line: Option<Timestamp>,
-    /// Its first failure-marker line, on one line.
-    pub first_failure: Option<String>,
-    /// How far it got, from its last progress line.
-    pub progress: Option<Progress>,
-    /// When it should end (the current run only, while it goes).
-    pub eta: Option<Eta>,
-    /// True for the instance's latest boot (the one EC2's state describes).
-    pub current: bool,
-}
-
-impl Entry {
-    /// How long it has run at `now` (up to its end when it ended).
-    pub fn elapsed(&self, now: Timestamp) -> SignedDuration {
-        self.ended.unwrap_or(now).duration_since(self.started).max(SignedDuration::ZERO)
-    }
-}
 
 /// Every boot found, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -205,25 +34,6 @@ impl Timeline {
     }
 }
 
-/// Everything the timeline is built from.
-#[derive(Debug, Clone, Copy)]
-pub struct TimelineInput<'a> {
-    /// The instance's id (the stream prefix).
-    pub instance_id: &'a str,
-    /// The instance as EC2 describes it now (state, `LaunchTime`, state reason), when known.
-    pub instance: Option<&'a Instance>,
-    /// Its run-log lines, read with [`classify`](super::classify), sorted by time.
-    pub facts: &'a [Fact],
-    /// Times of the scheduler Lambda's lines that start this instance, sorted.
-    pub scheduler_starts: &'a [Timestamp],
-    /// The kind of the instance's current boot from its user data, read while that boot ran.
-    pub current_kind: Option<Kind>,
-    /// How lines are read and how long a run may take.
-    pub rules: &'a RunRules,
-    /// Now.
-    pub now: Timestamp,
-}
-
 /// How far a cloud-init boot line (or a Lambda start) may lie from the `LaunchTime` it belongs to.
 const SAME_BOOT: SignedDuration = SignedDuration::from_mins(3);
 
@@ -233,21 +43,6 @@ struct Boot {
     start: Timestamp,
     boundary: Boundary,
     scheduled: bool,
-}
-
-/// One boot's lines, before judging.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Segment<'a> {
-    /// When it started.
-    pub start: Timestamp,
-    /// From what.
-    pub boundary: Boundary,
-    /// Started by the scheduler Lambda.
-    pub scheduled: bool,
-    /// Its lines.
-    pub facts: &'a [Fact],
-    /// The instance's latest boot.
-    pub current: bool,
 }
 
 /// Cuts the log into boots and judges each one. Boundaries, in this order of trust:
