@@ -81,7 +81,7 @@ fn log_file(scratch: &Path) -> PathBuf {
 
 /// The commands a person or a script runs, reading and (refused or dry) writing.
 fn commands(upload: &str) -> Vec<Vec<String>> {
-    let c = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let c = |args: &[&str]| args.iter().map(std::string::ToString::to_string).collect::<Vec<_>>();
     vec![
         c(&["status"]),
         c(&["status", "--json"]),

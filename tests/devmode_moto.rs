@@ -42,7 +42,7 @@ fn backups_dir(moto: &Moto) -> PathBuf {
 fn backup_files(moto: &Moto) -> Vec<PathBuf> {
     let store = baseline_panel::backup::BackupStore::new(backups_dir(moto));
     let entries = store.list(None).unwrap();
-    let all = std::fs::read_dir(backups_dir(moto)).map(|d| d.count()).unwrap_or(0);
+    let all = std::fs::read_dir(backups_dir(moto)).map_or(0, std::iter::Iterator::count);
     assert_eq!(entries.len(), all, "every file in the backup directory is a backup");
     entries.into_iter().map(|e| e.path).collect()
 }

@@ -1,4 +1,4 @@
-//! `baseline-panel doctor` against moto (EC2, STS, CloudWatch Logs, EventBridge), the local
+//! `baseline-panel doctor` against moto (EC2, STS, `CloudWatch` Logs, `EventBridge`), the local
 //! Slack fake and a GitHub stub.
 
 #[path = "support/http_stub.rs"]

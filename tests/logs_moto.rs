@@ -150,7 +150,7 @@ async fn exports_the_last_run_to_a_file() {
     assert_eq!(messages(&lines), expected, "from the launch on, nothing before");
     let leftovers: Vec<_> = std::fs::read_dir(moto.dir.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "no temporary file left");

@@ -377,7 +377,7 @@ proptest! {
     }
 }
 
-/// Cron-like text: six fields drawn from what EventBridge accepts and what it does not.
+/// Cron-like text: six fields drawn from what `EventBridge` accepts and what it does not.
 fn cron_field() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("*".to_string()),

@@ -1,4 +1,4 @@
-//! `baseline-panel schedule` against a real AWS-compatible server (moto): the EventBridge rule,
+//! `baseline-panel schedule` against a real AWS-compatible server (moto): the `EventBridge` rule,
 //! its targets, switching it, and the scheduler Lambda's log.
 
 mod support;

@@ -206,7 +206,7 @@ async fn cli_refuses_a_file_over_slacks_limit_before_any_request() {
 }
 
 /// Uploads a file of `len` bytes through the binary and returns the highest resident memory
-/// (VmHWM, KiB) it reached, read from /proc while the stub holds back its answer to the bytes.
+/// (`VmHWM`, KiB) it reached, read from /proc while the stub holds back its answer to the bytes.
 #[cfg(target_os = "linux")]
 async fn peak_kib_uploading(len: usize) -> u64 {
     let stub = HttpStub::start({

@@ -1,5 +1,5 @@
 //! The run timeline end to end: `status --json`, `runs --json`, `runs` and `stop`'s warning,
-//! against moto started from `tests/support/moto_patched.py` — moto never refreshes LaunchTime
+//! against moto started from `tests/support/moto_patched.py` — moto never refreshes `LaunchTime`
 //! when a stopped instance starts again and cannot record `Client.InstanceInitiatedShutdown`;
 //! the wrapper patches those two behaviours of moto's (plain Python) models, nothing else. The
 //! run log and the scheduler's log are put with the SDK; the AWS CLI witnesses EC2's side.

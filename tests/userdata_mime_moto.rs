@@ -27,7 +27,7 @@ fn text(bytes: &[u8]) -> String {
 
 fn backups(moto: &Moto) -> usize {
     let dir = moto.dir.path().join("home/.state/baseline-panel/backups");
-    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir(dir).map_or(0, std::iter::Iterator::count)
 }
 
 fn report(out: &Output) -> String {

@@ -251,7 +251,7 @@ fn never_panics(bytes: &[u8], pattern: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Many cases, fast: XorShift draws random numbers far quicker than ChaCha in a debug build.
+/// Many cases, fast: `XorShift` draws random numbers far quicker than `ChaCha` in a debug build.
 fn many_cases() -> ProptestConfig {
     ProptestConfig {
         cases: 3000,

@@ -130,7 +130,7 @@ async fn a_throttled_write_is_a_refusal_and_nothing_was_written() {
     }
 }
 
-/// The form body of another writer's ModifyInstanceAttribute setting `bytes`.
+/// The form body of another writer's `ModifyInstanceAttribute` setting `bytes`.
 fn other_writer(id: &str, bytes: &[u8]) -> Vec<u8> {
     // The attribute holds the base64 text, encoded once more on the wire (as the SDK does).
     let wire = BASE64.encode(BASE64.encode(bytes));

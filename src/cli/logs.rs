@@ -37,7 +37,7 @@ pub struct LogsArgs {
     /// Which log: run (the model's output), scheduler (the Lambda), console (EC2 console).
     #[arg(long, default_value = "run", value_parser = source_arg, conflicts_with = "run")]
     pub source: Source,
-    /// Only lines matching this CloudWatch filter pattern (ERROR, "a phrase", ?WARN ?ERROR).
+    /// Only lines matching this `CloudWatch` filter pattern (ERROR, "a phrase", ?WARN ?ERROR).
     #[arg(long, value_name = "PATTERN", conflicts_with = "run")]
     pub filter: Option<String>,
     /// The whole log of a run, from its launch: `last` is the most recent one.

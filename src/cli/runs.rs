@@ -50,7 +50,7 @@ pub async fn timeline_for(
 ) -> Result<Timeline, Failure> {
     let (t, warnings) = read_timeline(store, cfg, i, kind, from, now).await.map_err(log_failure)?;
     for w in warnings {
-        eprintln!("warning: {}", crate::sanitize::field(&w.to_string()));
+        eprintln!("warning: {}", crate::sanitize::field(&w));
     }
     Ok(t)
 }
@@ -102,8 +102,8 @@ pub fn table(entries: &[Entry], now: Timestamp) -> String {
         s.push_str(&format!(
             "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6}  {}\n",
             utc(e.started),
-            e.ended.map(|t| t.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
-            e.duration.map(human_duration).unwrap_or_else(|| "-".into()),
+            e.ended.map_or_else(|| "-".into(), |t| t.strftime("%H:%M:%S").to_string()),
+            e.duration.map_or_else(|| "-".into(), human_duration),
             e.lines,
             crate::sanitize::field(&note),
         ));

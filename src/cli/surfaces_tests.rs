@@ -1,6 +1,6 @@
 //! The scenario table through every surface: the same box, log and scheduler log go to
 //! `runs --json`, `status --json`, the panel (its state, the Last run panel and the history
-//! pane drawn on ratatui's TestBackend), the stop dialog and `stop`'s warning; they must agree.
+//! pane drawn on ratatui's `TestBackend`), the stop dialog and `stop`'s warning; they must agree.
 
 use crate::backends::Account;
 use jiff::Timestamp;
@@ -139,7 +139,7 @@ fn every_surface_tells_the_same_story() {
 
         // The Last run panel says the same as last_run.
         let text = screen(200, 14, |f| {
-            crate::ui::run::draw(f, f.area(), &crate::ui::View::new(&st, &Default::default()))
+            crate::ui::run::draw(f, f.area(), &crate::ui::View::new(&st, &Default::default()));
         });
         if let Some(r) = cli.last_run() {
             assert!(text.contains(&format!("● {}", r.outcome.label())), "{name}:\n{text}");

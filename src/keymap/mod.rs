@@ -42,7 +42,7 @@ fn key_action(key: &KeyEvent, state: &State, keymap: &Keymap) -> Option<Action> 
     if state.dialog.is_some() {
         return match key.code {
             KeyCode::Char('y') => Some(Action::DialogYes),
-            KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => Some(Action::DialogCancel),
+            KeyCode::Char('n' | 'q') | KeyCode::Esc => Some(Action::DialogCancel),
             KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => Some(Action::DialogStep(-1)),
             KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::DialogStep(1)),
             KeyCode::Enter => Some(Action::DialogPick(None)),

@@ -1,4 +1,4 @@
-//! Snapshots of the panel's main states over ratatui's TestBackend.
+//! Snapshots of the panel's main states over ratatui's `TestBackend`.
 
 use crate::backends::Account;
 use ratatui::Terminal;
