@@ -110,7 +110,8 @@ pub(super) fn progress(verb: &'static str) -> impl FnMut(&Instance, Duration) + 
             None => true,
         };
         if due {
-            let elapsed = human_duration(jiff::SignedDuration::from_secs(secs as i64));
+            let elapsed =
+                human_duration(jiff::SignedDuration::from_secs(i64::try_from(secs).unwrap_or(i64::MAX)));
             eprintln!("waiting for {} to {verb}: {} ({elapsed})", i.id, i.state);
             last = Some((i.state, secs));
         }

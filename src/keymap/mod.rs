@@ -180,11 +180,11 @@ mod tests {
         let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
         let mut s = State::new(&Config::builtin(), &crate::backends::Account::of(&Config::builtin()), now());
         assert!(matches!(
-            resolve(&key(KeyCode::Char('D')), &s, &Default::default()),
+            resolve(&key(KeyCode::Char('D')), &s, &Keymap::default()),
             Some(Action::DoctorRequested)
         ));
         s.overlay = Some(Overlay::Doctor);
-        let resolve = |c| resolve(&key(c), &s, &Default::default());
+        let resolve = |c| resolve(&key(c), &s, &Keymap::default());
         assert!(matches!(resolve(KeyCode::Char('j')), Some(Action::DoctorScroll(1))));
         assert!(matches!(resolve(KeyCode::Up), Some(Action::DoctorScroll(-1))));
         assert!(matches!(resolve(KeyCode::Esc), Some(Action::Dismiss)));

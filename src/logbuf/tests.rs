@@ -6,7 +6,7 @@ fn texts(buf: &LogBuffer) -> Vec<String> {
 
 fn numbered(n: usize) -> LogBuffer {
     let mut buf = LogBuffer::with_capacity_limit(n);
-    buf.extend((0..n).map(|i| (i as i64, format!("line {i}"))));
+    buf.extend((0..n).map(|i| (i64::try_from(i).unwrap(), format!("line {i}"))));
     buf
 }
 
