@@ -1,6 +1,8 @@
 //! The shipped IAM policies allow exactly the AWS calls the program makes, scoped where AWS
 //! allows it; the read-only one allows no write.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

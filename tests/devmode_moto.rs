@@ -1,6 +1,8 @@
 //! `baseline-panel dev …` and `userdata …` through the binary against moto, with the AWS CLI as
 //! the witness of what the instance really holds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::path::PathBuf;

@@ -3,6 +3,8 @@
 //! escape, and bytes that are not UTF-8). Every other event still shows, and the broken ones
 //! show as visible placeholders — in `logs` and in the follower the panel uses.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/aws_stub.rs"]
 mod aws_stub;
 #[path = "support/fault_proxy.rs"]

@@ -4,6 +4,8 @@
 //! the wrapper patches those two behaviours of moto's (plain Python) models, nothing else. The
 //! run log and the scheduler's log are put with the SDK; the AWS CLI witnesses EC2's side.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use jiff::Timestamp;
@@ -75,6 +77,8 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     v.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect()
 }
 
+// One week told in order, each day checked on every surface: splitting it would hide the story.
+#[allow(clippy::too_many_lines)]
 #[tokio::test]
 async fn status_runs_and_stop_tell_the_same_story_through_a_week() {
     let Some(moto) = Moto::start_patched() else { return };

@@ -1,6 +1,8 @@
 //! `baseline-panel dev on` against moto on MIME user data the engine must read by its structure,
 //! with the AWS CLI as the witness of what the instance holds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::process::Output;

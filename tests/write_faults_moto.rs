@@ -6,6 +6,8 @@
 //! (exit 8, "may still be applied"), a real refusal is (exit per class), someone else's version
 //! is kept and saved, and an answer that cannot be read is not an SSO problem.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/aws_stub.rs"]
 mod aws_stub;
 #[path = "support/fault_proxy.rs"]

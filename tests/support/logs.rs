@@ -94,7 +94,7 @@ impl Lines {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(l) => self.seen.push(l),
-                Err(_) => panic!("{} of {n} lines after {secs} s: {:?}", self.seen.len(), self.seen),
+                Err(e) => panic!("{} of {n} lines after {secs} s ({e}): {:?}", self.seen.len(), self.seen),
             }
         }
     }
@@ -111,7 +111,7 @@ impl Lines {
 pub fn interrupt(child: &Child) {
     // SAFETY: kill(2) on a child we started; no memory is involved.
     unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+        libc::kill(libc::pid_t::try_from(child.id()).unwrap(), libc::SIGINT);
     }
 }
 
