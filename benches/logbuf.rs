@@ -3,6 +3,10 @@
 //!
 //! Run with `cargo run --release --example logbench`.
 
+// A measuring program, not the product: a broken setup should stop it (expect), and rates and
+// sizes are printed as floats, where losing precision beyond 2^52 does not matter.
+#![allow(clippy::expect_used, clippy::cast_precision_loss)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -52,7 +56,7 @@ fn p99(mut samples: Vec<Duration>) -> Duration {
 
 fn filled(lines: usize) -> LogBuffer {
     let mut buf = LogBuffer::with_capacity_limit(lines);
-    buf.extend((0..lines).map(|i| (T0 + i as i64 * 10, message(i))));
+    buf.extend((0..lines).map(|i| (T0 + i64::try_from(i).expect("line number fits") * 10, message(i))));
     buf
 }
 
@@ -78,10 +82,14 @@ fn frame_times(
     times
 }
 
+// Each call hands over the cell it has just formatted.
+#[allow(clippy::needless_pass_by_value)]
 fn row(what: &str, value: String, goal: &str) {
     println!("| {what:<56} | {value:>20} | {goal:<10} |");
 }
 
+// One measurement after another, in the order of the printed table.
+#[allow(clippy::too_many_lines)]
 fn main() {
     println!("| {:<56} | {:>20} | {:<10} |", "measure", "value", "goal");
     println!("|{:-<58}|{:->22}|{:-<12}|", "", "", "");
@@ -104,7 +112,12 @@ fn main() {
     let mut ingested = LogBuffer::with_capacity_limit(BUFFER_LINES);
     let start = Instant::now();
     for chunk in messages.chunks(1000) {
-        ingested.extend(chunk.iter().enumerate().map(|(i, m)| (T0 + i as i64, m.as_str())));
+        ingested.extend(
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (T0 + i64::try_from(i).expect("line number fits"), m.as_str())),
+        );
     }
     let took = start.elapsed();
     black_box(&ingested);

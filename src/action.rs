@@ -84,7 +84,7 @@ pub enum Action {
     DialogType(char),
     /// Delete the last character of the dialog's text.
     DialogBackspace,
-    /// The answer to a permission pre-check (a DryRun) for starting or stopping.
+    /// The answer to a permission pre-check (a `DryRun`) for starting or stopping.
     Prechecked {
         /// What was checked.
         power: Power,
@@ -202,7 +202,7 @@ pub enum Effect {
         /// Request number.
         seq: u64,
     },
-    /// Check with a DryRun that starting or stopping is permitted; answer with
+    /// Check with a `DryRun` that starting or stopping is permitted; answer with
     /// [`Action::Prechecked`].
     Precheck(Power),
     /// Carry out a confirmed write; answer with [`Action::Done`].

@@ -198,9 +198,10 @@ where
                 first_frame = false;
                 tracing::info!(ms = started.elapsed().as_secs_f64() * 1000.0, "first frame");
                 // Lets the end-to-end tests check that a panic restores the terminal.
-                if std::env::var_os("BASELINE_PANEL_PANIC_AFTER_FIRST_FRAME").is_some() {
-                    panic!("panic requested by BASELINE_PANEL_PANIC_AFTER_FIRST_FRAME");
-                }
+                assert!(
+                    std::env::var_os("BASELINE_PANEL_PANIC_AFTER_FIRST_FRAME").is_none(),
+                    "panic requested by BASELINE_PANEL_PANIC_AFTER_FIRST_FRAME"
+                );
             }
         }
         let action = tokio::select! {

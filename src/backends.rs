@@ -1,5 +1,5 @@
 //! The services the panel and the CLI talk to, chosen once from the configuration: the AWS
-//! account (EC2, CloudWatch Logs, EventBridge on one SDK configuration) and the Slack channel,
+//! account (EC2, `CloudWatch` Logs, `EventBridge` on one SDK configuration) and the Slack channel,
 //! or the demo's simulated box, rule and channel.
 
 use std::collections::HashMap;
@@ -126,9 +126,9 @@ pub struct Backends {
     pub account: Account,
     /// EC2 (or the simulated box).
     pub cloud: Arc<dyn Cloud>,
-    /// CloudWatch Logs (or the simulated box's log).
+    /// `CloudWatch` Logs (or the simulated box's log).
     pub logs: Arc<dyn LogStore>,
-    /// The EventBridge schedule rule (or the demo's).
+    /// The `EventBridge` schedule rule (or the demo's).
     pub rules: Arc<dyn Rules>,
     /// Where user-data backups go (a separate directory in demo mode).
     pub backups: BackupStore,
@@ -146,7 +146,7 @@ impl Backends {
         }
     }
 
-    /// EC2, CloudWatch Logs and EventBridge on `cloud`'s SDK configuration.
+    /// EC2, `CloudWatch` Logs and `EventBridge` on `cloud`'s SDK configuration.
     pub fn aws(cfg: &Config, cloud: AwsCloud) -> Backends {
         let logs: Arc<dyn LogStore> = Arc::new(AwsLogStore::new(cloud.sdk(), cfg));
         let rules: Arc<dyn Rules> = Arc::new(AwsRules::new(cloud.sdk(), cfg));

@@ -32,7 +32,7 @@ pub struct Runner {
     pub schedule: Arc<dyn Rules>,
     /// Where user-data backups go.
     pub backups: BackupStore,
-    /// CloudWatch Logs (or the demo's).
+    /// `CloudWatch` Logs (or the demo's).
     pub logs: Arc<dyn LogStore>,
     /// Where results go.
     pub tx: UnboundedSender<Action>,
@@ -75,6 +75,8 @@ impl Runner {
 
     /// Carries out an effect: the terminal's and the log feeds' through `host`, the rest on
     /// tokio, each answering with an action. Every effect is handled here and nowhere else.
+    // One arm per effect, exhaustive by design: splitting it would scatter the dispatch.
+    #[allow(clippy::too_many_lines)]
     pub fn perform(&self, effect: Effect, host: &mut dyn Host) -> anyhow::Result<()> {
         let cloud = self.cloud.clone();
         match effect {
@@ -97,7 +99,7 @@ impl Runner {
                     let id = plan.id().to_string();
                     let result = switch(cloud.as_ref(), &backups, &plan, stop_first).await.map_err(Arc::new);
                     Action::DevApplied { id, result }
-                })
+                });
             }
             Effect::Execute(write) => {
                 let rules = self.schedule.clone();
@@ -108,7 +110,7 @@ impl Runner {
                         Write::SetSchedule(on) => rules.set_enabled(*on, false).await,
                     };
                     Action::Done { write, result }
-                })
+                });
             }
             Effect::FetchDevInfo { id, seq } => {
                 let pattern = self.script_line.clone();
@@ -118,7 +120,7 @@ impl Runner {
                         Err(e) => Err(DevError::from(e)),
                     };
                     Action::DevInfoLoaded { id, seq, result: result.map_err(Arc::new) }
-                })
+                });
             }
             Effect::PlanDev { id, on } => {
                 let pattern = self.script_line.clone();
@@ -126,7 +128,7 @@ impl Runner {
                     Action::DevPlanned(
                         devmode::plan(cloud.as_ref(), &id, &pattern, on).await.map_err(Arc::new),
                     )
-                })
+                });
             }
             Effect::FetchSchedule { seq } => {
                 let rules = self.schedule.clone();
@@ -137,7 +139,7 @@ impl Runner {
                         Err(e) => Err(e),
                     };
                     Action::ScheduleLoaded { seq, result }
-                })
+                });
             }
             Effect::ExportRunLog { instance, window } => {
                 let (store, group) = (self.logs.clone(), self.config.log_group.clone());
@@ -158,7 +160,7 @@ impl Runner {
                         }
                     };
                     Action::Exported(result.map_err(Arc::new))
-                })
+                });
             }
             Effect::FetchPast { instance_id, until } => {
                 let (store, cfg) = (self.logs.clone(), self.config.clone());
@@ -166,12 +168,12 @@ impl Runner {
                     let from = until - HISTORY_SPAN;
                     let result = read_past(store.as_ref(), &cfg, &instance_id, from, Some(until)).await;
                     Action::PastLoaded { id: instance_id, until, result }
-                })
+                });
             }
             Effect::FetchRunLog { instance_id, from, to } => {
                 let (store, group) = (self.logs.clone(), self.config.log_group.clone());
                 self.spawn_then(async move {
-                    let end = to.map(|t| t.as_millisecond());
+                    let end = to.map(jiff::Timestamp::as_millisecond);
                     let result = fetch_all(
                         store.as_ref(),
                         &group,
@@ -183,7 +185,7 @@ impl Runner {
                     .await
                     .map(|events| events.into_iter().map(|e| (e.ts_ms, e.message)).collect());
                     Action::RunLogLoaded { from, result }
-                })
+                });
             }
             Effect::PostSlack { kind, text } => self.post_slack(kind, text),
             Effect::RunDoctor => self.run_doctor(),

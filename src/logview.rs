@@ -35,6 +35,7 @@ pub enum TimestampMode {
 
 impl TimestampMode {
     /// The next mode in the cycle off → UTC → local → off.
+    #[must_use]
     pub fn next(self) -> Self {
         match self {
             Self::Off => Self::Utc,

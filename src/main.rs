@@ -13,26 +13,27 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let args = Cli::parse();
     if let Some(done) = args.command.as_ref().and_then(cli::run_offline) {
-        return done.map_or_else(fail, |()| ExitCode::SUCCESS);
+        return done.map_or_else(|f| fail(&f), |()| ExitCode::SUCCESS);
     }
     let _log = logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            return fail(Failure { code: 1, message: format!("cannot start the async runtime: {e}") });
+            return fail(&Failure { code: 1, message: format!("cannot start the async runtime: {e}") });
         }
     };
     match runtime.block_on(run(args, started)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(f) => fail(f),
+        Err(f) => fail(&f),
     }
 }
 
-fn fail(f: Failure) -> ExitCode {
+fn fail(f: &Failure) -> ExitCode {
     tracing::error!(code = f.code, message = %f.message, "exit");
     // One line, whatever outside text (an AWS or Slack error, a Name tag) it quotes.
     eprintln!("baseline-panel: {}", sanitize::field(&f.message));
-    ExitCode::from(f.code.clamp(1, 255) as u8)
+    // The clamp keeps the code in 1..=255, so the fallback is never taken.
+    ExitCode::from(u8::try_from(f.code.clamp(1, 255)).unwrap_or(1))
 }
 
 async fn run(args: Cli, started: Instant) -> Result<(), Failure> {

@@ -1,6 +1,8 @@
 //! The shipped IAM policies allow exactly the AWS calls the program makes, scoped where AWS
 //! allows it; the read-only one allows no write.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -89,7 +91,7 @@ fn is_test_file(path: &Path) -> bool {
 
 #[test]
 fn the_list_of_calls_matches_the_code() {
-    let listed: BTreeSet<String> = CALLED.iter().map(|s| s.to_string()).collect();
+    let listed: BTreeSet<String> = CALLED.iter().map(std::string::ToString::to_string).collect();
     let in_source = actions_in_source();
     let unlisted: Vec<_> = in_source.difference(&listed).collect();
     assert!(unlisted.is_empty(), "the code calls actions this test does not know: {unlisted:?}");
@@ -101,7 +103,7 @@ fn the_list_of_calls_matches_the_code() {
 fn the_operator_policy_allows_exactly_the_calls() {
     let p = policy("iam-policy.json");
     let allowed = actions(&p);
-    let called: BTreeSet<String> = CALLED.iter().map(|s| s.to_string()).collect();
+    let called: BTreeSet<String> = CALLED.iter().map(std::string::ToString::to_string).collect();
     assert_eq!(allowed, called, "the policy and the code disagree");
 }
 
@@ -113,7 +115,7 @@ fn the_read_only_policy_allows_the_reads_and_no_write() {
         assert!(!allowed.contains(*w), "the read-only policy allows {w}");
     }
     let reads: BTreeSet<String> =
-        CALLED.iter().filter(|a| !WRITES.contains(a)).map(|s| s.to_string()).collect();
+        CALLED.iter().filter(|a| !WRITES.contains(a)).map(std::string::ToString::to_string).collect();
     assert_eq!(allowed, reads, "the read-only policy and the reads the code makes disagree");
     // Anything that reads as a write by its verb, whatever the list above says.
     let write_verbs = ["Start", "Stop", "Modify", "Enable", "Disable", "Put", "Create", "Delete", "Update"];

@@ -3,6 +3,8 @@
 //! Slack and GitHub stand-ins) at every log level, and no canary ever shows up on stdout,
 //! stderr, the screen or in the log file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/http_stub.rs"]
 mod http_stub;
 #[path = "support/slack_fake.rs"]
@@ -81,7 +83,7 @@ fn log_file(scratch: &Path) -> PathBuf {
 
 /// The commands a person or a script runs, reading and (refused or dry) writing.
 fn commands(upload: &str) -> Vec<Vec<String>> {
-    let c = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let c = |args: &[&str]| args.iter().map(std::string::ToString::to_string).collect::<Vec<_>>();
     vec![
         c(&["status"]),
         c(&["status", "--json"]),
@@ -139,7 +141,11 @@ async fn seed(moto: &Moto) -> String {
         &logs,
         RUN_GROUP,
         &id,
-        &lines.iter().enumerate().map(|(n, l)| (now + n as i64, l.to_string())).collect::<Vec<_>>(),
+        &lines
+            .iter()
+            .enumerate()
+            .map(|(n, l)| (now + i64::try_from(n).unwrap(), l.to_string()))
+            .collect::<Vec<_>>(),
     )
     .await;
     create(&logs, LAMBDA_GROUP, "2026/11/23/[$LATEST]abc").await;

@@ -2,6 +2,8 @@
 //! stderr, not in the log file. The message names the file, the line, the key when it can,
 //! and the kind of problem.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::path::Path;

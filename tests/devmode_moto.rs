@@ -1,6 +1,8 @@
 //! `baseline-panel dev …` and `userdata …` through the binary against moto, with the AWS CLI as
 //! the witness of what the instance really holds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::path::PathBuf;
@@ -42,7 +44,7 @@ fn backups_dir(moto: &Moto) -> PathBuf {
 fn backup_files(moto: &Moto) -> Vec<PathBuf> {
     let store = baseline_panel::backup::BackupStore::new(backups_dir(moto));
     let entries = store.list(None).unwrap();
-    let all = std::fs::read_dir(backups_dir(moto)).map(|d| d.count()).unwrap_or(0);
+    let all = std::fs::read_dir(backups_dir(moto)).map_or(0, std::iter::Iterator::count);
     assert_eq!(entries.len(), all, "every file in the backup directory is a backup");
     entries.into_iter().map(|e| e.path).collect()
 }

@@ -1,5 +1,7 @@
-//! `baseline-panel doctor` against moto (EC2, STS, CloudWatch Logs, EventBridge), the local
+//! `baseline-panel doctor` against moto (EC2, STS, `CloudWatch` Logs, `EventBridge`), the local
 //! Slack fake and a GitHub stub.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
 
 #[path = "support/http_stub.rs"]
 mod http_stub;

@@ -1,5 +1,7 @@
 //! The EC2 calls of the real cloud against moto: start/stop with dry runs, user data bytes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use baseline_panel::cloud::aws::AwsCloud;

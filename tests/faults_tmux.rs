@@ -6,6 +6,8 @@
 //! The one comparison of times is deliberate: with an endpoint that answers after 20 s, a help
 //! overlay that shows within 5 s shows that input does not wait for the network.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/aws_stub.rs"]
 mod aws_stub;
 #[path = "support/http_stub.rs"]

@@ -1,6 +1,8 @@
 //! What the instance panel says while the endpoint keeps failing, drawn from the state the
 //! way the app does (no terminal, no network): the retry countdown.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 use baseline_panel::action::{Action, Effect};
 use baseline_panel::backends::Account;
 use baseline_panel::cloud::CloudError;

@@ -1,5 +1,7 @@
 //! Several job boxes in one config file: `--box` chooses which one a command acts on (moto).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use serde_json::Value;

@@ -1,5 +1,7 @@
 //! Several boxes in the panel, in a real terminal (tmux): `b` switches boxes on one screen.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use support::tmux::{self, Tmux, panel_env as env_for};

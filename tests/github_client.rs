@@ -1,5 +1,7 @@
 //! The GitHub push check against a local server that answers like `GET /repos/{o}/{r}`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/http_stub.rs"]
 mod http_stub;
 

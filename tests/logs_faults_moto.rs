@@ -1,7 +1,9 @@
 //! One log event the SDK cannot decode, through a proxy in front of moto: moto holds real
-//! events, and the proxy corrupts two of them in the FilterLogEvents answer (a lone `\ud800`
+//! events, and the proxy corrupts two of them in the `FilterLogEvents` answer (a lone `\ud800`
 //! escape, and bytes that are not UTF-8). Every other event still shows, and the broken ones
 //! show as visible placeholders — in `logs` and in the follower the panel uses.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
 
 #[path = "support/aws_stub.rs"]
 mod aws_stub;
@@ -39,7 +41,7 @@ fn replace(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 }
 
 /// A proxy that corrupts the messages `line 003` (lone surrogate escape) and `line 007`
-/// (invalid UTF-8) in every FilterLogEvents answer.
+/// (invalid UTF-8) in every `FilterLogEvents` answer.
 async fn corrupting(moto: &Moto) -> FaultProxy {
     let proxy = FaultProxy::start(&moto.url).await;
     let corrupt = Arc::new(|body: Vec<u8>| {

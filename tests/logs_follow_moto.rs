@@ -1,5 +1,7 @@
 //! The log store and the follower (library) against moto.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! `baseline-panel logs` against moto: events put with the SDK, read back through the binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::io::{BufRead, BufReader};
@@ -14,7 +16,7 @@ fn stdout_lines(out: &std::process::Output) -> Vec<String> {
 }
 
 fn numbered(prefix: &str, n: usize, start_ms: i64) -> Vec<(i64, String)> {
-    (0..n).map(|i| (start_ms + i as i64 * 10, format!("{prefix} {i:03}"))).collect()
+    (0..n).map(|i| (start_ms + i64::try_from(i).unwrap() * 10, format!("{prefix} {i:03}"))).collect()
 }
 
 #[tokio::test]
@@ -93,7 +95,7 @@ async fn scheduler_source_reads_the_lambda_group() {
     ]
     .iter()
     .enumerate()
-    .map(|(i, m)| (t + i as i64, m.to_string()))
+    .map(|(i, m)| (t + i64::try_from(i).unwrap(), m.to_string()))
     .collect();
     put(&c, LAMBDA_GROUP, stream, &ev).await;
     let out = moto.run(&["logs", "--source", "scheduler"]);
@@ -150,7 +152,7 @@ async fn exports_the_last_run_to_a_file() {
     assert_eq!(messages(&lines), expected, "from the launch on, nothing before");
     let leftovers: Vec<_> = std::fs::read_dir(moto.dir.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "no temporary file left");

@@ -1,6 +1,8 @@
 //! The Slack panel, the message dialog and the doctor overlay in the real binary (demo mode),
 //! in a real terminal (tmux).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::path::Path;

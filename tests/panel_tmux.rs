@@ -1,5 +1,7 @@
 //! The real binary in a real terminal (tmux): what a person sees and types.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use support::moto::{Moto, SEED_USER_DATA};

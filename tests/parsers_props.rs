@@ -2,6 +2,8 @@
 //! file, `.env`, `--since`, log lines and schedule expressions never panic, and their errors
 //! say where the problem is without repeating a secret.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 use std::path::Path;
 
 use baseline_panel::config::{ConfigError, DotEnv, FileConfig};
@@ -213,8 +215,8 @@ proptest! {
         blanks in "[ \t]{0,3}",
         end in prop_oneof![Just(""), Just("\n"), Just("\r\n")],
     ) {
-        let mut text: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
-        text.push_str(&format!("ZZ_LAST_{key}={value}{blanks}{end}"));
+        let mut text: String = lines.iter().flat_map(|(l, _)| [l.as_str(), "\n"]).collect();
+        text.push_str(&["ZZ_LAST_", &key, "=", &value, &blanks, end].concat());
         let env = DotEnv::parse(&text, Path::new(".env")).unwrap_or_else(|e| panic!("{e}\n{text:?}"));
         assert_eq!(env.get(&format!("ZZ_LAST_{key}")), Some(value.as_str()));
     }
@@ -377,7 +379,7 @@ proptest! {
     }
 }
 
-/// Cron-like text: six fields drawn from what EventBridge accepts and what it does not.
+/// Cron-like text: six fields drawn from what `EventBridge` accepts and what it does not.
 fn cron_field() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("*".to_string()),

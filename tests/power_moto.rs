@@ -1,5 +1,7 @@
 //! `start` and `stop` against moto, with the AWS CLI as witness of the instance's state.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use support::moto::{Moto, SEED_USER_DATA};

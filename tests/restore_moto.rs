@@ -2,6 +2,8 @@
 //! never reads a device or a pipe, and restores a valid file byte for byte — on moto, with the
 //! AWS CLI as witness of what the instance holds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::path::PathBuf;

@@ -1,5 +1,7 @@
-//! `baseline-panel schedule` against a real AWS-compatible server (moto): the EventBridge rule,
+//! `baseline-panel schedule` against a real AWS-compatible server (moto): the `EventBridge` rule,
 //! its targets, switching it, and the scheduler Lambda's log.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
 
 mod support;
 

@@ -2,6 +2,8 @@
 //! every failure path, with the most verbose logging, print and log neither the Slack nor the
 //! GitHub token.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/http_stub.rs"]
 mod http_stub;
 #[path = "support/slack_fake.rs"]

@@ -1,5 +1,7 @@
 //! `baseline-panel slack test|upload` against a local server that follows Slack's contract.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/http_stub.rs"]
 mod http_stub;
 #[path = "support/slack_fake.rs"]

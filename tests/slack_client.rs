@@ -1,5 +1,7 @@
 //! The Slack client against a local server that follows Slack's Web API contract.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/http_stub.rs"]
 mod http_stub;
 #[path = "support/slack_fake.rs"]
@@ -80,7 +82,7 @@ async fn upload_takes_three_steps_with_matching_byte_count() {
     let stub = HttpStub::start(fake_slack()).await;
     let chat = client(&stub, quick());
     // Binary content, not valid UTF-8, an odd size.
-    let bytes: Vec<u8> = (0..3001u32).map(|i| (i * 7 % 256) as u8).collect();
+    let bytes: Vec<u8> = (0..3001u32).map(|i| u8::try_from(i * 7 % 256).unwrap()).collect();
     let up =
         chat.upload("weekly report.csv", bytes.clone().into(), Some("Weekly results")).await.expect("upload");
 
@@ -322,7 +324,6 @@ async fn plain_http_is_refused_unless_allowed() {
 fn trace_buffer() -> Arc<Mutex<Vec<u8>>> {
     static BUF: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     BUF.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
         struct Sink(Arc<Mutex<Vec<u8>>>);
         impl Write for Sink {
             fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
@@ -333,6 +334,7 @@ fn trace_buffer() -> Arc<Mutex<Vec<u8>>> {
                 Ok(())
             }
         }
+        let buf = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&buf);
         tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)

@@ -2,6 +2,8 @@
 //! in files.getUploadURLExternal is the number of bytes sent, files are never read whole, and
 //! anything but a regular file within Slack's limit is refused before any request.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/http_stub.rs"]
 mod http_stub;
 #[path = "support/slack_fake.rs"]
@@ -34,7 +36,7 @@ fn client(stub: &HttpStub) -> SlackChat {
 
 /// `len` bytes that are not all alike, so a misplaced chunk shows.
 fn pattern_bytes(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8 ^ (i / 251 % 256) as u8).collect()
+    (0..len).map(|i| u8::try_from(i % 251).unwrap() ^ u8::try_from(i / 251 % 256).unwrap()).collect()
 }
 
 /// Checks the three steps of one upload of `bytes` on `stub`: the declared length, the bytes,
@@ -206,7 +208,7 @@ async fn cli_refuses_a_file_over_slacks_limit_before_any_request() {
 }
 
 /// Uploads a file of `len` bytes through the binary and returns the highest resident memory
-/// (VmHWM, KiB) it reached, read from /proc while the stub holds back its answer to the bytes.
+/// (`VmHWM`, KiB) it reached, read from /proc while the stub holds back its answer to the bytes.
 #[cfg(target_os = "linux")]
 async fn peak_kib_uploading(len: usize) -> u64 {
     let stub = HttpStub::start({

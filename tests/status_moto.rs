@@ -1,5 +1,7 @@
 //! `baseline-panel status` against a real AWS-compatible server (moto).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use serde_json::Value;

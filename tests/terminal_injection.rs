@@ -3,6 +3,8 @@
 //! file, never sent to the terminal as it is. Set on moto with the AWS CLI and the SDK, and by
 //! a Slack stand-in.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/http_stub.rs"]
 mod http_stub;
 mod support;

@@ -1,8 +1,10 @@
 //! The run timeline end to end: `status --json`, `runs --json`, `runs` and `stop`'s warning,
-//! against moto started from `tests/support/moto_patched.py` — moto never refreshes LaunchTime
+//! against moto started from `tests/support/moto_patched.py` — moto never refreshes `LaunchTime`
 //! when a stopped instance starts again and cannot record `Client.InstanceInitiatedShutdown`;
 //! the wrapper patches those two behaviours of moto's (plain Python) models, nothing else. The
 //! run log and the scheduler's log are put with the SDK; the AWS CLI witnesses EC2's side.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
 
 mod support;
 
@@ -75,6 +77,8 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     v.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect()
 }
 
+// One week told in order, each day checked on every surface: splitting it would hide the story.
+#[allow(clippy::too_many_lines)]
 #[tokio::test]
 async fn status_runs_and_stop_tell_the_same_story_through_a_week() {
     let Some(moto) = Moto::start_patched() else { return };

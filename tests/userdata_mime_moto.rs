@@ -1,6 +1,8 @@
 //! `baseline-panel dev on` against moto on MIME user data the engine must read by its structure,
 //! with the AWS CLI as the witness of what the instance holds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 mod support;
 
 use std::process::Output;
@@ -27,7 +29,7 @@ fn text(bytes: &[u8]) -> String {
 
 fn backups(moto: &Moto) -> usize {
     let dir = moto.dir.path().join("home/.state/baseline-panel/backups");
-    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir(dir).map_or(0, std::iter::Iterator::count)
 }
 
 fn report(out: &Output) -> String {

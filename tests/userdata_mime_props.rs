@@ -4,6 +4,8 @@
 //! comments. The engine switches only the one script line of a shell-script body, refuses with
 //! an error otherwise, and switching on then off gives back every byte.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 use base64::Engine;
 use baseline_panel::userdata::{Mode, ScriptLine, UserDataError, inspect, set_dev_mode};
 use proptest::prelude::*;
@@ -106,6 +108,8 @@ enum Entry {
     Nested(usize, Vec<Part>),
 }
 
+// Each bool is an independent choice the generator makes about the document.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone)]
 struct Doc {
     boundary: usize,

@@ -1,6 +1,8 @@
 //! Properties of the user-data rewrite: only the script line ever changes, and switching dev
 //! mode on then off gives back the original bytes. (MIME user data: `userdata_mime_props.rs`.)
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 use baseline_panel::userdata::{Mode, ScriptLine, UserDataError, inspect, set_dev_mode};
 use proptest::prelude::*;
 
@@ -251,7 +253,7 @@ fn never_panics(bytes: &[u8], pattern: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Many cases, fast: XorShift draws random numbers far quicker than ChaCha in a debug build.
+/// Many cases, fast: `XorShift` draws random numbers far quicker than `ChaCha` in a debug build.
 fn many_cases() -> ProptestConfig {
     ProptestConfig {
         cases: 3000,

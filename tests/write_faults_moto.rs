@@ -6,6 +6,8 @@
 //! (exit 8, "may still be applied"), a real refusal is (exit per class), someone else's version
 //! is kept and saved, and an answer that cannot be read is not an SSO problem.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/aws_stub.rs"]
 mod aws_stub;
 #[path = "support/fault_proxy.rs"]
@@ -130,7 +132,7 @@ async fn a_throttled_write_is_a_refusal_and_nothing_was_written() {
     }
 }
 
-/// The form body of another writer's ModifyInstanceAttribute setting `bytes`.
+/// The form body of another writer's `ModifyInstanceAttribute` setting `bytes`.
 fn other_writer(id: &str, bytes: &[u8]) -> Vec<u8> {
     // The attribute holds the base64 text, encoded once more on the wire (as the SDK does).
     let wire = BASE64.encode(BASE64.encode(bytes));

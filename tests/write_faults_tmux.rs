@@ -3,6 +3,8 @@
 //! while. The panel must show dev mode as unknown (also after `r`), never the mode it had, and
 //! show the real mode once a read answers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
+
 #[path = "support/aws_stub.rs"]
 mod aws_stub;
 #[path = "support/fault_proxy.rs"]

@@ -14,7 +14,7 @@ pub enum Intent {
     PostMessage,
 }
 
-/// A write to EC2 or EventBridge, answered with [`super::Action::Done`].
+/// A write to EC2 or `EventBridge`, answered with [`super::Action::Done`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
     /// Start or stop instances.
@@ -23,7 +23,7 @@ pub enum Write {
     SetSchedule(bool),
 }
 
-/// Starting or stopping instances: the writes a DryRun checks first.
+/// Starting or stopping instances: the writes a `DryRun` checks first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Power {
     /// Start these instances.

@@ -17,7 +17,7 @@ pub enum Health {
 }
 
 /// A key meant for the log pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogKey {
     /// Scroll up by lines.
     Up(usize),

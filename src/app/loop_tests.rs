@@ -40,8 +40,8 @@ impl Console<TestBackend> for Recorder {
 
 fn text(buf: &Buffer) -> String {
     let width = usize::from(buf.area.width);
-    let cells: Vec<&str> = buf.content().iter().map(|c| c.symbol()).collect();
-    cells.chunks(width).map(|row| row.concat()).collect::<Vec<_>>().join("\n")
+    let cells: Vec<&str> = buf.content().iter().map(ratatui::buffer::Cell::symbol).collect();
+    cells.chunks(width).map(<[&str]>::concat).collect::<Vec<_>>().join("\n")
 }
 
 /// The script's side: keys and actions in, the latest frame out.

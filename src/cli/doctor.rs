@@ -1,6 +1,7 @@
 //! `baseline-panel doctor [--post] [--json]`: one line per check, the hint under anything
 //! that needs a hand; exit code 1 when a required check fails.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::time::Duration;
 
@@ -77,24 +78,25 @@ pub fn render(checks: &[Check]) -> String {
     let mut s = String::new();
     for c in checks {
         // Details and hints may quote an AWS, Slack or GitHub answer.
-        s.push_str(&format!("{} {:<width$}  {}\n", c.status.symbol(), c.name, field(&c.detail)));
+        let _ = writeln!(s, "{} {:<width$}  {}", c.status.symbol(), c.name, field(&c.detail));
         if let (Some(hint), true) = (&c.hint, c.status != Status::Pass) {
-            s.push_str(&format!("  {:<width$}  → {}\n", "", field(hint)));
+            let _ = writeln!(s, "  {:<width$}  → {}", "", field(hint));
         }
     }
     let count = |st: Status| checks.iter().filter(|c| c.status == st).count();
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    s.push_str(&format!(
-        "\n{} passed, {} failed, {}, {} skipped\n",
+    let _ = writeln!(
+        s,
+        "\n{} passed, {} failed, {}, {} skipped",
         count(Status::Pass),
         count(Status::Fail),
         plural(count(Status::Warn), "warning", "warnings"),
         count(Status::Skip)
-    ));
+    );
     let optional: Vec<&str> =
         checks.iter().filter(|c| c.status == Status::Fail && !c.required).map(|c| c.name).collect();
     if !optional.is_empty() {
-        s.push_str(&format!("optional, not counted in the exit code: {}\n", optional.join(", ")));
+        let _ = writeln!(s, "optional, not counted in the exit code: {}", optional.join(", "));
     }
     s
 }

@@ -110,7 +110,8 @@ pub(super) fn progress(verb: &'static str) -> impl FnMut(&Instance, Duration) + 
             None => true,
         };
         if due {
-            let elapsed = human_duration(jiff::SignedDuration::from_secs(secs as i64));
+            let elapsed =
+                human_duration(jiff::SignedDuration::from_secs(i64::try_from(secs).unwrap_or(i64::MAX)));
             eprintln!("waiting for {} to {verb}: {} ({elapsed})", i.id, i.state);
             last = Some((i.state, secs));
         }
@@ -142,7 +143,10 @@ async fn start_and_wait(cfg: &Config, cloud: &dyn Cloud, id: &str) -> Result<(),
             writeln!(out, "{}", field(&devmode::ssh_command(&cfg.dev, dns)))?;
         }
         None => {
-            writeln!(out, "{id} is running but has no public DNS name; reach it through its private address")?
+            writeln!(
+                out,
+                "{id} is running but has no public DNS name; reach it through its private address"
+            )?;
         }
     }
     Ok(())
@@ -185,7 +189,7 @@ pub async fn carry_out(
     match &plan.change {
         Change::Switch(_) => writeln!(out, "{} is now in {}", done.instance_id, mode_text(done.mode))?,
         Change::Restore { .. } => {
-            writeln!(out, "{} has the backup's user data back ({})", done.instance_id, mode_text(done.mode))?
+            writeln!(out, "{} has the backup's user data back ({})", done.instance_id, mode_text(done.mode))?;
         }
     }
     if let Some(path) = &done.backup {

@@ -37,7 +37,7 @@ pub struct LogsArgs {
     /// Which log: run (the model's output), scheduler (the Lambda), console (EC2 console).
     #[arg(long, default_value = "run", value_parser = source_arg, conflicts_with = "run")]
     pub source: Source,
-    /// Only lines matching this CloudWatch filter pattern (ERROR, "a phrase", ?WARN ?ERROR).
+    /// Only lines matching this `CloudWatch` filter pattern (ERROR, "a phrase", ?WARN ?ERROR).
     #[arg(long, value_name = "PATTERN", conflicts_with = "run")]
     pub filter: Option<String>,
     /// The whole log of a run, from its launch: `last` is the most recent one.
@@ -84,7 +84,7 @@ fn write_out(text: &str) -> Result<bool, Failure> {
 fn text_of(source: Source, events: &[LogEvent], raw: bool) -> String {
     let text: String = match source {
         // The console has no time per line: its text, as EC2 shows it.
-        Source::Console => events.iter().map(|e| format!("{}\n", e.message)).collect(),
+        Source::Console => events.iter().flat_map(|e| [e.message.as_str(), "\n"]).collect(),
         _ => events.iter().map(line).collect(),
     };
     shown(text, raw)
@@ -193,7 +193,7 @@ async fn print_console(
 ) -> Result<(), Failure> {
     let text = store.console_output(&inst.id).await.map_err(|e| failure(Source::Console, "", e))?;
     let pattern = Pattern::parse(filter.unwrap_or(""));
-    let text: String = text.lines().filter(|l| pattern.matches(l)).map(|l| format!("{l}\n")).collect();
+    let text: String = text.lines().filter(|l| pattern.matches(l)).flat_map(|l| [l, "\n"]).collect();
     write_out(&shown(text, raw))?;
     Ok(())
 }
@@ -254,11 +254,11 @@ async fn export(
     cloud: &dyn Cloud,
     store: &dyn LogStore,
 ) -> Result<(), Failure> {
-    let list = cloud.instances().await?;
+    let boxes = cloud.instances().await?;
     let read_failure = |e| failure(Source::Run, &cfg.log_group, e);
     let now = Timestamp::now();
     let mut last: Option<(Entry, Option<Timestamp>)> = None;
-    for i in list.iter().filter(|i| i.launch_time.is_some()) {
+    for i in boxes.iter().filter(|i| i.launch_time.is_some()) {
         let kind = super::runs::current_kind(cfg, cloud, i).await;
         let (t, warnings) =
             read_timeline(store, cfg, i, kind, now - HISTORY_SPAN, now).await.map_err(read_failure)?;
@@ -272,9 +272,9 @@ async fn export(
         }
     }
     let Some((run, to)) = last else {
-        let message = match list.iter().find(|i| i.launch_time.is_some()) {
+        let message = match boxes.iter().find(|i| i.launch_time.is_some()) {
             None => {
-                format!("{} has never been launched, so there is no run log yet; start it first", list[0].id)
+                format!("{} has never been launched, so there is no run log yet; start it first", boxes[0].id)
             }
             Some(_) => format!(
                 "no run in {} over the last {} (dev sessions only, or no log at all)",

@@ -119,7 +119,7 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Show the EventBridge rule that starts the box, or enable/disable it.
+    /// Show the `EventBridge` rule that starts the box, or enable/disable it.
     Schedule {
         /// What to do with the rule.
         #[command(subcommand)]
@@ -143,7 +143,7 @@ pub enum Command {
         #[command(subcommand)]
         action: SlackCommand,
     },
-    /// Check credentials, permissions (with DryRun), the log group, the schedule rule, Slack
+    /// Check credentials, permissions (with `DryRun`), the log group, the schedule rule, Slack
     /// and GitHub; exit code 1 when a required check fails.
     Doctor {
         /// Also post a short test message to the Slack channel.

@@ -30,7 +30,9 @@ fn refuse_several(cfg: &Config, list: &[&Instance], verb: &str, all: bool) -> Re
         return Ok(());
     }
     eprintln!("{} instances match {} and would {verb}:", list.len(), cfg.target);
-    list.iter().for_each(|i| eprintln!("{}", list_line(i)));
+    for i in list {
+        eprintln!("{}", list_line(i));
+    }
     Err(Failure {
         code: REFUSED,
         message: format!(
@@ -81,7 +83,9 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: 
         Err(_) => None,
     };
     eprintln!("Start {} instance(s):", ids.len());
-    list.iter().for_each(|i| eprintln!("{}", list_line(i)));
+    for i in &list {
+        eprintln!("{}", list_line(i));
+    }
     if ids.len() > 1 {
         eprintln!(
             "warning: {} instances match {}: all of them start, like the Monday Lambda",
@@ -123,7 +127,9 @@ pub async fn stop(cfg: &Config, b: &Backends, wait: bool, yes: bool, all: bool) 
     let ids: Vec<String> = up.iter().map(|i| i.id.clone()).collect();
     cloud.stop(&ids, true).await?;
     eprintln!("Stop {} instance(s):", ids.len());
-    up.iter().for_each(|i| eprintln!("{}", list_line(i)));
+    for i in &up {
+        eprintln!("{}", list_line(i));
+    }
     let now = Timestamp::now();
     for i in &up {
         let (warn, text) = super::runs::stop_warning_for(cfg, b, i, now).await;

@@ -1,6 +1,7 @@
 //! `baseline-panel runs [--json] [--since 30d]`: the run timeline (runs and dev sessions) of
 //! every matching instance, newest first.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use jiff::Timestamp;
@@ -35,7 +36,9 @@ pub fn log_failure(e: LogError) -> Failure {
             Failure { code: 3, message: missing_group_message(crate::logs::Source::Run, &group) }
         }
         LogError::Cloud(c) => Failure::from(c),
-        other => Failure::from(crate::cloud::CloudError::Other(other.to_string())),
+        other @ LogError::LiveTailUnavailable(_) => {
+            Failure::from(crate::cloud::CloudError::Other(other.to_string()))
+        }
     }
 }
 
@@ -50,7 +53,7 @@ pub async fn timeline_for(
 ) -> Result<Timeline, Failure> {
     let (t, warnings) = read_timeline(store, cfg, i, kind, from, now).await.map_err(log_failure)?;
     for w in warnings {
-        eprintln!("warning: {}", crate::sanitize::field(&w.to_string()));
+        eprintln!("warning: {}", crate::sanitize::field(&w));
     }
     Ok(t)
 }
@@ -99,14 +102,15 @@ pub fn table(entries: &[Entry], now: Timestamp) -> String {
         if let Some(p) = crate::run::text::progress_text(e, now, &tz) {
             note = format!("{p} · {note}");
         }
-        s.push_str(&format!(
-            "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6}  {}\n",
+        let _ = writeln!(
+            s,
+            "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6}  {}",
             utc(e.started),
-            e.ended.map(|t| t.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "-".into()),
-            e.duration.map(human_duration).unwrap_or_else(|| "-".into()),
+            e.ended.map_or_else(|| "-".into(), |t| t.strftime("%H:%M:%S").to_string()),
+            e.duration.map_or_else(|| "-".into(), human_duration),
             e.lines,
             crate::sanitize::field(&note),
-        ));
+        );
     }
     s
 }
@@ -119,12 +123,12 @@ pub async fn stop_warning_for(cfg: &Config, b: &Backends, i: &Instance, now: Tim
     let from = i.launch_time.unwrap_or(now) - jiff::SignedDuration::from_mins(1);
     let (past, unread) = match crate::logs::history::read_past(store.as_ref(), cfg, &i.id, from, None).await {
         Ok(p) => (p, None),
-        Err(e) => (Default::default(), Some(e)),
+        Err(e) => (crate::logs::history::PastLog::default(), Some(e)),
     };
     let t = crate::logs::history::timeline_of(i, &past, kind, &cfg.run_rules, now);
     let (warn, mut text) = crate::run::stop_warning(t.current(), now);
     if let Some(e) = unread {
-        text.push_str(&format!(" (judged without the run log: {e})"));
+        let _ = write!(text, " (judged without the run log: {e})");
     }
     (warn, text)
 }

@@ -1,5 +1,6 @@
 //! `baseline-panel schedule show [--json] | enable [--yes] | disable [--yes]`.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use clap::Subcommand;
@@ -200,7 +201,9 @@ pub fn table(
     lambda_group: &str,
 ) -> String {
     let mut s = String::new();
-    let mut row = |k: &str, v: &str| s.push_str(&format!("  {k:<12} {}\n", field(v)));
+    let mut row = |k: &str, v: &str| {
+        let _ = writeln!(s, "  {k:<12} {}", field(v));
+    };
     row("rule", &info.name);
     row("state", info.state.as_str());
     let expression = if info.expression.is_empty() {
@@ -245,7 +248,7 @@ pub fn table(
     };
     row("dev mode", dev);
     for note in view.notes() {
-        s.push_str(&format!("  ! {note}\n"));
+        let _ = writeln!(s, "  ! {note}");
     }
     s
 }

@@ -19,7 +19,7 @@ use crate::sanitize::field;
 /// `slack` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum SlackCommand {
-    /// Post a test message to the channel (CHANNEL_ID) with the bot token (SLACK_API_TOKEN).
+    /// Post a test message to the channel (`CHANNEL_ID`) with the bot token (`SLACK_API_TOKEN`).
     Test {
         /// The text to post (default: names this machine, the user and the time).
         #[arg(long, value_name = "TEXT")]
@@ -86,7 +86,7 @@ pub async fn run(cmd: &SlackCommand, cfg: &Config, b: &Backends) -> Result<(), F
 
 /// The name Slack shows: the path's last component.
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "upload".into())
+    path.file_name().map_or_else(|| "upload".into(), |n| n.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `baseline-panel status [--json]`.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use jiff::Timestamp;
@@ -265,7 +266,9 @@ fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: 
         if n > 0 {
             s.push('\n');
         }
-        let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {}\n", field(&v)));
+        let mut row = |k: &str, v: String| {
+            let _ = writeln!(s, "  {k:<12} {}", field(&v));
+        };
         row("instance", format!("{} ({})", i.id, i.name.as_deref().unwrap_or("no Name tag")));
         let up = i.uptime(now).map(|d| format!(" (up {})", human_duration(d))).unwrap_or_default();
         row("state", format!("{}{up}", i.state));
@@ -315,7 +318,9 @@ fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: 
     }
     if let Some(v) = sched {
         s.push('\n');
-        let mut row = |k: &str, v: String| s.push_str(&format!("  {k:<12} {}\n", field(&v)));
+        let mut row = |k: &str, v: String| {
+            let _ = writeln!(s, "  {k:<12} {}", field(&v));
+        };
         row("schedule", format!("{} {} ({})", v.rule, v.expression, v.state.as_str()));
         if let Some(f) = &v.next {
             row("next run", format!("{} ({}, {})", f.utc, f.local, f.countdown));

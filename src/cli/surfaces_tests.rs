@@ -1,6 +1,6 @@
 //! The scenario table through every surface: the same box, log and scheduler log go to
 //! `runs --json`, `status --json`, the panel (its state, the Last run panel and the history
-//! pane drawn on ratatui's TestBackend), the stop dialog and `stop`'s warning; they must agree.
+//! pane drawn on ratatui's `TestBackend`), the stop dialog and `stop`'s warning; they must agree.
 
 use crate::backends::Account;
 use jiff::Timestamp;
@@ -139,7 +139,7 @@ fn every_surface_tells_the_same_story() {
 
         // The Last run panel says the same as last_run.
         let text = screen(200, 14, |f| {
-            crate::ui::run::draw(f, f.area(), &crate::ui::View::new(&st, &Default::default()))
+            crate::ui::run::draw(f, f.area(), &crate::ui::View::new(&st, &crate::ui::Look::default()));
         });
         if let Some(r) = cli.last_run() {
             assert!(text.contains(&format!("● {}", r.outcome.label())), "{name}:\n{text}");
@@ -180,7 +180,8 @@ fn every_surface_tells_the_same_story() {
         // The history pane lists every entry, dev sessions labelled.
         let mut hs = st.clone();
         hs.show_history = true;
-        let hist = screen(200, 30, |f| crate::ui::draw(f, &crate::ui::View::new(&hs, &Default::default())));
+        let hist =
+            screen(200, 30, |f| crate::ui::draw(f, &crate::ui::View::new(&hs, &crate::ui::Look::default())));
         for e in &cli.entries {
             let row = e.started.strftime("%a %m-%d %H:%M").to_string();
             let label = if e.kind == Kind::Run { e.outcome.label() } else { "dev session" };
@@ -222,7 +223,7 @@ fn whole(name: &str, history: bool, w: u16, h: u16) -> String {
     let mut st = panel(&s);
     update(&mut st, crate::keymap::resize(w, h));
     st.show_history = history;
-    screen(w, h, |f| crate::ui::draw(f, &crate::ui::View::new(&st, &Default::default())))
+    screen(w, h, |f| crate::ui::draw(f, &crate::ui::View::new(&st, &crate::ui::Look::default())))
 }
 
 #[test]

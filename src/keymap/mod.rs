@@ -42,7 +42,7 @@ fn key_action(key: &KeyEvent, state: &State, keymap: &Keymap) -> Option<Action> 
     if state.dialog.is_some() {
         return match key.code {
             KeyCode::Char('y') => Some(Action::DialogYes),
-            KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => Some(Action::DialogCancel),
+            KeyCode::Char('n' | 'q') | KeyCode::Esc => Some(Action::DialogCancel),
             KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => Some(Action::DialogStep(-1)),
             KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::DialogStep(1)),
             KeyCode::Enter => Some(Action::DialogPick(None)),
@@ -180,11 +180,11 @@ mod tests {
         let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
         let mut s = State::new(&Config::builtin(), &crate::backends::Account::of(&Config::builtin()), now());
         assert!(matches!(
-            resolve(&key(KeyCode::Char('D')), &s, &Default::default()),
+            resolve(&key(KeyCode::Char('D')), &s, &Keymap::default()),
             Some(Action::DoctorRequested)
         ));
         s.overlay = Some(Overlay::Doctor);
-        let resolve = |c| resolve(&key(c), &s, &Default::default());
+        let resolve = |c| resolve(&key(c), &s, &Keymap::default());
         assert!(matches!(resolve(KeyCode::Char('j')), Some(Action::DoctorScroll(1))));
         assert!(matches!(resolve(KeyCode::Up), Some(Action::DoctorScroll(-1))));
         assert!(matches!(resolve(KeyCode::Esc), Some(Action::Dismiss)));

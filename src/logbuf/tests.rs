@@ -6,7 +6,7 @@ fn texts(buf: &LogBuffer) -> Vec<String> {
 
 fn numbered(n: usize) -> LogBuffer {
     let mut buf = LogBuffer::with_capacity_limit(n);
-    buf.extend((0..n).map(|i| (i as i64, format!("line {i}"))));
+    buf.extend((0..n).map(|i| (i64::try_from(i).unwrap(), format!("line {i}"))));
     buf
 }
 
@@ -120,7 +120,7 @@ fn find_next_wraps_around_both_ways() {
 #[test]
 fn find_next_after_drops_uses_absolute_indices() {
     let mut buf = numbered(10);
-    buf.extend((10..15).map(|i| (i as i64, format!("line {i}"))));
+    buf.extend((10..15).map(|i| (i64::from(i), format!("line {i}"))));
     assert_eq!(buf.first_index(), 5);
     assert_eq!(buf.find_next("line 7", 0, true), Some(7));
     assert_eq!(buf.find_next("line 3", 0, true), None, "dropped lines are not searched");

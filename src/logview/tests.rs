@@ -11,7 +11,7 @@ fn buffer(n: usize, limit: usize) -> LogBuffer {
 fn append(buf: &mut LogBuffer, range: std::ops::Range<usize>) {
     buf.extend(range.map(|i| {
         let tag = if i % 10 == 3 { "ERROR" } else { "ok" };
-        (i as i64 * 1000, format!("line {i} {tag}"))
+        (i64::try_from(i).unwrap() * 1000, format!("line {i} {tag}"))
     }));
 }
 

@@ -209,15 +209,12 @@ pub fn ssh_hint(s: &State) -> Option<String> {
 
 /// Key `c`: copy the SSH command to the clipboard (OSC 52).
 pub(super) fn copy_ssh(s: &mut State) -> Vec<Effect> {
-    match ssh_hint(s) {
-        Some(cmd) => {
-            notice(s, Level::Info, format!("copied: {cmd}"));
-            vec![Effect::Copy(cmd)]
-        }
-        None => {
-            notice(s, Level::Warn, "nothing to copy: the SSH command shows when the box runs in dev mode");
-            vec![]
-        }
+    if let Some(cmd) = ssh_hint(s) {
+        notice(s, Level::Info, format!("copied: {cmd}"));
+        vec![Effect::Copy(cmd)]
+    } else {
+        notice(s, Level::Warn, "nothing to copy: the SSH command shows when the box runs in dev mode");
+        vec![]
     }
 }
 

@@ -46,6 +46,7 @@ impl Dialog {
     }
 
     /// The same dialog with an editable text, prefilled with `text`.
+    #[must_use]
     pub fn with_input(mut self, text: impl Into<String>) -> Self {
         self.input = Some(text.into());
         self
@@ -67,9 +68,10 @@ impl Dialog {
 
     /// Moves the highlight by `delta`, wrapping.
     pub fn step(&mut self, delta: isize) {
-        let n = self.choices.len() as isize;
+        let n = self.choices.len();
         if n > 0 {
-            self.selected = (self.selected as isize + delta).rem_euclid(n) as usize;
+            let k = delta.unsigned_abs() % n;
+            self.selected = if delta >= 0 { (self.selected + k) % n } else { (self.selected + n - k) % n };
         }
     }
 

@@ -222,8 +222,8 @@ impl State {
             should_quit: false,
             switch_to: None,
             instance_poll: Poller::new(
-                SignedDuration::from_secs(cfg.poll_fast_secs as i64),
-                SignedDuration::from_secs(cfg.poll_slow_secs as i64),
+                SignedDuration::from_secs(i64::try_from(cfg.poll_fast_secs).unwrap_or(i64::MAX)),
+                SignedDuration::from_secs(i64::try_from(cfg.poll_slow_secs).unwrap_or(i64::MAX)),
             ),
             dialog: None,
             dev: Fetched::default(),

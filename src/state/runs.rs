@@ -147,24 +147,25 @@ pub(super) fn execute(s: &mut State, write: Write) -> Vec<Effect> {
 }
 
 /// An intent was carried out (or failed): report, and look again at once.
-pub(super) fn done(s: &mut State, write: Write, result: Result<(), crate::cloud::CloudError>) -> Vec<Effect> {
-    match result {
-        Err(e) => {
-            notice(s, Level::Error, e.to_string());
-            vec![]
-        }
-        Ok(()) => {
-            let text = match &write {
-                Write::Power(Power::Start(ids)) => format!("start requested for {}", ids.join(", ")),
-                Write::Power(Power::Stop(ids)) => format!("stop requested for {}", ids.join(", ")),
-                Write::SetSchedule(true) => "schedule enabled".to_string(),
-                Write::SetSchedule(false) => "schedule disabled: no Monday run until enabled".to_string(),
-            };
-            notice(s, Level::Info, text);
-            match write {
-                Write::SetSchedule(_) => vec![Effect::FetchSchedule { seq: s.schedule_poll.issue() }],
-                _ => vec![Effect::FetchInstances { seq: s.instance_poll.issue() }],
-            }
+pub(super) fn done(
+    s: &mut State,
+    write: &Write,
+    result: Result<(), crate::cloud::CloudError>,
+) -> Vec<Effect> {
+    if let Err(e) = result {
+        notice(s, Level::Error, e.to_string());
+        vec![]
+    } else {
+        let text = match write {
+            Write::Power(Power::Start(ids)) => format!("start requested for {}", ids.join(", ")),
+            Write::Power(Power::Stop(ids)) => format!("stop requested for {}", ids.join(", ")),
+            Write::SetSchedule(true) => "schedule enabled".to_string(),
+            Write::SetSchedule(false) => "schedule disabled: no Monday run until enabled".to_string(),
+        };
+        notice(s, Level::Info, text);
+        match write {
+            Write::SetSchedule(_) => vec![Effect::FetchSchedule { seq: s.schedule_poll.issue() }],
+            Write::Power(_) => vec![Effect::FetchInstances { seq: s.instance_poll.issue() }],
         }
     }
 }

@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View, dialog: &Dialog) {
     lines.push(Line::styled(keys, t.dim()));
     let inner = width.saturating_sub(2).max(1) as usize;
     let height: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum::<usize>() + 2;
-    let rect = super::centered(area, width, height as u16);
+    let rect = super::centered(area, width, u16::try_from(height).unwrap_or(u16::MAX));
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .border_type(BorderType::Double)

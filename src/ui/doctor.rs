@@ -101,12 +101,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let lines = lines(state, inner);
     let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
-    let height = (rows as u16).saturating_add(2).min(area.height.saturating_sub(2));
+    let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+    let height = rows.saturating_add(2).min(area.height.saturating_sub(2));
     let visible = height.saturating_sub(2);
-    let scroll = state.doctor.scroll.min((rows as u16).saturating_sub(visible));
+    let scroll = state.doctor.scroll.min(rows.saturating_sub(visible));
     let rect = super::centered(area, width, height);
     frame.render_widget(Clear, rect);
-    let keys = if rows as u16 > visible {
+    let keys = if rows > visible {
         " Esc close · D run again · ↑/↓ scroll "
     } else {
         " Esc close · D run again "

@@ -14,29 +14,26 @@ pub const HINTS: &[(&str, &str)] =
 /// Draws the footer.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
-    let line = match &state.notice {
-        Some(n) => {
-            let style = t.level(n.level);
-            Line::from(vec![
-                Span::styled(format!(" {} ", n.text), style),
-                Span::styled("  (Esc to dismiss)", t.dim()),
-            ])
+    let line = if let Some(n) = &state.notice {
+        let style = t.level(n.level);
+        Line::from(vec![
+            Span::styled(format!(" {} ", n.text), style),
+            Span::styled("  (Esc to dismiss)", t.dim()),
+        ])
+    } else {
+        let mut spans = vec![Span::raw(" ")];
+        let mut hint = |k: String, what: &str| {
+            spans.push(Span::styled(k, t.key()));
+            spans.push(Span::styled(format!(" {what}  "), t.dim()));
+        };
+        for (cmd, what) in HINTS {
+            hint(state.key(cmd).to_string(), what);
         }
-        None => {
-            let mut spans = vec![Span::raw(" ")];
-            let mut hint = |k: String, what: &str| {
-                spans.push(Span::styled(k, t.key()));
-                spans.push(Span::styled(format!(" {what}  "), t.dim()));
-            };
-            for (cmd, what) in HINTS {
-                hint(state.key(cmd).to_string(), what);
-            }
-            hint("/".into(), "search");
-            hint("l".into(), "log source");
-            hint(state.key("help").to_string(), "help");
-            hint(state.key("quit").to_string(), "quit");
-            Line::from(spans)
-        }
+        hint("/".into(), "search");
+        hint("l".into(), "log source");
+        hint(state.key("help").to_string(), "help");
+        hint(state.key("quit").to_string(), "quit");
+        Line::from(spans)
     };
     frame.render_widget(Paragraph::new(line), area);
 }

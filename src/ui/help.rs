@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         .collect();
     lines.extend(FIXED_KEYS.iter().map(|(k, what)| row(k.to_string(), what)));
     // Every key on an 80×24 terminal: one row each, the way out in the bottom border.
-    let h = lines.len() as u16 + 2;
+    let h = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
     let rect = super::centered(area, 86, h);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()

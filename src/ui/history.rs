@@ -37,8 +37,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let runs = timeline.runs().filter(|e| e.duration.is_some()).count().min(CHART_RUNS);
-    let chart_w =
-        if inner.width >= 90 && runs > 0 { (inner.width / 3).min(3 * runs as u16 + 2).max(12) } else { 0 };
+    let chart_w = if inner.width >= 90 && runs > 0 {
+        (inner.width / 3)
+            .min(u16::try_from(runs).unwrap_or(u16::MAX).saturating_mul(3).saturating_add(2))
+            .max(12)
+    } else {
+        0
+    };
     let [table_area, chart_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(chart_w)]).areas(inner);
     table(frame, table_area, state, timeline);
@@ -109,13 +114,13 @@ fn chart(frame: &mut Frame, area: Rect, t: &Theme, timeline: &Timeline, selected
         .title(Span::styled(format!(" durations{usual}"), t.dim()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let n = runs.len() as u16;
+    let n = u16::try_from(runs.len()).unwrap_or(u16::MAX);
     let bar_width = ((inner.width + 1) / n.max(1)).saturating_sub(1).clamp(1, 4);
     let bars: Vec<Bar> = runs
         .iter()
         .rev()
         .map(|e| {
-            let mins = e.duration.map_or(0, |d| (d.as_secs().max(0) / 60) as u64);
+            let mins = e.duration.map_or(0, |d| u64::try_from(d.as_secs() / 60).unwrap_or(0));
             let mut style = super::run::outcome_style(t, e.outcome);
             if selected.is_some_and(|s| s.started == e.started) {
                 style = style.add_modifier(Modifier::REVERSED);

@@ -156,7 +156,7 @@ fn dev_lines(state: &View) -> Vec<Line<'static>> {
         )),
         (None, _) if state.dev_unknown().is_some() => {}
         (None, Some(e)) => {
-            lines.push(row(t, "Dev mode", vec![Span::styled(format!("unknown: {e}"), t.warn())]))
+            lines.push(row(t, "Dev mode", vec![Span::styled(format!("unknown: {e}"), t.warn())]));
         }
         (None, None) => {}
     }

@@ -211,7 +211,7 @@ fn body_rows<'b>(body: Rect, buf: &'b LogBuffer, view: &LogView, ctx: &LogDrawCo
                 rows.push(Line::from(Span::styled(format!("{text}{}", "─".repeat(fill)), marker_style)));
             }
         }
-        rows.extend(line_rows(line, ts, &style, width, height, view.wrap()));
+        rows.extend(line_rows(line, ts.as_deref(), &style, width, height, view.wrap()));
         rows
     };
     if !view.wrap() {

@@ -1,4 +1,4 @@
-//! Snapshots of the panel's main states over ratatui's TestBackend.
+//! Snapshots of the panel's main states over ratatui's `TestBackend`.
 
 use crate::backends::Account;
 use ratatui::Terminal;
@@ -181,7 +181,7 @@ fn run_log_with_a_failure_and_a_search() {
     ]
     .iter()
     .enumerate()
-    .map(|(n, l)| (base + n as i64 * 1000, l.to_string()))
+    .map(|(n, l)| (base + i64::try_from(n).unwrap() * 1000, l.to_string()))
     .collect();
     update(
         &mut s,

@@ -3,7 +3,7 @@
 //! speaking HTTP/1.1); point the panel at it with `AWS_ENDPOINT_URL`.
 //!
 //! The protocols it tells apart: EC2 and STS use the Query protocol (a form body with
-//! `Action=…&Version=…`, XML answers); CloudWatch Logs and EventBridge use JSON 1.1 (an
+//! `Action=…&Version=…`, XML answers); `CloudWatch` Logs and `EventBridge` use JSON 1.1 (an
 //! `X-Amz-Target` header, JSON answers).
 
 #![allow(dead_code)] // Each test uses a different part of it.
@@ -22,7 +22,7 @@ pub enum Service {
     Ec2,
     /// STS (Query protocol, another version).
     Sts,
-    /// A JSON 1.1 service: CloudWatch Logs (`Logs_20140328.*`) or EventBridge (`AWSEvents.*`).
+    /// A JSON 1.1 service: `CloudWatch` Logs (`Logs_20140328.*`) or `EventBridge` (`AWSEvents.*`).
     Json,
     /// Anything else.
     Unknown,
@@ -76,7 +76,7 @@ pub fn json_error(status: u16, code: &str, message: &str) -> Reply {
 }
 
 /// Every service throttling, each in its own words: EC2 answers HTTP 503
-/// `RequestLimitExceeded`, STS 400 `Throttling`, Logs and EventBridge 400 `ThrottlingException`.
+/// `RequestLimitExceeded`, STS 400 `Throttling`, Logs and `EventBridge` 400 `ThrottlingException`.
 pub fn throttled(req: &Recorded) -> Reply {
     match service(req) {
         Service::Ec2 => ec2_error(503, "RequestLimitExceeded", "Request limit exceeded."),

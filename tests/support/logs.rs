@@ -1,4 +1,4 @@
-//! CloudWatch Logs on moto: groups, streams and events put with the SDK, and the store under test.
+//! `CloudWatch` Logs on moto: groups, streams and events put with the SDK, and the store under test.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout};
@@ -21,7 +21,7 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-/// A CloudWatch Logs client pointed at moto.
+/// A `CloudWatch` Logs client pointed at moto.
 pub async fn client(moto: &Moto) -> aws_sdk_cloudwatchlogs::Client {
     aws_sdk_cloudwatchlogs::Client::new(&moto.sdk().await)
 }
@@ -38,7 +38,7 @@ pub async fn create(c: &aws_sdk_cloudwatchlogs::Client, group: &str, stream: &st
         .expect("create_log_stream on moto");
 }
 
-/// Puts events `(timestamp ms, message)` in one PutLogEvents call.
+/// Puts events `(timestamp ms, message)` in one `PutLogEvents` call.
 pub async fn put(c: &aws_sdk_cloudwatchlogs::Client, group: &str, stream: &str, ev: &[(i64, String)]) {
     let events = ev
         .iter()
@@ -94,7 +94,7 @@ impl Lines {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(l) => self.seen.push(l),
-                Err(_) => panic!("{} of {n} lines after {secs} s: {:?}", self.seen.len(), self.seen),
+                Err(e) => panic!("{} of {n} lines after {secs} s ({e}): {:?}", self.seen.len(), self.seen),
             }
         }
     }
@@ -111,7 +111,7 @@ impl Lines {
 pub fn interrupt(child: &Child) {
     // SAFETY: kill(2) on a child we started; no memory is involved.
     unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+        libc::kill(libc::pid_t::try_from(child.id()).unwrap(), libc::SIGINT);
     }
 }
 

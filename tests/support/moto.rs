@@ -61,7 +61,7 @@ impl Moto {
     }
 
     /// Starts moto from `tests/support/moto_patched.py`: starting a stopped instance refreshes
-    /// its LaunchTime, and stopping one tagged `baseline-panel-test:shutdown=instance` records
+    /// its `LaunchTime`, and stopping one tagged `baseline-panel-test:shutdown=instance` records
     /// `Client.InstanceInitiatedShutdown` (see [`Moto::shut_down_by_itself`]), as EC2 does.
     pub fn start_patched() -> Option<Moto> {
         Self::launch_server(true)

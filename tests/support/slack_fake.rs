@@ -109,7 +109,7 @@ pub fn fake_slack() -> impl Fn(&Recorded) -> Reply + Send + Sync + 'static {
                     let id = f["id"].as_str().unwrap_or("");
                     match uploads.get(id) {
                         Some(u) if u.received == Some(u.declared) => {
-                            done.push(json!({ "id": id, "title": f["title"] }))
+                            done.push(json!({ "id": id, "title": f["title"] }));
                         }
                         Some(_) => return slack_error("file_upload_size_mismatch"),
                         None => return slack_error("file_not_found"),

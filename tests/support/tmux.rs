@@ -1,5 +1,6 @@
 //! Drives the real binary in a tmux session, as a person would: keys in, screen text out.
 
+use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -46,9 +47,9 @@ impl Tmux {
     /// pane prints `PANEL-EXITED <code>` and stays open so the screen can be read.
     pub fn start(program: &str, args: &[&str], env: &[(String, String)], w: u16, h: u16) -> Tmux {
         let mut cmd = env_prefix(env);
-        cmd.push_str(&format!(" {}", quote(program)));
+        let _ = write!(cmd, " {}", quote(program));
         for a in args {
-            cmd.push_str(&format!(" {}", quote(a)));
+            let _ = write!(cmd, " {}", quote(a));
         }
         cmd.push_str("; echo PANEL-EXITED $?; sleep 60");
         Self::session(&cmd, w, h)
@@ -195,6 +196,8 @@ impl Tmux {
     }
 
     /// Sends a signal to the program running in the pane (found as the shell's child).
+    // A method so tests signal through the session they drive, like every other step.
+    #[allow(clippy::unused_self)]
     pub fn signal_program(&self, name: &str, signal: &str) {
         let st = Command::new("pkill").args([&format!("-{signal}"), "-f", "-n", name]).status().unwrap();
         assert!(st.success(), "pkill -{signal} {name}");
@@ -218,7 +221,7 @@ pub fn signal_pid(pid: u32, signal: &str) {
 fn env_prefix(env: &[(String, String)]) -> String {
     let mut cmd = String::from("env -i PATH=\"$PATH\" TERM=xterm-256color");
     for (k, v) in env {
-        cmd.push_str(&format!(" {k}={}", quote(v)));
+        let _ = write!(cmd, " {k}={}", quote(v));
     }
     cmd
 }

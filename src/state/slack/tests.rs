@@ -31,7 +31,7 @@ fn panel(c: &Config) -> State {
 /// Resolves `code` through the keymap and applies the action.
 fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
     let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
-    match resolve(&ev, s, &Default::default()) {
+    match resolve(&ev, s, &crate::keymap::Keymap::default()) {
         Some(a) => update(s, a),
         None => vec![],
     }

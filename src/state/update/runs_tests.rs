@@ -218,9 +218,9 @@ fn loading_instances_reads_the_dev_mode_once() {
 #[test]
 fn run_log_lines_feed_the_outcome_and_the_pane() {
     use crate::state::LogSource;
+    use std::str::FromStr;
     let mut s = with(&[InstanceState::Running]);
     let t = |m: &str| jiff::Timestamp::from_str(m).unwrap().as_millisecond();
-    use std::str::FromStr;
     let lines = vec![
         (t("2026-11-23T09:01:00Z"), "cloning repos".to_string()),
         (t("2026-11-23T09:30:00Z"), "Error in fit_baseline(): no data\nExecution halted".to_string()),

@@ -128,7 +128,7 @@ fn quit_sets_the_flag() {
 fn on_box(name: &str, boxes: &[&str]) -> State {
     let mut cfg = Config::builtin();
     cfg.box_name = name.into();
-    cfg.boxes = boxes.iter().map(|b| b.to_string()).collect();
+    cfg.boxes = boxes.iter().map(std::string::ToString::to_string).collect();
     State::new(&cfg, &Account::of(&cfg), now())
 }
 

@@ -85,7 +85,7 @@ pub(crate) struct LineStyle<'a> {
 /// following rows are indented by its width.
 pub(crate) fn line_rows<'b>(
     line: &'b LogLine,
-    timestamp: Option<String>,
+    timestamp: Option<&str>,
     style: &LineStyle<'_>,
     width: usize,
     max_rows: usize,
@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn wraps_into_bounded_rows_with_indent() {
         let l = line("abcdefghij");
-        let rows = line_rows(&l, Some("12:00:00".into()), &plain(), 13, 10, true);
+        let rows = line_rows(&l, Some("12:00:00"), &plain(), 13, 10, true);
         let texts: Vec<String> = rows.iter().map(row_text).collect();
         assert_eq!(texts, ["12:00:00 abcd", "         efgh", "         ij"]);
         let rows = line_rows(&l, None, &plain(), 3, 2, true);

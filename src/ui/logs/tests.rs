@@ -29,7 +29,7 @@ fn run_log(n: usize, limit: usize) -> LogBuffer {
 }
 
 fn append(buf: &mut LogBuffer, range: std::ops::Range<usize>) {
-    buf.extend(range.map(|i| (T0 + i as i64 * 1500, message(i))));
+    buf.extend(range.map(|i| (T0 + i64::try_from(i).unwrap() * 1500, message(i))));
 }
 
 struct Fixture {
@@ -69,7 +69,7 @@ fn row(screen: &Buffer, y: u16) -> String {
 fn find(screen: &Buffer, y: u16, needle: &str) -> Option<u16> {
     let text = row(screen, y);
     let byte = text.find(needle)?;
-    Some(text[..byte].chars().count() as u16)
+    Some(u16::try_from(text[..byte].chars().count()).unwrap())
 }
 
 #[test]
