@@ -7,8 +7,8 @@
 mod support;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 use support::moto::{Moto, SEED_USER_DATA};
 
@@ -39,19 +39,7 @@ async fn stopped_seed(moto: &Moto) -> String {
 
 /// Runs the binary; kills it and fails when it runs past `limit` (a read that never ends).
 fn run_within(moto: &Moto, args: &[&str], limit: Duration) -> Output {
-    let mut cmd: Command = moto.panel();
-    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("run baseline-panel");
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{args:?} still running after {limit:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    support::output_within(moto.panel(), args, limit)
 }
 
 /// The user data is still the seed's and no backup was taken: nothing was written.

@@ -114,20 +114,11 @@ fn slack_cmd(stub: &HttpStub, scratch: &Path) -> Command {
 }
 
 /// Runs the binary off the async threads; kills it and fails if it runs past `limit`.
-async fn run_within(mut cmd: Command, args: &[&str], limit: Duration) -> Output {
-    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+async fn run_within(cmd: Command, args: &[&str], limit: Duration) -> Output {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
-        let mut child = cmd.spawn().expect("run baseline-panel");
-        let start = Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("still running after {limit:?}: killed");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        child.wait_with_output().unwrap()
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        support::output_within(cmd, &args, limit)
     })
     .await
     .unwrap()

@@ -4,3 +4,24 @@
 pub mod logs;
 pub mod moto;
 pub mod tmux;
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs `cmd` with `args` (no stdin, output captured); kills it and fails when it runs past
+/// `limit` (a read that never ends, a file that never stops). Blocking: call it from
+/// `spawn_blocking` inside async tests.
+pub fn output_within(mut cmd: Command, args: &[&str], limit: Duration) -> Output {
+    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run baseline-panel");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{args:?} still running after {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
