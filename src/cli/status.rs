@@ -13,7 +13,6 @@ use crate::config::{Config, Target};
 use crate::logs::history::HISTORY_SPAN;
 use crate::run::{Kind, RunJson, Timeline};
 use crate::sanitize::field;
-use crate::schedule::Rules;
 use crate::schedule::ScheduleView;
 use crate::timefmt::{ago, human_duration, utc};
 use crate::userdata::DevInfo;
@@ -141,7 +140,8 @@ struct Extra {
     timeline: Timeline,
 }
 
-/// Reads each instance's dev mode and judges its last run; problems become warnings.
+/// Reads each instance's dev mode and judges its last run, every instance at once and, for each,
+/// the user data and the run log at once; problems become warnings (in instance order).
 async fn extras(
     cfg: &Config,
     b: &Backends,
@@ -149,56 +149,69 @@ async fn extras(
     now: Timestamp,
     warns: &mut Vec<String>,
 ) -> Vec<Extra> {
-    let cloud = b.cloud.as_ref();
     let pattern = ScriptLine::new(cfg.script_pattern.clone()).ok();
+    let each = list.iter().map(|i| extra(cfg, b, i, pattern.as_ref(), now));
     let mut out = Vec::new();
-    for i in list {
-        let dev_mode = match (cloud.user_data(&i.id).await, &pattern) {
-            (Ok(bytes), Some(p)) => match DevInfo::read(&bytes, p) {
-                Ok(d) => Some(d.mode),
-                Err(e) => {
-                    warns.push(format!("{}: dev mode unknown: {e}", i.id));
-                    None
-                }
-            },
-            (Err(e), _) => {
-                warns.push(format!("{}: dev mode unknown: {e}", i.id));
-                None
-            }
-            (_, None) => None,
-        };
-        let up =
-            matches!(i.state, crate::cloud::InstanceState::Pending | crate::cloud::InstanceState::Running);
-        let kind = dev_mode.filter(|_| up).map(Kind::from);
-        let store = &b.logs;
-        let timeline =
-            match crate::logs::history::read_timeline(store.as_ref(), cfg, i, kind, now - HISTORY_SPAN, now)
-                .await
-            {
-                Ok((t, w)) => {
-                    warns.extend(w.into_iter().map(|w| format!("{}: {w}", i.id)));
-                    t
-                }
-                Err(e) => {
-                    warns.push(format!("{}: run log unavailable ({e}); runs are judged without it", i.id));
-                    let past = crate::logs::history::PastLog::default();
-                    crate::logs::history::timeline_of(i, &past, kind, &cfg.run_rules, now)
-                }
-            };
-        out.push(Extra { dev_mode, timeline });
+    for (e, w) in futures_util::future::join_all(each).await {
+        out.push(e);
+        warns.extend(w);
     }
     out
 }
 
-/// The schedule as the panel shows it, with the dev-mode alarm; problems become warnings.
-async fn schedule(
+/// One instance's dev mode and timeline, with its warnings.
+async fn extra(
     cfg: &Config,
-    rules: &dyn Rules,
+    b: &Backends,
+    i: &Instance,
+    pattern: Option<&ScriptLine>,
+    now: Timestamp,
+) -> (Extra, Vec<String>) {
+    let mut warns = Vec::new();
+    let store = b.logs.as_ref();
+    let (user_data, past) = tokio::join!(
+        b.cloud.user_data(&i.id),
+        crate::logs::history::read_past(store, cfg, &i.id, now - HISTORY_SPAN, None)
+    );
+    let dev_mode = match (user_data, pattern) {
+        (Ok(bytes), Some(p)) => match DevInfo::read(&bytes, p) {
+            Ok(d) => Some(d.mode),
+            Err(e) => {
+                warns.push(format!("{}: dev mode unknown: {e}", i.id));
+                None
+            }
+        },
+        (Err(e), _) => {
+            warns.push(format!("{}: dev mode unknown: {e}", i.id));
+            None
+        }
+        (_, None) => None,
+    };
+    let up = matches!(i.state, crate::cloud::InstanceState::Pending | crate::cloud::InstanceState::Running);
+    let kind = dev_mode.filter(|_| up).map(Kind::from);
+    let past = match past {
+        Ok(past) => {
+            warns.extend(past.warnings.iter().map(|w| format!("{}: {w}", i.id)));
+            past
+        }
+        Err(e) => {
+            warns.push(format!("{}: run log unavailable ({e}); runs are judged without it", i.id));
+            crate::logs::history::PastLog::default()
+        }
+    };
+    let timeline = crate::logs::history::timeline_of(i, &past, kind, &cfg.run_rules, now);
+    (Extra { dev_mode, timeline }, warns)
+}
+
+/// The schedule as the panel shows it, with the dev-mode alarm; problems become warnings.
+fn schedule(
+    cfg: &Config,
+    described: Result<crate::schedule::RuleInfo, crate::cloud::CloudError>,
     dev: bool,
     now: Timestamp,
     warns: &mut Vec<String>,
 ) -> Option<ScheduleView> {
-    match rules.describe().await {
+    match described {
         Ok(info) => Some(ScheduleView::build(&info, now, &TimeZone::system(), dev, cfg.dev.alarm_window)),
         Err(e) => {
             warns.push(format!("schedule unknown: {e}"));
@@ -223,12 +236,16 @@ fn warnings(cfg: &Config, list: &[Instance]) -> Vec<String> {
 /// Prints the status.
 pub async fn run(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
     let cloud = b.cloud.as_ref();
-    let list = cloud.instances().await?;
+    // One call to find the boxes; everything else about them at once.
+    let list = cloud.listed().await?;
     let now = Timestamp::now();
     let mut warns = warnings(cfg, &list);
-    let extra = extras(cfg, b, &list, now, &mut warns).await;
+    let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
+    let (checks, extra, described) =
+        tokio::join!(cloud.status_checks(&ids), extras(cfg, b, &list, now, &mut warns), b.rules.describe());
+    let list = crate::cloud::with_status_checks(list, checks);
     let dev = extra.iter().any(|e| e.dev_mode == Some(Mode::Dev));
-    let sched = schedule(cfg, b.rules.as_ref(), dev, now, &mut warns).await;
+    let sched = schedule(cfg, described, dev, now, &mut warns);
     if let Some(a) = sched.as_ref().and_then(|v| v.dev_mode_alarm.clone()) {
         warns.insert(0, a);
     }

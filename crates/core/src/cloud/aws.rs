@@ -6,10 +6,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
+use aws_sdk_ec2::config::SharedHttpClient;
 use aws_sdk_ec2::config::http::HttpResponse;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::primitives::Blob;
 use aws_sdk_ec2::types::{BlobAttributeValue, Filter, InstanceAttributeName};
+use aws_smithy_http_client::tls;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
@@ -20,9 +22,24 @@ use crate::config::{Config, Target};
 /// The instance states the panel cares about (terminated boxes are history).
 const LIVE_STATES: [&str; 5] = ["pending", "running", "stopping", "stopped", "shutting-down"];
 
+/// The one HTTPS client every SDK client of the process shares (one connection pool): rustls
+/// with the ring crypto provider and the system's root certificates. Built once; the clients
+/// made from [`sdk_config`] (and the credential providers behind it) all use it.
+pub fn http_client() -> SharedHttpClient {
+    static CLIENT: std::sync::OnceLock<SharedHttpClient> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+                .build_https()
+        })
+        .clone()
+}
+
 /// Builds the shared SDK configuration from the panel's configuration.
 pub async fn sdk_config(cfg: &Config) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
         .region(Region::new(cfg.region.clone()))
         .timeout_config(
             TimeoutConfig::builder()
@@ -134,34 +151,6 @@ impl AwsCloud {
     fn not_found(&self) -> CloudError {
         CloudError::NotFound { target: self.target.to_string(), region: self.region.clone() }
     }
-
-    async fn status_checks(&self, ids: &[String]) -> Result<Vec<(String, StatusChecks)>, CloudError> {
-        let out = self
-            .ec2
-            .describe_instance_status()
-            .set_instance_ids(Some(ids.to_vec()))
-            .include_all_instances(true)
-            .send()
-            .await
-            .map_err(|e| self.fail("ec2:DescribeInstanceStatus", e))?;
-        let summary = |s: Option<&aws_sdk_ec2::types::InstanceStatusSummary>| {
-            s.and_then(|s| s.status()).map_or_else(|| "-".into(), |s| s.as_str().to_string())
-        };
-        Ok(out
-            .instance_statuses()
-            .iter()
-            .filter_map(|s| {
-                let id = s.instance_id()?.to_string();
-                Some((
-                    id,
-                    StatusChecks {
-                        system: summary(s.system_status()),
-                        instance: summary(s.instance_status()),
-                    },
-                ))
-            })
-            .collect())
-    }
 }
 
 fn timestamp(t: &aws_smithy_types::DateTime) -> Option<jiff::Timestamp> {
@@ -194,6 +183,12 @@ fn convert(i: &aws_sdk_ec2::types::Instance) -> Instance {
 #[async_trait]
 impl Cloud for AwsCloud {
     async fn instances(&self) -> Result<Vec<Instance>, CloudError> {
+        let list = self.listed().await?;
+        let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
+        Ok(super::with_status_checks(list, self.status_checks(&ids).await))
+    }
+
+    async fn listed(&self) -> Result<Vec<Instance>, CloudError> {
         let mut req = self.ec2.describe_instances();
         req = match &self.target {
             Target::Id(id) => req.instance_ids(id),
@@ -226,19 +221,35 @@ impl Cloud for AwsCloud {
             return Err(self.not_found());
         }
         found.sort_by(|a, b| a.id.cmp(&b.id));
-        let ids: Vec<String> = found.iter().map(|i| i.id.clone()).collect();
-        match self.status_checks(&ids).await {
-            Ok(checks) => {
-                for (id, c) in checks {
-                    if let Some(i) = found.iter_mut().find(|i| i.id == id) {
-                        i.status_checks = Some(c);
-                    }
-                }
-            }
-            // The instance list is still worth showing; the checks column says "-".
-            Err(e) => tracing::warn!(error = %e, "status checks unavailable"),
-        }
         Ok(found)
+    }
+
+    async fn status_checks(&self, ids: &[String]) -> Result<Vec<(String, StatusChecks)>, CloudError> {
+        let out = self
+            .ec2
+            .describe_instance_status()
+            .set_instance_ids(Some(ids.to_vec()))
+            .include_all_instances(true)
+            .send()
+            .await
+            .map_err(|e| self.fail("ec2:DescribeInstanceStatus", e))?;
+        let summary = |s: Option<&aws_sdk_ec2::types::InstanceStatusSummary>| {
+            s.and_then(|s| s.status()).map_or_else(|| "-".into(), |s| s.as_str().to_string())
+        };
+        Ok(out
+            .instance_statuses()
+            .iter()
+            .filter_map(|s| {
+                let id = s.instance_id()?.to_string();
+                Some((
+                    id,
+                    StatusChecks {
+                        system: summary(s.system_status()),
+                        instance: summary(s.instance_status()),
+                    },
+                ))
+            })
+            .collect())
     }
 
     async fn identity(&self) -> Result<Identity, CloudError> {

@@ -27,6 +27,20 @@ pub trait Cloud: Send + Sync {
     /// Terminated instances are left out.
     async fn instances(&self) -> Result<Vec<Instance>, CloudError>;
 
+    /// The job box(es) as [`Cloud::instances`] finds them, without their status checks: one call
+    /// where the cloud needs two, for callers that read the checks alongside other things
+    /// (see [`with_status_checks`]). By default, the full answer.
+    async fn listed(&self) -> Result<Vec<Instance>, CloudError> {
+        self.instances().await
+    }
+
+    /// The EC2 status checks of `ids` (instance id, checks). By default none: the instances
+    /// already carry theirs.
+    async fn status_checks(&self, ids: &[String]) -> Result<Vec<(String, StatusChecks)>, CloudError> {
+        let _ = ids;
+        Ok(Vec::new())
+    }
+
     /// Who the credentials belong to (STS `GetCallerIdentity`).
     async fn identity(&self) -> Result<Identity, CloudError>;
 
@@ -43,4 +57,23 @@ pub trait Cloud: Send + Sync {
     /// Replaces the instance's user data with `bytes` (EC2 accepts this only while it is stopped;
     /// callers check the state first). With `dry_run`, only checks the permission.
     async fn set_user_data(&self, id: &str, bytes: &[u8], dry_run: bool) -> Result<(), CloudError>;
+}
+
+/// Puts each instance's status checks on it. Checks that could not be read leave the column at
+/// "-" (logged): the instance list is still worth showing.
+pub fn with_status_checks(
+    mut list: Vec<Instance>,
+    checks: Result<Vec<(String, StatusChecks)>, CloudError>,
+) -> Vec<Instance> {
+    match checks {
+        Ok(checks) => {
+            for (id, c) in checks {
+                if let Some(i) = list.iter_mut().find(|i| i.id == id) {
+                    i.status_checks = Some(c);
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "status checks unavailable"),
+    }
+    list
 }

@@ -37,27 +37,28 @@ pub async fn read_past(
     until: Option<Timestamp>,
 ) -> Result<PastLog, LogError> {
     let end = until.map(|u| u.as_millisecond() - 1);
-    let events =
-        fetch_all(store, &cfg.log_group, Some(instance_id), from.as_millisecond(), end, None).await?;
-    let facts = events.iter().map(|e| classify(e.time(), &e.message, &cfg.run_rules)).collect();
     let group = scheduler_group(&cfg.lambda_name);
-    let (starts, warnings) =
-        match fetch_all(store, &group, None, from.as_millisecond(), end, Some(LAMBDA_START_FILTER)).await {
-            Ok(lines) => (
-                lines
-                    .iter()
-                    .filter(|e| scheduler_start(&e.message, instance_id))
-                    .map(super::LogEvent::time)
-                    .collect(),
-                vec![],
-            ),
-            // No scheduler (or another name): `doctor` says so; the runs need its lines only
-            // as corroboration.
-            Err(LogError::GroupMissing { .. }) => (vec![], vec![]),
-            Err(e) => {
-                (vec![], vec![format!("scheduler log unreadable ({e}); runs are told apart without it")])
-            }
-        };
+    // Both groups at once: the scheduler's lines are read even when the run group turns out
+    // to be missing (one wasted call) so that the usual case takes one round trip, not two.
+    let (events, scheduler) = tokio::join!(
+        fetch_all(store, &cfg.log_group, Some(instance_id), from.as_millisecond(), end, None),
+        fetch_all(store, &group, None, from.as_millisecond(), end, Some(LAMBDA_START_FILTER))
+    );
+    let facts = events?.iter().map(|e| classify(e.time(), &e.message, &cfg.run_rules)).collect();
+    let (starts, warnings) = match scheduler {
+        Ok(lines) => (
+            lines
+                .iter()
+                .filter(|e| scheduler_start(&e.message, instance_id))
+                .map(super::LogEvent::time)
+                .collect(),
+            vec![],
+        ),
+        // No scheduler (or another name): `doctor` says so; the runs need its lines only
+        // as corroboration.
+        Err(LogError::GroupMissing { .. }) => (vec![], vec![]),
+        Err(e) => (vec![], vec![format!("scheduler log unreadable ({e}); runs are told apart without it")]),
+    };
     let mut past = PastLog { facts, starts, warnings };
     past.facts.sort_by_key(|f| f.ts);
     past.starts.sort();
