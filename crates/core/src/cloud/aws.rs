@@ -86,7 +86,9 @@ where
 pub struct AwsCloud {
     sdk: SdkConfig,
     ec2: aws_sdk_ec2::Client,
-    sts: aws_sdk_sts::Client,
+    /// Made on first use: only `doctor` and the panel's identity line ask STS, and building a
+    /// client costs a few milliseconds of `status`'s start.
+    sts: std::sync::OnceLock<aws_sdk_sts::Client>,
     target: Target,
     region: String,
     profile: Option<String>,
@@ -104,7 +106,7 @@ impl AwsCloud {
         let endpoint = endpoint_label(cfg, "ec2");
         AwsCloud {
             ec2: aws_sdk_ec2::Client::new(&sdk),
-            sts: aws_sdk_sts::Client::new(&sdk),
+            sts: std::sync::OnceLock::new(),
             sdk,
             target: cfg.target.clone(),
             region: cfg.region.clone(),
@@ -253,8 +255,13 @@ impl Cloud for AwsCloud {
     }
 
     async fn identity(&self) -> Result<Identity, CloudError> {
-        let out =
-            self.sts.get_caller_identity().send().await.map_err(|e| self.fail("sts:GetCallerIdentity", e))?;
+        let out = self
+            .sts
+            .get_or_init(|| aws_sdk_sts::Client::new(&self.sdk))
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| self.fail("sts:GetCallerIdentity", e))?;
         Ok(Identity {
             account: out.account().unwrap_or_default().to_string(),
             arn: out.arn().unwrap_or_default().to_string(),

@@ -100,13 +100,10 @@ impl AwsRules {
 #[async_trait]
 impl Rules for AwsRules {
     async fn describe(&self) -> Result<RuleInfo, CloudError> {
-        let out = self
-            .events
-            .describe_rule()
-            .name(&self.rule)
-            .send()
-            .await
-            .map_err(|e| self.events_fail("events:DescribeRule", e))?;
+        // The rule and its targets at once; the rule's own error (missing, denied) comes first.
+        let (out, targets) =
+            tokio::join!(self.events.describe_rule().name(&self.rule).send(), self.targets());
+        let out = out.map_err(|e| self.events_fail("events:DescribeRule", e))?;
         let expression = out.schedule_expression().unwrap_or_default().to_string();
         Ok(RuleInfo {
             name: out.name().unwrap_or(&self.rule).to_string(),
@@ -117,7 +114,7 @@ impl Rules for AwsRules {
             schedule: RuleInfo::parse_expression(&expression),
             expression,
             description: out.description().filter(|d| !d.is_empty()).map(str::to_owned),
-            targets: self.targets().await?,
+            targets: targets?,
             created_by: out.created_by().map(str::to_owned),
         })
     }
