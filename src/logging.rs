@@ -53,6 +53,9 @@ pub fn log_path() -> PathBuf {
     crate::config::state_dir().join("baseline-panel.log")
 }
 
+/// Lines the log writer's queue holds before it drops lines.
+const LOG_QUEUE_LINES: usize = 4096;
+
 /// Starts logging; keep the guard alive until exit so lines are flushed.
 /// Returns None (and logs nowhere) when the state directory cannot be made private or written.
 pub fn init() -> Option<WorkerGuard> {
@@ -64,7 +67,13 @@ pub fn init() -> Option<WorkerGuard> {
         let _ = crate::backup::BackupStore::new(dir.join(backups)).tighten();
     }
     let file = private_file(&path).ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(SafeLog(file));
+    // The writer's queue is allocated whole up front: the default (128,000 lines) was 4 MiB of
+    // the idle panel's memory. A panel logs a few lines a minute; a burst past this many lines
+    // (trace level) drops lines rather than blocking the panel.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(SafeLog(file));
     let wanted =
         EnvFilter::try_from_env("BASELINE_PANEL_LOG").unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let layer = fmt::layer().with_writer(writer).with_ansi(false).with_filter(wanted.and(caps()));
