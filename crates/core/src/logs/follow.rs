@@ -17,7 +17,8 @@ use super::console::ConsoleTracker;
 use super::dedup::{Cursor, Window};
 use super::pattern::Pattern;
 use super::{
-    LogError, LogEvent, LogStore, Source, SourceStatus, fetch_all, missing_group_message, scheduler_group,
+    LiveOff, LogError, LogEvent, LogStore, Source, SourceStatus, TailItem, fetch_all, missing_group_message,
+    scheduler_group,
 };
 
 /// What to follow.
@@ -99,7 +100,9 @@ pub struct Pace {
     pub slow: Duration,
     /// How far before the newest line seen each poll re-reads (events become visible late).
     pub overlap: Duration,
-    /// How long to wait before trying live tail again once it was unavailable.
+    /// How long to wait before trying live tail again once it was unavailable (session limit
+    /// reached, not permitted, not offered, or a session that failed soon after it opened). A
+    /// session that reached the service's time limit is reopened at once.
     pub live_retry: Duration,
     /// Console poll interval while the box is active.
     pub console_fast: Duration,
@@ -176,6 +179,7 @@ pub fn spawn_follow(
         last_ok: None,
         failures: 0,
         live_after: None,
+        live_off: None,
     };
     FollowHandle { cancel: cancel_tx, task: tokio::spawn(f.run()) }
 }
@@ -204,6 +208,18 @@ struct Follower {
     last_ok: Option<Timestamp>,
     failures: u32,
     live_after: Option<Instant>,
+    /// Why live tail is not used now, while `live_after` holds it off.
+    live_off: Option<LiveOff>,
+}
+
+/// How one live tail session ended.
+enum Ended {
+    /// Stop following.
+    Stop,
+    /// The service's time limit: open a new session now.
+    TimedOut,
+    /// Failed, closed, or the box stopped being active: back to the main loop.
+    Over,
 }
 
 /// Resolves once cancellation is asked for (or the handle is gone).
@@ -275,11 +291,19 @@ impl Follower {
     fn polling(&self) -> SourceStatus {
         // Rounded to the nearest second, halves up.
         let every_secs = self.interval().saturating_add(Duration::from_millis(500)).as_secs();
-        SourceStatus::Polling { every_secs: every_secs.max(1) }
+        // While the box is stopped live tail is not wanted, so there is nothing to explain.
+        let live_off = if self.is_active() { self.live_off.clone() } else { None };
+        SourceStatus::Polling { every_secs: every_secs.max(1), live_off }
     }
 
     fn live_allowed(&self) -> bool {
         self.is_active() && self.live_after.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// Polls instead of live tail for `pace.live_retry`, saying why.
+    fn live_unavailable(&mut self, off: LiveOff) {
+        self.live_after = Some(Instant::now() + self.pace.live_retry);
+        self.live_off = Some(off);
     }
 
     fn retry_wait(&self, e: &LogError) -> Duration {
@@ -366,8 +390,33 @@ impl Follower {
         }
     }
 
-    /// A live tail session, until it ends, fails, or the box stops being active.
+    /// Live tail sessions, one after the other while each reaches the service's time limit,
+    /// until one fails or the box stops being active.
     async fn live(&mut self) -> Step {
+        loop {
+            let opened = Instant::now();
+            match self.session().await {
+                Ended::Stop => return Step::Stop,
+                Ended::Over => return Step::Go,
+                Ended::TimedOut => {
+                    tracing::info!(source = %self.req.source, "live tail session timed out; reopening");
+                    // Never more than one session a fast interval, whatever the service says.
+                    let rest = self.interval().saturating_sub(opened.elapsed());
+                    if !rest.is_zero() {
+                        if let Step::Stop = self.pause(rest).await {
+                            return Step::Stop;
+                        }
+                    }
+                    if !self.live_allowed() {
+                        return Step::Go;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One live tail session: opened, caught up by a poll, then read until it ends.
+    async fn session(&mut self) -> Ended {
         let started = or_stop(
             &mut self.cancel,
             &self.tx,
@@ -379,48 +428,62 @@ impl Follower {
         )
         .await;
         let mut tail = match started {
-            None => return Step::Stop,
+            None => return Ended::Stop,
             Some(Ok(t)) => t,
             Some(Err(e)) => {
                 tracing::info!(source = %self.req.source, error = %e, "live tail unavailable; polling");
-                self.live_after = Some(Instant::now() + self.pace.live_retry);
-                return Step::Go;
+                self.live_unavailable(match e {
+                    LogError::LiveTailUnavailable(off) => off,
+                    other => LiveOff::Unavailable(other.to_string()),
+                });
+                return Ended::Over;
             }
         };
-        // Lines that arrived between the last poll and the session's start.
-        match self.poll(Some(SourceStatus::Live)).await {
-            Read::Stop => return Step::Stop,
-            Read::Failed(_) => return Step::Go,
+        self.live_off = None;
+        let mut sampled = match &self.last_status {
+            Some(SourceStatus::Live { sampled }) => *sampled,
+            _ => false,
+        };
+        // Lines that arrived between the last read and the session's start.
+        match self.poll(Some(SourceStatus::Live { sampled })).await {
+            Read::Stop => return Ended::Stop,
+            Read::Failed(_) => return Ended::Over,
             Read::Ok => {}
         }
         let opened = Instant::now();
         let mut session = Window::default();
         loop {
             tokio::select! {
-                () = cancelled(&mut self.cancel) => return Step::Stop,
-                () = self.tx.closed() => return Step::Stop,
+                () = cancelled(&mut self.cancel) => return Ended::Stop,
+                () = self.tx.closed() => return Ended::Stop,
                 () = activity_changed(&mut self.active, &mut self.active_open) => {
                     if !self.is_active() {
-                        return Step::Go;
+                        return Ended::Over;
                     }
                 }
                 item = tail.next() => {
                     let events = match item {
-                        Some(Ok(events)) => events,
+                        Some(TailItem::Events { events, sampled: s }) => {
+                            sampled = s;
+                            events
+                        }
+                        Some(TailItem::TimedOut) => return Ended::TimedOut,
                         ended => {
-                            if let Some(Err(e)) = ended {
-                                tracing::warn!(source = %self.req.source, error = %e, "live tail ended");
-                            }
-                            // A session that ends at once will again: poll for a while.
+                            let why = match ended {
+                                Some(TailItem::Failed(e)) => e.to_string(),
+                                _ => "the live tail session closed".to_string(),
+                            };
+                            tracing::warn!(source = %self.req.source, error = %why, "live tail ended");
+                            // A session that fails at once will again: poll for a while.
                             if opened.elapsed() < Duration::from_secs(60) {
-                                self.live_after = Some(Instant::now() + self.pace.live_retry);
+                                self.live_unavailable(LiveOff::Unavailable(why));
                             }
-                            return Step::Go;
+                            return Ended::Over;
                         }
                     };
                     let fresh = self.cursor.admit(&mut session, events);
-                    if !self.emit(fresh, SourceStatus::Live) {
-                        return Step::Stop;
+                    if !self.emit(fresh, SourceStatus::Live { sampled }) {
+                        return Ended::Stop;
                     }
                 }
             }

@@ -168,7 +168,7 @@ async fn history_then_new_lines_without_gaps_or_duplicates() {
     }
     let mut run = Run::start(store.clone(), req(), true);
     run.until_lines(7).await;
-    assert_eq!(run.statuses[0], SourceStatus::Polling { every_secs: 1 }, "the fake has no live tail");
+    assert_eq!(run.statuses[0], SourceStatus::polling(1), "the fake has no live tail");
     // New lines, two of them at the timestamp of the last line seen, one slightly older.
     store.put(1_006, "same-ts-1");
     store.put(1_006, "same-ts-2");
@@ -223,7 +223,7 @@ async fn live_tail_is_used_while_active_and_overlaps_are_dropped() {
     let (live_tx, live_rx) = mpsc::channel(8);
     *store.live.lock().unwrap() = Some(live_rx);
     let mut run = Run::start(store.clone(), req(), true);
-    run.until_status(|s| *s == SourceStatus::Live).await;
+    run.until_status(|s| *s == SourceStatus::Live { sampled: false }).await;
     let live = |ts, m: &str| LogEvent {
         ts_ms: ts,
         ingest_ms: None,
@@ -232,7 +232,10 @@ async fn live_tail_is_used_while_active_and_overlaps_are_dropped() {
         stream: Some("i-1".into()),
     };
     // The session repeats what the catch-up poll already gave, then brings new lines.
-    live_tx.send(Ok(vec![live(10, "boot"), live(20, "fit")])).await.unwrap();
+    live_tx
+        .send(TailItem::Events { events: vec![live(10, "boot"), live(20, "fit")], sampled: false })
+        .await
+        .unwrap();
     run.until_lines(2).await;
     assert_eq!(run.lines, ["boot", "fit"]);
     // The session ends (the 3-hour limit): the follower goes on polling, still without duplicates.
@@ -270,7 +273,7 @@ async fn activity_switches_the_pace() {
     let mut pace = quick();
     pace.slow = Duration::from_secs(3);
     let _h = spawn_follow(store.clone(), req(), tx, active_rx, pace);
-    assert_eq!(rx.recv().await.unwrap().status, SourceStatus::Polling { every_secs: 3 });
+    assert_eq!(rx.recv().await.unwrap().status, SourceStatus::polling(3));
     active_tx.send(true).unwrap();
     store.put(1, "now running");
     let b = tokio::time::timeout(Duration::from_secs(1), rx.recv())
@@ -278,7 +281,7 @@ async fn activity_switches_the_pace() {
         .expect("woken by the change, not after the slow interval")
         .unwrap();
     assert_eq!(b.events.len(), 1);
-    assert_eq!(b.status, SourceStatus::Polling { every_secs: 1 });
+    assert_eq!(b.status, SourceStatus::polling(1));
 }
 
 #[tokio::test]
