@@ -17,7 +17,7 @@ use super::console::ConsoleTracker;
 use super::dedup::{Cursor, Window};
 use super::pattern::Pattern;
 use super::{
-    LiveOff, LogError, LogEvent, LogStore, Source, SourceStatus, TailItem, fetch_all, missing_group_message,
+    LiveOff, LogError, LogEvent, LogStore, Source, SourceStatus, fetch_all, missing_group_message,
     scheduler_group,
 };
 
@@ -212,16 +212,6 @@ struct Follower {
     live_off: Option<LiveOff>,
 }
 
-/// How one live tail session ended.
-enum Ended {
-    /// Stop following.
-    Stop,
-    /// The service's time limit: open a new session now.
-    TimedOut,
-    /// Failed, closed, or the box stopped being active: back to the main loop.
-    Over,
-}
-
 /// Resolves once cancellation is asked for (or the handle is gone).
 async fn cancelled(rx: &mut watch::Receiver<bool>) {
     loop {
@@ -298,12 +288,6 @@ impl Follower {
 
     fn live_allowed(&self) -> bool {
         self.is_active() && self.live_after.is_none_or(|t| Instant::now() >= t)
-    }
-
-    /// Polls instead of live tail for `pace.live_retry`, saying why.
-    fn live_unavailable(&mut self, off: LiveOff) {
-        self.live_after = Some(Instant::now() + self.pace.live_retry);
-        self.live_off = Some(off);
     }
 
     fn retry_wait(&self, e: &LogError) -> Duration {
@@ -390,106 +374,6 @@ impl Follower {
         }
     }
 
-    /// Live tail sessions, one after the other while each reaches the service's time limit,
-    /// until one fails or the box stops being active.
-    async fn live(&mut self) -> Step {
-        loop {
-            let opened = Instant::now();
-            match self.session().await {
-                Ended::Stop => return Step::Stop,
-                Ended::Over => return Step::Go,
-                Ended::TimedOut => {
-                    tracing::info!(source = %self.req.source, "live tail session timed out; reopening");
-                    // Never more than one session a fast interval, whatever the service says.
-                    let rest = self.interval().saturating_sub(opened.elapsed());
-                    if !rest.is_zero() {
-                        if let Step::Stop = self.pause(rest).await {
-                            return Step::Stop;
-                        }
-                    }
-                    if !self.live_allowed() {
-                        return Step::Go;
-                    }
-                }
-            }
-        }
-    }
-
-    /// One live tail session: opened, caught up by a poll, then read until it ends.
-    async fn session(&mut self) -> Ended {
-        let started = or_stop(
-            &mut self.cancel,
-            &self.tx,
-            self.store.live_tail(
-                &self.req.group,
-                self.req.stream_prefix.as_deref(),
-                self.req.filter.as_deref(),
-            ),
-        )
-        .await;
-        let mut tail = match started {
-            None => return Ended::Stop,
-            Some(Ok(t)) => t,
-            Some(Err(e)) => {
-                tracing::info!(source = %self.req.source, error = %e, "live tail unavailable; polling");
-                self.live_unavailable(match e {
-                    LogError::LiveTailUnavailable(off) => off,
-                    other => LiveOff::Unavailable(other.to_string()),
-                });
-                return Ended::Over;
-            }
-        };
-        self.live_off = None;
-        let mut sampled = match &self.last_status {
-            Some(SourceStatus::Live { sampled }) => *sampled,
-            _ => false,
-        };
-        // Lines that arrived between the last read and the session's start.
-        match self.poll(Some(SourceStatus::Live { sampled })).await {
-            Read::Stop => return Ended::Stop,
-            Read::Failed(_) => return Ended::Over,
-            Read::Ok => {}
-        }
-        let opened = Instant::now();
-        let mut session = Window::default();
-        loop {
-            tokio::select! {
-                () = cancelled(&mut self.cancel) => return Ended::Stop,
-                () = self.tx.closed() => return Ended::Stop,
-                () = activity_changed(&mut self.active, &mut self.active_open) => {
-                    if !self.is_active() {
-                        return Ended::Over;
-                    }
-                }
-                item = tail.next() => {
-                    let events = match item {
-                        Some(TailItem::Events { events, sampled: s }) => {
-                            sampled = s;
-                            events
-                        }
-                        Some(TailItem::TimedOut) => return Ended::TimedOut,
-                        ended => {
-                            let why = match ended {
-                                Some(TailItem::Failed(e)) => e.to_string(),
-                                _ => "the live tail session closed".to_string(),
-                            };
-                            tracing::warn!(source = %self.req.source, error = %why, "live tail ended");
-                            // A session that fails at once will again: poll for a while.
-                            if opened.elapsed() < Duration::from_secs(60) {
-                                self.live_unavailable(LiveOff::Unavailable(why));
-                            }
-                            return Ended::Over;
-                        }
-                    };
-                    let fresh = self.cursor.admit(&mut session, events);
-                    if !self.emit(fresh, SourceStatus::Live { sampled }) {
-                        return Ended::Stop;
-                    }
-                }
-            }
-        }
-    }
-
     async fn run_console(mut self) {
         let Some(instance) = self.req.stream_prefix.clone() else {
             self.emit(Vec::new(), SourceStatus::Idle);
@@ -534,6 +418,9 @@ impl Follower {
         }
     }
 }
+
+#[path = "follow_live.rs"]
+mod live;
 
 #[cfg(test)]
 #[path = "follow_tests.rs"]
