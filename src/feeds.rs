@@ -68,9 +68,10 @@ impl Feeds {
 /// A batch as the action `update` takes.
 pub fn to_action(batch: LogBatch) -> Action {
     let health = match &batch.status {
-        SourceStatus::Live => Health::Live,
+        SourceStatus::Live { sampled: false } => Health::Live,
         SourceStatus::Polling { .. } | SourceStatus::Idle => Health::Normal,
-        SourceStatus::Stale { .. } => Health::Warning,
+        // Sampled: some lines were not sent.
+        SourceStatus::Live { sampled: true } | SourceStatus::Stale { .. } => Health::Warning,
         SourceStatus::Error(_) => Health::Error,
     };
     let lines = batch.events.into_iter().map(|e| (e.ts_ms, e.message)).collect();

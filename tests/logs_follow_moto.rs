@@ -142,8 +142,12 @@ async fn the_follower_polls_without_gaps_or_duplicates() {
         got.extend(b.events.into_iter().map(|e| e.message));
     }
     assert_eq!(got, put_all, "every line once, in the order it became visible");
-    assert_eq!(statuses[0], SourceStatus::Polling { every_secs: 1 }, "live tail fell back");
-    assert!(!statuses.contains(&SourceStatus::Live));
+    assert_eq!(statuses[0], SourceStatus::polling(1), "the first read, before live tail is tried");
+    assert!(
+        statuses.iter().any(|s| matches!(s, SourceStatus::Polling { live_off: Some(_), .. })),
+        "live tail fell back, saying so: {statuses:?}"
+    );
+    assert!(!statuses.iter().any(|s| matches!(s, SourceStatus::Live { .. })));
     handle.stop().await;
 }
 

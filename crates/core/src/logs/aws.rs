@@ -9,13 +9,18 @@ use aws_config::SdkConfig;
 use aws_config::retry::RetryConfig;
 use aws_sdk_cloudwatchlogs::config::http::HttpResponse;
 use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_cloudwatchlogs::types::{OrderBy, StartLiveTailResponseStream};
+use aws_sdk_cloudwatchlogs::operation::start_live_tail::StartLiveTailError;
+use aws_sdk_cloudwatchlogs::types::error::StartLiveTailResponseStreamError;
+use aws_sdk_cloudwatchlogs::types::{
+    LiveTailSessionMetadata, LiveTailSessionUpdate, OrderBy, StartLiveTailResponseStream,
+};
 use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::event_stream::RawMessage;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use tokio::sync::mpsc;
 
-use super::{LiveTail, LogError, LogEvent, LogStore, Page, StreamInfo, TailItem, lenient};
+use super::{LiveOff, LiveTail, LogError, LogEvent, LogStore, Page, StreamInfo, TailItem, lenient};
 use crate::cloud::CloudError;
 use crate::cloud::aws::sdk_failure;
 use crate::config::Config;
@@ -84,6 +89,21 @@ impl AwsLogStore {
         LogError::Cloud(self.failure(action, &err))
     }
 
+    /// Why `StartLiveTail` was refused: the session limit and a missing permission by name,
+    /// anything else (not offered, unreachable) as the failure's words.
+    fn refused(&self, group: &str, err: &SdkError<StartLiveTailError, HttpResponse>) -> LogError {
+        let off = match err.as_service_error() {
+            Some(e) if e.is_limit_exceeded_exception() => LiveOff::SessionLimit,
+            Some(e) if e.is_access_denied_exception() => LiveOff::NotPermitted,
+            Some(e) if e.is_resource_not_found_exception() => {
+                return LogError::GroupMissing { group: group.into() };
+            }
+            _ => LiveOff::Unavailable(self.failure("logs:StartLiveTail", err).to_string()),
+        };
+        tracing::info!(group, error = %DisplayErrorContext(err), "StartLiveTail refused");
+        LogError::LiveTailUnavailable(off)
+    }
+
     /// The group's ARN (without the trailing `:*`), which `StartLiveTail` needs; cached.
     async fn group_arn(&self, group: &str) -> Result<String, LogError> {
         if group.starts_with("arn:") {
@@ -116,6 +136,42 @@ impl AwsLogStore {
 
 fn non_empty(s: Option<&str>) -> Option<String> {
     s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// The events of one `SessionUpdate`, and whether `CloudWatch` sampled them.
+fn update(u: &LiveTailSessionUpdate) -> TailItem {
+    TailItem::Events {
+        events: u
+            .session_results()
+            .iter()
+            .map(|e| LogEvent {
+                ts_ms: e.timestamp().unwrap_or_default(),
+                ingest_ms: e.ingestion_time(),
+                message: e.message().unwrap_or_default().to_string(),
+                id: None,
+                stream: e.log_stream_name().map(str::to_owned),
+            })
+            .collect(),
+        sampled: u.session_metadata().is_some_and(LiveTailSessionMetadata::sampled),
+    }
+}
+
+/// How a session's stream ended. The 3-hour limit arrives as the modelled
+/// `SessionTimeoutException` variant (its payload need not carry an error code, so the variant
+/// is what is matched, not `code()`).
+fn session_end(e: &SdkError<StartLiveTailResponseStreamError, RawMessage>) -> TailItem {
+    if e.as_service_error().is_some_and(StartLiveTailResponseStreamError::is_session_timeout_exception) {
+        return TailItem::TimedOut;
+    }
+    let why = match e.as_service_error() {
+        Some(se) if se.is_session_streaming_exception() => {
+            format!("SessionStreamingException: {}", se.message().unwrap_or("no details"))
+        }
+        _ => DisplayErrorContext(e).to_string(),
+    };
+    TailItem::Failed(LogError::LiveTailUnavailable(LiveOff::Unavailable(format!(
+        "the live tail session ended: {why}"
+    ))))
 }
 
 #[async_trait]
@@ -247,33 +303,18 @@ impl LogStore for AwsLogStore {
             )
             .send()
             .await
-            .map_err(|e| LogError::LiveTailUnavailable(self.failure("logs:StartLiveTail", &e).to_string()))?;
+            .map_err(|e| self.refused(group, &e))?;
         let mut stream = out.response_stream;
         let (tx, rx) = mpsc::channel::<TailItem>(64);
         let task = tokio::spawn(async move {
             loop {
                 let item = match stream.recv().await {
-                    Ok(Some(StartLiveTailResponseStream::SessionUpdate(u))) => Ok(u
-                        .session_results()
-                        .iter()
-                        .map(|e| LogEvent {
-                            ts_ms: e.timestamp().unwrap_or_default(),
-                            ingest_ms: e.ingestion_time(),
-                            message: e.message().unwrap_or_default().to_string(),
-                            id: None,
-                            stream: e.log_stream_name().map(str::to_owned),
-                        })
-                        .collect()),
+                    Ok(Some(StartLiveTailResponseStream::SessionUpdate(u))) => update(&u),
                     Ok(Some(_)) => continue,
                     Ok(None) => return,
-                    // The 3-hour limit ends a session this way: the caller reconnects.
-                    Err(e) if e.code() == Some("SessionTimeoutException") => return,
-                    Err(e) => Err(LogError::Cloud(CloudError::Other(format!(
-                        "the live tail session ended: {}",
-                        DisplayErrorContext(&e)
-                    )))),
+                    Err(e) => session_end(&e),
                 };
-                let end = item.is_err();
+                let end = !matches!(item, TailItem::Events { .. });
                 if tx.send(item).await.is_err() || end {
                     return;
                 }

@@ -17,7 +17,8 @@ use super::console::ConsoleTracker;
 use super::dedup::{Cursor, Window};
 use super::pattern::Pattern;
 use super::{
-    LogError, LogEvent, LogStore, Source, SourceStatus, fetch_all, missing_group_message, scheduler_group,
+    LiveOff, LogError, LogEvent, LogStore, Source, SourceStatus, fetch_all, missing_group_message,
+    scheduler_group,
 };
 
 /// What to follow.
@@ -99,7 +100,9 @@ pub struct Pace {
     pub slow: Duration,
     /// How far before the newest line seen each poll re-reads (events become visible late).
     pub overlap: Duration,
-    /// How long to wait before trying live tail again once it was unavailable.
+    /// How long to wait before trying live tail again once it was unavailable (session limit
+    /// reached, not permitted, not offered, or a session that failed soon after it opened). A
+    /// session that reached the service's time limit is reopened at once.
     pub live_retry: Duration,
     /// Console poll interval while the box is active.
     pub console_fast: Duration,
@@ -176,6 +179,7 @@ pub fn spawn_follow(
         last_ok: None,
         failures: 0,
         live_after: None,
+        live_off: None,
     };
     FollowHandle { cancel: cancel_tx, task: tokio::spawn(f.run()) }
 }
@@ -204,6 +208,8 @@ struct Follower {
     last_ok: Option<Timestamp>,
     failures: u32,
     live_after: Option<Instant>,
+    /// Why live tail is not used now, while `live_after` holds it off.
+    live_off: Option<LiveOff>,
 }
 
 /// Resolves once cancellation is asked for (or the handle is gone).
@@ -275,7 +281,9 @@ impl Follower {
     fn polling(&self) -> SourceStatus {
         // Rounded to the nearest second, halves up.
         let every_secs = self.interval().saturating_add(Duration::from_millis(500)).as_secs();
-        SourceStatus::Polling { every_secs: every_secs.max(1) }
+        // While the box is stopped live tail is not wanted, so there is nothing to explain.
+        let live_off = if self.is_active() { self.live_off.clone() } else { None };
+        SourceStatus::Polling { every_secs: every_secs.max(1), live_off }
     }
 
     fn live_allowed(&self) -> bool {
@@ -366,67 +374,6 @@ impl Follower {
         }
     }
 
-    /// A live tail session, until it ends, fails, or the box stops being active.
-    async fn live(&mut self) -> Step {
-        let started = or_stop(
-            &mut self.cancel,
-            &self.tx,
-            self.store.live_tail(
-                &self.req.group,
-                self.req.stream_prefix.as_deref(),
-                self.req.filter.as_deref(),
-            ),
-        )
-        .await;
-        let mut tail = match started {
-            None => return Step::Stop,
-            Some(Ok(t)) => t,
-            Some(Err(e)) => {
-                tracing::info!(source = %self.req.source, error = %e, "live tail unavailable; polling");
-                self.live_after = Some(Instant::now() + self.pace.live_retry);
-                return Step::Go;
-            }
-        };
-        // Lines that arrived between the last poll and the session's start.
-        match self.poll(Some(SourceStatus::Live)).await {
-            Read::Stop => return Step::Stop,
-            Read::Failed(_) => return Step::Go,
-            Read::Ok => {}
-        }
-        let opened = Instant::now();
-        let mut session = Window::default();
-        loop {
-            tokio::select! {
-                () = cancelled(&mut self.cancel) => return Step::Stop,
-                () = self.tx.closed() => return Step::Stop,
-                () = activity_changed(&mut self.active, &mut self.active_open) => {
-                    if !self.is_active() {
-                        return Step::Go;
-                    }
-                }
-                item = tail.next() => {
-                    let events = match item {
-                        Some(Ok(events)) => events,
-                        ended => {
-                            if let Some(Err(e)) = ended {
-                                tracing::warn!(source = %self.req.source, error = %e, "live tail ended");
-                            }
-                            // A session that ends at once will again: poll for a while.
-                            if opened.elapsed() < Duration::from_secs(60) {
-                                self.live_after = Some(Instant::now() + self.pace.live_retry);
-                            }
-                            return Step::Go;
-                        }
-                    };
-                    let fresh = self.cursor.admit(&mut session, events);
-                    if !self.emit(fresh, SourceStatus::Live) {
-                        return Step::Stop;
-                    }
-                }
-            }
-        }
-    }
-
     async fn run_console(mut self) {
         let Some(instance) = self.req.stream_prefix.clone() else {
             self.emit(Vec::new(), SourceStatus::Idle);
@@ -471,6 +418,9 @@ impl Follower {
         }
     }
 }
+
+#[path = "follow_live.rs"]
+mod live;
 
 #[cfg(test)]
 #[path = "follow_tests.rs"]

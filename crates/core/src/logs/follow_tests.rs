@@ -1,5 +1,6 @@
 //! The follower against an in-memory store whose answers the tests control.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -14,7 +15,8 @@ struct Fake {
     events: Mutex<Vec<LogEvent>>,
     fail_next: Mutex<Vec<LogError>>,
     group_missing: Mutex<bool>,
-    live: Mutex<Option<mpsc::Receiver<TailItem>>>,
+    /// Answers to the next `live_tail` calls, in order; "not here" once they run out.
+    live: Mutex<VecDeque<Result<mpsc::Receiver<TailItem>, LogError>>>,
     live_calls: Mutex<u32>,
     console: Mutex<String>,
 }
@@ -85,8 +87,8 @@ impl LogStore for Fake {
         _pattern: Option<&str>,
     ) -> Result<LiveTail, LogError> {
         *self.live_calls.lock().unwrap() += 1;
-        match self.live.lock().unwrap().take() {
-            Some(rx) => Ok(LiveTail::from_channel(rx, None)),
+        match self.live.lock().unwrap().pop_front() {
+            Some(answer) => answer.map(|rx| LiveTail::from_channel(rx, None)),
             None => Err(LogError::LiveTailUnavailable("not here".into())),
         }
     }
@@ -94,6 +96,21 @@ impl LogStore for Fake {
     fn kind(&self) -> &'static str {
         "fake"
     }
+}
+
+/// A session the test feeds.
+fn session(store: &Fake) -> mpsc::Sender<TailItem> {
+    let (tx, rx) = mpsc::channel(8);
+    store.live.lock().unwrap().push_back(Ok(rx));
+    tx
+}
+
+fn live_event(ts: i64, m: &str) -> LogEvent {
+    LogEvent { ts_ms: ts, ingest_ms: None, message: m.into(), id: None, stream: Some("i-1".into()) }
+}
+
+fn update(events: Vec<LogEvent>) -> TailItem {
+    TailItem::Events { events, sampled: false }
 }
 
 fn quick() -> Pace {
@@ -117,8 +134,12 @@ struct Run {
 
 impl Run {
     fn start(store: Arc<Fake>, req: FollowRequest, active: bool) -> Run {
+        Self::with_pace(store, req, active, quick())
+    }
+
+    fn with_pace(store: Arc<Fake>, req: FollowRequest, active: bool, pace: Pace) -> Run {
         let (tx, rx) = mpsc::unbounded_channel();
-        let handle = spawn_follow(store, req, tx, watch::channel(active).1, quick());
+        let handle = spawn_follow(store, req, tx, watch::channel(active).1, pace);
         Run { rx, handle, lines: Vec::new(), statuses: Vec::new() }
     }
 
@@ -168,7 +189,7 @@ async fn history_then_new_lines_without_gaps_or_duplicates() {
     }
     let mut run = Run::start(store.clone(), req(), true);
     run.until_lines(7).await;
-    assert_eq!(run.statuses[0], SourceStatus::Polling { every_secs: 1 }, "the fake has no live tail");
+    assert_eq!(run.statuses[0], SourceStatus::polling(1), "the fake has no live tail");
     // New lines, two of them at the timestamp of the last line seen, one slightly older.
     store.put(1_006, "same-ts-1");
     store.put(1_006, "same-ts-2");
@@ -221,9 +242,9 @@ async fn live_tail_is_used_while_active_and_overlaps_are_dropped() {
     let store = Arc::new(Fake::default());
     store.put(10, "boot");
     let (live_tx, live_rx) = mpsc::channel(8);
-    *store.live.lock().unwrap() = Some(live_rx);
+    store.live.lock().unwrap().push_back(Ok(live_rx));
     let mut run = Run::start(store.clone(), req(), true);
-    run.until_status(|s| *s == SourceStatus::Live).await;
+    run.until_status(|s| *s == SourceStatus::Live { sampled: false }).await;
     let live = |ts, m: &str| LogEvent {
         ts_ms: ts,
         ingest_ms: None,
@@ -232,7 +253,10 @@ async fn live_tail_is_used_while_active_and_overlaps_are_dropped() {
         stream: Some("i-1".into()),
     };
     // The session repeats what the catch-up poll already gave, then brings new lines.
-    live_tx.send(Ok(vec![live(10, "boot"), live(20, "fit")])).await.unwrap();
+    live_tx
+        .send(TailItem::Events { events: vec![live(10, "boot"), live(20, "fit")], sampled: false })
+        .await
+        .unwrap();
     run.until_lines(2).await;
     assert_eq!(run.lines, ["boot", "fit"]);
     // The session ends (the 3-hour limit): the follower goes on polling, still without duplicates.
@@ -270,7 +294,7 @@ async fn activity_switches_the_pace() {
     let mut pace = quick();
     pace.slow = Duration::from_secs(3);
     let _h = spawn_follow(store.clone(), req(), tx, active_rx, pace);
-    assert_eq!(rx.recv().await.unwrap().status, SourceStatus::Polling { every_secs: 3 });
+    assert_eq!(rx.recv().await.unwrap().status, SourceStatus::polling(3));
     active_tx.send(true).unwrap();
     store.put(1, "now running");
     let b = tokio::time::timeout(Duration::from_secs(1), rx.recv())
@@ -278,7 +302,7 @@ async fn activity_switches_the_pace() {
         .expect("woken by the change, not after the slow interval")
         .unwrap();
     assert_eq!(b.events.len(), 1);
-    assert_eq!(b.status, SourceStatus::Polling { every_secs: 1 });
+    assert_eq!(b.status, SourceStatus::polling(1));
 }
 
 #[tokio::test]
@@ -310,4 +334,88 @@ async fn the_console_delivers_new_lines_only() {
         "[ 0.0] Linux\nlogin: \n[ OK ] Stopped agent\nreboot: Power down\n".into();
     run.until_lines(3).await;
     assert_eq!(run.lines, ["[ 0.0] Linux", "login: ", "reboot: Power down"]);
+}
+
+#[tokio::test]
+async fn a_timed_out_session_is_reopened_at_once_and_the_status_stays_live() {
+    let store = Arc::new(Fake::default());
+    store.put(10, "boot");
+    let first = session(&store);
+    let second = session(&store);
+    let mut run = Run::start(store.clone(), req(), true); // live_retry: 10 minutes
+    run.until_status(|s| *s == SourceStatus::Live { sampled: false }).await;
+    first.send(update(vec![live_event(20, "fit")])).await.unwrap();
+    run.until_lines(2).await;
+    // Written while no session was open: only the catch-up read of the next session brings it.
+    store.put(20, "fit");
+    store.put(25, "between");
+    first.send(TailItem::TimedOut).await.unwrap();
+    run.until_lines(3).await;
+    second.send(update(vec![live_event(25, "between"), live_event(30, "plot")])).await.unwrap();
+    run.until_lines(4).await;
+    assert_eq!(run.lines, ["boot", "fit", "between", "plot"]);
+    assert_eq!(*store.live_calls.lock().unwrap(), 2, "reopened without waiting for live_retry");
+    let after_live = run.statuses.iter().skip_while(|s| !matches!(s, SourceStatus::Live { .. }));
+    assert!(after_live.clone().all(|s| *s == SourceStatus::Live { sampled: false }), "{:?}", run.statuses);
+}
+
+#[tokio::test]
+async fn a_refused_session_says_why_while_polling_and_live_tail_comes_back() {
+    let store = Arc::new(Fake::default());
+    store.live.lock().unwrap().push_back(Err(LogError::LiveTailUnavailable(LiveOff::SessionLimit)));
+    let later = session(&store);
+    let pace = Pace { live_retry: Duration::from_millis(300), ..quick() };
+    let mut run = Run::with_pace(store.clone(), req(), true, pace);
+    let limited = SourceStatus::Polling { every_secs: 1, live_off: Some(LiveOff::SessionLimit) };
+    run.until_status(|s| *s == limited).await;
+    store.put(5, "polled");
+    run.until_lines(1).await;
+    run.until_status(|s| *s == SourceStatus::Live { sampled: false }).await;
+    later.send(update(vec![live_event(9, "pushed")])).await.unwrap();
+    run.until_lines(2).await;
+    assert_eq!(run.lines, ["polled", "pushed"]);
+    assert_eq!(*store.live_calls.lock().unwrap(), 2);
+}
+
+#[tokio::test]
+async fn sampling_shows_in_the_status_and_goes_away() {
+    let store = Arc::new(Fake::default());
+    let tx = session(&store);
+    let mut run = Run::start(store.clone(), req(), true);
+    run.until_status(|s| *s == SourceStatus::Live { sampled: false }).await;
+    tx.send(TailItem::Events { events: vec![live_event(1, "one of many")], sampled: true }).await.unwrap();
+    run.until_status(|s| *s == SourceStatus::Live { sampled: true }).await;
+    tx.send(update(vec![live_event(2, "calm")])).await.unwrap();
+    run.until_status(|s| *s == SourceStatus::Live { sampled: false }).await;
+    assert_eq!(run.lines, ["one of many", "calm"]);
+}
+
+#[tokio::test]
+async fn a_failed_session_polls_for_live_retry_and_says_so_only_while_active() {
+    let store = Arc::new(Fake::default());
+    let tx = session(&store);
+    let (btx, mut rx) = mpsc::unbounded_channel();
+    let (active_tx, active_rx) = watch::channel(true);
+    let pace = Pace { slow: Duration::from_secs(2), ..quick() };
+    let _h = spawn_follow(store.clone(), req(), btx, active_rx, pace);
+    let mut statuses = Vec::new();
+    let mut until = async |f: &dyn Fn(&SourceStatus) -> bool| loop {
+        let b = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+        statuses.push(b.status.clone());
+        if f(&b.status) {
+            return;
+        }
+    };
+    until(&|s| matches!(s, SourceStatus::Live { .. })).await;
+    let failure =
+        LogError::LiveTailUnavailable("the live tail session ended: SessionStreamingException".into());
+    tx.send(TailItem::Failed(failure)).await.unwrap();
+    until(&|s| {
+        matches!(s, SourceStatus::Polling { every_secs: 1, live_off: Some(LiveOff::Unavailable(w)) }
+            if w.contains("SessionStreamingException"))
+    })
+    .await;
+    active_tx.send(false).unwrap();
+    until(&|s| *s == SourceStatus::polling(2)).await;
+    assert_eq!(*store.live_calls.lock().unwrap(), 1, "not retried before live_retry");
 }

@@ -110,11 +110,18 @@ impl FromStr for Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceStatus {
     /// A live tail session pushes lines as `CloudWatch` ingests them.
-    Live,
+    Live {
+        /// `CloudWatch` said its latest update was a sample: more than 500 lines matched in that
+        /// second and only 500 of them were sent.
+        sampled: bool,
+    },
     /// Polled every `every_secs` seconds.
     Polling {
         /// Interval between polls.
         every_secs: u64,
+        /// Why polling stands in for live tail while the box is active (`None` when live tail
+        /// was not tried: the box is stopped, or the first read is still under way).
+        live_off: Option<LiveOff>,
     },
     /// Reads have failed since the last good one at `since`; still retrying.
     Stale {
@@ -129,17 +136,78 @@ pub enum SourceStatus {
     Idle,
 }
 
+impl SourceStatus {
+    /// Polled every `every_secs` seconds, with nothing more to say.
+    pub fn polling(every_secs: u64) -> Self {
+        SourceStatus::Polling { every_secs, live_off: None }
+    }
+}
+
 impl fmt::Display for SourceStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SourceStatus::Live => f.write_str("live"),
-            SourceStatus::Polling { every_secs } => write!(f, "polling every {every_secs} s"),
+            SourceStatus::Live { sampled: false } => f.write_str("live"),
+            SourceStatus::Live { sampled: true } => f.write_str("live (sampled by CloudWatch)"),
+            SourceStatus::Polling { every_secs, live_off: None } => write!(f, "polling every {every_secs} s"),
+            SourceStatus::Polling { every_secs, live_off: Some(off) } => {
+                write!(f, "polling every {every_secs} s (live tail: {})", off.short())
+            }
             SourceStatus::Stale { since, why } => {
                 write!(f, "stale since {}: {why}", since.strftime("%H:%M UTC"))
             }
             SourceStatus::Error(e) => write!(f, "error: {e}"),
             SourceStatus::Idle => f.write_str("idle"),
         }
+    }
+}
+
+/// Why live tail is not used right now (the follower polls instead and tries again later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveOff {
+    /// `LimitExceededException`: every live tail session the account may hold at once is open
+    /// (other panels, the console, other tools).
+    SessionLimit,
+    /// `AccessDeniedException`: the credentials may not call `logs:StartLiveTail`.
+    NotPermitted,
+    /// The endpoint does not offer live tail, cannot be reached, or the session failed.
+    Unavailable(String),
+}
+
+impl LiveOff {
+    /// A few words for a status line.
+    pub fn short(&self) -> &'static str {
+        match self {
+            LiveOff::SessionLimit => "session limit reached",
+            LiveOff::NotPermitted => "not permitted",
+            LiveOff::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
+impl fmt::Display for LiveOff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiveOff::SessionLimit => f.write_str(
+                "the account's concurrent live tail sessions are all in use (LimitExceededException)",
+            ),
+            LiveOff::NotPermitted => f.write_str(
+                "the credentials may not call logs:StartLiveTail (AccessDeniedException); \
+                 assets/iam-policy.json grants it",
+            ),
+            LiveOff::Unavailable(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<&str> for LiveOff {
+    fn from(why: &str) -> Self {
+        LiveOff::Unavailable(why.into())
+    }
+}
+
+impl From<String> for LiveOff {
+    fn from(why: String) -> Self {
+        LiveOff::Unavailable(why)
     }
 }
 
@@ -172,9 +240,10 @@ pub enum LogError {
         /// The group.
         group: String,
     },
-    /// Live tail cannot be used here (not implemented, not permitted, or unreachable): poll instead.
+    /// Live tail cannot be used now (session limit, not permitted, not offered, unreachable):
+    /// poll instead.
     #[error("live tail unavailable: {0}")]
-    LiveTailUnavailable(String),
+    LiveTailUnavailable(LiveOff),
     /// Any other cloud failure, classified as for EC2.
     #[error(transparent)]
     Cloud(#[from] CloudError),
@@ -212,11 +281,26 @@ pub fn scheduler_group(lambda_name: &str) -> String {
     format!("/aws/lambda/{lambda_name}")
 }
 
-/// What a live tail session delivers: batches of new events, or the error that ended it.
-pub type TailItem = Result<Vec<LogEvent>, LogError>;
+/// What a live tail session delivers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TailItem {
+    /// New events (one `SessionUpdate`, about one a second).
+    Events {
+        /// The events, in the order the service sent them.
+        events: Vec<LogEvent>,
+        /// `CloudWatch` sent only a sample of the matching events.
+        sampled: bool,
+    },
+    /// The session reached the service's time limit (3 hours, `SessionTimeoutException`):
+    /// start a new one now.
+    TimedOut,
+    /// The session failed (`SessionStreamingException`, a broken connection, ...); it is over.
+    Failed(LogError),
+}
 
-/// A live tail session: events pushed as `CloudWatch` ingests them. The session ends (`None`) when
-/// the service closes it (after 3 hours at most); dropping it closes the connection.
+/// A live tail session: events pushed as `CloudWatch` ingests them. It ends with
+/// [`TailItem::TimedOut`] or [`TailItem::Failed`], or `None` when the connection closed without
+/// a word; dropping it closes the connection.
 pub struct LiveTail {
     rx: mpsc::Receiver<TailItem>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -329,8 +413,17 @@ mod tests {
 
     #[test]
     fn statuses_read_short() {
-        assert_eq!(SourceStatus::Live.to_string(), "live");
-        assert_eq!(SourceStatus::Polling { every_secs: 1 }.to_string(), "polling every 1 s");
+        assert_eq!(SourceStatus::Live { sampled: false }.to_string(), "live");
+        assert_eq!(SourceStatus::Live { sampled: true }.to_string(), "live (sampled by CloudWatch)");
+        assert_eq!(SourceStatus::polling(1).to_string(), "polling every 1 s");
+        let limited = SourceStatus::Polling { every_secs: 1, live_off: Some(LiveOff::SessionLimit) };
+        assert_eq!(limited.to_string(), "polling every 1 s (live tail: session limit reached)");
+        let denied = SourceStatus::Polling { every_secs: 1, live_off: Some(LiveOff::NotPermitted) };
+        assert_eq!(denied.to_string(), "polling every 1 s (live tail: not permitted)");
+        let off = SourceStatus::Polling { every_secs: 15, live_off: Some("cannot reach it".into()) };
+        assert_eq!(off.to_string(), "polling every 15 s (live tail: unavailable)");
+        let e = LogError::LiveTailUnavailable(LiveOff::NotPermitted).to_string();
+        assert!(e.contains("logs:StartLiveTail"), "{e}");
         let since: Timestamp = "2026-11-23T12:03:41Z".parse().unwrap();
         let s =
             SourceStatus::Stale { since, why: "cannot reach logs.us-east-1.amazonaws.com: timed out".into() };
