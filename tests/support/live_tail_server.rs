@@ -254,7 +254,7 @@ impl StreamingToLoopback {
     /// An HTTP client of the SDK (hyper, rustls, the SDK's own connector) resolving with this.
     pub fn http_client(&self) -> SharedHttpClient {
         aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_with_resolver(self.clone())
     }
 }
