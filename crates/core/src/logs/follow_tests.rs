@@ -17,6 +17,8 @@ struct Fake {
     live: Mutex<Option<mpsc::Receiver<TailItem>>>,
     live_calls: Mutex<u32>,
     console: Mutex<String>,
+    filter_calls: Mutex<u32>,
+    console_calls: Mutex<u32>,
 }
 
 impl Fake {
@@ -44,6 +46,7 @@ impl LogStore for Fake {
         pattern: Option<&str>,
         next_token: Option<String>,
     ) -> Result<Page, LogError> {
+        *self.filter_calls.lock().unwrap() += 1;
         if let Some(e) = self.fail_next.lock().unwrap().pop() {
             return Err(e);
         }
@@ -75,6 +78,7 @@ impl LogStore for Fake {
     }
 
     async fn console_output(&self, _id: &str) -> Result<String, LogError> {
+        *self.console_calls.lock().unwrap() += 1;
         Ok(self.console.lock().unwrap().clone())
     }
 
@@ -100,6 +104,8 @@ fn quick() -> Pace {
     Pace {
         fast: Duration::from_millis(20),
         slow: Duration::from_millis(400),
+        hidden_active: Duration::from_millis(400),
+        hidden: Duration::from_millis(400),
         overlap: Duration::from_secs(10),
         live_retry: Duration::from_secs(600),
         console_fast: Duration::from_millis(20),
@@ -311,3 +317,6 @@ async fn the_console_delivers_new_lines_only() {
     run.until_lines(3).await;
     assert_eq!(run.lines, ["[ 0.0] Linux", "login: ", "reboot: Power down"]);
 }
+
+#[path = "follow_pace_tests.rs"]
+mod pace;
