@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::console::ConsoleTracker;
 use super::dedup::{Cursor, Window};
+use super::pace::PaceWish;
 use super::pattern::Pattern;
 use super::{
     LogError, LogEvent, LogStore, Source, SourceStatus, fetch_all, missing_group_message, scheduler_group,
@@ -135,24 +136,6 @@ impl Default for Pace {
     }
 }
 
-/// What the reading pace depends on: the box's activity and what the panel shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PaceWish {
-    /// The box is pending, running or stopping: new lines are coming.
-    pub active: bool,
-    /// The source on screen; `None` when no followed source is (the run history, say).
-    pub shown: Option<Source>,
-    /// Changes whenever the box changes state: every source is read once more then.
-    pub phase: u64,
-}
-
-impl PaceWish {
-    /// `source` shown, the box active or not.
-    pub fn showing(source: Source, active: bool) -> Self {
-        PaceWish { active, shown: Some(source), phase: 0 }
-    }
-}
-
 /// A running follower. Dropping it (or [`FollowHandle::cancel`]) stops it; so does dropping the
 /// batch receiver.
 pub struct FollowHandle {
@@ -189,25 +172,11 @@ pub fn spawn_follow(
     store: Arc<dyn LogStore>,
     req: FollowRequest,
     tx: mpsc::UnboundedSender<LogBatch>,
-    mut active: watch::Receiver<bool>,
+    active: watch::Receiver<bool>,
     pace: Pace,
 ) -> FollowHandle {
-    let (wish_tx, wish_rx) = watch::channel(PaceWish::showing(req.source, *active.borrow_and_update()));
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                () = wish_tx.closed() => return,
-                changed = active.changed() => {
-                    if changed.is_err() {
-                        return;
-                    }
-                    let now = *active.borrow_and_update();
-                    wish_tx.send_modify(|w| w.active = now);
-                }
-            }
-        }
-    });
-    spawn_follow_paced(store, req, tx, wish_rx, pace)
+    let wish = PaceWish::following(req.source, active);
+    spawn_follow_paced(store, req, tx, wish, pace)
 }
 
 /// As [`spawn_follow`], paced by what the panel wishes: the box's activity, the source shown
@@ -333,28 +302,14 @@ impl Follower {
         self.active.borrow().active
     }
 
-    fn is_shown(&self) -> bool {
-        self.active.borrow().shown == Some(self.req.source)
-    }
-
     /// The interval while the source is shown, whatever is shown now: the status says it.
     fn shown_interval(&self) -> Duration {
-        match (self.req.source, self.is_active()) {
-            (Source::Console, true) => self.pace.console_fast,
-            (Source::Console, false) => self.pace.console_slow,
-            (_, true) => self.pace.fast,
-            (_, false) => self.pace.slow,
-        }
+        self.pace.shown_interval(self.req.source, self.is_active())
     }
 
     /// The wait between reads now; `None`: read only when the box's state changes.
     fn interval(&self) -> Option<Duration> {
-        match (self.req.source, self.is_shown(), self.is_active()) {
-            (_, true, _) => Some(self.shown_interval()),
-            (Source::Console, false, _) => None,
-            (Source::Run, false, true) => Some(self.pace.hidden_active),
-            (_, false, _) => Some(self.pace.hidden),
-        }
+        self.pace.interval(self.req.source, &self.active.borrow())
     }
 
     fn polling(&self) -> SourceStatus {
@@ -363,9 +318,8 @@ impl Follower {
         SourceStatus::Polling { every_secs: every_secs.max(1) }
     }
 
-    /// Live tail is worth a session: the box is active and the source is on screen.
     fn wants_live(&self) -> bool {
-        self.is_active() && self.is_shown()
+        self.active.borrow().wants_live(self.req.source)
     }
 
     fn live_allowed(&self) -> bool {
