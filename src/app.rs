@@ -172,7 +172,8 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let runner = Runner::new(cfg, backends, tx.clone());
-    let mut feeds = Feeds::new(backends.logs.clone(), &cfg.log_group, &cfg.lambda_name);
+    let pace = crate::feeds::panel_pace(cfg);
+    let mut feeds = Feeds::new(backends.logs.clone(), &cfg.log_group, &cfg.lambda_name, pace);
     let mut state = State::new(cfg, &backends.account, Timestamp::now());
     state.slack.attach(backends.chat.info(), crate::chat::sender::Sender::current());
     if let Some(w) = cfg.dotenv_warning() {
@@ -222,12 +223,14 @@ where
         }
         for a in pending {
             dirty = true;
-            for fx in update(&mut state, a) {
+            let effects = update(&mut state, a);
+            // Followers (re)started by these effects start at the pace the new state asks for.
+            feeds.set_wish(state.box_active(), state.log_shown(), state.instance().map(|i| i.state));
+            for fx in effects {
                 let mut host = LoopHost { term: &mut *term, console: &mut *console, feeds: &mut feeds };
                 runner.perform(fx, &mut host)?;
             }
         }
-        feeds.set_active(state.box_active());
         if state.should_quit {
             return Ok(state.switch_to.take());
         }

@@ -131,3 +131,6 @@ async fn cancelling_the_dialog_changes_nothing() {
     assert_eq!(backends.cloud.instances().await.unwrap()[0].state, crate::cloud::InstanceState::Stopped);
     assert_eq!(console.bells, 0);
 }
+
+#[path = "pace_tests.rs"]
+mod pace;

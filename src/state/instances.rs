@@ -43,11 +43,8 @@ pub(super) fn select(state: &mut State, step: isize) {
 pub(super) fn loaded(state: &mut State, seq: u64, result: Result<Vec<Instance>, CloudError>) -> Vec<Effect> {
     let mut fx = Vec::new();
     let ok = result.is_ok();
-    let active = match &result {
-        Ok(list) => list.iter().any(|i| i.state.is_active()),
-        Err(_) => state.box_active(),
-    };
-    if !state.instance_poll.answered(seq, ok, active, state.now) {
+    let hurry = result.as_ref().is_ok_and(|list| super::pace::in_transition(list));
+    if !state.instance_poll.answered(seq, ok, hurry, state.now) {
         return fx;
     }
     if state.notice.as_ref().is_some_and(|n| n.text == "refreshing…") {

@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod doctor;
 mod instances;
 pub mod logs;
+pub mod pace;
 mod poll;
 pub mod runs;
 pub mod schedule;
@@ -236,7 +237,7 @@ impl State {
             schedule: Fetched::default(),
             following: None,
             show_history: false,
-            schedule_poll: Poller::new(SignedDuration::from_mins(5), SignedDuration::from_mins(5)),
+            schedule_poll: Poller::new(pace::SCHEDULE_EVERY, pace::SCHEDULE_EVERY),
             logs: LogSource::ALL.iter().map(|_| LogPane::new(cfg.log_buffer_lines)).collect(),
             log_source: LogSource::Run,
             dev_config: cfg.dev.clone(),

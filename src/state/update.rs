@@ -1,7 +1,8 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
 use super::{
-    Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, runs, schedule, slack, timeline,
+    Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, pace, runs, schedule, slack,
+    timeline,
 };
 use crate::action::{Action, Effect, Power, Write};
 
@@ -13,6 +14,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Tick(now) => {
             state.now = now;
+            pace::hurry_due(state);
             if let Some(seq) = state.instance_poll.due(now) {
                 fx.push(Effect::FetchInstances { seq });
             }
@@ -44,7 +46,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::RunLogLoaded { from, result } => timeline::run_log_loaded(state, from, result),
         Action::DevPlanned(result) => dev::planned(state, result),
-        Action::DevApplied { id, result } => fx.extend(dev::applied(state, id, result)),
+        Action::DevApplied { id, result } => {
+            pace::after_action(state);
+            fx.extend(dev::applied(state, id, result));
+        }
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
         Action::CopySsh => fx.extend(dev::copy_ssh(state)),
         Action::ScheduleLoaded { seq, result } => schedule::loaded(state, seq, result),
@@ -85,6 +90,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(dlg) = state.dialog.take()
                 && let Some(intent) = dlg.pick(index)
             {
+                if matches!(intent, Intent::Write(Write::Power(_)) | Intent::DevSwitch(_)) {
+                    pace::after_action(state);
+                }
                 fx.extend(match intent {
                     Intent::PostMessage => slack::confirm(state, dlg),
                     Intent::Write(write) => runs::execute(state, write),
@@ -130,6 +138,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Prechecked { power, result } => runs::prechecked(state, power, result),
         Action::Done { write, result } => {
+            if let Write::Power(_) = &write {
+                pace::after_action(state);
+            }
             if let (Write::Power(Power::Start(ids)), Ok(())) = (&write, &result) {
                 fx.extend(slack::run_started(state, ids));
             }

@@ -47,15 +47,19 @@ fn first_tick_fetches_and_answer_fills_the_instance_panel() {
 }
 
 #[test]
-fn a_running_box_is_polled_fast_and_a_stopped_one_slowly() {
+fn a_starting_box_is_polled_fast_and_a_running_or_stopped_one_slowly() {
     let mut s = fresh();
     let seq = loaded(&mut s);
-    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Running)]) });
+    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Pending)]) });
     assert!(update(&mut s, Action::Tick(now() + SignedDuration::from_secs(4))).is_empty());
     let fx = update(&mut s, Action::Tick(now() + SignedDuration::from_secs(5)));
     let [Effect::FetchInstances { seq }] = fx.as_slice() else { panic!("{fx:?}") };
-    update(&mut s, Action::InstancesLoaded { seq: *seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
+    update(&mut s, Action::InstancesLoaded { seq: *seq, result: Ok(vec![instance(InstanceState::Running)]) });
     assert!(update(&mut s, Action::Tick(now() + SignedDuration::from_secs(30))).is_empty());
+    let fx = update(&mut s, Action::Tick(now() + SignedDuration::from_secs(65)));
+    let [Effect::FetchInstances { seq }] = fx.as_slice() else { panic!("{fx:?}") };
+    update(&mut s, Action::InstancesLoaded { seq: *seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
+    assert!(update(&mut s, Action::Tick(now() + SignedDuration::from_secs(100))).is_empty());
 }
 
 #[test]

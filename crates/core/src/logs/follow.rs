@@ -1,5 +1,7 @@
 //! Following one log source in the background: a live tail session while the box is active
-//! (where the service offers one), polling otherwise, and batches of new lines on a channel.
+//! and the source is shown (where the service offers one), polling otherwise, and batches of new
+//! lines on a channel. How often a source is polled follows a [`PaceWish`]: whether the box is
+//! active and which source the panel shows (see [`Pace`] for the intervals).
 //!
 //! Polls re-read an overlap window and drop what was delivered (see [`super::dedup`]), so there
 //! are no gaps at page or poll boundaries and no duplicates. Errors never end the stream: they
@@ -15,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::console::ConsoleTracker;
 use super::dedup::{Cursor, Window};
+use super::pace::PaceWish;
 use super::pattern::Pattern;
 use super::{
     LiveOff, LogError, LogEvent, LogStore, Source, SourceStatus, fetch_all, missing_group_message,
@@ -91,13 +94,21 @@ pub struct LogBatch {
     pub status: SourceStatus,
 }
 
-/// How often to read.
+/// How often to read. A source that is shown polls at `fast` / `slow` (`console_fast` /
+/// `console_slow` for the console); one that is not shown polls at `hidden_active` (the run
+/// log while the box is active: its lines feed the run's progress) or `hidden`, and the console
+/// not at all. Every source is read once more at each change of the box's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pace {
-    /// Poll interval while the box is active.
+    /// Poll interval of a shown source while the box is active (and live tail is unavailable).
     pub fast: Duration,
-    /// Poll interval while it is stopped, and the retry interval after errors that need the operator.
+    /// Poll interval of a shown source while the box is stopped, and the retry interval after
+    /// errors that need the operator.
     pub slow: Duration,
+    /// Poll interval of the run log while the box is active and the run log is not shown.
+    pub hidden_active: Duration,
+    /// Poll interval of a log that is not shown otherwise (the console is then not polled).
+    pub hidden: Duration,
     /// How far before the newest line seen each poll re-reads (events become visible late).
     pub overlap: Duration,
     /// How long to wait before trying live tail again once it was unavailable (session limit
@@ -117,6 +128,8 @@ impl Default for Pace {
         Pace {
             fast: Duration::from_secs(1),
             slow: Duration::from_secs(15),
+            hidden_active: Duration::from_secs(15),
+            hidden: Duration::from_secs(15),
             overlap: Duration::from_secs(10),
             live_retry: Duration::from_secs(600),
             console_fast: Duration::from_secs(10),
@@ -156,13 +169,26 @@ impl FollowHandle {
 /// Starts following `req` on `store`, sending [`LogBatch`]es to `tx`: the history since
 /// `req.since_ms` first (always one batch, even empty, with the status), then new lines as they
 /// come. `active` says whether the box is pending/running/stopping: reads are fast then
-/// (and live tail is tried), slow otherwise. A dropped `active` sender keeps its last value.
-/// Call it inside a Tokio runtime.
+/// (and live tail is tried), slow otherwise; the source counts as shown. A dropped `active`
+/// sender keeps its last value. Call it inside a Tokio runtime.
 pub fn spawn_follow(
     store: Arc<dyn LogStore>,
     req: FollowRequest,
     tx: mpsc::UnboundedSender<LogBatch>,
     active: watch::Receiver<bool>,
+    pace: Pace,
+) -> FollowHandle {
+    let wish = PaceWish::following(req.source, active);
+    spawn_follow_paced(store, req, tx, wish, pace)
+}
+
+/// As [`spawn_follow`], paced by what the panel wishes: the box's activity, the source shown
+/// and the box's state changes (see [`Pace`]). A dropped `wish` sender keeps its last value.
+pub fn spawn_follow_paced(
+    store: Arc<dyn LogStore>,
+    req: FollowRequest,
+    tx: mpsc::UnboundedSender<LogBatch>,
+    wish: watch::Receiver<PaceWish>,
     pace: Pace,
 ) -> FollowHandle {
     let (cancel_tx, cancel_rx) = watch::channel(false);
@@ -171,12 +197,13 @@ pub fn spawn_follow(
         cursor: Cursor::new(req.since_ms, i64::try_from(pace.overlap.as_millis()).unwrap_or(i64::MAX)),
         req,
         tx,
-        active,
+        active: wish,
         active_open: true,
         cancel: cancel_rx,
         pace,
         last_status: None,
         last_ok: None,
+        last_read: None,
         failures: 0,
         live_after: None,
         live_off: None,
@@ -195,17 +222,29 @@ enum Read {
     Stop,
 }
 
+/// How long a pause lasts.
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    /// Until the next read the wish asks for, counted from the last read.
+    Interval,
+    /// A fixed retry wait after a failure.
+    Retry(Duration),
+}
+
 struct Follower {
     store: Arc<dyn LogStore>,
     req: FollowRequest,
     tx: mpsc::UnboundedSender<LogBatch>,
-    active: watch::Receiver<bool>,
+    /// The box's activity and what the panel shows.
+    active: watch::Receiver<PaceWish>,
     active_open: bool,
     cancel: watch::Receiver<bool>,
     pace: Pace,
     cursor: Cursor,
     last_status: Option<SourceStatus>,
     last_ok: Option<Timestamp>,
+    /// When the last read was asked for.
+    last_read: Option<tokio::time::Instant>,
     failures: u32,
     live_after: Option<Instant>,
     /// Why live tail is not used now, while `live_after` holds it off.
@@ -221,8 +260,8 @@ async fn cancelled(rx: &mut watch::Receiver<bool>) {
     }
 }
 
-/// Resolves when the box's activity changes; never once its sender is gone.
-async fn activity_changed(rx: &mut watch::Receiver<bool>, open: &mut bool) {
+/// Resolves when the box's activity (or what is shown) changes; never once its sender is gone.
+async fn activity_changed<T>(rx: &mut watch::Receiver<T>, open: &mut bool) {
     if *open && rx.changed().await.is_ok() {
         return;
     }
@@ -256,8 +295,8 @@ impl Follower {
                     Step::Stop => return,
                     Step::Go => continue,
                 },
-                Read::Ok => self.interval(),
-                Read::Failed(e) => self.retry_wait(&e),
+                Read::Ok => Wait::Interval,
+                Read::Failed(e) => Wait::Retry(self.retry_wait(&e)),
             };
             if let Step::Stop = self.pause(wait).await {
                 return;
@@ -266,37 +305,43 @@ impl Follower {
     }
 
     fn is_active(&self) -> bool {
-        *self.active.borrow()
+        self.active.borrow().active
     }
 
-    fn interval(&self) -> Duration {
-        match (self.req.source, self.is_active()) {
-            (Source::Console, true) => self.pace.console_fast,
-            (Source::Console, false) => self.pace.console_slow,
-            (_, true) => self.pace.fast,
-            (_, false) => self.pace.slow,
-        }
+    /// The interval while the source is shown, whatever is shown now: the status says it.
+    fn shown_interval(&self) -> Duration {
+        self.pace.shown_interval(self.req.source, self.is_active())
+    }
+
+    /// The wait between reads now; `None`: read only when the box's state changes.
+    fn interval(&self) -> Option<Duration> {
+        self.pace.interval(self.req.source, &self.active.borrow())
     }
 
     fn polling(&self) -> SourceStatus {
         // Rounded to the nearest second, halves up.
-        let every_secs = self.interval().saturating_add(Duration::from_millis(500)).as_secs();
+        let every_secs = self.shown_interval().saturating_add(Duration::from_millis(500)).as_secs();
         // While the box is stopped live tail is not wanted, so there is nothing to explain.
         let live_off = if self.is_active() { self.live_off.clone() } else { None };
         SourceStatus::Polling { every_secs: every_secs.max(1), live_off }
     }
 
+    fn wants_live(&self) -> bool {
+        self.active.borrow().wants_live(self.req.source)
+    }
+
     fn live_allowed(&self) -> bool {
-        self.is_active() && self.live_after.is_none_or(|t| Instant::now() >= t)
+        self.wants_live() && self.live_after.is_none_or(|t| Instant::now() >= t)
     }
 
     fn retry_wait(&self, e: &LogError) -> Duration {
+        let every = self.interval().unwrap_or_else(|| self.shown_interval());
         let base = if e.is_throttled() {
             Duration::from_secs(2)
         } else if e.is_transient() {
-            self.interval()
+            every
         } else {
-            return self.pace.slow.max(self.interval());
+            return self.pace.slow.max(every);
         };
         let doublings = self.failures.saturating_sub(1).min(10);
         (base * 2u32.pow(doublings)).min(self.pace.max_backoff)
@@ -339,6 +384,7 @@ impl Follower {
 
     /// One complete read from the cursor on; `status` replaces "polling" on success.
     async fn poll(&mut self, status: Option<SourceStatus>) -> Read {
+        self.last_read = Some(tokio::time::Instant::now());
         let r = or_stop(
             &mut self.cancel,
             &self.tx,
@@ -364,13 +410,35 @@ impl Follower {
         }
     }
 
-    /// Waits `d`, or less when the box's activity changes.
-    async fn pause(&mut self, d: Duration) -> Step {
-        tokio::select! {
-            () = cancelled(&mut self.cancel) => Step::Stop,
-            () = self.tx.closed() => Step::Stop,
-            () = activity_changed(&mut self.active, &mut self.active_open) => Step::Go,
-            () = tokio::time::sleep(d) => Step::Go,
+    /// Waits until the next read is due: `wait` after a failure, else the interval the wish
+    /// asks for, counted from the last read (a source never read is due at once). A change of
+    /// the box's activity or state ends the wait at once; a change of what is shown moves the
+    /// end of an interval.
+    async fn pause(&mut self, wait: Wait) -> Step {
+        let from = tokio::time::Instant::now();
+        loop {
+            let seen = *self.active.borrow_and_update();
+            let until = match wait {
+                Wait::Retry(d) => Some(from + d),
+                Wait::Interval => self.interval().map(|d| self.last_read.map_or(from, |t| t + d)),
+            };
+            let due = async move {
+                match until {
+                    Some(t) => tokio::time::sleep_until(t).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = cancelled(&mut self.cancel) => return Step::Stop,
+                () = self.tx.closed() => return Step::Stop,
+                () = activity_changed(&mut self.active, &mut self.active_open) => {
+                    let now = *self.active.borrow();
+                    if now.active != seen.active || now.phase != seen.phase {
+                        return Step::Go;
+                    }
+                }
+                () = due => return Step::Go,
+            }
         }
     }
 
@@ -382,9 +450,17 @@ impl Follower {
         };
         let pattern = Pattern::parse(self.req.filter.as_deref().unwrap_or(""));
         let mut tracker = ConsoleTracker::default();
+        // Not shown: the first read waits for the pane or for a change of the box's state.
+        let mut wait = self.interval().is_none().then_some(Wait::Interval);
         loop {
+            if let Some(w) = wait
+                && let Step::Stop = self.pause(w).await
+            {
+                return;
+            }
+            self.last_read = Some(tokio::time::Instant::now());
             let r = or_stop(&mut self.cancel, &self.tx, self.store.console_output(&instance)).await;
-            let wait = match r {
+            wait = Some(match r {
                 None => return,
                 Some(Ok(text)) => {
                     self.succeeded();
@@ -405,16 +481,13 @@ impl Follower {
                     if !self.emit(events, status) {
                         return;
                     }
-                    self.interval()
+                    Wait::Interval
                 }
                 Some(Err(e)) => match self.failed(e.clone()) {
                     Read::Stop => return,
-                    _ => self.retry_wait(&e),
+                    _ => Wait::Retry(self.retry_wait(&e)),
                 },
-            };
-            if let Step::Stop = self.pause(wait).await {
-                return;
-            }
+            });
         }
     }
 }

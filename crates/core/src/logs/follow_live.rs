@@ -36,9 +36,9 @@ impl Follower {
                 Ended::TimedOut => {
                     tracing::info!(source = %self.req.source, "live tail session timed out; reopening");
                     // Never more than one session a fast interval, whatever the service says.
-                    let rest = self.interval().saturating_sub(opened.elapsed());
+                    let rest = self.shown_interval().saturating_sub(opened.elapsed());
                     if !rest.is_zero() {
-                        if let Step::Stop = self.pause(rest).await {
+                        if let Step::Stop = self.pause(super::Wait::Retry(rest)).await {
                             return Step::Stop;
                         }
                     }
@@ -92,7 +92,7 @@ impl Follower {
                 () = cancelled(&mut self.cancel) => return Ended::Stop,
                 () = self.tx.closed() => return Ended::Stop,
                 () = activity_changed(&mut self.active, &mut self.active_open) => {
-                    if !self.is_active() {
+                    if !self.wants_live() {
                         return Ended::Over;
                     }
                 }

@@ -19,6 +19,8 @@ struct Fake {
     live: Mutex<VecDeque<Result<mpsc::Receiver<TailItem>, LogError>>>,
     live_calls: Mutex<u32>,
     console: Mutex<String>,
+    filter_calls: Mutex<u32>,
+    console_calls: Mutex<u32>,
 }
 
 impl Fake {
@@ -46,6 +48,7 @@ impl LogStore for Fake {
         pattern: Option<&str>,
         next_token: Option<String>,
     ) -> Result<Page, LogError> {
+        *self.filter_calls.lock().unwrap() += 1;
         if let Some(e) = self.fail_next.lock().unwrap().pop() {
             return Err(e);
         }
@@ -77,6 +80,7 @@ impl LogStore for Fake {
     }
 
     async fn console_output(&self, _id: &str) -> Result<String, LogError> {
+        *self.console_calls.lock().unwrap() += 1;
         Ok(self.console.lock().unwrap().clone())
     }
 
@@ -117,6 +121,8 @@ fn quick() -> Pace {
     Pace {
         fast: Duration::from_millis(20),
         slow: Duration::from_millis(400),
+        hidden_active: Duration::from_millis(400),
+        hidden: Duration::from_millis(400),
         overlap: Duration::from_secs(10),
         live_retry: Duration::from_secs(600),
         console_fast: Duration::from_millis(20),
@@ -419,3 +425,6 @@ async fn a_failed_session_polls_for_live_retry_and_says_so_only_while_active() {
     until(&|s| *s == SourceStatus::polling(2)).await;
     assert_eq!(*store.live_calls.lock().unwrap(), 1, "not retried before live_retry");
 }
+
+#[path = "follow_pace_tests.rs"]
+mod pace;

@@ -13,6 +13,7 @@ pub mod export;
 pub mod follow;
 pub mod history;
 pub mod lenient;
+pub mod pace;
 pub mod pattern;
 pub mod since;
 
@@ -26,7 +27,8 @@ use tokio::sync::mpsc;
 use crate::cloud::CloudError;
 
 pub use export::{ExportError, Exported, RunLog, export_run, last_run, render, run_log, write_atomic};
-pub use follow::{FollowHandle, FollowRequest, LogBatch, Pace, spawn_follow};
+pub use follow::{FollowHandle, FollowRequest, LogBatch, Pace, spawn_follow, spawn_follow_paced};
+pub use pace::PaceWish;
 
 /// One log line (or multi-line message) as `CloudWatch` Logs stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
