@@ -203,9 +203,31 @@ fn panel_titles(state: &State, w: u16, h: u16) -> Vec<(Rect, String)> {
     ]
 }
 
-/// Every panel title is whole at `w`x`h`.
+/// The open overlay's title after its top-left corner (the panels under it may be hidden).
+fn overlay_title(state: &State) -> Option<String> {
+    use crate::state::Overlay;
+    if let Some(d) = &state.dialog {
+        return Some(format!("╔ {} ", d.title));
+    }
+    let title = match state.overlay? {
+        Overlay::Help => "Keys",
+        Overlay::Doctor => "Doctor",
+        Overlay::Message => "Message",
+    };
+    Some(format!("╭ {title} "))
+}
+
+/// Every title is whole at `w`x`h`: the open overlay's, else every panel's.
 fn titles_whole(state: &State, w: u16, h: u16) -> Result<(), String> {
     let buf = draw(state, w, h);
+    if let Some(title) = overlay_title(state) {
+        let screen = text(&buf);
+        return if screen.contains(&title) {
+            Ok(())
+        } else {
+            Err(format!("{title:?} cut at {w}x{h}:\n{screen}"))
+        };
+    }
     for (r, title) in panel_titles(state, w, h) {
         let n = super::fit::width(&title);
         let got = row_text(&buf, r.x + 1, r.y, n);
@@ -234,7 +256,7 @@ fn no_panel_title_is_cut_in_any_state_at_the_three_sizes() {
 
 #[test]
 fn no_panel_title_is_cut_at_any_size() {
-    let states = states();
+    let states: Vec<_> = states().into_iter().chain(overlays()).collect();
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
     let sizes = (60u16..=220, 18u16..=70, 0..states.len());
     runner
@@ -293,46 +315,42 @@ fn dev_plan() -> crate::devmode::Plan {
     }
 }
 
-/// An overlay over the stopped panel at 80×24 and 120×40.
-fn overlay(name: &str, s: &State) {
-    insta::assert_snapshot!(name, at_every_size(s, &SIZES[..2]));
+/// Every overlay (and the history pane), by name, over the state it opens in.
+fn overlays() -> Vec<(&'static str, State)> {
+    let open = |mut s: State, actions: Vec<Action>| {
+        for a in actions {
+            update(&mut s, a);
+        }
+        s
+    };
+    let start = |s: &State| Action::Prechecked { power: Power::Start(s.instance_ids()), result: Ok(()) };
+    let stop = |s: &State| Action::Prechecked { power: Power::Stop(s.instance_ids()), result: Ok(()) };
+    let doctor = vec![Action::DoctorRequested, Action::DoctorChecked(super::slack::tests::checks())];
+    vec![
+        ("help", open(stopped(), vec![Action::ToggleHelp])),
+        ("message", open(stopped(), vec![Action::ShowMessage])),
+        ("message_with_the_banner", open(failing(), vec![Action::ShowMessage])),
+        ("doctor", open(stopped(), doctor)),
+        ("start_dialog", open(stopped(), vec![start(&stopped())])),
+        ("stop_dialog", open(failing(), vec![stop(&failing())])),
+        ("dev_dialog", open(running(), vec![Action::DevPlanned(Ok(dev_plan()))])),
+        ("history", open(scenario("failure then a quick manual rerun"), vec![Action::ToggleHistory])),
+    ]
 }
 
 #[test]
 fn overlays_at_two_sizes() {
-    let mut s = stopped();
-    update(&mut s, Action::ToggleHelp);
-    overlay("help", &s);
+    for (name, s) in overlays() {
+        insta::assert_snapshot!(name, at_every_size(&s, &SIZES[..2]));
+    }
+}
 
-    let mut s = stopped();
-    update(&mut s, Action::ShowMessage);
-    assert_eq!(s.overlay, Some(crate::state::Overlay::Message));
-    overlay("message", &s);
-
-    let mut s = failing();
-    update(&mut s, Action::ShowMessage);
-    overlay("message_with_the_banner", &s);
-
-    let mut s = stopped();
-    update(&mut s, Action::DoctorRequested);
-    update(&mut s, Action::DoctorChecked(super::slack::tests::checks()));
-    overlay("doctor", &s);
-
-    let mut s = stopped();
-    let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { power: Power::Start(ids), result: Ok(()) });
-    overlay("start_dialog", &s);
-
-    let mut s = failing();
-    let ids = s.instance_ids();
-    update(&mut s, Action::Prechecked { power: Power::Stop(ids), result: Ok(()) });
-    overlay("stop_dialog", &s);
-
-    let mut s = running();
-    update(&mut s, Action::DevPlanned(Ok(dev_plan())));
-    overlay("dev_dialog", &s);
-
-    let mut s = scenario("failure then a quick manual rerun");
-    update(&mut s, Action::ToggleHistory);
-    overlay("history", &s);
+#[test]
+fn no_overlay_title_is_cut() {
+    for (name, s) in overlays() {
+        assert!(s.show_history || overlay_title(&s).is_some(), "{name} opens nothing");
+        for (w, h) in SIZES {
+            titles_whole(&s, w, h).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
 }
