@@ -29,11 +29,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         }
     }
     let hint = Line::from(vec![Span::styled(" m", t.key()), Span::styled(" test message ", t.dim())]);
+    let hint_width = hint.width();
     let mut block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Line::from(title))
         .title_bottom(hint.right_aligned());
-    if slack.notify && slack.setup.is_ok() {
+    // "notices on" when the border has room for it beside the key hint.
+    let room = usize::from(area.width.saturating_sub(2));
+    if slack.notify && slack.setup.is_ok() && hint_width + 1 + fit::width(" notices on ") <= room {
         block = block.title_bottom(Line::styled(" notices on ", t.dim()));
     }
     let width = usize::from(area.width.saturating_sub(2)).max(1);
