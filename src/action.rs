@@ -55,6 +55,8 @@ pub enum Action {
     ToggleHelp,
     /// Close the top overlay or the message line.
     Dismiss,
+    /// Show the footer message, the banner and the log's error whole, in a popup (`Enter`).
+    ShowMessage,
     /// Select the next instance (when several match).
     SelectNext,
     /// Select the previous instance.

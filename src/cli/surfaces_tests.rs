@@ -2,19 +2,17 @@
 //! `runs --json`, `status --json`, the panel (its state, the Last run panel and the history
 //! pane drawn on ratatui's `TestBackend`), the stop dialog and `stop`'s warning; they must agree.
 
-use crate::backends::Account;
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
 
-use crate::action::{Action, Effect};
+use crate::action::Action;
 use crate::cloud::{Instance, InstanceState};
-use crate::config::Config;
 use crate::logs::history::{PastLog, timeline_of};
-use crate::run::scenarios::{self, ID, Scenario};
+use crate::run::scenarios::{self, Scenario};
 use crate::run::{Kind, RunJson, RunRules, Timeline};
-use crate::state::{DevInfo, LogSource, State, update};
+use crate::state::update;
 use crate::timefmt::{human_duration, utc};
 use crate::userdata::Mode;
 
@@ -33,60 +31,6 @@ fn mode(k: Kind) -> Mode {
 fn cli_timeline(s: &Scenario, rules: &RunRules) -> Timeline {
     let past = PastLog { facts: s.facts(rules), starts: s.starts(), warnings: vec![] };
     timeline_of(&s.instance, &past, s.current_kind, rules, s.now)
-}
-
-/// The panel fed as the app feeds it: it sees the box up first when the user data was read
-/// then (so it watched the boot), reads the past back, follows the lines since the launch.
-fn panel(s: &Scenario) -> State {
-    let mut st = State::new(&Config::builtin(), &Account::of(&Config::builtin()), s.now);
-    update(&mut st, crate::keymap::resize(120, 40));
-    let launch = s.instance.launch_time.unwrap();
-    let watched_up = s.current_kind.is_some() && !up(&s.instance);
-    let first = if watched_up {
-        let mut i = scenarios::instance(InstanceState::Running, launch);
-        i.id = s.instance.id.clone();
-        i
-    } else {
-        s.instance.clone()
-    };
-    st.now = if watched_up { launch + jiff::SignedDuration::from_mins(1) } else { s.now };
-    load(&mut st, first, s);
-    if let Some(k) = s.current_kind {
-        let info = DevInfo { mode: mode(k), line_number: 21, line: String::new(), warnings: vec![] };
-        let seq = st.dev_seq;
-        update(&mut st, Action::DevInfoLoaded { id: ID.into(), seq, result: Ok(info) });
-    }
-    let until = st.runs.live_from.unwrap();
-    let lines = |v: &[(Timestamp, String)]| -> Vec<(i64, String)> {
-        v.iter().filter(|(t, _)| *t >= until).map(|(t, m)| (t.as_millisecond(), m.clone())).collect()
-    };
-    update(&mut st, Action::LogLines { source: LogSource::Run, lines: lines(&s.log), status: None });
-    update(
-        &mut st,
-        Action::LogLines { source: LogSource::Scheduler, lines: lines(&s.scheduler), status: None },
-    );
-    st.now = s.now;
-    if watched_up {
-        load(&mut st, s.instance.clone(), s);
-    }
-    update(&mut st, Action::Tick(s.now));
-    st
-}
-
-/// A poll answering with `inst`; the read-back it asks for answers with the scenario's past.
-fn load(st: &mut State, inst: Instance, s: &Scenario) {
-    let seq = st.instance_poll.issue();
-    for fx in update(st, Action::InstancesLoaded { seq, result: Ok(vec![inst]) }) {
-        if let Effect::FetchPast { instance_id, until } = fx {
-            let rules = st.rules.clone();
-            let past = PastLog {
-                facts: s.facts(&rules).into_iter().filter(|f| f.ts < until).collect(),
-                starts: s.starts().into_iter().filter(|t| *t < until).collect(),
-                warnings: vec![],
-            };
-            update(st, Action::PastLoaded { id: instance_id, until, result: Ok(past) });
-        }
-    }
 }
 
 /// Renders one panel function at `w`x`h` and returns its rows, trimmed.
@@ -112,7 +56,7 @@ fn every_surface_tells_the_same_story() {
     for s in scenarios::all() {
         let name = s.name;
         let cli = cli_timeline(&s, &rules);
-        let st = panel(&s);
+        let st = crate::fixtures::scenario_state(&s);
 
         // The panel's timeline and the CLI's are the same timeline.
         assert_eq!(essence(st.timeline()), essence(&cli), "{name}: panel vs CLI");
@@ -220,7 +164,7 @@ fn every_surface_tells_the_same_story() {
 /// The whole panel for a scenario, as the operator sees it.
 fn whole(name: &str, history: bool, w: u16, h: u16) -> String {
     let s = scenarios::all().into_iter().find(|s| s.name == name).unwrap();
-    let mut st = panel(&s);
+    let mut st = crate::fixtures::scenario_state(&s);
     update(&mut st, crate::keymap::resize(w, h));
     st.show_history = history;
     screen(w, h, |f| crate::ui::draw(f, &crate::ui::View::new(&st, &crate::ui::Look::default())))

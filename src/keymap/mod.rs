@@ -59,6 +59,13 @@ fn key_action(key: &KeyEvent, state: &State, keymap: &Keymap) -> Option<Action> 
     if state.overlay == Some(Overlay::Doctor) {
         return doctor_key(key);
     }
+    if state.overlay == Some(Overlay::Message) {
+        return match key.code {
+            KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Esc | KeyCode::Enter => Some(Action::Dismiss),
+            _ => None,
+        };
+    }
     if state.log_pane().view.prompt().is_some() {
         return Some(Action::Log(match key.code {
             KeyCode::Enter => LogKey::Submit,
@@ -99,6 +106,7 @@ fn key_action(key: &KeyEvent, state: &State, keymap: &Keymap) -> Option<Action> 
         KeyCode::Char('3') => log(LogKey::Source(LogSource::Console)),
         KeyCode::Char(c) => keymap.action(c),
         KeyCode::Esc => Some(Action::Dismiss),
+        KeyCode::Enter if !state.messages().is_empty() => Some(Action::ShowMessage),
         KeyCode::Tab => Some(Action::SelectNext),
         KeyCode::BackTab => Some(Action::SelectPrev),
         _ => None,
@@ -191,5 +199,23 @@ mod tests {
         assert!(matches!(resolve(KeyCode::Char('D')), Some(Action::DoctorRequested)));
         assert!(resolve(KeyCode::Char('m')).is_none(), "other keys wait until the overlay closes");
         assert!(resolve(KeyCode::Char('s')).is_none());
+    }
+
+    #[test]
+    fn enter_opens_the_message_popup_when_there_is_a_message() {
+        let mut s = State::new(&Config::builtin(), &Account::of(&Config::builtin()), now());
+        let k = Keymap::default();
+        let press = |s: &State, c| resolve(&key(c, KeyModifiers::NONE), s, &k);
+        assert!(press(&s, KeyCode::Enter).is_none(), "no message: Enter does nothing");
+        s.notice = Some(crate::state::Notice { level: crate::state::Level::Info, text: "saved".into() });
+        assert!(matches!(press(&s, KeyCode::Enter), Some(Action::ShowMessage)));
+        s.show_history = true;
+        assert!(matches!(press(&s, KeyCode::Enter), Some(Action::HistoryOpen)), "the history keeps Enter");
+        s.show_history = false;
+        s.overlay = Some(Overlay::Message);
+        assert!(matches!(press(&s, KeyCode::Esc), Some(Action::Dismiss)));
+        assert!(matches!(press(&s, KeyCode::Enter), Some(Action::Dismiss)));
+        assert!(matches!(press(&s, KeyCode::Char('q')), Some(Action::Quit)));
+        assert!(press(&s, KeyCode::Char('s')).is_none(), "other keys wait until the popup closes");
     }
 }

@@ -117,6 +117,8 @@ pub enum Overlay {
     Help,
     /// The doctor's checks.
     Doctor,
+    /// The footer message, the banner and the log's error, whole (`Enter`; `Esc` closes).
+    Message,
 }
 
 /// Dev mode after a failed or uncertain write: not known until the user data is read again.
@@ -301,6 +303,20 @@ impl State {
         let pane = &mut self.logs[source.index()];
         pane.buf.extend(lines.iter().map(|(t, m)| (*t, m.as_str())));
         pane.view.sync(&pane.buf);
+    }
+
+    /// What the message popup (`Enter`) shows whole: the banner, the footer message, and the
+    /// shown log source's error.
+    pub fn messages(&self) -> Vec<Notice> {
+        let mut v: Vec<Notice> = [&self.banner, &self.notice].into_iter().flatten().cloned().collect();
+        let pane = self.log_pane();
+        if pane.health == Health::Error {
+            v.push(Notice {
+                level: Level::Error,
+                text: format!("{}: {}", self.log_source.title(), pane.status),
+            });
+        }
+        v
     }
 
     /// The ids of every known instance (the Lambda acts on all of them).

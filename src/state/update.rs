@@ -59,6 +59,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ToggleHelp => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
         }
+        Action::ShowMessage => {
+            if !state.messages().is_empty() {
+                state.overlay = Some(Overlay::Message);
+            }
+        }
         Action::Dismiss => {
             if state.overlay.is_some() {
                 state.overlay = None;

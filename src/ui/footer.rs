@@ -15,11 +15,7 @@ pub const HINTS: &[(&str, &str)] =
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let line = if let Some(n) = &state.notice {
-        let style = t.level(n.level);
-        Line::from(vec![
-            Span::styled(format!(" {} ", n.text), style),
-            Span::styled("  (Esc to dismiss)", t.dim()),
-        ])
+        notice_line(state, n, usize::from(area.width))
     } else {
         let mut spans = vec![Span::raw(" ")];
         let mut hint = |k: String, what: &str| {
@@ -36,4 +32,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         Line::from(spans)
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The message in `room` columns: whole with "(Esc to dismiss)" when it fits, else whole alone,
+/// else shortened in the middle (its first words and its end stay) with the key that shows it
+/// whole.
+fn notice_line(state: &View, n: &crate::state::Notice, room: usize) -> Line<'static> {
+    let t = state.theme;
+    let text = format!(" {} ", n.text);
+    let hint = "  (Esc to dismiss)";
+    if super::fit::width(&text) + super::fit::width(hint) <= room {
+        return Line::from(vec![Span::styled(text, t.level(n.level)), Span::styled(hint, t.dim())]);
+    }
+    if super::fit::width(&text) <= room {
+        return Line::styled(text, t.level(n.level));
+    }
+    let hint = "  (Enter: all · Esc: dismiss)";
+    let hint = if super::fit::width(hint) * 3 <= room { hint } else { "" };
+    let rest = room.saturating_sub(super::fit::width(hint));
+    Line::from(vec![
+        Span::styled(super::fit::middle(&text, rest).into_owned(), t.level(n.level)),
+        Span::styled(hint, t.dim()),
+    ])
 }

@@ -1,48 +1,53 @@
 //! The top line: where the panel points and in which mode.
+//!
+//! On a narrow terminal whole fields go, least important first: the panel's name, the profile,
+//! the region, how the box is found; the badges (AWS or DEMO, DEV MODE, READ-ONLY), the box and
+//! the endpoint stay (an endpoint is what says the panel does not talk to AWS itself).
 
 use crate::ui::View;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
+use super::fit::{self, Rank};
 use crate::backends::Account;
 
 /// Draws the header.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let c = &state.context;
-    let mut spans = vec![Span::styled(" baseline-panel ", t.title()), Span::raw(" ")];
-    let mode_badge = match c.mode {
-        Account::Demo => Span::styled(" DEMO ", t.badge(Color::Magenta)),
-        Account::Aws { .. } => Span::styled(" AWS ", t.badge(Color::Cyan)),
+    let mut fields: Vec<(Rank, Vec<Span>)> =
+        vec![(Rank::Detail, vec![Span::styled(" baseline-panel ", t.title())])];
+    let mut badge = |text: &'static str, color: Color| {
+        fields.push((Rank::Must, vec![Span::raw(" "), Span::styled(text, t.badge(color))]));
     };
-    spans.push(mode_badge);
+    match c.mode {
+        Account::Demo => badge(" DEMO ", Color::Magenta),
+        Account::Aws { .. } => badge(" AWS ", Color::Cyan),
+    }
     if state.dev_mode_on() {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(" DEV MODE ", t.badge(Color::Red)));
+        badge(" DEV MODE ", Color::Red);
     } else if state.dev_unknown().is_some() {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(" DEV MODE ? ", t.badge(Color::Yellow)));
+        badge(" DEV MODE ? ", Color::Yellow);
     }
     if c.read_only {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(" READ-ONLY ", t.badge(Color::Yellow)));
+        badge(" READ-ONLY ", Color::Yellow);
     }
-    let mut field = |label: &str, value: &str| {
-        spans.push(Span::styled(format!("  {label} "), t.dim()));
-        spans.push(Span::raw(value.to_string()));
+    let mut field = |rank: Rank, label: &str, value: String| {
+        fields.push((rank, vec![Span::styled(format!("  {label} "), t.dim()), Span::raw(value)]));
     };
     if c.boxes.len() > 1 {
         let at = c.boxes.iter().position(|b| *b == c.box_name).map_or(0, |i| i + 1);
-        field("box", &format!("{} (b: {at}/{})", c.box_name, c.boxes.len()));
+        field(Rank::High, "box", format!("{} (b: {at}/{})", c.box_name, c.boxes.len()));
     }
-    field("profile", &c.profile);
-    field("region", &c.region);
-    field("instance", &c.target);
+    field(Rank::Low, "profile", c.profile.clone());
+    field(Rank::Mid, "region", c.region.clone());
+    field(Rank::Mid, "instance", fit::middle(&c.target, 40).into_owned());
     if let Some(e) = &c.endpoint {
-        field("endpoint", e);
+        field(Rank::High, "endpoint", e.clone());
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let line = fit::fields(fields, usize::from(area.width));
+    frame.render_widget(Paragraph::new(line), area);
 }

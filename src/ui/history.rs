@@ -24,7 +24,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         state.key("export"),
         state.key("history")
     );
-    let block = Block::bordered().border_type(BorderType::Rounded).title(Span::styled(keys, t.title()));
+    let (title, _) =
+        super::fit::border(usize::from(area.width.saturating_sub(2)), &[&keys, " Run history "], "");
+    let block =
+        Block::bordered().border_type(BorderType::Rounded).title(Span::styled(title.to_owned(), t.title()));
     let timeline = state.timeline();
     if timeline.entries.is_empty() {
         let (text, style) = match (&state.runs.past_error, state.runs.reading) {
@@ -32,7 +35,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
             (None, true) => ("reading the run log…".to_owned(), t.dim()),
             (None, false) => ("no runs in the run log group (last 120 days)".to_owned(), t.dim()),
         };
-        return frame.render_widget(Paragraph::new(Line::styled(text, style)).block(block), area);
+        let room = usize::from(area.width.saturating_sub(2));
+        let items =
+            [super::fit::Item::wrapped(super::fit::Rank::Must, Line::styled(text, style), usize::MAX)];
+        let lines = super::fit::place(&items, room, usize::from(area.height.saturating_sub(2)));
+        return frame.render_widget(Paragraph::new(lines).block(block), area);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -52,7 +59,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     }
     if let Some(e) = &state.runs.past_error {
         let row = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..table_area };
-        frame.render_widget(Paragraph::new(Line::styled(format!("older runs unread: {e}"), t.error())), row);
+        let text =
+            super::fit::middle(&format!("older runs unread: {e}"), usize::from(row.width)).into_owned();
+        frame.render_widget(Paragraph::new(Line::styled(text, t.error())), row);
     }
 }
 
@@ -60,7 +69,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
 fn table(frame: &mut Frame, area: Rect, state: &View, timeline: &Timeline) {
     let t = state.theme;
     let header = Row::new(["started (UTC)", "outcome", "took", "lines", "evidence"]).style(t.dim());
-    let rows = timeline.entries.iter().map(|e| row(e, &t));
+    // The evidence column: what the others, their gaps and the highlight symbol leave.
+    let note_room = usize::from(area.width).saturating_sub(15 + 15 + 7 + 6 + 4 + 1);
+    let rows = timeline.entries.iter().map(|e| row(e, &t, note_room));
     let widths = [
         Constraint::Length(15),
         Constraint::Length(15),
@@ -76,15 +87,17 @@ fn table(frame: &mut Frame, area: Rect, state: &View, timeline: &Timeline) {
     frame.render_stateful_widget(table, area, &mut ts);
 }
 
-/// One entry's row: dev sessions dimmed and labelled.
-fn row<'a>(e: &'a Entry, t: &Theme) -> Row<'a> {
+/// One entry's row: dev sessions dimmed and labelled; the evidence shortened in its middle to
+/// `note_room` columns.
+fn row<'a>(e: &'a Entry, t: &Theme, note_room: usize) -> Row<'a> {
     let started = e.started.strftime("%a %m-%d %H:%M").to_string();
     let took = match (e.duration, e.outcome.is_live()) {
         (Some(d), _) => human_duration(d),
         (None, true) => "going".into(),
         (None, false) => "-".into(),
     };
-    let note = e.first_failure.clone().unwrap_or_else(|| e.evidence.clone());
+    let note = e.first_failure.as_deref().unwrap_or(&e.evidence);
+    let note = super::fit::middle(note, note_room.max(10)).into_owned();
     if e.kind == Kind::DevSession {
         return Row::new(vec![
             Cell::from(started),

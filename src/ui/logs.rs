@@ -118,8 +118,10 @@ impl LogStyles {
 /// What the panel shows besides the lines.
 #[derive(Debug, Clone)]
 pub struct LogDrawContext<'a> {
-    /// The source's name, in the top border (e.g. "run log").
+    /// The source's name, in the top border (e.g. "run log"): always whole.
     pub title: &'a str,
+    /// Keys after the title (`(l: next source · …)`), shown when the border has room.
+    pub hints: &'a str,
     /// The source's state, right of the title (e.g. "live", "polling every 1 s",
     /// "stale since 12:03", "error: …").
     pub status: &'a str,
@@ -143,6 +145,7 @@ impl<'a> LogDrawContext<'a> {
     pub fn new(title: &'a str, status: &'a str, time_zone: &'a TimeZone) -> Self {
         Self {
             title,
+            hints: "",
             status,
             tone: Health::Normal,
             time_zone,
@@ -162,12 +165,16 @@ pub fn body_height(area: Rect) -> usize {
 /// Draws the log panel for `buf` as `view` sees it into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, buf: &LogBuffer, view: &LogView, ctx: &LogDrawContext) {
     let s = &ctx.styles;
+    // The source's name stays whole; the hints go first, then the status is shortened.
+    let bare = format!(" {} ", ctx.title);
+    let hinted = if ctx.hints.is_empty() { bare.clone() } else { format!(" {} {} ", ctx.title, ctx.hints) };
+    let status = format!(" {} ", ctx.status);
+    let room = usize::from(area.width.saturating_sub(2));
+    let (title, status) = super::fit::border(room, &[&hinted, &bare], &status);
     let block = Block::bordered()
         .border_style(if ctx.focused { s.border_focused } else { s.border })
-        .title(Span::styled(format!(" {} ", ctx.title), s.title))
-        .title_top(
-            Line::from(Span::styled(format!(" {} ", ctx.status), s.status_style(ctx.tone))).right_aligned(),
-        )
+        .title(Span::styled(title.to_owned(), s.title))
+        .title_top(Line::from(Span::styled(status.into_owned(), s.status_style(ctx.tone))).right_aligned())
         .title_bottom(toggles_line(view, s).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -5,6 +5,7 @@
 
 mod dialog;
 mod doctor;
+mod fit;
 mod footer;
 mod header;
 mod help;
@@ -12,12 +13,15 @@ mod history;
 mod instance;
 pub mod layout;
 pub mod logs;
+mod message;
 pub mod run;
 mod schedule;
 mod slack;
 pub mod theme;
 mod view;
 
+#[cfg(test)]
+mod screens_tests;
 #[cfg(test)]
 mod tests;
 
@@ -61,6 +65,9 @@ pub fn draw(frame: &mut Frame, state: &View) {
     if state.overlay == Some(Overlay::Doctor) {
         doctor::draw(frame, area, state);
     }
+    if state.overlay == Some(Overlay::Message) {
+        message::draw(frame, area, state);
+    }
     if let Some(d) = &state.dialog {
         dialog::draw(frame, area, state, d);
     }
@@ -69,12 +76,13 @@ pub fn draw(frame: &mut Frame, state: &View) {
 fn log_pane(frame: &mut Frame, area: Rect, state: &View) {
     let pane = state.log_pane();
     let opened = state.runs.opened.as_ref().filter(|_| state.log_source == crate::state::LogSource::Run);
-    let title = match opened {
-        Some(o) => format!("Run log · {} (Esc: back to the followed log · e: save it)", o.label),
-        None => format!("{} (l: next source · h: run history · e: save)", state.log_source.title()),
+    let (title, hints) = match opened {
+        Some(o) => (format!("Run log · {}", o.label), "(Esc: back to the followed log · e: save it)"),
+        None => (state.log_source.title().to_owned(), "(l: next source · h: run history · e: save)"),
     };
     let markers = run_markers(state);
     let mut ctx = logs::LogDrawContext::new(&title, &pane.status, state.tz());
+    ctx.hints = hints;
     ctx.markers = &markers;
     ctx.failure = Some(&state.rules.failure);
     ctx.tone = pane.health;
@@ -115,10 +123,25 @@ fn run_markers(state: &View) -> Vec<(i64, String)> {
     v
 }
 
+/// The outcome banner: its text whole when it fits (the key hint goes first), else shortened in
+/// the middle with the key that shows it whole.
 fn banner(frame: &mut Frame, area: Rect, state: &View, b: &crate::state::Notice) {
     let t = state.theme;
-    let text = format!(" {}   (Esc to dismiss) ", b.text);
-    frame.render_widget(Paragraph::new(Line::styled(text, t.badge(theme::level_color(b.level)))), area);
+    let room = usize::from(area.width);
+    let whole = format!(" {}   (Esc to dismiss) ", b.text);
+    let alone = format!(" {} ", b.text);
+    let text = if fit::width(&whole) <= room {
+        whole
+    } else if fit::width(&alone) <= room {
+        alone
+    } else {
+        let hint = "  (Enter: all · Esc: dismiss) ";
+        let hint = if fit::width(hint) * 3 <= room { hint } else { " " };
+        let rest = room.saturating_sub(fit::width(hint) + 1);
+        format!(" {}{hint}", fit::middle(&b.text, rest))
+    };
+    let style = t.badge(theme::level_color(b.level));
+    frame.render_widget(Paragraph::new(Line::styled(text, style)), area);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &View) {

@@ -1,12 +1,18 @@
 //! The Last run panel: the newest run of the timeline (dev sessions skipped), how it goes or
 //! went, its progress and ETA; and, when the box is up in a dev session, a line saying so.
+//!
+//! Lines by rank: the outcome, "stop the box" while it fails, and a dev session up now first;
+//! then how long it runs (or when it ended), the evidence of a bad outcome, the progress of a
+//! good one and the ETA; then the start and the duration (and a bad run's progress); the
+//! evidence of a good run last.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, LineGauge, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 
+use super::fit::{self, Item, Rank};
 use crate::run::text::{eta_text, running_for};
 use crate::run::{Entry, Kind, Outcome};
 use crate::timefmt::{human_duration, utc};
@@ -24,67 +30,82 @@ pub fn outcome_style(t: &Theme, o: Outcome) -> Style {
     }
 }
 
-/// The panel's text: the lines above the gauge, the gauge's ratio and label, the lines below.
-pub struct RunText {
-    /// Outcome, start, end or "running for".
-    pub top: Vec<Line<'static>>,
-    /// Progress as `(ratio, "12/58")`.
-    pub gauge: Option<(f64, String)>,
-    /// ETA, evidence, hints.
-    pub bottom: Vec<Line<'static>>,
-}
-
-/// What the panel says for `state`.
-pub fn run_text(state: &View) -> RunText {
+/// What the panel says for `state`, its lines ranked, `room` columns wide (the gauge's width).
+fn items(state: &View, room: usize) -> Vec<Item<'static>> {
     let t = state.theme;
     let now = state.now;
     let timeline = state.timeline();
-    let mut top = Vec::new();
-    let mut bottom = Vec::new();
-    let mut gauge = None;
+    let mut items = Vec::new();
     let label = |l: &str| Span::styled(format!("{l:<9}"), t.dim());
+    let waiting = |text: &'static str| Item::row(Rank::Must, Line::styled(text, t.dim()));
     match timeline.last_run() {
-        None if state.instance().is_none() => top.push(Line::styled("waiting for the instance…", t.dim())),
-        None if state.runs.reading => top.push(Line::styled("reading the run log…", t.dim())),
-        None => top.push(Line::styled("no run in the run log (last 120 days)", t.dim())),
+        None if state.instance().is_none() => items.push(waiting("waiting for the instance…")),
+        None if state.runs.reading => items.push(waiting("reading the run log…")),
+        None => items.push(waiting("no run in the run log (last 120 days)")),
         Some(run) => {
-            top.push(headline(run, now, &t));
-            top.push(Line::from(vec![label("Started"), Span::raw(utc(run.started))]));
+            items.push(Item::row(Rank::Must, headline(run, now, &t)));
+            // A bad outcome's evidence says what went wrong: it comes before the progress.
+            let bad = !matches!(run.outcome, Outcome::Succeeded | Outcome::InProgress);
+            // A narrow panel breaks a time under its date.
+            let started = Line::from(vec![label("Started"), Span::raw(utc(run.started))]);
+            items.push(Item::wrapped(Rank::Mid, started, 2).indent(9));
             match (running_for(run, now), run.ended) {
-                (Some(up), _) => top.push(Line::raw(up)),
+                (Some(up), _) => items.push(Item::wrapped(Rank::High, Line::raw(up), 2)),
                 (None, Some(e)) => {
-                    top.push(Line::from(vec![label("Ended"), Span::raw(utc(e))]));
+                    let ended = Line::from(vec![label("Ended"), Span::raw(utc(e))]);
+                    items.push(Item::wrapped(Rank::High, ended, 2).indent(9));
                     if let Some(d) = run.duration {
-                        top.push(Line::from(vec![label("Took"), Span::raw(human_duration(d))]));
+                        let took = Line::from(vec![label("Took"), Span::raw(human_duration(d))]);
+                        items.push(Item::row(Rank::Mid, took));
                     }
                 }
                 (None, None) => {}
             }
             if let Some(p) = run.progress.filter(|_| run.outcome.is_live()) {
-                gauge =
-                    Some((f64::from(p.done) / f64::from(p.total.max(1)), format!("{}/{}", p.done, p.total)));
+                let rank = if bad { Rank::Mid } else { Rank::High };
+                items.push(Item::row(rank, gauge(&t, p.done, p.total, room)));
             }
             if run.outcome.is_live()
                 && let Some(eta) = &run.eta
             {
                 let usual = eta.usual.map(|u| format!("usual {} · ", human_duration(u))).unwrap_or_default();
-                bottom.push(Line::raw(format!("{usual}{}", eta_text(eta, now, state.tz()))));
+                let text = format!("{usual}{}", eta_text(eta, now, state.tz()));
+                items.push(Item::wrapped(Rank::High, Line::raw(text), 2));
             }
             // While it goes, "running for …" says what the evidence would, unless it has more.
             if run.outcome != Outcome::InProgress || run.evidence.contains("success marker") {
-                bottom.push(Line::styled(run.evidence.clone(), t.dim()));
+                let rank = if bad { Rank::High } else { Rank::Low };
+                items.push(Item::wrapped(rank, Line::styled(run.evidence.clone(), t.dim()), 3));
             }
             if matches!(run.outcome, Outcome::Failing | Outcome::Stuck) {
                 let x = state.key("stop");
-                bottom.push(Line::styled(format!("{x}: stop the box (it is still billing)"), t.warn()));
+                let text = format!("{x}: stop the box (it is still billing)");
+                items.push(Item::wrapped(Rank::Must, Line::styled(text, t.warn()), 2));
             }
         }
     }
     if let Some(dev) = timeline.current().filter(|c| c.kind == Kind::DevSession && c.outcome.is_live()) {
         let up = human_duration(dev.elapsed(now));
-        bottom.push(Line::styled(format!("Now: dev session up {up} (not a run)"), t.warn()));
+        let text = format!("Now: dev session up {up} (not a run)");
+        items.push(Item::wrapped(Rank::Must, Line::styled(text, t.warn()), 2));
     }
-    RunText { top, gauge, bottom }
+    items
+}
+
+/// `12/58 ████░░░░`: the progress as a bar `room` columns wide.
+fn gauge(t: &Theme, done: u32, total: u32, room: usize) -> Line<'static> {
+    let label = format!("{done}/{total}");
+    let bar = room.saturating_sub(fit::width(&label) + 1);
+    let filled = usize::try_from(
+        u64::from(done.min(total)) * u64::try_from(bar).unwrap_or(0) / u64::from(total.max(1)),
+    )
+    .unwrap_or(bar)
+    .min(bar);
+    Line::from(vec![
+        Span::raw(format!("{label} ")),
+        Span::styled("█".repeat(filled), t.ok()),
+        Span::styled("░".repeat(bar - filled), t.dim()),
+    ])
 }
 
 /// `● failing · 1h12m` while up, `● succeeded` once ended.
@@ -102,25 +123,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let block =
         Block::bordered().border_type(BorderType::Rounded).title(Span::styled(" Last run ", t.title()));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let text = run_text(state);
-    let top_rows = u16::try_from(text.top.len()).unwrap_or(u16::MAX);
-    let [top, gauge, bottom] = Layout::vertical([
-        Constraint::Length(top_rows),
-        Constraint::Length(u16::from(text.gauge.is_some())),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(text.top), top);
-    if let Some((ratio, label)) = text.gauge {
-        let g = LineGauge::default()
-            .filled_symbol("█")
-            .unfilled_symbol("░")
-            .filled_style(t.ok())
-            .unfilled_style(t.dim())
-            .label(Span::raw(format!("{label} ")))
-            .ratio(ratio.clamp(0.0, 1.0));
-        frame.render_widget(g, gauge);
-    }
-    frame.render_widget(Paragraph::new(text.bottom).wrap(Wrap { trim: false }), bottom);
+    let room = usize::from(inner.width);
+    let lines = fit::place(&items(state, room), room, usize::from(inner.height));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

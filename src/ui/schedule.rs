@@ -1,10 +1,15 @@
 //! The schedule panel: the weekly trigger, its next fire in UTC and local time, and the alarms.
+//!
+//! Lines by rank: errors and the dev-mode alarm first; then the next fire (its countdown before
+//! its local time), a disabled rule's note and the rule's problem; then the rule and when it last
+//! fired; the note on the rule's name last.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 
+use super::fit::{self, Item, Rank};
 use crate::schedule::{RuleState, countdown, format_utc};
 use crate::state::schedule::view;
 use crate::ui::View;
@@ -14,10 +19,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
     let mut block =
         Block::bordered().border_type(BorderType::Rounded).title(Span::styled(" Schedule ", t.title()));
-    let mut lines = Vec::new();
+    let room = usize::from(area.width.saturating_sub(2));
+    let mut items = Vec::new();
     match (view(state, state.tz()), &state.schedule.error) {
-        (None, Some(e)) => lines.push(Line::styled(format!("✗ {e}"), t.error())),
-        (None, None) => lines.push(Line::styled("reading the rule…", t.dim())),
+        (None, Some(e)) => {
+            items.push(Item::wrapped(Rank::Must, Line::styled(format!("✗ {e}"), t.error()), usize::MAX));
+        }
+        (None, None) => items.push(Item::row(Rank::Must, Line::styled("reading the rule…", t.dim()))),
         (Some(v), err) => {
             let badge = match &v.state {
                 RuleState::Enabled => Span::styled(" ENABLED ", t.ok()),
@@ -26,42 +34,68 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
             };
             block = block.title_top(Line::from(badge).right_aligned());
             if let Some(a) = &v.dev_mode_alarm {
-                lines.push(Line::styled(format!("⚠ {a}"), t.badge(ratatui::style::Color::Red)));
+                let alarm = Line::styled(format!("⚠ {a}"), t.badge(ratatui::style::Color::Red));
+                items.push(Item::wrapped(Rank::Must, alarm, 3).indent(2));
             }
             let target = v.targets.first().map(|t| t.rsplit(':').next().unwrap_or(t).to_string());
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", v.rule), t.text()),
-                Span::styled(v.expression.clone(), t.dim()),
-                Span::styled(target.map(|t| format!(" → {t}")).unwrap_or_default(), t.dim()),
-            ]));
+            let rule = fit::fields(
+                vec![
+                    (Rank::Must, vec![Span::styled(v.rule.clone(), t.text())]),
+                    (Rank::Mid, vec![Span::styled(format!(" {}", v.expression), t.dim())]),
+                    (
+                        Rank::Low,
+                        vec![Span::styled(target.map(|t| format!(" → {t}")).unwrap_or_default(), t.dim())],
+                    ),
+                ],
+                room,
+            );
+            items.push(Item::row(Rank::Mid, rule));
             if let Some(f) = v.next.as_ref().or(v.upcoming.first()) {
                 let est = if v.exact { "" } else { " (estimate)" };
                 let label = if v.next.is_some() { "Next" } else { "Would" };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{label:<6}"), t.dim()),
-                    Span::raw(format!("{}{est}", f.utc)),
-                    // The local time only when it says something the UTC time does not.
-                    Span::styled(
-                        if f.local == f.utc { " · ".to_string() } else { format!(" · {} · ", f.local) },
-                        t.dim(),
-                    ),
-                    Span::styled(f.countdown.clone(), t.key()),
-                ]));
+                let when =
+                    vec![Span::styled(format!("{label:<6}"), t.dim()), Span::raw(format!("{}{est}", f.utc))];
+                let countdown = Span::styled(f.countdown.clone(), t.key());
+                let mut next = vec![(Rank::Must, when.clone())];
+                // The local time only when it says something the UTC time does not.
+                if f.local != f.utc {
+                    next.push((Rank::Mid, vec![Span::styled(format!(" · {}", f.local), t.dim())]));
+                }
+                next.push((Rank::Must, vec![Span::styled(" · ", t.dim()), countdown.clone()]));
+                let width: usize = when.iter().map(Span::width).sum::<usize>() + 3 + countdown.width();
+                if width <= room {
+                    items.push(Item::row(Rank::High, fit::fields(next, room)));
+                } else {
+                    // Too narrow for the time and its countdown: the countdown goes under it.
+                    items.push(Item::row(Rank::High, Line::from(when)));
+                    items.push(Item::row(Rank::High, Line::from(vec![Span::raw(" ".repeat(6)), countdown])));
+                }
             }
             if let Some((_, Some(fired))) = &state.schedule.value {
-                lines.push(Line::from(vec![
-                    Span::styled("Fired ", t.dim()),
-                    Span::raw(format_utc(fired.at)),
-                    Span::styled(format!(" ({})", countdown(state.now, fired.at)), t.dim()),
-                ]));
+                let fired = fit::fields(
+                    vec![
+                        (Rank::Must, vec![Span::styled("Fired ", t.dim()), Span::raw(format_utc(fired.at))]),
+                        (
+                            Rank::Low,
+                            vec![Span::styled(format!(" ({})", countdown(state.now, fired.at)), t.dim())],
+                        ),
+                    ],
+                    room,
+                );
+                items.push(Item::row(Rank::Mid, fired));
             }
-            for note in [&v.disabled_note, &v.problem, &v.name_note].into_iter().flatten() {
-                lines.push(Line::styled(format!("! {note}"), t.warn()));
+            for (note, rank) in
+                [(&v.disabled_note, Rank::High), (&v.problem, Rank::High), (&v.name_note, Rank::Low)]
+            {
+                if let Some(note) = note {
+                    items.push(Item::wrapped(rank, Line::styled(format!("! {note}"), t.warn()), 3).indent(2));
+                }
             }
             if let Some(e) = err {
-                lines.push(Line::styled(format!("✗ stale: {e}"), t.error()));
+                items.push(Item::wrapped(Rank::Must, Line::styled(format!("✗ stale: {e}"), t.error()), 2));
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    let lines = fit::place(&items, room, usize::from(area.height.saturating_sub(2)));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

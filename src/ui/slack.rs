@@ -5,7 +5,9 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+
+use super::fit::{self, Item, Rank};
 
 use crate::chat::DemoEntry;
 use crate::state::slack::{ChatKind, PostKind, PostResult, SlackState};
@@ -19,30 +21,45 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let slack = &state.slack;
     let mut title = vec![Span::styled(" Slack ", t.title())];
     if let Ok(info) = &slack.setup {
-        title.push(Span::styled(format!("{} · {} ", info.channel, info.kind), t.dim()));
+        // The channel in what the border leaves after the name, shortened in its middle.
+        let room = usize::from(area.width.saturating_sub(2)).saturating_sub(fit::width(" Slack ") + 1);
+        let channel = format!("{} · {} ", info.channel, info.kind);
+        if room >= 6 {
+            title.push(Span::styled(fit::middle(&channel, room).into_owned(), t.dim()));
+        }
     }
     let hint = Line::from(vec![Span::styled(" m", t.key()), Span::styled(" test message ", t.dim())]);
+    let hint_width = hint.width();
     let mut block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Line::from(title))
         .title_bottom(hint.right_aligned());
-    if slack.notify && slack.setup.is_ok() {
+    // "notices on" when the border has room for it beside the key hint.
+    let room = usize::from(area.width.saturating_sub(2));
+    if slack.notify && slack.setup.is_ok() && hint_width + 1 + fit::width(" notices on ") <= room {
         block = block.title_bottom(Line::styled(" notices on ", t.dim()));
     }
     let width = usize::from(area.width.saturating_sub(2)).max(1);
     let height = usize::from(area.height.saturating_sub(2));
-    let mut lines = Vec::new();
-    match &slack.setup {
-        Err(e) => lines.push(Line::styled(format!("Slack not configured: {e}"), t.warn())),
+    let lines = match &slack.setup {
+        Err(e) => {
+            let text = Line::styled(format!("Slack not configured: {e}"), t.warn());
+            fit::place(&[Item::wrapped(Rank::Must, text, usize::MAX)], width, height)
+        }
         Ok(info) => {
-            lines.extend(status(&t, slack, width));
+            let items: Vec<Item> = status(&t, slack, width)
+                .into_iter()
+                .map(|l| Item::wrapped(Rank::Must, l, usize::MAX))
+                .collect();
+            let mut lines = fit::place(&items, width, height);
             if info.kind == ChatKind::Demo {
-                let used: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+                let used = lines.len();
                 lines.extend(demo_tail(&t, &slack.demo_channel, width, height.saturating_sub(used)));
             }
+            lines
         }
-    }
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    };
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// `sending…`, the latest answer (the ts on a line of its own when narrow), or that nothing
@@ -91,21 +108,14 @@ fn demo_tail(t: &Theme, entries: &[DemoEntry], width: usize, rows: usize) -> Vec
                 DemoEntry::Message { text, .. } => text.replace('\n', " "),
                 DemoEntry::File { filename, size, .. } => format!("file {filename} ({size} B)"),
             };
-            let room = width.saturating_sub(time.chars().count() + 1);
-            Line::from(vec![Span::styled(format!("{time} "), t.dim()), Span::raw(fit(&text, room))])
+            let room = width.saturating_sub(fit::width(&time) + 1);
+            Line::from(vec![
+                Span::styled(format!("{time} "), t.dim()),
+                Span::raw(fit::middle(&text, room).into_owned()),
+            ])
         })
         .collect()
 }
 
-/// `text` cut to `room` characters, with `…` when cut.
-fn fit(text: &str, room: usize) -> String {
-    if text.chars().count() <= room {
-        return text.to_owned();
-    }
-    let mut s: String = text.chars().take(room.saturating_sub(1)).collect();
-    s.push('…');
-    s
-}
-
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

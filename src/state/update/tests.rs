@@ -154,3 +154,39 @@ fn next_box_with_one_box_only_says_so() {
     assert_eq!((s.switch_to.as_deref(), s.should_quit), (None, false));
     assert!(s.notice.unwrap().text.contains("only one box"));
 }
+
+#[test]
+fn enter_shows_the_messages_whole_and_esc_closes_the_popup_first() {
+    let mut s = fresh();
+    update(&mut s, Action::ShowMessage);
+    assert_eq!(s.overlay, None, "nothing to show: no popup");
+    s.notice = Some(Notice { level: Level::Info, text: "saved to /a/long/path.log".into() });
+    s.banner = Some(Notice { level: Level::Error, text: "Run failing".into() });
+    update(&mut s, Action::ShowMessage);
+    assert_eq!(s.overlay, Some(Overlay::Message));
+    let texts: Vec<String> = s.messages().into_iter().map(|n| n.text).collect();
+    assert_eq!(texts, ["Run failing", "saved to /a/long/path.log"], "the banner first, as on screen");
+    update(&mut s, Action::Dismiss);
+    assert_eq!(s.overlay, None);
+    assert!(s.banner.is_some() && s.notice.is_some(), "closing the popup dismisses nothing");
+}
+
+#[test]
+fn the_shown_logs_error_is_a_message_too() {
+    let mut s = fresh();
+    update(
+        &mut s,
+        Action::LogLines {
+            source: crate::state::LogSource::Scheduler,
+            lines: vec![],
+            status: Some((
+                "error: log group `/aws/lambda/x` does not exist".into(),
+                crate::state::Health::Error,
+            )),
+        },
+    );
+    assert!(s.messages().is_empty(), "the run log is shown, and it has no error");
+    update(&mut s, Action::Log(crate::state::LogKey::Source(crate::state::LogSource::Scheduler)));
+    let texts: Vec<String> = s.messages().into_iter().map(|n| n.text).collect();
+    assert_eq!(texts, ["Scheduler log: error: log group `/aws/lambda/x` does not exist"]);
+}

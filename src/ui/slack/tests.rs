@@ -142,7 +142,10 @@ fn panel_demo_channel() {
     assert!(small.contains("the demo channel is empty"), "{small}");
     answered(&mut s, PostKind::Test, Ok("1795428725.000004".into()), Some(demo_entries()));
     let small = panel(&s, 100, 24);
-    assert!(small.contains("10:12:05 baseline-panel test message"), "{small}");
+    assert!(
+        small.contains("10:12:05 baseline-panel test me…"),
+        "the newest message, cut in its middle: {small}"
+    );
     let tall = panel(&s, 120, 34);
     insta::assert_snapshot!(format!("{small}\n{tall}"));
 }
@@ -151,7 +154,8 @@ fn check(name: &'static str, status: Status, detail: &str, hint: Option<&str>, r
     Check { id: "x", name, status, detail: detail.into(), hint: hint.map(str::to_owned), required }
 }
 
-fn checks() -> Vec<Check> {
+/// The doctor's checks with every status (the overlay's snapshots use them).
+pub(crate) fn checks() -> Vec<Check> {
     vec![
         check(
             "AWS identity",
