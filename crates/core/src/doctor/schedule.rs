@@ -76,9 +76,11 @@ fn put_targets(info: &RuleInfo, cfg: &Config) -> String {
 /// Does the rule invoke the configured Lambda?
 fn target(info: &RuleInfo, cfg: &Config) -> Check {
     let (rule, lambda) = (&info.name, &cfg.lambda_name);
+    let rule_arn = info.arn.as_deref().unwrap_or("RULE_ARN");
     let add = format!(
         "add the Lambda as its target: {} (EventBridge also needs permission to invoke it: \
-         `aws lambda add-permission --function-name {lambda} --principal events.amazonaws.com …`)",
+         `aws lambda add-permission --function-name {lambda} --statement-id {rule}-invoke \
+         --action lambda:InvokeFunction --principal events.amazonaws.com --source-arn {rule_arn}`)",
         put_targets(info, cfg)
     );
     if info.targets.is_empty() {
