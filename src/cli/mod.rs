@@ -5,6 +5,7 @@ mod dev;
 mod doctor;
 mod guarded;
 pub mod logs;
+mod notice;
 mod power;
 mod runs;
 pub mod schedule;
@@ -246,10 +247,10 @@ pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failur
     match cmd {
         Command::Completions { .. } | Command::Man => run_offline(cmd).unwrap_or(Ok(())),
         Command::Status { json } => status::run(cfg, b, *json).await,
-        Command::Start { wait, yes, all } => power::start(cfg, cloud, *wait, *yes, *all).await,
+        Command::Start { wait, yes, all } => power::start(cfg, b, *wait, *yes, *all).await,
         Command::Stop { wait, yes, all } => power::stop(cfg, b, *wait, *yes, *all).await,
         Command::Schedule { action } => schedule::run(action, cfg, b).await,
-        Command::Dev { command } => dev::run(cfg, cloud, command).await,
+        Command::Dev { command } => dev::run(cfg, b, command).await,
         Command::Userdata { command } => userdata::run(cfg, cloud, command).await,
         Command::Slack { action } => slack::run(action, cfg, b).await,
         Command::Doctor { post, json, timeout } => doctor::run(cfg, b, *post, *timeout, *json).await,

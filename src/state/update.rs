@@ -4,6 +4,7 @@ use super::{
     Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, runs, schedule, slack, timeline,
 };
 use crate::action::{Action, Effect, Power, Write};
+use crate::chat::notice::ActionNotice;
 
 /// Applies one action to the state and returns the work to do next.
 // One arm per action, exhaustive by design; each arm hands off to its reducer.
@@ -130,8 +131,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Prechecked { power, result } => runs::prechecked(state, power, result),
         Action::Done { write, result } => {
-            if let (Write::Power(Power::Start(ids)), Ok(())) = (&write, &result) {
-                fx.extend(slack::run_started(state, ids));
+            match (&write, &result) {
+                (Write::Power(Power::Start(ids)), Ok(())) => {
+                    fx.extend(slack::announce(state, ActionNotice::RunStarted(ids)));
+                }
+                (Write::Power(Power::Stop(ids)), Ok(())) => {
+                    fx.extend(slack::announce(state, ActionNotice::Stopped(ids)));
+                }
+                _ => {}
             }
             fx.extend(runs::done(state, &write, result));
         }
