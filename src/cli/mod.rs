@@ -144,8 +144,9 @@ pub enum Command {
         #[command(subcommand)]
         action: SlackCommand,
     },
-    /// Check credentials, permissions (with `DryRun`), the log group, the schedule rule, Slack
-    /// and GitHub; exit code 1 when a required check fails.
+    /// Check credentials, permissions (with `DryRun`), the log groups, the schedule rule and its
+    /// target, the box's permission to write its log, Slack and GitHub; exit code 1 when a
+    /// required check fails.
     Doctor {
         /// Also post a short test message to the Slack channel.
         #[arg(long)]
