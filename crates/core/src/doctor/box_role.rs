@@ -49,7 +49,10 @@ fn read_failed(e: &CloudError) -> Check {
         ),
         CloudError::Missing(what) => LOG_ROLE.fail((
             what.clone(),
-            Some("attach an existing instance profile to the box (`aws ec2 associate-iam-instance-profile`)".into()),
+            what.contains("instance profile").then(|| {
+                "attach an existing instance profile to the box (`aws ec2 replace-iam-instance-profile-association`)"
+                    .into()
+            }),
         )),
         e => LOG_ROLE.fail(cloud_advice(e)),
     }
