@@ -12,7 +12,7 @@ use crate::cloud::Cloud;
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::demo::{DemoCloud, DemoTimings};
 use crate::config::{Config, Target};
-use crate::doctor::{Subjects, probes_for};
+use crate::doctor::{AwsBoxRoles, BoxRoles, DemoBoxRoles, Subjects, probes_for};
 use crate::logs::LogStore;
 use crate::logs::aws::AwsLogStore;
 use crate::logs::demo::DemoLogStore;
@@ -134,6 +134,9 @@ pub struct Backends {
     pub backups: BackupStore,
     /// The Slack channel (or the demo's).
     pub chat: ChatLink,
+    /// The box's instance profile and its role's policies (EC2 and IAM, or the demo's), for
+    /// the doctor.
+    pub box_roles: Arc<dyn BoxRoles>,
 }
 
 impl Backends {
@@ -150,31 +153,33 @@ impl Backends {
     pub fn aws(cfg: &Config, cloud: AwsCloud) -> Backends {
         let logs: Arc<dyn LogStore> = Arc::new(AwsLogStore::new(cloud.sdk(), cfg));
         let rules: Arc<dyn Rules> = Arc::new(AwsRules::new(cloud.sdk(), cfg));
-        Backends::with(cfg, Account::of(cfg), Arc::new(cloud), logs, rules)
+        let box_roles: Arc<dyn BoxRoles> = Arc::new(AwsBoxRoles::new(cloud.sdk(), cfg));
+        Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles))
     }
 
     /// The simulated box `cloud`, its log, and the demo's rule.
     pub fn demo(cfg: &Config, cloud: Arc<DemoCloud>) -> Backends {
         let logs: Arc<dyn LogStore> = Arc::new(DemoLogStore::new(cloud.as_ref().clone(), cfg));
         let rules: Arc<dyn Rules> = Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name));
-        Backends::with(cfg, Account::Demo, cloud, logs, rules)
+        let box_roles: Arc<dyn BoxRoles> = Arc::new(DemoBoxRoles::new(&cfg.log_group));
+        Backends::with(cfg, Account::Demo, cloud, (logs, rules, box_roles))
     }
 
     fn with(
         cfg: &Config,
         account: Account,
         cloud: Arc<dyn Cloud>,
-        logs: Arc<dyn LogStore>,
-        rules: Arc<dyn Rules>,
+        (logs, rules, box_roles): (Arc<dyn LogStore>, Arc<dyn Rules>, Arc<dyn BoxRoles>),
     ) -> Backends {
         let chat = ChatLink::from_config(cfg);
-        Backends { account, cloud, logs, rules, backups: crate::devmode::backup_store(cfg), chat }
+        Backends { account, cloud, logs, rules, backups: crate::devmode::backup_store(cfg), chat, box_roles }
     }
 
     /// What the doctor examines: these backends, with chat and GitHub as the configuration
     /// sets them up.
     pub fn doctor_subjects(&self, cfg: &Config) -> Subjects {
-        Subjects::from_config(cfg, self.cloud.clone(), probes_for(self.logs.clone(), self.rules.clone()))
+        let probes = probes_for(self.logs.clone(), self.rules.clone(), self.box_roles.clone());
+        Subjects::from_config(cfg, self.cloud.clone(), probes)
     }
 }
 

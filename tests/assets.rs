@@ -26,6 +26,27 @@ const CALLED: &[&str] = &[
     "events:EnableRule",
     "events:DisableRule",
     "sts:GetCallerIdentity",
+    "iam:GetInstanceProfile",
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+];
+
+/// Actions the code names but never calls: the doctor looks for them in the box's own role
+/// (what the `CloudWatch` agent on the box needs), so no policy here allows them.
+const NAMED_FOR_THE_BOX: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
+
+/// Calls only `doctor` makes, and whose refusal it reports as "not checked" (a skip, never a
+/// failure of anything else): the statement that holds them can be left out.
+const OPTIONAL: &[&str] = &[
+    "iam:GetInstanceProfile",
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
 ];
 
 /// The calls that change something.
@@ -67,7 +88,7 @@ fn actions(p: &Value) -> BTreeSet<String> {
 /// Action names quoted in the source (`"ec2:StartInstances"`): every SDK call is classified
 /// with its action's name, so a new call shows up here.
 fn actions_in_source() -> BTreeSet<String> {
-    let re = regex::Regex::new(r#""((?:ec2|logs|events|sts):[A-Z][A-Za-z]+)""#).unwrap();
+    let re = regex::Regex::new(r#""((?:ec2|logs|events|sts|iam):[A-Z][A-Za-z]+)""#).unwrap();
     let mut found = BTreeSet::new();
     let mut dirs = vec![root().join("src"), root().join("crates")];
     while let Some(dir) = dirs.pop() {
@@ -92,7 +113,10 @@ fn is_test_file(path: &Path) -> bool {
 #[test]
 fn the_list_of_calls_matches_the_code() {
     let listed: BTreeSet<String> = CALLED.iter().map(std::string::ToString::to_string).collect();
-    let in_source = actions_in_source();
+    let mut in_source = actions_in_source();
+    for a in NAMED_FOR_THE_BOX {
+        assert!(in_source.remove(*a), "the code no longer names {a}");
+    }
     let unlisted: Vec<_> = in_source.difference(&listed).collect();
     assert!(unlisted.is_empty(), "the code calls actions this test does not know: {unlisted:?}");
     let gone: Vec<_> = listed.difference(&in_source).collect();
@@ -166,6 +190,14 @@ fn every_statement_allows_named_actions_on_the_narrowest_resource() {
                     "{name} {sid}: {a} on {resources:?}"
                 );
             }
+            for a in acts.iter().filter(|a| a.starts_with("iam:")) {
+                assert!(
+                    resources.iter().all(|r| ["instance-profile/*", "role/*", "policy/*"]
+                        .iter()
+                        .any(|kind| *r == format!("arn:aws:iam::*:{kind}"))),
+                    "{name} {sid}: {a} on {resources:?}"
+                );
+            }
             for a in acts.iter().filter(|a| a.starts_with("logs:") && *a != "logs:DescribeLogGroups") {
                 assert!(
                     resources.iter().all(|r| r.contains(":log-group:/baseline-model/run")
@@ -173,6 +205,34 @@ fn every_statement_allows_named_actions_on_the_narrowest_resource() {
                     "{name} {sid}: {a} on {resources:?}"
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn optional_calls_sit_in_their_own_statement_marked_optional_in_the_notes() {
+    let notes = std::fs::read_to_string(root().join("assets/iam-policy.md")).unwrap();
+    for name in ["iam-policy.json", "iam-policy-readonly.json"] {
+        let p = policy(name);
+        for s in statements(&p) {
+            let acts = one_or_many(&s["Action"]);
+            let optional = acts.iter().filter(|a| OPTIONAL.contains(&a.as_str())).count();
+            let sid = s["Sid"].as_str().unwrap();
+            assert!(optional == 0 || optional == acts.len(), "{name} {sid} mixes optional and needed calls");
+            if optional > 0 {
+                let row = notes
+                    .lines()
+                    .find(|l| l.starts_with(&format!("| `{sid}`")))
+                    .unwrap_or_else(|| panic!("iam-policy.md has no row for {sid}"));
+                assert!(row.contains("**optional**"), "{row}");
+                for a in &acts {
+                    assert!(row.contains(&format!("`{a}`")), "{sid}'s row does not name {a}");
+                }
+            }
+        }
+        let allowed = actions(&p);
+        for a in OPTIONAL {
+            assert!(allowed.contains(*a), "{name} leaves out {a}: the doctor would skip a check");
         }
     }
 }

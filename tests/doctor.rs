@@ -1,119 +1,32 @@
-//! `baseline-panel doctor` against moto (EC2, STS, `CloudWatch` Logs, `EventBridge`), the local
-//! Slack fake and a GitHub stub.
+//! `baseline-panel doctor` against moto (EC2, STS, `CloudWatch` Logs, `EventBridge`, IAM), the
+//! local Slack fake and a GitHub stub: the whole report, Slack, GitHub, and the schedule (the
+//! rule, what it invokes, the Lambda's log group).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should stop the test
 
+#[path = "support/doctor_lab.rs"]
+mod doctor_lab;
 #[path = "support/http_stub.rs"]
 mod http_stub;
 #[path = "support/slack_fake.rs"]
 mod slack_fake;
 mod support;
 
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use http_stub::{HttpStub, Recorded, Reply};
+use doctor_lab::{
+    ACCOUNT, EMPTY, FULL, LAMBDA, Lab, check, doctor_cmd, doctor_on, fake_github, report, run, seed,
+    statuses, text,
+};
+use http_stub::{HttpStub, Recorded};
 use serde_json::{Value, json};
-use slack_fake::{CHANNEL, TOKEN, fake_slack, slack_error};
-use support::moto::{Moto, SEED_USER_DATA};
-
-const GH_TOKEN: &str = "ghp_doctorTestTokenCCCCCCCCCCCCCCCCCCCC";
-const RUN_GROUP: &str = "/baseline-model/run";
-const RULE: &str = "MondayMorning9aEST";
-
-/// A GitHub that knows the sandbox repository and answers `push` as told.
-fn fake_github(push: bool) -> impl Fn(&Recorded) -> Reply + Send + Sync + 'static {
-    move |req| {
-        if req.header("authorization") != Some(format!("Bearer {GH_TOKEN}").as_str()) {
-            return Reply::json(401, json!({ "message": "Bad credentials" }));
-        }
-        match req.path.as_str() {
-            "/repos/reichlabmachine/sandbox" => Reply::json(
-                200,
-                json!({ "full_name": "reichlabmachine/sandbox", "private": false,
-                        "default_branch": "main",
-                        "permissions": { "admin": false, "push": push, "pull": true } }),
-            ),
-            _ => Reply::json(404, json!({ "message": "Not Found" })),
-        }
-    }
-}
-
-/// The lab's account on moto: optionally the tagged box, and the run log group and the rule.
-async fn seed(moto: &Moto, instance: bool, group_and_rule: bool) {
-    if instance {
-        moto.launch("baseline model", SEED_USER_DATA).await;
-    }
-    if group_and_rule {
-        let sdk = moto.sdk().await;
-        aws_sdk_cloudwatchlogs::Client::new(&sdk)
-            .create_log_group()
-            .log_group_name(RUN_GROUP)
-            .send()
-            .await
-            .expect("create log group on moto");
-        aws_sdk_eventbridge::Client::new(&sdk)
-            .put_rule()
-            .name(RULE)
-            .schedule_expression("cron(0 9 ? * MON *)")
-            .state(aws_sdk_eventbridge::types::RuleState::Enabled)
-            .send()
-            .await
-            .expect("put rule on moto");
-    }
-}
-
-/// The binary pointed at moto, the Slack fake and the GitHub stub, with every token set.
-fn doctor_cmd(moto: &Moto, slack: &HttpStub, github: &HttpStub) -> Command {
-    let mut c = moto.panel();
-    c.env("SLACK_API_URL", format!("{}api/", slack.url()))
-        .env("SLACK_API_TOKEN", TOKEN)
-        .env("CHANNEL_ID", CHANNEL)
-        .env("GITHUB_API_URL", github.url())
-        .env("GITHUB_TOKEN", GH_TOKEN);
-    c
-}
-
-/// Runs the binary off the async threads, so the stubs keep answering.
-async fn run(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.args(args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run baseline-panel")).await.unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn report(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)))
-}
-
-fn check<'a>(doc: &'a Value, id: &str) -> &'a Value {
-    doc["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {doc}"))
-}
-
-fn statuses(doc: &Value) -> Vec<(String, String)> {
-    doc["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let s = |k: &str| c[k].as_str().unwrap().to_owned();
-            (s("id"), s("status"))
-        })
-        .collect()
-}
+use slack_fake::{CHANNEL, fake_slack, slack_error};
+use support::moto::Moto;
 
 #[tokio::test]
 async fn everything_in_place_passes_with_exit_zero() {
     let Some(moto) = Moto::start() else { return };
-    seed(&moto, true, true).await;
+    seed(&moto, FULL).await;
     let slack = HttpStub::start(fake_slack()).await;
     let github = HttpStub::start(fake_github(true)).await;
     let out = run(doctor_cmd(&moto, &slack, &github), &["doctor", "--post", "--json"]).await;
@@ -126,8 +39,11 @@ async fn everything_in_place_passes_with_exit_zero() {
         ("ec2.start", "pass"),
         ("ec2.stop", "pass"),
         ("ec2.user_data", "pass"),
+        ("ec2.log_role", "pass"),
         ("logs.group", "pass"),
         ("schedule.rule", "pass"),
+        ("schedule.target", "pass"),
+        ("logs.scheduler", "pass"),
         ("slack.token", "pass"),
         ("slack.post", "pass"),
         ("github.push", "pass"),
@@ -151,7 +67,7 @@ async fn everything_in_place_passes_with_exit_zero() {
 #[tokio::test]
 async fn human_report_has_a_line_per_check_and_no_post_without_asking() {
     let Some(moto) = Moto::start() else { return };
-    seed(&moto, true, true).await;
+    seed(&moto, FULL).await;
     let slack = HttpStub::start(fake_slack()).await;
     let github = HttpStub::start(fake_github(true)).await;
     let out = run(doctor_cmd(&moto, &slack, &github), &["doctor"]).await;
@@ -164,7 +80,7 @@ async fn human_report_has_a_line_per_check_and_no_post_without_asking() {
         ),
         "{stdout}"
     );
-    assert!(stdout.ends_with("\n9 passed, 0 failed, 0 warnings, 2 skipped\n"), "{stdout}");
+    assert!(stdout.ends_with("\n12 passed, 0 failed, 0 warnings, 2 skipped\n"), "{stdout}");
     assert!(slack.requests_to("/api/chat.postMessage").is_empty());
     assert_eq!(slack.requests_to("/api/auth.test").len(), 1);
 }
@@ -172,7 +88,7 @@ async fn human_report_has_a_line_per_check_and_no_post_without_asking() {
 #[tokio::test]
 async fn revoked_slack_token_fails_with_a_hint_and_exit_one() {
     let Some(moto) = Moto::start() else { return };
-    seed(&moto, true, true).await;
+    seed(&moto, FULL).await;
     let slack = HttpStub::start(|_: &Recorded| slack_error("token_revoked")).await;
     let github = HttpStub::start(fake_github(true)).await;
     let out = run(doctor_cmd(&moto, &slack, &github), &["doctor", "--post", "--json"]).await;
@@ -193,7 +109,7 @@ async fn revoked_slack_token_fails_with_a_hint_and_exit_one() {
 #[tokio::test]
 async fn an_empty_account_fails_instance_log_group_and_rule() {
     let Some(moto) = Moto::start() else { return };
-    seed(&moto, false, false).await;
+    seed(&moto, EMPTY).await;
     let slack = HttpStub::start(fake_slack()).await;
     let github = HttpStub::start(fake_github(true)).await;
     let out = run(doctor_cmd(&moto, &slack, &github), &["doctor", "--json"]).await;
@@ -202,9 +118,10 @@ async fn an_empty_account_fails_instance_log_group_and_rule() {
     let inst = check(&doc, "ec2.instance");
     assert_eq!(inst["status"], "fail");
     assert_eq!(inst["detail"], "no instance found for Name=baseline model in us-east-1");
-    for id in ["ec2.start", "ec2.stop", "ec2.user_data"] {
+    for id in ["ec2.start", "ec2.stop", "ec2.user_data", "ec2.log_role", "schedule.target"] {
         assert_eq!(check(&doc, id)["status"], "skip", "{id}");
     }
+    assert_eq!(check(&doc, "logs.scheduler")["status"], "warn");
     let group = check(&doc, "logs.group");
     assert_eq!(group["status"], "fail");
     assert_eq!(group["detail"], "/baseline-model/run does not exist");
@@ -223,7 +140,7 @@ async fn an_empty_account_fails_instance_log_group_and_rule() {
 #[tokio::test]
 async fn github_without_push_fails_with_a_hint_but_is_optional() {
     let Some(moto) = Moto::start() else { return };
-    seed(&moto, true, true).await;
+    seed(&moto, FULL).await;
     let slack = HttpStub::start(fake_slack()).await;
     let github = HttpStub::start(fake_github(false)).await;
     let out = run(doctor_cmd(&moto, &slack, &github), &["doctor", "--json"]).await;
@@ -240,7 +157,7 @@ async fn github_without_push_fails_with_a_hint_but_is_optional() {
 #[tokio::test]
 async fn no_github_token_skips_github() {
     let Some(moto) = Moto::start() else { return };
-    seed(&moto, true, true).await;
+    seed(&moto, FULL).await;
     let slack = HttpStub::start(fake_slack()).await;
     let github = HttpStub::start(fake_github(true)).await;
     let mut cmd = doctor_cmd(&moto, &slack, &github);
@@ -256,7 +173,7 @@ async fn no_github_token_skips_github() {
 #[tokio::test]
 async fn a_dead_slack_endpoint_times_out_without_holding_up_the_rest() {
     let Some(moto) = Moto::start() else { return };
-    seed(&moto, true, true).await;
+    seed(&moto, FULL).await;
     let slack =
         HttpStub::start(|_: &Recorded| slack_error("never_seen").delayed(Duration::from_secs(30))).await;
     let github = HttpStub::start(fake_github(true)).await;
@@ -272,4 +189,64 @@ async fn a_dead_slack_endpoint_times_out_without_holding_up_the_rest() {
     for id in ["aws.identity", "ec2.instance", "ec2.start", "github.push"] {
         assert_eq!(check(&doc, id)["status"], "pass", "{id}");
     }
+}
+
+#[tokio::test]
+async fn a_rule_without_target_fails_though_it_is_enabled() {
+    let Some((_moto, out, doc)) = doctor_on(Lab { target: None, ..FULL }).await else { return };
+    assert_eq!(out.status.code(), Some(1), "{doc:#}");
+    assert_eq!(check(&doc, "schedule.rule")["status"], "pass");
+    let target = check(&doc, "schedule.target");
+    assert_eq!(target["status"], "fail");
+    assert_eq!(target["required"], true);
+    assert_eq!(target["detail"], "MondayMorning9aEST has no target: it fires but starts nothing");
+    assert!(
+        target["hint"].as_str().unwrap().contains(&format!(
+            "aws events put-targets --rule MondayMorning9aEST --targets Id=1,Arn=arn:aws:lambda:us-east-1:{ACCOUNT}:function:{LAMBDA}"
+        )),
+        "{target}"
+    );
+    assert_eq!(text(&out.stderr), "baseline-panel: 1 required check failed: Schedule target\n");
+}
+
+#[tokio::test]
+async fn a_rule_invoking_another_function_fails_and_the_right_one_passes() {
+    let Some((_moto, out, doc)) = doctor_on(Lab { target: Some("start-other"), ..FULL }).await else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(1));
+    let target = check(&doc, "schedule.target");
+    assert_eq!(target["status"], "fail");
+    assert_eq!(target["detail"], format!("MondayMorning9aEST invokes start-other, not the Lambda {LAMBDA}"));
+    assert!(
+        target["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("if start-other is the scheduler, set lambda = \"start-other\"")
+    );
+    let Some((_moto, out, doc)) = doctor_on(FULL).await else { return };
+    assert!(out.status.success(), "{doc:#}");
+    assert_eq!(
+        check(&doc, "schedule.target")["detail"],
+        format!("MondayMorning9aEST invokes the Lambda {LAMBDA}")
+    );
+}
+
+#[tokio::test]
+async fn the_lambdas_log_group_missing_warns_and_present_passes() {
+    let Some((_moto, out, doc)) = doctor_on(Lab { lambda_log: false, ..FULL }).await else { return };
+    assert!(out.status.success(), "a warning does not fail the doctor: {doc:#}");
+    let log = check(&doc, "logs.scheduler");
+    assert_eq!(log["status"], "warn");
+    assert_eq!(log["required"], false);
+    assert_eq!(
+        log["detail"],
+        format!(
+            "/aws/lambda/{LAMBDA} does not exist: the Lambda {LAMBDA} has never run, or it logs to another \
+             group, so \"last fired\" is unknown"
+        )
+    );
+    assert!(log["hint"].as_str().unwrap().contains("LoggingConfig.LogGroup"), "{log}");
+    let Some((_moto, _out, doc)) = doctor_on(FULL).await else { return };
+    assert_eq!(check(&doc, "logs.scheduler")["detail"], format!("/aws/lambda/{LAMBDA} exists"));
 }

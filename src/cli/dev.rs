@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::Failure;
 use super::guarded::{self, Options, describe};
+use super::notice::Notices;
+use crate::backends::Backends;
 use crate::cloud::{Cloud, Instance};
 use crate::config::Config;
 use crate::devmode;
@@ -56,8 +58,9 @@ pub(super) async fn selected(cfg: &Config, cloud: &dyn Cloud) -> Result<Instance
     Ok(devmode::select(&list, &cfg.target)?.clone())
 }
 
-/// Runs `dev …`.
-pub async fn run(cfg: &Config, cloud: &dyn Cloud, cmd: &DevCommand) -> Result<(), Failure> {
+/// Runs `dev …`; a switch posts the panel's Slack notice when `slack.notify_actions` is on.
+pub async fn run(cfg: &Config, b: &Backends, cmd: &DevCommand) -> Result<(), Failure> {
+    let cloud = b.cloud.as_ref();
     let (on, args) = match cmd {
         DevCommand::Status { json } => return status(cfg, cloud, *json).await,
         DevCommand::On(a) => (true, a),
@@ -68,7 +71,8 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, cmd: &DevCommand) -> Result<()
     let pattern = pattern(cfg)?;
     let instance = selected(cfg, cloud).await?;
     let plan = devmode::plan(cloud, &instance.id, &pattern, on).await?;
-    let opts = Options { what, yes: args.yes, stop: args.stop, start: args.start };
+    let notices = Notices::from_config(cfg, b);
+    let opts = Options { what, yes: args.yes, stop: args.stop, start: args.start, notices: Some(&notices) };
     guarded::carry_out(cfg, cloud, plan, &opts).await
 }
 

@@ -9,6 +9,8 @@ use std::io::Write as _;
 
 use super::Failure;
 use super::confirm::REFUSED;
+use super::notice::Notices;
+use crate::chat::notice::ActionNotice;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
 use crate::devmode::{self, Change, DevError, Plan, Wait};
@@ -52,6 +54,8 @@ pub struct Options<'a> {
     pub stop: bool,
     /// `--start`: start the instance afterwards.
     pub start: bool,
+    /// Where to post the Slack notice once the user data is written (`dev on`/`dev off`).
+    pub notices: Option<&'a Notices>,
 }
 
 /// `i-0db5… (baseline model), stopped`.
@@ -196,6 +200,9 @@ pub async fn carry_out(
         writeln!(out, "previous user data saved in {}", path.display())?;
     }
     drop(out);
+    if let Some(notices) = opts.notices {
+        notices.post(ActionNotice::UserData { id: &done.instance_id, mode: done.mode }).await;
+    }
     if opts.start {
         start_and_wait(cfg, cloud, plan.id()).await?;
     }

@@ -5,6 +5,7 @@ mod dev;
 mod doctor;
 mod guarded;
 pub mod logs;
+mod notice;
 mod power;
 mod runs;
 pub mod schedule;
@@ -143,8 +144,9 @@ pub enum Command {
         #[command(subcommand)]
         action: SlackCommand,
     },
-    /// Check credentials, permissions (with `DryRun`), the log group, the schedule rule, Slack
-    /// and GitHub; exit code 1 when a required check fails.
+    /// Check credentials, permissions (with `DryRun`), the log groups, the schedule rule and its
+    /// target, the box's permission to write its log, Slack and GitHub; exit code 1 when a
+    /// required check fails.
     Doctor {
         /// Also post a short test message to the Slack channel.
         #[arg(long)]
@@ -246,10 +248,10 @@ pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failur
     match cmd {
         Command::Completions { .. } | Command::Man => run_offline(cmd).unwrap_or(Ok(())),
         Command::Status { json } => status::run(cfg, b, *json).await,
-        Command::Start { wait, yes, all } => power::start(cfg, cloud, *wait, *yes, *all).await,
+        Command::Start { wait, yes, all } => power::start(cfg, b, *wait, *yes, *all).await,
         Command::Stop { wait, yes, all } => power::stop(cfg, b, *wait, *yes, *all).await,
         Command::Schedule { action } => schedule::run(action, cfg, b).await,
-        Command::Dev { command } => dev::run(cfg, cloud, command).await,
+        Command::Dev { command } => dev::run(cfg, b, command).await,
         Command::Userdata { command } => userdata::run(cfg, cloud, command).await,
         Command::Slack { action } => slack::run(action, cfg, b).await,
         Command::Doctor { post, json, timeout } => doctor::run(cfg, b, *post, *timeout, *json).await,

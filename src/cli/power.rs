@@ -1,4 +1,5 @@
-//! `baseline-panel start` and `baseline-panel stop`: the same checks as the panel's `s` and `x`.
+//! `baseline-panel start` and `baseline-panel stop`: the same checks as the panel's `s` and `x`,
+//! and the same Slack notice when `slack.notify_actions` is on.
 
 use std::time::Duration;
 
@@ -7,7 +8,9 @@ use jiff::Timestamp;
 use super::Failure;
 use super::confirm::{REFUSED, confirm, refuse_if_read_only};
 use super::guarded::progress;
+use super::notice::Notices;
 use crate::backends::Backends;
+use crate::chat::notice::ActionNotice;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
 use crate::devmode::{Wait, wait_for_state};
@@ -61,7 +64,8 @@ async fn wait_all(
 
 /// `start [--wait] [--yes] [--all]`: several matching instances need `--all` (the Monday Lambda
 /// starts all of them; a person usually means one).
-pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: bool) -> Result<(), Failure> {
+pub async fn start(cfg: &Config, b: &Backends, wait: bool, yes: bool, all: bool) -> Result<(), Failure> {
+    let cloud = b.cloud.as_ref();
     refuse_if_read_only(cfg.read_only, "starting a run")?;
     let list = cloud.instances().await?;
     if let Some(busy) = list.iter().find(|i| i.state != InstanceState::Stopped) {
@@ -97,6 +101,7 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: 
     confirm("Start?", "start the box", yes)?;
     cloud.start(&ids, false).await?;
     println!("start requested: {}", ids.join(", "));
+    Notices::from_config(cfg, b).post(ActionNotice::RunStarted(&ids)).await;
     if wait {
         let up = wait_all(cloud, &ids, InstanceState::Running, "start").await?;
         for i in up {
@@ -138,6 +143,7 @@ pub async fn stop(cfg: &Config, b: &Backends, wait: bool, yes: bool, all: bool) 
     confirm("Stop?", "stop the box", yes)?;
     cloud.stop(&ids, false).await?;
     println!("stop requested: {}", ids.join(", "));
+    Notices::from_config(cfg, b).post(ActionNotice::Stopped(&ids)).await;
     if wait {
         wait_all(cloud, &ids, InstanceState::Stopped, "stop").await?;
         println!("stopped: {}", ids.join(", "));

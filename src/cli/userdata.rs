@@ -77,7 +77,8 @@ pub async fn run(cfg: &Config, cloud: &dyn Cloud, cmd: &UserdataCommand) -> Resu
                     ),
                 });
             }
-            let opts = Options { what: "userdata restore", yes: *yes, stop: *stop, start: false };
+            let opts =
+                Options { what: "userdata restore", yes: *yes, stop: *stop, start: false, notices: None };
             guarded::carry_out(cfg, cloud, plan, &opts).await
         }
     }

@@ -7,6 +7,7 @@ use jiff::SignedDuration;
 
 use super::{Choice, DevInfo, DevUnknown, Dialog, Intent, Level, Notice, State};
 use crate::action::{DevSwitch, Effect};
+use crate::chat::notice::{ActionNotice, mode_words};
 use crate::cloud::InstanceState;
 use crate::devmode::DevError;
 use crate::devmode::{Applied, Plan};
@@ -144,15 +145,11 @@ pub(super) fn applied(s: &mut State, id: String, result: Result<Applied, Arc<Dev
             if s.dev_unknown.as_ref().is_some_and(|u| u.id == a.instance_id) {
                 s.dev_unknown = None;
             }
-            let mode = match a.mode {
-                Some(Mode::Dev) => "dev mode is ON",
-                Some(Mode::Run) => "dev mode is off",
-                None => "user data restored",
-            };
-            let backup = a.backup.map(|p| format!(" (backup: {})", p.display())).unwrap_or_default();
+            let mode = mode_words(a.mode);
+            let backup = a.backup.as_ref().map(|p| format!(" (backup: {})", p.display())).unwrap_or_default();
             notice(s, Level::Info, format!("{mode} for {}{backup}", a.instance_id));
-            let post = format!("baseline-panel: {mode} for {} ({})", a.instance_id, s.slack.sender);
-            fx.extend(crate::state::slack::notify(s, post));
+            let done = ActionNotice::UserData { id: &a.instance_id, mode: a.mode };
+            fx.extend(crate::state::slack::announce(s, done));
         }
     }
     fx.push(read);

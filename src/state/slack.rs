@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use super::{Choice, Dialog, Intent, Level, Notice, State};
 use crate::action::{Effect, PostError};
 use crate::chat::error::ChatError;
+use crate::chat::notice::ActionNotice;
 use crate::chat::sender::Sender;
 use crate::chat::{DemoEntry, demo::DEMO_CHANNEL};
 use crate::config::Config;
@@ -125,8 +126,8 @@ pub(super) fn confirm(s: &mut State, dialog: Dialog) -> Vec<Effect> {
 
 /// A short notice for the channel about something the panel did, when `slack.notify_actions`
 /// is on and Slack is set up; `None` otherwise. Its answer shows only in the Slack panel and
-/// never blocks anything. Call it after an action succeeded, e.g.
-/// `fx.extend(slack::notify(state, format!("baseline-panel: dev mode on by {} for {id}", state.slack.sender)))`.
+/// never blocks anything. Call it after an action succeeded; the operator's own actions go
+/// through [`announce`], whose texts the CLI posts too.
 pub fn notify(s: &mut State, text: impl Into<String>) -> Option<Effect> {
     if !s.slack.notify || s.slack.setup.is_err() {
         return None;
@@ -135,9 +136,9 @@ pub fn notify(s: &mut State, text: impl Into<String>) -> Option<Effect> {
     Some(Effect::PostSlack { kind: PostKind::Notice, text: text.into() })
 }
 
-/// The notice after a start was accepted: `baseline-panel: run started by USER@HOST for i-…`.
-pub(super) fn run_started(s: &mut State, ids: &[String]) -> Option<Effect> {
-    let text = format!("baseline-panel: run started by {} for {}", s.slack.sender, ids.join(", "));
+/// The notice after something the panel did was accepted (the CLI posts the same text).
+pub(super) fn announce(s: &mut State, what: ActionNotice<'_>) -> Option<Effect> {
+    let text = what.text(&s.slack.sender);
     notify(s, text)
 }
 

@@ -5,6 +5,7 @@ use super::{
     timeline,
 };
 use crate::action::{Action, Effect, Power, Write};
+use crate::chat::notice::ActionNotice;
 
 /// Applies one action to the state and returns the work to do next.
 // One arm per action, exhaustive by design; each arm hands off to its reducer.
@@ -146,8 +147,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Write::Power(_) = &write {
                 pace::after_action(state);
             }
-            if let (Write::Power(Power::Start(ids)), Ok(())) = (&write, &result) {
-                fx.extend(slack::run_started(state, ids));
+            match (&write, &result) {
+                (Write::Power(Power::Start(ids)), Ok(())) => {
+                    fx.extend(slack::announce(state, ActionNotice::RunStarted(ids)));
+                }
+                (Write::Power(Power::Stop(ids)), Ok(())) => {
+                    fx.extend(slack::announce(state, ActionNotice::Stopped(ids)));
+                }
+                _ => {}
             }
             fx.extend(runs::done(state, &write, result));
         }

@@ -124,7 +124,39 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::wrap_words;
+    use crate::action::Action;
+    use crate::backends::Backends;
+    use crate::cloud::InstanceState;
+    use crate::cloud::demo::{DemoCloud, DemoTimings};
+    use crate::config::Config;
+    use crate::fixtures::instance;
+    use crate::state::update;
+    use crate::ui::tests::{render, with_result};
+
+    #[tokio::test]
+    async fn the_overlay_shows_the_schedule_target_lambda_log_and_box_permission_checks() {
+        let mut cfg = Config::builtin();
+        cfg.demo = true;
+        let backends = Backends::demo(&cfg, Arc::new(DemoCloud::new(DemoTimings::default())));
+        let checks =
+            crate::doctor::run_all(&cfg, &backends.doctor_subjects(&cfg), &crate::doctor::Options::default())
+                .await;
+        let mut s = with_result(Ok(vec![instance(InstanceState::Stopped)]));
+        update(&mut s, Action::DoctorRequested);
+        update(&mut s, Action::DoctorChecked(checks));
+        let screen = render(&s, 120, 40);
+        for row in [
+            "✓ Box log permission    role baseline-model-box (profile baseline-model-box) may write",
+            "✓ Schedule target       MondayMorning9aEST invokes the Lambda start-baseline-instance",
+            "✓ Scheduler log group   /aws/lambda/start-baseline-instance exists",
+            "every required check passed",
+        ] {
+            assert!(screen.contains(row), "{row}\n{screen}");
+        }
+    }
 
     #[test]
     fn words_wrap_at_spaces_and_long_words_keep_a_row() {

@@ -20,7 +20,7 @@ const EC2_VERSION: &str = "2016-11-15";
 pub enum Service {
     /// EC2 (Query protocol, version 2016-11-15).
     Ec2,
-    /// STS (Query protocol, another version).
+    /// STS or IAM (Query protocol, another version).
     Sts,
     /// A JSON 1.1 service: `CloudWatch` Logs (`Logs_20140328.*`) or `EventBridge` (`AWSEvents.*`).
     Json,
@@ -82,6 +82,19 @@ pub fn throttled(req: &Recorded) -> Reply {
         Service::Ec2 => ec2_error(503, "RequestLimitExceeded", "Request limit exceeded."),
         Service::Sts => query_error(400, "Throttling", "Rate exceeded"),
         Service::Json | Service::Unknown => json_error(400, "ThrottlingException", "Rate exceeded"),
+    }
+}
+
+/// Every service refusing a call for a missing permission, each in its own words: EC2 answers
+/// HTTP 403 `UnauthorizedOperation`, STS and IAM 403 `AccessDenied`, Logs and `EventBridge` 400
+/// `AccessDeniedException`.
+pub fn denied(req: &Recorded) -> Reply {
+    let action = action(req);
+    let message = format!("User: arn:aws:iam::123456789012:user/lab is not authorized to perform: {action}");
+    match service(req) {
+        Service::Ec2 => ec2_error(403, "UnauthorizedOperation", &message),
+        Service::Sts => query_error(403, "AccessDenied", &message),
+        Service::Json | Service::Unknown => json_error(400, "AccessDeniedException", &message),
     }
 }
 

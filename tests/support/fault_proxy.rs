@@ -38,6 +38,8 @@ pub enum Fault {
     Status500,
     /// Answer "slow down" the way the service does, without forwarding (nothing lands).
     Throttle,
+    /// Refuse it as a missing permission, the way the service does, without forwarding.
+    Deny,
     /// Answer HTTP 200 with this body, without forwarding.
     Garbage(Vec<u8>),
     /// Forward it and return only the first half of the answer's body (which still holds the
@@ -59,6 +61,7 @@ impl Fault {
             Fault::DropLanding(_) => "drop-landing",
             Fault::Status500 => "500",
             Fault::Throttle => "throttle",
+            Fault::Deny => "deny",
             Fault::Garbage(_) => "garbage",
             Fault::Truncate => "truncate",
             Fault::Rewrite(_) => "rewrite",
@@ -273,6 +276,7 @@ impl Shared {
                 _ => aws_stub::json_error(500, "ServiceUnavailableException", "The service is unavailable."),
             },
             Fault::Throttle => aws_stub::throttled(&req),
+            Fault::Deny => aws_stub::denied(&req),
             Fault::Garbage(body) => Reply { status: 200, headers: content_type(&req), body, delay: None },
             Fault::Truncate => {
                 let mut r = self.forward(&req).await;

@@ -203,7 +203,7 @@ fn a_successful_start_posts_a_notice_when_configured() {
 }
 
 #[test]
-fn no_notice_when_off_unconfigured_refused_or_a_stop() {
+fn no_notice_when_off_unconfigured_or_refused_and_one_for_a_stop() {
     assert!(notices(&started(&cfg(false), Ok(())).1).is_empty(), "notify_actions off");
     let mut unset = Config::builtin();
     unset.slack.notify_actions = true;
@@ -220,7 +220,11 @@ fn no_notice_when_off_unconfigured_refused_or_a_stop() {
             result: Ok(()),
         },
     );
-    assert!(notices(&fx).is_empty(), "stops are not announced");
+    assert_eq!(
+        notices(&fx),
+        ["baseline-panel: box stopped by ec2-user@lab-laptop for i-0db5237193478dd8d"],
+        "a stop is announced like a start"
+    );
 }
 
 #[test]
@@ -244,7 +248,7 @@ fn a_failed_notice_shows_only_in_the_slack_panel() {
 #[test]
 fn notify_is_open_to_other_actions() {
     let mut s = panel(&cfg(true));
-    let text = format!("baseline-panel: dev mode on by {} for i-0db5237193478dd8d", s.slack.sender);
+    let text = format!("baseline-panel: the run on i-0db5237193478dd8d is failing ({})", s.slack.sender);
     assert_eq!(notify(&mut s, text.clone()), Some(Effect::PostSlack { kind: PostKind::Notice, text }));
 }
 

@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod notice;
 pub mod sender;
 pub mod slack;
 pub mod upload;

@@ -35,12 +35,44 @@ pub fn default_message(user: &str, host: &str, now: Timestamp) -> String {
     format!("baseline-panel test message from {user}@{host} at {}", now.strftime("%Y-%m-%d %H:%M UTC"))
 }
 
-/// The login name, from `USER` or `LOGNAME`.
+/// The login name: `USER` or `LOGNAME`, else the account's name in the system's user database
+/// (for a cron job, `env -i`, a container), else `uid N`.
 pub fn user_name() -> String {
     ["USER", "LOGNAME"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "unknown".into())
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(account_name)
+        .unwrap_or_else(|| {
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            format!("uid {}", unsafe { libc::geteuid() })
+        })
+}
+
+/// The name of the effective user's account, from the system's user database (`getpwuid_r`).
+pub fn account_name() -> Option<String> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    let mut buf = vec![0u8; 1024];
+    loop {
+        // SAFETY: `passwd` is plain data that getpwuid_r fills in; all-zero is a valid value.
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: every pointer is valid for the call and `buf` for its whole length; the
+        // strings written point into `buf`, which outlives their use below.
+        let rc = unsafe {
+            libc::getpwuid_r(uid, &raw mut pwd, buf.as_mut_ptr().cast(), buf.len(), &raw mut found)
+        };
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            buf.resize(buf.len() * 2, 0);
+            continue;
+        }
+        if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+            return None;
+        }
+        // SAFETY: on success pw_name is a NUL-terminated string inside `buf`.
+        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+        return name.to_str().ok().filter(|n| !n.is_empty()).map(str::to_owned);
+    }
 }
 
 /// This machine's host name.
@@ -74,5 +106,15 @@ mod tests {
     #[test]
     fn host_name_is_not_empty() {
         assert!(!host_name().is_empty());
+    }
+
+    #[test]
+    fn the_account_name_is_the_one_the_system_knows() {
+        // `id -un` asks the same database; skip where it is missing.
+        let Ok(out) = std::process::Command::new("id").arg("-un").output() else { return };
+        if out.status.success() {
+            let expected = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+            assert_eq!(account_name().as_deref(), Some(expected.as_str()));
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! The doctor: is everything the panel and the weekly run rely on in place?
 //!
+//! Besides the operator's own permissions, the doctor follows what the weekly run needs: the
+//! schedule rule invokes the configured Lambda, the Lambda's log group exists, and the box's
+//! instance profile may write the run log.
+//!
 //! Each check asks one service one question, independent checks run at the same time, and each
 //! has its own time limit, so one dead endpoint cannot hold up the others. Nothing is changed:
 //! EC2 permissions are asked with `DryRun`, and Slack gets a message only when asked to (`post`).
@@ -8,7 +12,11 @@
 //! token is configured (or in demo mode); GitHub and the `.env` check never change the verdict.
 
 mod advice;
+mod box_role;
+pub mod policy;
 pub mod probes;
+pub mod roles;
+mod schedule;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -23,6 +31,7 @@ use crate::github::{GithubClient, GithubError};
 
 use advice::{chat_advice, cloud_advice, github_advice};
 pub use probes::{DoctorProbes, StoreProbes, probes_for};
+pub use roles::{AwsBoxRoles, BoxRoles, DemoBoxRoles};
 
 /// The text `post` sends to the channel.
 pub const POST_TEXT: &str = "baseline-panel doctor: can post";
@@ -101,7 +110,7 @@ impl Default for Options {
 pub struct Subjects {
     /// The cloud (AWS or demo).
     pub cloud: Arc<dyn Cloud>,
-    /// Log group and schedule rule questions.
+    /// Log group, schedule rule and box permission questions.
     pub probes: Arc<dyn DoctorProbes>,
     /// The chat, or why it cannot be set up; `None` when no Slack token is configured.
     pub chat: Option<Result<Arc<dyn Chat>, ChatError>>,
@@ -170,7 +179,6 @@ const START: Item = Item::new("ec2.start", "Start permission", true);
 const STOP: Item = Item::new("ec2.stop", "Stop permission", true);
 const USER_DATA: Item = Item::new("ec2.user_data", "User data permission", true);
 const LOG_GROUP: Item = Item::new("logs.group", "Run log group", true);
-const RULE: Item = Item::new("schedule.rule", "Schedule rule", true);
 const SLACK_TOKEN: Item = Item::new("slack.token", "Slack token", false);
 const SLACK_POST: Item = Item::new("slack.post", "Slack post", false);
 const GITHUB: Item = Item::new("github.push", "GitHub push", false);
@@ -188,17 +196,19 @@ async fn within<T>(limit: Duration, fut: impl Future<Output = T>) -> Option<T> {
 pub async fn run_all(cfg: &Config, subjects: &Subjects, opts: &Options) -> Vec<Check> {
     let limit = opts.timeout;
     let cloud = subjects.cloud.as_ref();
-    let (identity, ec2, group, rule, slack, github) = tokio::join!(
+    let probes = subjects.probes.as_ref();
+    let (identity, ec2, group, schedule, slack, github) = tokio::join!(
         identity_check(cloud, limit),
-        instance_checks(cloud, limit),
-        log_group_check(subjects.probes.as_ref(), &cfg.log_group, limit),
-        rule_check(subjects.probes.as_ref(), &cfg.rule_name, limit),
+        instance_checks(cloud, probes, cfg, limit),
+        log_group_check(probes, &cfg.log_group, limit),
+        schedule::schedule_checks(probes, cfg, limit),
         slack_checks(subjects.chat.as_ref(), cfg, opts),
         github_check(subjects.github.as_ref(), cfg, limit),
     );
     let mut all = vec![identity];
     all.extend(ec2);
-    all.extend([group, rule]);
+    all.push(group);
+    all.extend(schedule);
     all.extend(slack);
     all.extend([github, dotenv_check(cfg)]);
     for c in &all {
@@ -215,8 +225,14 @@ async fn identity_check(cloud: &dyn Cloud, limit: Duration) -> Check {
     }
 }
 
-/// The instance, then (concurrently) the three permissions asked against it.
-async fn instance_checks(cloud: &dyn Cloud, limit: Duration) -> Vec<Check> {
+/// The instance, then (concurrently) the three permissions asked against it and the box's own
+/// permission to write the run log.
+async fn instance_checks(
+    cloud: &dyn Cloud,
+    probes: &dyn DoctorProbes,
+    cfg: &Config,
+    limit: Duration,
+) -> Vec<Check> {
     let found = match within(limit, cloud.instances()).await {
         None => Err(INSTANCE.timed_out(limit, AWS_ENDPOINT)),
         Some(Err(e)) => Err(INSTANCE.fail(cloud_advice(&e))),
@@ -230,16 +246,17 @@ async fn instance_checks(cloud: &dyn Cloud, limit: Duration) -> Vec<Check> {
         Ok(list) => list,
         Err(failed) => {
             let skip = |i: Item| i.skip("no instance to test against", None);
-            return vec![failed, skip(START), skip(STOP), skip(USER_DATA)];
+            return vec![failed, skip(START), skip(STOP), skip(USER_DATA), skip(box_role::LOG_ROLE)];
         }
     };
     let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
-    let (start, stop, user_data) = tokio::join!(
+    let (start, stop, user_data, log_role) = tokio::join!(
         dry_run_check(START, "ec2:StartInstances", limit, cloud.start(&ids, true)),
         dry_run_check(STOP, "ec2:StopInstances", limit, cloud.stop(&ids, true)),
         user_data_check(cloud, &ids[0], limit),
+        box_role::log_role_check(probes, cfg, &ids[0], limit),
     );
-    vec![instance_result(&list), start, stop, user_data]
+    vec![instance_result(&list), start, stop, user_data, log_role]
 }
 
 /// Pass for one instance, a warning for several (the Lambda starts every one of them).
@@ -304,21 +321,6 @@ async fn log_group_check(probes: &dyn DoctorProbes, group: &str, limit: Duration
             )),
         )),
         Some(Err(e)) => LOG_GROUP.fail(cloud_advice(&e)),
-    }
-}
-
-async fn rule_check(probes: &dyn DoctorProbes, name: &str, limit: Duration) -> Check {
-    match within(limit, probes.rule_readable(name)).await {
-        None => RULE.timed_out(limit, AWS_ENDPOINT),
-        Some(Ok(state)) if state == "DISABLED" => RULE.check(
-            Status::Warn,
-            format!("{name} is DISABLED: the weekly run will not start on its own"),
-            Some(format!(
-                "enable it when the weekly run should resume (`aws events enable-rule --name {name}`)"
-            )),
-        ),
-        Some(Ok(state)) => RULE.pass(format!("{name} is {state}")),
-        Some(Err(e)) => RULE.fail(cloud_advice(&e)),
     }
 }
 

@@ -7,6 +7,7 @@ use super::*;
 use crate::chat::DemoChat;
 use crate::cloud::demo::{DemoCloud, DemoTimings};
 use crate::cloud::{Identity, InstanceState};
+use crate::schedule::rules::{DemoRules, RuleInfo, RuleState};
 
 /// How a fake call answers.
 #[derive(Clone)]
@@ -99,24 +100,55 @@ impl Cloud for FakeCloud {
     }
 }
 
-/// Probes answering from fixed values.
+/// Probes answering from fixed values: the run group, the rule's state and targets, the
+/// Lambda's group, and the demo's box role (or a refusal to read IAM).
 struct FakeProbes {
     group: bool,
     rule: &'static str,
+    targets: Vec<String>,
+    lambda_group: bool,
+    iam_denied: bool,
+}
+
+impl FakeProbes {
+    fn good() -> FakeProbes {
+        FakeProbes {
+            group: true,
+            rule: "ENABLED",
+            targets: vec!["arn:aws:lambda:us-east-1:111122223333:function:start-baseline-instance".into()],
+            lambda_group: true,
+            iam_denied: false,
+        }
+    }
 }
 
 #[async_trait]
 impl DoctorProbes for FakeProbes {
-    async fn log_group_exists(&self, _group: &str) -> Result<bool, CloudError> {
-        Ok(self.group)
+    async fn log_group_exists(&self, group: &str) -> Result<bool, CloudError> {
+        Ok(if group.starts_with("/aws/lambda/") { self.lambda_group } else { self.group })
     }
-    async fn rule_readable(&self, _name: &str) -> Result<String, CloudError> {
-        Ok(self.rule.into())
+    async fn rule(&self) -> Result<RuleInfo, CloudError> {
+        let mut info = DemoRules::lab().info();
+        info.state = RuleState::from_aws(self.rule);
+        info.targets.clone_from(&self.targets);
+        Ok(info)
+    }
+    async fn instance_profile(&self, id: &str) -> Result<Option<String>, CloudError> {
+        DemoBoxRoles::new("/baseline-model/run").instance_profile(id).await
+    }
+    async fn profile_roles(&self, arn: &str) -> Result<roles::ProfileRoles, CloudError> {
+        if self.iam_denied {
+            return Err(CloudError::AccessDenied {
+                action: "iam:GetInstanceProfile".into(),
+                detail: String::new(),
+            });
+        }
+        DemoBoxRoles::new("/baseline-model/run").profile_roles(arn).await
     }
 }
 
 fn good_probes() -> Arc<dyn DoctorProbes> {
-    Arc::new(FakeProbes { group: true, rule: "ENABLED" })
+    Arc::new(FakeProbes::good())
 }
 
 fn subjects(cloud: FakeCloud, chat: Option<DemoChat>) -> Subjects {
@@ -155,8 +187,11 @@ async fn all_good_passes_in_a_fixed_order_and_only_dry_runs() {
             ("ec2.start", Pass),
             ("ec2.stop", Pass),
             ("ec2.user_data", Pass),
+            ("ec2.log_role", Pass),
             ("logs.group", Pass),
             ("schedule.rule", Pass),
+            ("schedule.target", Pass),
+            ("logs.scheduler", Pass),
             ("slack.token", Pass),
             ("slack.post", Skip),
             ("github.push", Skip),
@@ -221,7 +256,7 @@ async fn no_instance_fails_and_skips_what_needs_one() {
     let c = by_id(&checks, "ec2.instance");
     assert_eq!(c.status, Status::Fail);
     assert_eq!(c.hint.as_deref(), Some("check --instance-name/--instance-id and --region"));
-    for id in ["ec2.start", "ec2.stop", "ec2.user_data"] {
+    for id in ["ec2.start", "ec2.stop", "ec2.user_data", "ec2.log_role"] {
         assert_eq!(by_id(&checks, id).status, Status::Skip, "{id}");
     }
     assert_eq!(blocking(&checks).len(), 1);
@@ -242,7 +277,7 @@ async fn several_instances_warn() {
 async fn missing_log_group_fails_and_disabled_rule_warns() {
     let cfg = Config::builtin();
     let mut s = subjects(FakeCloud::with(&["i-0abc"]), None);
-    s.probes = Arc::new(FakeProbes { group: false, rule: "DISABLED" });
+    s.probes = Arc::new(FakeProbes { group: false, rule: "DISABLED", ..FakeProbes::good() });
     let checks = run_all(&cfg, &s, &quick(false)).await;
     let group = by_id(&checks, "logs.group");
     assert_eq!(group.status, Status::Fail);
@@ -313,7 +348,8 @@ async fn the_demo_passes_everything_it_can() {
     let cloud = DemoCloud::new(DemoTimings::default());
     let probes = probes_for(
         Arc::new(crate::logs::demo::DemoLogStore::new(cloud.clone(), &cfg)),
-        Arc::new(crate::schedule::rules::DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
+        Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
+        Arc::new(DemoBoxRoles::new(&cfg.log_group)),
     );
     let s = Subjects::from_config(&cfg, Arc::new(cloud), probes);
     let checks = run_all(&cfg, &s, &quick(true)).await;
@@ -333,4 +369,31 @@ fn the_doctor_can_run_on_a_spawned_task() {
         run_all(&cfg, &s, &Options::default()).await
     };
     spawnable(&fut);
+}
+
+#[tokio::test]
+async fn a_rule_that_starts_nothing_fails_even_when_enabled() {
+    let cfg = Config::builtin();
+    let mut s = subjects(FakeCloud::with(&["i-0abc"]), None);
+    s.probes = Arc::new(FakeProbes { targets: vec![], lambda_group: false, ..FakeProbes::good() });
+    let checks = run_all(&cfg, &s, &quick(false)).await;
+    assert_eq!(by_id(&checks, "schedule.rule").status, Status::Pass, "the rule itself is enabled");
+    let target = by_id(&checks, "schedule.target");
+    assert!(target.is_blocking(), "{target:?}");
+    assert_eq!(target.detail, "MondayMorning9aEST has no target: it fires but starts nothing");
+    let lambda_log = by_id(&checks, "logs.scheduler");
+    assert_eq!((lambda_log.status, lambda_log.required), (Status::Warn, false));
+    assert_eq!(blocking(&checks), vec![target]);
+}
+
+#[tokio::test]
+async fn refused_iam_reads_leave_the_box_permission_unchecked() {
+    let cfg = Config::builtin();
+    let mut s = subjects(FakeCloud::with(&["i-0abc"]), None);
+    s.probes = Arc::new(FakeProbes { iam_denied: true, ..FakeProbes::good() });
+    let checks = run_all(&cfg, &s, &quick(false)).await;
+    let c = by_id(&checks, "ec2.log_role");
+    assert_eq!(c.status, Status::Skip);
+    assert_eq!(c.detail, "not checked: no iam:GetInstanceProfile permission");
+    assert!(blocking(&checks).is_empty());
 }
