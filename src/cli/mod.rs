@@ -1,5 +1,6 @@
 //! The command line: global flags, subcommands, exit codes.
 
+pub mod complete;
 pub mod confirm;
 mod dev;
 mod doctor;
@@ -60,7 +61,13 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
     /// Which job box, when the config file lists several under [boxes.NAME].
-    #[arg(long = "box", global = true, env = "BASELINE_PANEL_BOX", value_name = "NAME")]
+    #[arg(
+        long = "box",
+        global = true,
+        env = "BASELINE_PANEL_BOX",
+        value_name = "NAME",
+        add = clap_complete::ArgValueCandidates::new(complete::box_candidates)
+    )]
     pub box_name: Option<String>,
     /// What to do (default: open the panel).
     #[command(subcommand)]
@@ -89,7 +96,8 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    /// Print the shell completion script of bash, zsh, fish, elvish or powershell (it asks the
+    /// binary for the words at each Tab): `source <(baseline-panel completions bash)`.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -232,8 +240,7 @@ pub fn run_offline(cmd: &Command) -> Option<Result<(), Failure>> {
     let mut out = std::io::stdout().lock();
     match cmd {
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "baseline-panel", &mut out);
-            Some(Ok(()))
+            Some(complete::registration(*shell, &mut out).map_err(Failure::from))
         }
         Command::Man => Some(clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(Failure::from)),
         _ => None,
