@@ -6,6 +6,7 @@ mod dev;
 mod doctor;
 mod guarded;
 pub mod logs;
+mod man;
 mod power;
 mod runs;
 pub mod schedule;
@@ -190,6 +191,38 @@ impl Cli {
     }
 }
 
+/// Every exit status and what it means (the man page lists them); [`Failure::code`] is one of
+/// them.
+pub const EXIT_CODES: &[(i32, &str)] = &[
+    (0, "success"),
+    (
+        1,
+        "other failure, including a call AWS refused with an error code not listed here, a \
+         required doctor check that failed, and a shell on the box that ended with an error",
+    ),
+    (2, "usage: an unknown command or flag, a value that cannot be read"),
+    (3, "the instance, the schedule rule, the log group or the Slack channel was not found"),
+    (4, "credentials missing or expired, or permission denied (AWS or Slack)"),
+    (
+        5,
+        "AWS or Slack unreachable, not answering (timed out, connection closed), throttled, \
+         failing on its side (HTTP 5xx), or answering something that cannot be read (a proxy, a \
+         captive portal, a wrong --endpoint-url)",
+    ),
+    (6, "configuration: a malformed or unknown setting, an unknown box, a missing token"),
+    (
+        7,
+        "refused on purpose with nothing changed: read-only, the box in the wrong state, not \
+         confirmed, several instances match, the user data changed since it was shown",
+    ),
+    (
+        8,
+        "a user-data write whose outcome is not known or not what was asked (no clear answer, \
+         not showing in time, or changed by someone else): it may be neither the old nor the new \
+         version; look at it with dev status, userdata show and userdata backups",
+    ),
+];
+
 /// A failed command: a short message and the exit code.
 #[derive(Debug)]
 pub struct Failure {
@@ -236,13 +269,12 @@ impl From<std::io::Error> for Failure {
 
 /// Commands that need no configuration, cloud or runtime (completions, man page).
 pub fn run_offline(cmd: &Command) -> Option<Result<(), Failure>> {
-    use clap::CommandFactory;
     let mut out = std::io::stdout().lock();
     match cmd {
         Command::Completions { shell } => {
             Some(complete::registration(*shell, &mut out).map_err(Failure::from))
         }
-        Command::Man => Some(clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(Failure::from)),
+        Command::Man => Some(man::render(&mut out).map_err(Failure::from)),
         _ => None,
     }
 }
