@@ -126,7 +126,7 @@ fn has_none(got: &[String], unwanted: &[&str], label: &str) {
 /// The checks every shell passes: `complete(line)` gives the words offered for `line`.
 fn check_shell(label: &str, complete: &dyn Fn(&str) -> Vec<String>, other_config: &Path) {
     let got = complete("baseline-panel ");
-    has_all(&got, &["status", "start", "stop", "schedule", "dev", "userdata", "logs", "man"], label);
+    has_all(&got, &["status", "start", "stop", "schedule", "dev", "userdata", "logs", "ssh", "man"], label);
     // The words past the first: the bug of the generated static bash script lists files here.
     let got = complete("baseline-panel schedule ");
     has_all(&got, &["show", "enable", "disable"], label);

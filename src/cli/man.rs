@@ -63,6 +63,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("XDG_CONFIG_HOME", "Where the configuration file is looked for (default ~/.config)."),
     ("XDG_STATE_HOME", "Where the log file and the user-data backups go (default ~/.local/state)."),
     ("NO_COLOR", "Any value turns colours off in the panel (as panel.theme = \"mono\")."),
+    (
+        "PATH",
+        "Where ssh, ssh-keygen, aws and session-manager-plugin are looked for (o in the panel, the ssh command).",
+    ),
 ];
 
 /// Examples: command line, what it does.
@@ -78,6 +82,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("baseline-panel logs --follow", "Print the run's log as it arrives; Ctrl-C stops."),
     ("baseline-panel logs --source scheduler --since 2d", "The scheduler Lambda's log of the last two days."),
     ("baseline-panel logs --run last --output run.log", "Save the last run's whole log."),
+    (
+        "baseline-panel ssh",
+        "A shell on the running box (dev.ssh_key, else EC2 Instance Connect, else Session Manager).",
+    ),
     ("baseline-panel --box flu schedule show", "The schedule of the box configured as [boxes.flu]."),
     ("baseline-panel doctor", "Check credentials, permissions, the log group, the rule, Slack and GitHub."),
     ("baseline-panel man | man -l -", "Read this page."),
@@ -106,7 +114,9 @@ pub fn render(out: &mut dyn Write) -> io::Result<()> {
     listing(&mut own, "ENVIRONMENT", ENVIRONMENT, bold);
     listing(&mut own, "EXAMPLES", EXAMPLES, bold);
     own.control("SH", ["SEE ALSO"]);
-    own.text([roman("ssh(1), aws(1); the README, which shows the panel and documents the JSON output.")]);
+    own.text([roman(
+        "ssh(1), ssh-keygen(1), aws(1); the README, which shows the panel and documents the JSON output.",
+    )]);
     own.to_writer(&mut generated)?;
     out.write_all(&once_preamble(&generated))
 }

@@ -11,6 +11,7 @@ mod power;
 mod runs;
 pub mod schedule;
 mod slack;
+pub mod ssh;
 mod status;
 #[cfg(test)]
 mod surfaces_tests;
@@ -172,6 +173,9 @@ pub enum Command {
     },
     /// Print the run's log (or the scheduler's, or the console), or follow it; export a run.
     Logs(logs::LogsArgs),
+    /// Open a shell on the running box: ssh with `dev.ssh_key`, else EC2 Instance Connect (a
+    /// one-off key), else Session Manager (`aws ssm start-session`).
+    Ssh,
 }
 
 impl Cli {
@@ -294,5 +298,6 @@ pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failur
         Command::Doctor { post, json, timeout } => doctor::run(cfg, b, *post, *timeout, *json).await,
         Command::Logs(args) => logs::run(args, cfg, b).await,
         Command::Runs { json, since } => runs::run(cfg, b, *json, since.as_deref()).await,
+        Command::Ssh => ssh::run(cfg, cloud).await,
     }
 }

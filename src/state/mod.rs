@@ -8,6 +8,7 @@ pub mod logs;
 mod poll;
 pub mod runs;
 pub mod schedule;
+mod shell;
 pub mod slack;
 pub mod timeline;
 mod update;
@@ -205,6 +206,8 @@ pub struct State {
     pub slack: slack::SlackState,
     /// The doctor overlay.
     pub doctor: doctor::DoctorView,
+    /// The instance a shell is being opened on (key `o`), until it is ready or refused.
+    pub shell_opening: Option<String>,
 }
 
 impl State {
@@ -243,6 +246,7 @@ impl State {
             stop_key: cfg.keys.key("stop"),
             slack: slack::SlackState::new(cfg),
             doctor: doctor::DoctorView::default(),
+            shell_opening: None,
         }
     }
 
