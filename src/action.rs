@@ -18,6 +18,7 @@ use crate::doctor::Check;
 use crate::logs::export::ExportError;
 use crate::logs::{LogError, Source as LogSource};
 use crate::schedule::{LastFired, RuleInfo};
+use crate::shell::{Plan, ShellError};
 use crate::userdata::DevInfo;
 
 /// A run log saved to a file.
@@ -135,6 +136,19 @@ pub enum Action {
     ScheduleToggleRequested,
     /// Copy the SSH command (key `c`).
     CopySsh,
+    /// Open a shell on the running box (key `o`).
+    ShellRequested,
+    /// The shell is ready to run, or why there is none.
+    ShellPrepared(Result<Arc<Plan>, Arc<ShellError>>),
+    /// The shell on the box ended (the panel has the terminal back).
+    ShellEnded {
+        /// The instance.
+        instance_id: String,
+        /// The program that ran (`ssh`, `aws`).
+        program: String,
+        /// Its exit status, or why it could not start.
+        result: Result<std::process::ExitStatus, String>,
+    },
     /// The answer to a `FetchSchedule` effect.
     ScheduleLoaded {
         /// Request number.
@@ -277,4 +291,10 @@ pub enum Effect {
     Bell,
     /// Suspend the terminal to the shell and resume.
     Suspend,
+    /// Choose how to reach the box and make it ready (a one-off key, say); answer with
+    /// [`Action::ShellPrepared`].
+    PrepareShell(Box<Instance>),
+    /// Hand the terminal to the shell until it ends, then take it back; answer with
+    /// [`Action::ShellEnded`].
+    RunShell(Arc<Plan>),
 }

@@ -47,6 +47,14 @@ pub trait Console<B: Backend> {
     fn copy(&mut self, text: &str);
     /// Suspends the panel to the shell and resumes it.
     fn suspend(&mut self, term: &mut Terminal<B>) -> Result<()>;
+    /// Gives the terminal to `command` (after printing `banner` on its screen) until it ends,
+    /// then takes it back; the command's exit status, or why it could not start.
+    fn run_shell(
+        &mut self,
+        term: &mut Terminal<B>,
+        command: std::process::Command,
+        banner: &str,
+    ) -> Result<io::Result<std::process::ExitStatus>>;
     /// Called after each frame is drawn.
     fn drawn(&mut self, _term: &Terminal<B>) {}
 }
@@ -73,8 +81,8 @@ impl Panel {
     ) -> Result<Option<String>> {
         // No clear: the first frame is drawn as a diff against the last box's, which is what the
         // screen shows (and clearing would query the cursor while the old event reader lingers).
-        let input = terminal_input()?;
-        run_loop(&mut self.term, &mut Tty, input, cfg, backends, started).await
+        let (input, grip) = input::held(|| Ok(Box::new(terminal_input()?)))?;
+        run_loop(&mut self.term, &mut Tty { grip }, input, cfg, backends, started).await
     }
 }
 
@@ -84,8 +92,10 @@ impl Drop for Panel {
     }
 }
 
-/// The real terminal's bell, clipboard and Ctrl-Z.
-struct Tty;
+/// The real terminal's bell, clipboard, Ctrl-Z and shell, and the grip on its input.
+struct Tty {
+    grip: input::Grip,
+}
 
 impl Console<CrosstermBackend<io::Stdout>> for Tty {
     fn bell(&mut self) {
@@ -103,6 +113,24 @@ impl Console<CrosstermBackend<io::Stdout>> for Tty {
 
     fn suspend(&mut self, term: &mut tui::Term) -> Result<()> {
         Ok(tui::suspend(term)?)
+    }
+
+    fn run_shell(
+        &mut self,
+        term: &mut tui::Term,
+        mut command: std::process::Command,
+        banner: &str,
+    ) -> Result<io::Result<std::process::ExitStatus>> {
+        // Let go of the input first: the panel must not read the keys typed into the shell.
+        self.grip.let_go();
+        tui::restore();
+        let mut out = io::stdout();
+        let _ = writeln!(out, "{banner}");
+        let _ = out.flush();
+        let status = command.status();
+        tui::resume(term)?;
+        self.grip.take_back()?;
+        Ok(status)
     }
 }
 
@@ -134,6 +162,8 @@ struct LoopHost<'a, B: Backend, C: Console<B>> {
     term: &'a mut Terminal<B>,
     console: &'a mut C,
     feeds: &'a mut Feeds,
+    /// The terminal's size after a shell gave it back.
+    resized: Option<(u16, u16)>,
 }
 
 impl<B: Backend, C: Console<B>> Host for LoopHost<'_, B, C> {
@@ -147,6 +177,17 @@ impl<B: Backend, C: Console<B>> Host for LoopHost<'_, B, C> {
 
     fn suspend(&mut self) -> Result<()> {
         self.console.suspend(self.term)
+    }
+
+    fn run_shell(
+        &mut self,
+        command: std::process::Command,
+        banner: &str,
+    ) -> Result<io::Result<std::process::ExitStatus>> {
+        let status = self.console.run_shell(self.term, command, banner)?;
+        // The terminal may have changed size while the shell had it.
+        self.resized = self.term.size().ok().map(|s| (s.width, s.height));
+        Ok(status)
     }
 
     fn follow_logs(&mut self, instance_id: &str, since: Timestamp) {
@@ -227,8 +268,12 @@ where
             // Followers (re)started by these effects start at the pace the new state asks for.
             feeds.set_wish(state.box_active(), state.log_shown(), state.instance().map(|i| i.state));
             for fx in effects {
-                let mut host = LoopHost { term: &mut *term, console: &mut *console, feeds: &mut feeds };
+                let mut host =
+                    LoopHost { term: &mut *term, console: &mut *console, feeds: &mut feeds, resized: None };
                 runner.perform(fx, &mut host)?;
+                if let Some((w, h)) = host.resized {
+                    let _ = tx.send(keymap::resize(w, h));
+                }
             }
         }
         if state.should_quit {
@@ -237,5 +282,6 @@ where
     }
 }
 
+mod input;
 #[cfg(test)]
 mod loop_tests;

@@ -21,6 +21,7 @@ use crate::logs::export::{ExportError, export_run};
 use crate::logs::history::{HISTORY_SPAN, read_past};
 use crate::logs::{fetch_all, render, write_atomic};
 use crate::schedule::Rules;
+use crate::shell;
 use crate::userdata::{DevInfo, ScriptLine};
 
 /// What effects need to do their work.
@@ -189,7 +190,32 @@ impl Runner {
             }
             Effect::PostSlack { kind, text } => self.post_slack(kind, text),
             Effect::RunDoctor => self.run_doctor(),
+            Effect::PrepareShell(instance) => {
+                let cfg = self.config.clone();
+                self.spawn_then(async move {
+                    let result =
+                        shell::prepare(cloud.as_ref(), &cfg, &instance, &shell::Tools::from_env()).await;
+                    Action::ShellPrepared(result.map(Arc::new).map_err(Arc::new))
+                });
+            }
+            Effect::RunShell(plan) => self.run_shell(&plan, host)?,
         }
+        Ok(())
+    }
+
+    /// Gives the terminal to the shell until it ends, then says how it ended. The one-off key,
+    /// if any, goes with the plan once every holder has dropped it.
+    fn run_shell(&self, plan: &shell::Plan, host: &mut dyn Host) -> anyhow::Result<()> {
+        let banner = format!(
+            "baseline-panel: opening a shell on {}\r\nbaseline-panel: exit the shell to come back to the panel",
+            crate::sanitize::field(&plan.summary())
+        );
+        let result = host.run_shell(plan.command(), &banner)?.map_err(|e| e.to_string());
+        let _ = self.tx.send(Action::ShellEnded {
+            instance_id: plan.instance_id.clone(),
+            program: plan.program.clone(),
+            result,
+        });
         Ok(())
     }
 }
@@ -236,4 +262,11 @@ pub trait Host {
     fn suspend(&mut self) -> anyhow::Result<()>;
     /// (Re)starts following the log sources of `instance_id` from `since`.
     fn follow_logs(&mut self, instance_id: &str, since: jiff::Timestamp);
+    /// Gives the terminal to `command` (printing `banner` on its screen first) until it ends,
+    /// then takes it back; the command's exit status, or why it could not start.
+    fn run_shell(
+        &mut self,
+        command: std::process::Command,
+        banner: &str,
+    ) -> anyhow::Result<std::io::Result<std::process::ExitStatus>>;
 }

@@ -11,6 +11,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let started = Instant::now();
+    // A shell asking for completions gets them and nothing else.
+    cli::complete::answer_if_asked();
     let args = Cli::parse();
     if let Some(done) = args.command.as_ref().and_then(cli::run_offline) {
         return done.map_or_else(|f| fail(&f), |()| ExitCode::SUCCESS);

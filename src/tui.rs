@@ -1,4 +1,4 @@
-//! The terminal: enter and restore (also from the panic hook and on signals), suspend.
+//! The terminal: enter and restore (also from the panic hook and on signals), suspend, resume.
 
 use std::io::{Stdout, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,6 +46,12 @@ pub fn suspend(term: &mut Term) -> std::io::Result<()> {
     unsafe {
         libc::kill(0, libc::SIGTSTP);
     }
+    resume(term)
+}
+
+/// Takes the terminal back after [`restore`] (raw mode, the alternate screen, the mouse) and
+/// clears it, so the next frame is drawn whole.
+pub fn resume(term: &mut Term) -> std::io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;

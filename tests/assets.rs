@@ -26,6 +26,7 @@ const CALLED: &[&str] = &[
     "events:EnableRule",
     "events:DisableRule",
     "sts:GetCallerIdentity",
+    "ec2-instance-connect:SendSSHPublicKey",
     "iam:GetInstanceProfile",
     "iam:ListAttachedRolePolicies",
     "iam:GetPolicy",
@@ -49,8 +50,9 @@ const OPTIONAL: &[&str] = &[
     "iam:GetRolePolicy",
 ];
 
-/// The calls that change something.
+/// The calls that change something (a pushed key opens the box to a shell: not for watchers).
 const WRITES: &[&str] = &[
+    "ec2-instance-connect:SendSSHPublicKey",
     "ec2:ModifyInstanceAttribute",
     "ec2:StartInstances",
     "ec2:StopInstances",
@@ -88,7 +90,8 @@ fn actions(p: &Value) -> BTreeSet<String> {
 /// Action names quoted in the source (`"ec2:StartInstances"`): every SDK call is classified
 /// with its action's name, so a new call shows up here.
 fn actions_in_source() -> BTreeSet<String> {
-    let re = regex::Regex::new(r#""((?:ec2|logs|events|sts|iam):[A-Z][A-Za-z]+)""#).unwrap();
+    let re =
+        regex::Regex::new(r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam):[A-Z][A-Za-z]+)""#).unwrap();
     let mut found = BTreeSet::new();
     let mut dirs = vec![root().join("src"), root().join("crates")];
     while let Some(dir) = dirs.pop() {
@@ -166,6 +169,7 @@ fn every_statement_allows_named_actions_on_the_narrowest_resource() {
                     "ec2:StartInstances",
                     "ec2:StopInstances",
                     "ec2:ModifyInstanceAttribute",
+                    "ec2-instance-connect:SendSSHPublicKey",
                 ]
                 .contains(&a.as_str())
             });

@@ -33,6 +33,16 @@ impl Console<TestBackend> for Recorder {
         Ok(())
     }
 
+    fn run_shell(
+        &mut self,
+        _term: &mut Terminal<TestBackend>,
+        _command: std::process::Command,
+        _banner: &str,
+    ) -> anyhow::Result<std::io::Result<std::process::ExitStatus>> {
+        use std::os::unix::process::ExitStatusExt as _;
+        Ok(Ok(std::process::ExitStatus::from_raw(0)))
+    }
+
     fn drawn(&mut self, term: &Terminal<TestBackend>) {
         *self.screen.lock().unwrap() = text(term.backend().buffer());
     }

@@ -144,7 +144,7 @@ async fn start_and_wait(cfg: &Config, cloud: &dyn Cloud, id: &str) -> Result<(),
     match &up.public_dns {
         Some(dns) => {
             writeln!(out, "{id} is running; public DNS: {}", field(dns))?;
-            writeln!(out, "{}", field(&devmode::ssh_command(&cfg.dev, dns)))?;
+            writeln!(out, "{}", field(&crate::shell::ssh_command(&cfg.dev, dns)))?;
         }
         None => {
             writeln!(

@@ -35,7 +35,7 @@ pub struct LogsArgs {
     #[arg(long, value_name = "WHEN", value_parser = since_arg, conflicts_with = "run")]
     pub since: Option<Timestamp>,
     /// Which log: run (the model's output), scheduler (the Lambda), console (EC2 console).
-    #[arg(long, default_value = "run", value_parser = source_arg, conflicts_with = "run")]
+    #[arg(long, default_value = "run", value_parser = source_arg(), conflicts_with = "run")]
     pub source: Source,
     /// Only lines matching this `CloudWatch` filter pattern (ERROR, "a phrase", ?WARN ?ERROR).
     #[arg(long, value_name = "PATTERN", conflicts_with = "run")]
@@ -56,8 +56,10 @@ fn since_arg(s: &str) -> Result<Timestamp, String> {
     parse_since(s, Timestamp::now())
 }
 
-fn source_arg(s: &str) -> Result<Source, String> {
-    s.parse()
+/// `run`, `scheduler` or `console` (listed in the help and offered by the shell's completion).
+fn source_arg() -> impl clap::builder::TypedValueParser<Value = Source> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Source::ALL.map(Source::name)).try_map(|s| s.parse::<Source>())
 }
 
 /// The failure of a log read of `source` in `group`, with its exit code.

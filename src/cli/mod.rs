@@ -1,15 +1,18 @@
 //! The command line: global flags, subcommands, exit codes.
 
+pub mod complete;
 pub mod confirm;
 mod dev;
 mod doctor;
 mod guarded;
 pub mod logs;
+mod man;
 mod notice;
 mod power;
 mod runs;
 pub mod schedule;
 mod slack;
+pub mod ssh;
 mod status;
 #[cfg(test)]
 mod surfaces_tests;
@@ -61,7 +64,13 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
     /// Which job box, when the config file lists several under [boxes.NAME].
-    #[arg(long = "box", global = true, env = "BASELINE_PANEL_BOX", value_name = "NAME")]
+    #[arg(
+        long = "box",
+        global = true,
+        env = "BASELINE_PANEL_BOX",
+        value_name = "NAME",
+        add = clap_complete::ArgValueCandidates::new(complete::box_candidates)
+    )]
     pub box_name: Option<String>,
     /// What to do (default: open the panel).
     #[command(subcommand)]
@@ -90,7 +99,8 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    /// Print the shell completion script of bash, zsh, fish, elvish or powershell (it asks the
+    /// binary for the words at each Tab): `source <(baseline-panel completions bash)`.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -165,6 +175,9 @@ pub enum Command {
     },
     /// Print the run's log (or the scheduler's, or the console), or follow it; export a run.
     Logs(logs::LogsArgs),
+    /// Open a shell on the running box: ssh with `dev.ssh_key`, else EC2 Instance Connect (a
+    /// one-off key), else Session Manager (`aws ssm start-session`).
+    Ssh,
 }
 
 impl Cli {
@@ -183,6 +196,38 @@ impl Cli {
         }
     }
 }
+
+/// Every exit status and what it means (the man page lists them); [`Failure::code`] is one of
+/// them.
+pub const EXIT_CODES: &[(i32, &str)] = &[
+    (0, "success"),
+    (
+        1,
+        "other failure, including a call AWS refused with an error code not listed here, a \
+         required doctor check that failed, and a shell on the box that ended with an error",
+    ),
+    (2, "usage: an unknown command or flag, a value that cannot be read"),
+    (3, "the instance, the schedule rule, the log group or the Slack channel was not found"),
+    (4, "credentials missing or expired, or permission denied (AWS or Slack)"),
+    (
+        5,
+        "AWS or Slack unreachable, not answering (timed out, connection closed), throttled, \
+         failing on its side (HTTP 5xx), or answering something that cannot be read (a proxy, a \
+         captive portal, a wrong --endpoint-url)",
+    ),
+    (6, "configuration: a malformed or unknown setting, an unknown box, a missing token"),
+    (
+        7,
+        "refused on purpose with nothing changed: read-only, the box in the wrong state, not \
+         confirmed, several instances match, the user data changed since it was shown",
+    ),
+    (
+        8,
+        "a user-data write whose outcome is not known or not what was asked (no clear answer, \
+         not showing in time, or changed by someone else): it may be neither the old nor the new \
+         version; look at it with dev status, userdata show and userdata backups",
+    ),
+];
 
 /// A failed command: a short message and the exit code.
 #[derive(Debug)]
@@ -230,14 +275,12 @@ impl From<std::io::Error> for Failure {
 
 /// Commands that need no configuration, cloud or runtime (completions, man page).
 pub fn run_offline(cmd: &Command) -> Option<Result<(), Failure>> {
-    use clap::CommandFactory;
     let mut out = std::io::stdout().lock();
     match cmd {
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "baseline-panel", &mut out);
-            Some(Ok(()))
+            Some(complete::registration(*shell, &mut out).map_err(Failure::from))
         }
-        Command::Man => Some(clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(Failure::from)),
+        Command::Man => Some(man::render(&mut out).map_err(Failure::from)),
         _ => None,
     }
 }
@@ -257,5 +300,6 @@ pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failur
         Command::Doctor { post, json, timeout } => doctor::run(cfg, b, *post, *timeout, *json).await,
         Command::Logs(args) => logs::run(args, cfg, b).await,
         Command::Runs { json, since } => runs::run(cfg, b, *json, since.as_deref()).await,
+        Command::Ssh => ssh::run(cfg, cloud).await,
     }
 }

@@ -13,6 +13,7 @@ fn action(name: &str) -> Option<Action> {
         "stop" => Action::StopRequested,
         "dev_mode" => Action::DevRequested,
         "copy_ssh" => Action::CopySsh,
+        "shell" => Action::ShellRequested,
         "schedule" => Action::ScheduleToggleRequested,
         "export" => Action::ExportRequested,
         "history" => Action::ToggleHistory,

@@ -4,6 +4,19 @@ mod commands;
 
 pub use commands::{COMMANDS, KeyBindings, Keymap, LOG_KEYS};
 
+/// Keys that are not commands (fixed): key, what it does. The help overlay and the man page
+/// list them after the commands.
+pub const FIXED_KEYS: &[(&str, &str)] = &[
+    ("↑↓ PgUp PgDn", "scroll the log (mouse wheel too); g top, G / End follow"),
+    ("/  n  N", "search the log, next / previous match"),
+    ("|", "filter: show only matching lines (Esc clears)"),
+    ("t  w", "timestamps off / UTC / local; wrap long lines"),
+    ("l  1 2 3", "next log source; run log, scheduler log, console output"),
+    ("Tab, Shift-Tab", "next / previous instance (when several match)"),
+    ("Esc, Enter", "close an overlay or dismiss a message; Enter reads it whole"),
+    ("Ctrl-Z", "suspend to the shell (fg to return)"),
+];
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::action::Action;

@@ -201,7 +201,7 @@ pub(super) fn reread_due(s: &mut State) -> Option<Effect> {
 pub fn ssh_hint(s: &State) -> Option<String> {
     let i = s.instance().filter(|i| i.state == InstanceState::Running)?;
     let host = i.public_dns.as_deref().or(i.public_ip.as_deref())?;
-    s.dev_mode_on().then(|| crate::devmode::ssh_command(&s.dev_config, host))
+    s.dev_mode_on().then(|| crate::shell::ssh_command(&s.dev_config, host))
 }
 
 /// Key `c`: copy the SSH command to the clipboard (OSC 52).

@@ -9,6 +9,7 @@ pub mod pace;
 mod poll;
 pub mod runs;
 pub mod schedule;
+mod shell;
 pub mod slack;
 pub mod timeline;
 mod update;
@@ -208,6 +209,8 @@ pub struct State {
     pub slack: slack::SlackState,
     /// The doctor overlay.
     pub doctor: doctor::DoctorView,
+    /// The instance a shell is being opened on (key `o`), until it is ready or refused.
+    pub shell_opening: Option<String>,
 }
 
 impl State {
@@ -246,6 +249,7 @@ impl State {
             stop_key: cfg.keys.key("stop"),
             slack: slack::SlackState::new(cfg),
             doctor: doctor::DoctorView::default(),
+            shell_opening: None,
         }
     }
 

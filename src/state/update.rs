@@ -1,7 +1,7 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
 use super::{
-    Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, pace, runs, schedule, slack,
+    Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, pace, runs, schedule, shell, slack,
     timeline,
 };
 use crate::action::{Action, Effect, Power, Write};
@@ -53,6 +53,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
         Action::CopySsh => fx.extend(dev::copy_ssh(state)),
+        Action::ShellRequested => fx.extend(shell::request(state)),
+        Action::ShellPrepared(result) => fx.extend(shell::prepared(state, result)),
+        Action::ShellEnded { instance_id, program, result } => {
+            fx.extend(shell::ended(state, &instance_id, &program, result));
+        }
         Action::ScheduleLoaded { seq, result } => schedule::loaded(state, seq, result),
         Action::Quit => state.should_quit = true,
         Action::NextBox => instances::next_box(state),
@@ -192,6 +197,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 mod dev_tests;
 #[cfg(test)]
 mod runs_tests;
+#[cfg(test)]
+mod shell_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

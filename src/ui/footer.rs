@@ -7,7 +7,8 @@ use ratatui::widgets::Paragraph;
 
 use crate::ui::View;
 
-/// Commands hinted when there is no message, with their labels.
+/// Commands hinted when there is no message, with their labels (`shell` takes `start`'s place
+/// while the box runs).
 pub const HINTS: &[(&str, &str)] =
     &[("start", "start"), ("stop", "stop"), ("dev_mode", "dev mode"), ("slack", "slack")];
 
@@ -22,7 +23,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
             spans.push(Span::styled(k, t.key()));
             spans.push(Span::styled(format!(" {what}  "), t.dim()));
         };
+        // While the box runs it cannot be started: its place goes to the shell on the box (not
+        // in demo mode, where the simulated box has none).
+        let running = state.instance().is_some_and(|i| i.state == crate::cloud::InstanceState::Running)
+            && state.context.mode != crate::backends::Account::Demo;
         for (cmd, what) in HINTS {
+            let (cmd, what) = if running && *cmd == "start" { ("shell", "shell") } else { (*cmd, *what) };
             hint(state.key(cmd).to_string(), what);
         }
         hint("/".into(), "search");

@@ -6,18 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-/// Keys that are not commands (fixed), shown after the commands.
-pub const FIXED_KEYS: &[(&str, &str)] = &[
-    ("↑↓ PgUp PgDn", "scroll the log (mouse wheel too); g top, G / End follow"),
-    ("/  n  N", "search the log, next / previous match"),
-    ("|", "filter: show only matching lines (Esc clears)"),
-    ("t  w", "timestamps off / UTC / local; wrap long lines"),
-    ("l  1 2 3", "next log source; run log, scheduler log, console output"),
-    ("Tab, Shift-Tab", "next / previous instance (when several match)"),
-    ("Esc, Enter", "close an overlay or dismiss a message; Enter reads it whole"),
-    ("Ctrl-Z", "suspend to the shell (fg to return)"),
-];
-
 /// Draws the help overlay centred over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
@@ -28,7 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         .iter()
         .map(|(name, _, what)| row(state.key(name).to_string(), what))
         .collect();
-    lines.extend(FIXED_KEYS.iter().map(|(k, what)| row(k.to_string(), what)));
+    lines.extend(crate::keymap::FIXED_KEYS.iter().map(|(k, what)| row(k.to_string(), what)));
     // Every key on an 80×24 terminal: one row each, the way out in the bottom border.
     let h = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
     let rect = super::centered(area, 86, h);

@@ -243,7 +243,7 @@ fn ssh_shown(state: &View, room: usize) -> Option<String> {
         return Some(cmd);
     }
     let ip = state.instance().and_then(|i| i.public_ip.as_deref());
-    Some(ip.map_or(cmd, |ip| crate::devmode::ssh_command(&state.dev_config, ip)))
+    Some(ip.map_or(cmd, |ip| crate::shell::ssh_command(&state.dev_config, ip)))
 }
 
 /// " updated 4s ago " in the border, or how stale the shown data is, with its style.

@@ -104,7 +104,7 @@ fn help_fits_80_by_24_whole() {
     for (_, _, what) in crate::keymap::COMMANDS {
         assert!(screen.contains(what), "{what:?} cut:\n{screen}");
     }
-    for (_, what) in crate::ui::help::FIXED_KEYS {
+    for (_, what) in crate::keymap::FIXED_KEYS {
         assert!(screen.contains(what), "{what:?} cut:\n{screen}");
     }
     assert!(screen.contains("Esc or ? to close"), "{screen}");

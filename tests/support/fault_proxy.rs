@@ -114,6 +114,8 @@ pub struct Seen {
     pub dry_run: bool,
     /// What was done with it (`pass`, `drop`, `500`, ...).
     pub fault: &'static str,
+    /// Its body, as text (a form or a JSON document).
+    pub body: String,
 }
 
 struct Shared {
@@ -218,7 +220,8 @@ impl Shared {
             fault = r.fault.clone();
             break;
         }
-        self.seen.lock().unwrap().push(Seen { action, dry_run, fault: fault.name() });
+        let body = String::from_utf8_lossy(&req.body).into_owned();
+        self.seen.lock().unwrap().push(Seen { action, dry_run, fault: fault.name(), body });
         fault
     }
 

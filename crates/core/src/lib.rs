@@ -14,5 +14,6 @@ pub mod logs;
 pub mod run;
 pub mod sanitize;
 pub mod schedule;
+pub mod shell;
 pub mod timefmt;
 pub mod userdata;

@@ -89,6 +89,9 @@ pub struct AwsCloud {
     /// Made on first use: only `doctor` and the panel's identity line ask STS, and building a
     /// client costs a few milliseconds of `status`'s start.
     sts: std::sync::OnceLock<aws_sdk_sts::Client>,
+    instance_connect: aws_sdk_ec2instanceconnect::Client,
+    /// The endpoint EC2 Instance Connect errors name.
+    instance_connect_endpoint: String,
     target: Target,
     region: String,
     profile: Option<String>,
@@ -107,6 +110,8 @@ impl AwsCloud {
         AwsCloud {
             ec2: aws_sdk_ec2::Client::new(&sdk),
             sts: std::sync::OnceLock::new(),
+            instance_connect: aws_sdk_ec2instanceconnect::Client::new(&sdk),
+            instance_connect_endpoint: endpoint_label(cfg, "ec2-instance-connect"),
             sdk,
             target: cfg.target.clone(),
             region: cfg.region.clone(),
@@ -322,5 +327,28 @@ impl Cloud for AwsCloud {
         }
         let r = call.send().await;
         self.settle("ec2:ModifyInstanceAttribute", dry_run, r)
+    }
+
+    async fn send_ssh_public_key(&self, id: &str, os_user: &str, public_key: &str) -> Result<(), CloudError> {
+        const ACTION: &str = "ec2-instance-connect:SendSSHPublicKey";
+        let r = self
+            .instance_connect
+            .send_ssh_public_key()
+            .instance_id(id)
+            .instance_os_user(os_user)
+            .ssh_public_key(public_key)
+            .send()
+            .await;
+        match r {
+            Ok(out) if out.success() => Ok(()),
+            Ok(_) => {
+                Err(CloudError::Rejected(format!("EC2 Instance Connect did not accept the key for {id}")))
+            }
+            // EC2 Instance Connect says "not allowed" with a code of its own.
+            Err(e) if e.code() == Some("AuthException") => {
+                Err(CloudError::AccessDenied { action: ACTION.into(), detail: String::new() })
+            }
+            Err(e) => Err(sdk_failure(ACTION, &e, self.profile.as_deref(), &self.instance_connect_endpoint)),
+        }
     }
 }

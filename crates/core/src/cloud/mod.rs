@@ -57,6 +57,13 @@ pub trait Cloud: Send + Sync {
     /// Replaces the instance's user data with `bytes` (EC2 accepts this only while it is stopped;
     /// callers check the state first). With `dry_run`, only checks the permission.
     async fn set_user_data(&self, id: &str, bytes: &[u8], dry_run: bool) -> Result<(), CloudError>;
+
+    /// EC2 Instance Connect: puts `public_key` (one OpenSSH line) on the instance for `os_user`,
+    /// for the next 60 seconds (`SendSSHPublicKey`). A cloud without it refuses.
+    async fn send_ssh_public_key(&self, id: &str, os_user: &str, public_key: &str) -> Result<(), CloudError> {
+        let _ = (id, os_user, public_key);
+        Err(CloudError::Rejected("EC2 Instance Connect is not available here".into()))
+    }
 }
 
 /// Puts each instance's status checks on it. Checks that could not be read leave the column at

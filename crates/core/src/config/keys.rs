@@ -12,6 +12,7 @@ pub const COMMANDS: &[(&str, char, &str)] = &[
     ("stop", 'x', "stop the box (asks first; warns when a run is in progress)"),
     ("dev_mode", 'd', "dev mode on/off (shows the diff; can stop the box first)"),
     ("copy_ssh", 'c', "copy the SSH command (dev mode, box running)"),
+    ("shell", 'o', "open a shell on the running box (SSH, Instance Connect, SSM)"),
     ("schedule", 'S', "enable / disable the schedule rule"),
     ("export", 'e', "save a run's log to a file (current, opened or selected)"),
     ("history", 'h', "runs and dev sessions (↑/↓, Enter opens a log) / back"),

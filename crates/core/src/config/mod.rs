@@ -446,13 +446,20 @@ impl Config {
     }
 }
 
+/// The boxes the config file at `path` lists (`[boxes.NAME]`, in name order), or the default box
+/// alone when it lists none; for the shell's completion of `--box`.
+pub fn boxes_in(path: &Path) -> Result<Vec<String>, ConfigError> {
+    let file = FileConfig::read(path)?;
+    Ok(box_list(&file))
+}
+
+fn box_list(file: &FileConfig) -> Vec<String> {
+    if file.boxes.is_empty() { vec![DEFAULT_BOX.to_owned()] } else { file.boxes.keys().cloned().collect() }
+}
+
 /// The box to use (`--box`, else `panel.default_box`, else the first) and every box's name.
 fn choose_box(file: &FileConfig, flags: &Overrides) -> Result<(String, Vec<String>), ConfigError> {
-    let boxes: Vec<String> = if file.boxes.is_empty() {
-        vec![DEFAULT_BOX.to_owned()]
-    } else {
-        file.boxes.keys().cloned().collect()
-    };
+    let boxes = box_list(file);
     let (key, wanted) = match (&flags.box_name, &file.panel.default_box) {
         (Some(name), _) => ("--box", name.clone()),
         (None, Some(name)) => ("panel.default_box", name.clone()),

@@ -317,11 +317,3 @@ pub async fn restore(
     let plan = plan_restore(cloud, store, id, backup, pattern).await?;
     apply(cloud, store, &plan, now).await
 }
-
-/// The command that opens a shell on the box: `ssh [-i KEY] USER@HOST`.
-pub fn ssh_command(dev: &crate::config::DevConfig, host: &str) -> String {
-    match &dev.ssh_key {
-        Some(key) => format!("ssh -i {key} {}@{host}", dev.ssh_user),
-        None => format!("ssh {}@{host}", dev.ssh_user),
-    }
-}
