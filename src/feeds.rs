@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, watch};
 
 use crate::action::Action;
+use crate::config::{Config, SettingKeys};
 use crate::logs::follow::{FollowHandle, FollowRequest, Pace, spawn_follow};
 use crate::logs::{LogBatch, LogStore, SourceStatus};
 use crate::state::Health;
@@ -16,6 +17,7 @@ pub struct Feeds {
     store: Arc<dyn LogStore>,
     log_group: String,
     lambda_name: String,
+    keys: SettingKeys,
     handles: Vec<FollowHandle>,
     active: watch::Sender<bool>,
     tx: mpsc::UnboundedSender<LogBatch>,
@@ -24,13 +26,14 @@ pub struct Feeds {
 }
 
 impl Feeds {
-    /// No followers yet.
-    pub fn new(store: Arc<dyn LogStore>, log_group: &str, lambda_name: &str) -> Self {
+    /// No followers yet, for the log group and Lambda of `cfg`.
+    pub fn new(store: Arc<dyn LogStore>, cfg: &Config) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         Feeds {
             store,
-            log_group: log_group.into(),
-            lambda_name: lambda_name.into(),
+            log_group: cfg.log_group.clone(),
+            lambda_name: cfg.lambda_name.clone(),
+            keys: cfg.setting_keys.clone(),
             handles: Vec::new(),
             active: watch::channel(false).0,
             tx,
@@ -50,7 +53,7 @@ impl Feeds {
         ] {
             let h = spawn_follow(
                 self.store.clone(),
-                req,
+                req.with_group_key(&self.keys),
                 self.tx.clone(),
                 self.active.subscribe(),
                 Pace::default(),

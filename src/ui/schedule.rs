@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
                     Span::raw(format!("{}{est}", f.utc)),
                     // The local time only when it says something the UTC time does not.
                     Span::styled(
-                        if f.local == f.utc { " · ".to_string() } else { format!(" · {} · ", f.local) },
+                        if f.local_is_utc { " · ".to_string() } else { format!(" · {} · ", f.local) },
                         t.dim(),
                     ),
                     Span::styled(f.countdown.clone(), t.key()),
