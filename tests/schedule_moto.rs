@@ -132,7 +132,9 @@ async fn show_json_describes_the_lab_rule() {
     let text = moto.run(&["schedule", "show"]);
     let said = stdout(&text);
     assert!(
-        said.contains("  last fired   unknown: log group `/aws/lambda/start-baseline-instance` does not exist\n"),
+        said.contains(
+            "  last fired   unknown: log group `/aws/lambda/start-baseline-instance` does not exist\n"
+        ),
         "{said}"
     );
     assert!(!said.contains("not in the last"), "{said}");
@@ -248,7 +250,11 @@ async fn missing_rule_exits_3_with_one_line() {
     std::fs::write(&config, "[boxes.flu]\ninstance_name = \"flu model\"\nrule = \"FluWeekly\"\n").unwrap();
     let out = moto.run(&["--config", config.to_str().unwrap(), "schedule", "show"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("set the right name as `rule` under [boxes.flu] in the config file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("set the right name as `rule` under [boxes.flu] in the config file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test]

@@ -157,7 +157,9 @@ pub async fn run_with(
     if req.source != Source::Console {
         match store.group_exists(&req.group).await {
             Ok(true) => {}
-            Ok(false) => return Err(failure(req.source, &req.group, &req.group_key, group_missing(&req.group))),
+            Ok(false) => {
+                return Err(failure(req.source, &req.group, &req.group_key, group_missing(&req.group)));
+            }
             Err(e) => return Err(failure(req.source, &req.group, &req.group_key, e)),
         }
     }

@@ -51,7 +51,9 @@ pub async fn timeline_for(
     from: Timestamp,
     now: Timestamp,
 ) -> Result<Timeline, Failure> {
-    let (t, warnings) = read_timeline(store, cfg, i, kind, from, now).await.map_err(|e| log_failure(e, &cfg.setting_keys.log_group))?;
+    let (t, warnings) = read_timeline(store, cfg, i, kind, from, now)
+        .await
+        .map_err(|e| log_failure(e, &cfg.setting_keys.log_group))?;
     for w in warnings {
         eprintln!("warning: {}", crate::sanitize::field(&w));
     }

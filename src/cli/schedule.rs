@@ -344,12 +344,7 @@ mod tests {
         assert!(t.contains("  state        DISABLED\n"), "{t}");
         assert!(t.contains("  targets      none: the rule starts nothing\n"), "{t}");
         assert!(t.contains("  next fire    none: the rule is DISABLED\n"), "{t}");
-        assert!(
-            t.contains(
-                "  would fire   Mon 2026-11-30 09:00 UTC | in 4d 21h 00m\n"
-            ),
-            "{t}"
-        );
+        assert!(t.contains("  would fire   Mon 2026-11-30 09:00 UTC | in 4d 21h 00m\n"), "{t}");
         assert!(t.contains("  last fired   not in the last 8d (/aws/lambda/f)\n"), "{t}");
         assert!(t.contains("  dev mode     unknown\n"), "{t}");
         assert!(t.contains("  ! The rule is DISABLED: no Monday run until it is enabled again.\n"), "{t}");
@@ -363,7 +358,9 @@ mod tests {
         let view = ScheduleView::build(&rule, now, &ny, false, DEFAULT_ALARM_WINDOW);
         let t = table(&rule, &view, Ok(None), None, now, &ny, "/aws/lambda/f");
         assert!(
-            t.contains("  next fire    Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 04:00 EST | in 4d 21h 00m\n"),
+            t.contains(
+                "  next fire    Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 04:00 EST | in 4d 21h 00m\n"
+            ),
             "{t}"
         );
     }
@@ -391,12 +388,7 @@ mod tests {
             detail: "START RequestId: abc Version: $LATEST".into(),
         };
         let t = text(&info("rate(1 hour)", RuleState::Enabled), Some(&last), Some(false));
-        assert!(
-            t.contains(
-                "  next fire    Wed 2026-11-25 13:00 UTC | in 1h 00m (estimate)\n"
-            ),
-            "{t}"
-        );
+        assert!(t.contains("  next fire    Wed 2026-11-25 13:00 UTC | in 1h 00m (estimate)\n"), "{t}");
         assert!(
             t.contains("  last fired   Wed 2026-11-25 11:00 UTC | 1h 00m ago\n               START RequestId: abc Version: $LATEST\n"),
             "{t}"

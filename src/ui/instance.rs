@@ -24,16 +24,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         .title(Line::from(title))
         .title_top(freshness(state).right_aligned());
     let mut lines = Vec::new();
-    if let Some(e) = &state.instances.error {
-        let poll = &state.instance_poll;
-        let retry = match poll.next_at() {
-            _ if poll.busy() => "; retrying now…".to_string(),
-            Some(n) if n > state.now => {
-                format!("; retrying in {}", human_duration(n.duration_since(state.now)))
-            }
-            _ => "; retrying now…".to_string(),
-        };
-        lines.push(Line::styled(format!("✗ {e}{retry}"), t.error()));
+    let poll = &state.instance_poll;
+    let retry = match poll.next_at() {
+        _ if poll.busy() => "retrying now…".to_string(),
+        Some(n) if n > state.now => format!("retrying in {}", human_duration(n.duration_since(state.now))),
+        _ => "retrying now…".to_string(),
+    };
+    if let Some(guide) = super::guide::lines(state, &retry) {
+        lines.extend(guide);
+    } else if let Some(e) = &state.instances.error {
+        lines.push(Line::styled(format!("✗ {e}; {retry}"), t.error()));
     }
     if list.len() > 1 {
         lines.push(Line::styled(

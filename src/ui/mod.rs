@@ -6,6 +6,7 @@
 mod dialog;
 mod doctor;
 mod footer;
+mod guide;
 mod header;
 mod help;
 mod history;
@@ -74,10 +75,22 @@ fn log_pane(frame: &mut Frame, area: Rect, state: &View) {
         None => format!("{} (l: next source · h: run history · e: save)", state.log_source.title()),
     };
     let markers = run_markers(state);
-    let mut ctx = logs::LogDrawContext::new(&title, &pane.status, state.tz());
+    // Before any follower answers: the reason nothing can be read, when it is known.
+    let (status, tone, empty) = match crate::state::guide::guide(state) {
+        Some(g) if state.following.is_none() => {
+            (g.short.to_owned(), crate::action::Health::Error, Some(format!("nothing to read: {}", g.text())))
+        }
+        _ if pane.health == crate::action::Health::Error => {
+            (pane.status.clone(), pane.health, Some(pane.status.clone()))
+        }
+        _ if state.following.is_none() => ("waiting for the instance".to_owned(), pane.health, None),
+        _ => (pane.status.clone(), pane.health, None),
+    };
+    let mut ctx = logs::LogDrawContext::new(&title, &status, state.tz());
     ctx.markers = &markers;
     ctx.failure = Some(&state.rules.failure);
-    ctx.tone = pane.health;
+    ctx.tone = tone;
+    ctx.empty = empty.as_deref();
     if !state.theme.color {
         ctx.styles = logs::LogStyles::plain();
     }

@@ -223,14 +223,14 @@ pub fn classify(f: &SdkFailure) -> CloudError {
     let sso_hint = format!("run `aws sso login --profile {profile}`");
     if let Some(cred) = &f.credentials {
         if mentions_sso(cred) {
-            return Credentials::new(
+            return Credentials::error(
                 CredentialsKind::SsoExpired,
                 format!("the SSO session has expired or is missing; {sso_hint}"),
             );
         }
         if cred.starts_with("not loaded: ") {
             // A profile was named: telling the operator to set one would send them in circles.
-            return Credentials::new(CredentialsKind::Missing, match &f.profile {
+            return Credentials::error(CredentialsKind::Missing, match &f.profile {
                 Some(p) => format!(
                     "no AWS credentials found for the profile `{p}` (is it in ~/.aws/config or ~/.aws/credentials?); run `aws configure --profile {p}` or `aws sso login --profile {p}`"
                 ),
@@ -238,7 +238,7 @@ pub fn classify(f: &SdkFailure) -> CloudError {
                     .into(),
             });
         }
-        return Credentials::new(
+        return Credentials::error(
             CredentialsKind::NotLoaded,
             format!(
                 "the AWS credentials could not be loaded ({}); check the profile `{profile}` or the AWS_* variables",
@@ -260,12 +260,14 @@ pub fn classify(f: &SdkFailure) -> CloudError {
             | "InvalidClientTokenId"
             | "UnrecognizedClientException"
             | "SignatureDoesNotMatch"
-            | "IncompleteSignature" => Credentials::new(
+            | "IncompleteSignature" => Credentials::error(
                 CredentialsKind::Refused,
-                format!("AWS refused the credentials ({code}); check the profile `{profile}` or the AWS_* variables"),
+                format!(
+                    "AWS refused the credentials ({code}); check the profile `{profile}` or the AWS_* variables"
+                ),
             ),
             "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
-                Credentials::new(
+                Credentials::error(
                     CredentialsKind::Expired,
                     format!("AWS credentials have expired; {sso_hint} (or refresh them)"),
                 )

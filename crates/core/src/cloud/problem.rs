@@ -29,7 +29,7 @@ pub struct Credentials {
 
 impl Credentials {
     /// The [`CloudError`] for a credentials problem of `kind`.
-    pub fn new(kind: CredentialsKind, text: impl Into<String>) -> CloudError {
+    pub fn error(kind: CredentialsKind, text: impl Into<String>) -> CloudError {
         CloudError::Credentials(Credentials { kind, text: text.into() })
     }
 }

@@ -65,7 +65,8 @@ mod tests {
 
     #[test]
     fn a_box_names_its_own_table_unless_the_top_level_sets_the_value() {
-        let file = "[schedule]\nlambda = \"start-any\"\n[boxes.baseline]\n[boxes.flu]\nrule = \"FluWeekly\"\n";
+        let file =
+            "[schedule]\nlambda = \"start-any\"\n[boxes.baseline]\n[boxes.flu]\nrule = \"FluWeekly\"\n";
         let flu = keys(file, Some("flu"));
         assert_eq!(flu.rule, "`rule` under [boxes.flu]", "the box sets it");
         assert_eq!(flu.lambda, "`lambda` under [schedule]", "shared by every box, set at the top");

@@ -17,7 +17,8 @@ use super::console::ConsoleTracker;
 use super::dedup::{Cursor, Window};
 use super::pattern::Pattern;
 use super::{
-    LogError, LogEvent, LogStore, Source, SourceStatus, default_group_key, fetch_all, missing_group_message, scheduler_group,
+    LogError, LogEvent, LogStore, Source, SourceStatus, default_group_key, fetch_all, missing_group_message,
+    scheduler_group,
 };
 
 /// What to follow.
