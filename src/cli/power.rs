@@ -94,7 +94,7 @@ pub async fn start(cfg: &Config, cloud: &dyn Cloud, wait: bool, yes: bool, all: 
         );
     }
     eprintln!("{}", start_note(mode).1);
-    confirm("Start?", "start the box", yes)?;
+    confirm(crate::run::text::start_question(mode), "start the box", yes)?;
     cloud.start(&ids, false).await?;
     println!("start requested: {}", ids.join(", "));
     if wait {

@@ -113,11 +113,7 @@ fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
     let (warn, note) = crate::run::start_note(mode);
     lines.push((if warn { Level::Warn } else { Level::Info }, note));
     // In dev mode the boot is a dev session, not a run: the title says what starts.
-    let title = match mode {
-        Some(crate::userdata::Mode::Run) => "Start a run?",
-        Some(crate::userdata::Mode::Dev) => "Start a dev session?",
-        None => "Start the box?",
-    };
+    let title = crate::run::text::start_question(mode);
     Dialog::new(
         title,
         lines,

@@ -54,24 +54,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ToggleHelp => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
         }
+        // Esc, from the inside out: an overlay; the search or filter the log pane shows; the
+        // banner; the footer message; last, an opened past run (back to the followed log).
         Action::Dismiss => {
+            let view = &state.log_pane().view;
+            let searching =
+                !state.show_history && (view.search_query().is_some() || view.filter_query().is_some());
             if state.overlay.is_some() {
                 state.overlay = None;
+            } else if searching {
+                let height = state.log_height();
+                logs::apply(&mut state.logs, &mut state.log_source, crate::state::LogKey::Clear, height);
             } else if state.banner.is_some() {
                 state.banner = None;
             } else if state.notice.is_some() {
                 state.notice = None;
-            } else if state.runs.opened.is_some()
-                && state.log_source == crate::state::LogSource::Run
-                && state.log_pane().view.search_query().is_none()
-                && state.log_pane().view.filter_query().is_none()
-            {
+            } else if state.runs.opened.is_some() && state.log_source == crate::state::LogSource::Run {
                 // Back to the followed lines: read them again from the launch.
                 state.following = None;
                 fx.extend(instances::follow_due(state));
-            } else {
-                let height = state.log_height();
-                logs::apply(&mut state.logs, &mut state.log_source, crate::state::LogKey::Clear, height);
             }
         }
         Action::StartRequested => fx.extend(runs::request_start(state)),
@@ -82,14 +83,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::DialogPick(index) => {
-            if let Some(dlg) = state.dialog.take()
-                && let Some(intent) = dlg.pick(index)
-            {
-                fx.extend(match intent {
-                    Intent::PostMessage => slack::confirm(state, dlg),
-                    Intent::Write(write) => runs::execute(state, write),
-                    Intent::DevSwitch(switch) => dev::execute(state, switch),
-                });
+            if let Some(dlg) = state.dialog.take() {
+                match dlg.pick(index) {
+                    Some(Intent::PostMessage) => fx.extend(slack::confirm(state, dlg)),
+                    Some(Intent::Write(write)) => fx.extend(runs::execute(state, write)),
+                    Some(Intent::DevSwitch(switch)) => fx.extend(dev::execute(state, switch)),
+                    // Enter on "No" says what n and Esc say.
+                    None => state.notice = Some(cancelled()),
+                }
             }
         }
         Action::DialogYes => {
@@ -109,7 +110,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::DialogCancel => {
             if state.dialog.take().is_some() {
-                state.notice = Some(Notice { level: Level::Info, text: "cancelled: nothing changed".into() });
+                state.notice = Some(cancelled());
             }
         }
         Action::Log(key) => {
@@ -163,6 +164,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::InstancesLoaded { seq, result } => fx.extend(instances::loaded(state, seq, result)),
     }
     fx
+}
+
+/// The notice of a dialog closed without doing anything.
+fn cancelled() -> Notice {
+    Notice { level: Level::Info, text: "cancelled: nothing changed".into() }
 }
 
 #[cfg(test)]

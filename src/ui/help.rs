@@ -14,7 +14,7 @@ pub const FIXED_KEYS: &[(&str, &str)] = &[
     ("t  w", "timestamps off / UTC / local; wrap long lines"),
     ("l  1 2 3", "next log source; run log, scheduler log, console output"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),
-    ("Esc", "close an overlay, dismiss a message"),
+    ("Esc", "close an overlay; else clear search/filter; else the message"),
     ("Ctrl-Z", "suspend to the shell (fg to return)"),
 ];
 
