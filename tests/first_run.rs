@@ -90,6 +90,42 @@ fn without_credentials_the_json_commands_print_an_error_document() {
 }
 
 #[test]
+fn an_sso_profile_never_logged_in_and_an_undefined_profile_say_what_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = newcomer_env(dir.path());
+    let aws = dir.path().join("home/.aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile lab]\nsso_session = lab\nsso_account_id = 123456789012\nsso_role_name = Dev\n\n\
+         [sso-session lab]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    .unwrap();
+    env.push(("AWS_PROFILE".into(), "lab".into()));
+    let out =
+        support::output_within(command(dir.path(), &env), &["status", "--json"], Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(4));
+    let doc = error_document(&out);
+    assert_eq!(doc["error"]["kind"], "sso_expired", "{doc}");
+    assert_eq!(doc["error"]["hint"], "run `aws sso login --profile lab`");
+
+    env.pop();
+    let out = support::output_within(
+        command(dir.path(), &env),
+        &["--profile", "nosuch", "status", "--json"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(4));
+    let doc = error_document(&out);
+    assert_eq!(doc["error"]["kind"], "no_credentials", "{doc}");
+    assert_eq!(
+        doc["error"]["message"],
+        "no AWS credentials found for the profile `nosuch` (it is not defined in ~/.aws/config or ~/.aws/credentials)"
+    );
+    assert!(doc["error"]["hint"].as_str().unwrap().contains("aws configure --profile nosuch"), "{doc}");
+}
+
+#[test]
 fn no_instance_with_the_tag_is_an_error_document_naming_the_region() {
     let Some(moto) = Moto::start() else { return };
     let out = moto.run(&["status", "--json"]);

@@ -228,6 +228,15 @@ pub fn classify(f: &SdkFailure) -> CloudError {
                 format!("the SSO session has expired or is missing; {sso_hint}"),
             );
         }
+        // The provider's own words for a profile named but found nowhere.
+        if let (Some(p), true) = (&f.profile, cred.contains("was not defined")) {
+            return Credentials::error(
+                CredentialsKind::Missing,
+                format!(
+                    "no AWS credentials found for the profile `{p}` (it is not defined in ~/.aws/config or ~/.aws/credentials); run `aws configure --profile {p}` or `aws configure sso --profile {p}`, or name another with --profile"
+                ),
+            );
+        }
         if cred.starts_with("not loaded: ") {
             // A profile was named: telling the operator to set one would send them in circles.
             return Credentials::error(CredentialsKind::Missing, match &f.profile {
@@ -404,6 +413,26 @@ mod tests {
         let text = classify(&named).to_string();
         assert!(text.starts_with("no AWS credentials found for the profile `lab`"), "{text}");
         assert!(!text.contains("set AWS_PROFILE") && text.contains("aws sso login --profile lab"), "{text}");
+    }
+
+    #[test]
+    fn a_profile_defined_nowhere_is_said_so() {
+        let f = SdkFailure {
+            credentials: Some("the credentials provider was not properly configured: ProfileFile provider could not be built: profile `nosuch` was not defined: could not find source profile nosuch".into()),
+            stage: Stage::NotSent,
+            profile: Some("nosuch".into()),
+            ..Default::default()
+        };
+        let e = classify(&f);
+        assert_eq!(e.kind(), "no_credentials");
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "no AWS credentials found for the profile `nosuch` (it is not defined in ~/.aws/config"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("aws configure --profile nosuch"), "{text}");
     }
 
     #[test]

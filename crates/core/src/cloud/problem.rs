@@ -119,21 +119,28 @@ pub fn kind_of_text(text: &str) -> Option<&'static str> {
 }
 
 /// Splits "what happened; what to do" at its last `; ` outside parentheses and backticks
-/// (a credential provider's detail in parentheses may hold one). A message without one is all
+/// (a credential provider's detail in parentheses may hold one; a detail cut short may leave a
+/// parenthesis open, and then parentheses are not counted). A message without one is all
 /// "what happened".
 pub fn split_hint(text: &str) -> (&str, Option<&str>) {
     let (mut depth, mut code) = (0i32, false);
-    let mut cut = None;
+    let (mut outside, mut anywhere) = (None, None);
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'(' if !code => depth += 1,
             b')' if !code => depth -= 1,
             b'`' => code = !code,
-            b';' if depth == 0 && !code && bytes.get(i + 1) == Some(&b' ') => cut = Some(i),
+            b';' if !code && bytes.get(i + 1) == Some(&b' ') => {
+                anywhere = Some(i);
+                if depth == 0 {
+                    outside = Some(i);
+                }
+            }
             _ => {}
         }
     }
+    let cut = if depth == 0 { outside } else { anywhere };
     match cut {
         Some(i) if !text[i + 2..].trim().is_empty() => (&text[..i], Some(text[i + 2..].trim())),
         _ => (text, None),
@@ -253,6 +260,10 @@ mod tests {
             ("no instance found for Name=a; b in us-east-1", Some("check --region"))
         );
         assert_eq!(split_hint("plain"), ("plain", None));
+        assert_eq!(
+            split_hint("could not be loaded (cut short…; check the profile"),
+            ("could not be loaded (cut short…", Some("check the profile"))
+        );
         assert_eq!(split_hint("ends; "), ("ends; ", None));
     }
 }
