@@ -416,26 +416,6 @@ mod tests {
     }
 
     #[test]
-    fn a_profile_defined_nowhere_is_said_so() {
-        let f = SdkFailure {
-            credentials: Some("the credentials provider was not properly configured: ProfileFile provider could not be built: profile `nosuch` was not defined: could not find source profile nosuch".into()),
-            stage: Stage::NotSent,
-            profile: Some("nosuch".into()),
-            ..Default::default()
-        };
-        let e = classify(&f);
-        assert_eq!(e.kind(), "no_credentials");
-        let text = e.to_string();
-        assert!(
-            text.starts_with(
-                "no AWS credentials found for the profile `nosuch` (it is not defined in ~/.aws/config"
-            ),
-            "{text}"
-        );
-        assert!(text.contains("aws configure --profile nosuch"), "{text}");
-    }
-
-    #[test]
     fn an_unreadable_answer_is_no_credential_problem_whatever_words_it_holds() {
         // A DescribeInstances answer cut in half: its words (association, clientToken, expired)
         // reach the chain through the parser's message.

@@ -250,6 +250,26 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_defined_nowhere_is_said_so() {
+        let f = SdkFailure {
+            credentials: Some("the credentials provider was not properly configured: ProfileFile provider could not be built: profile `nosuch` was not defined: could not find source profile nosuch".into()),
+            stage: Stage::NotSent,
+            profile: Some("nosuch".into()),
+            ..Default::default()
+        };
+        let e = classify(&f);
+        assert_eq!(e.kind(), "no_credentials");
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "no AWS credentials found for the profile `nosuch` (it is not defined in ~/.aws/config"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("aws configure --profile nosuch"), "{text}");
+    }
+
+    #[test]
     fn the_hint_is_after_the_last_semicolon_outside_parentheses_and_code() {
         assert_eq!(
             split_hint("could not be loaded (a; b); check `x; y`"),
