@@ -214,7 +214,7 @@ where
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let runner = Runner::new(cfg, backends, tx.clone());
     let pace = crate::feeds::panel_pace(cfg);
-    let mut feeds = Feeds::new(backends.logs.clone(), &cfg.log_group, &cfg.lambda_name, pace);
+    let mut feeds = Feeds::new(backends.logs.clone(), cfg, pace);
     let mut state = State::new(cfg, &backends.account, Timestamp::now());
     state.slack.attach(backends.chat.info(), crate::chat::sender::Sender::current());
     if let Some(w) = cfg.dotenv_warning() {

@@ -19,7 +19,7 @@ use crate::doctor as doctor_checks;
 use crate::logs::LogStore;
 use crate::logs::export::{ExportError, export_run};
 use crate::logs::history::{HISTORY_SPAN, read_past};
-use crate::logs::{fetch_all, render, write_atomic};
+use crate::logs::{fetch_all, render, write_new};
 use crate::schedule::Rules;
 use crate::shell;
 use crate::userdata::{DevInfo, ScriptLine};
@@ -220,7 +220,8 @@ impl Runner {
     }
 }
 
-/// Saves the run log lines of `instance_id` in `[from, to]` to `path`; says how many and where.
+/// Saves the run log lines of `instance_id` in `[from, to]` to `path`, or to a numbered name
+/// next to it when `path` exists; says how many and where.
 async fn export_window(
     store: &dyn LogStore,
     group: &str,
@@ -232,8 +233,9 @@ async fn export_window(
     let end = to.map(|t| t.as_millisecond() - 1);
     let events = fetch_all(store, group, Some(instance_id), from.as_millisecond(), end, None).await?;
     let text = render(&events);
-    write_atomic(path, &text).map_err(|source| ExportError::Write { path: path.to_path_buf(), source })?;
-    Ok(Saved { lines: text.matches('\n').count(), path: path.to_path_buf() })
+    let written =
+        write_new(path, &text).map_err(|source| ExportError::Write { path: path.to_path_buf(), source })?;
+    Ok(Saved { lines: text.matches('\n').count(), path: written })
 }
 
 /// Stops and waits first when asked, then writes the planned user data the guarded way.

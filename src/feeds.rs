@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::action::Action;
 use crate::cloud::InstanceState;
-use crate::config::Config;
+use crate::config::{Config, SettingKeys};
 use crate::logs::follow::{FollowHandle, FollowRequest, Pace, spawn_follow_paced};
 use crate::logs::{LogBatch, LogStore, PaceWish, Source, SourceStatus};
 use crate::state::Health;
@@ -21,6 +21,7 @@ pub struct Feeds {
     log_group: String,
     lambda_name: String,
     pace: Pace,
+    keys: SettingKeys,
     handles: Vec<FollowHandle>,
     wish: watch::Sender<PaceWish>,
     box_state: Option<InstanceState>,
@@ -56,14 +57,15 @@ pub fn panel_pace(cfg: &Config) -> Pace {
 }
 
 impl Feeds {
-    /// No followers yet; they will read at `pace`.
-    pub fn new(store: Arc<dyn LogStore>, log_group: &str, lambda_name: &str, pace: Pace) -> Self {
+    /// No followers yet, for the log group and Lambda of `cfg`; they will read at `pace`.
+    pub fn new(store: Arc<dyn LogStore>, cfg: &Config, pace: Pace) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         Feeds {
             store,
-            log_group: log_group.into(),
-            lambda_name: lambda_name.into(),
+            log_group: cfg.log_group.clone(),
+            lambda_name: cfg.lambda_name.clone(),
             pace,
+            keys: cfg.setting_keys.clone(),
             handles: Vec::new(),
             wish: watch::channel(PaceWish { active: false, shown: Some(Source::Run), phase: 0 }).0,
             box_state: None,
@@ -84,7 +86,7 @@ impl Feeds {
         ] {
             let h = spawn_follow_paced(
                 self.store.clone(),
-                req,
+                req.with_group_key(&self.keys),
                 self.tx.clone(),
                 self.wish.subscribe(),
                 self.pace,
@@ -144,7 +146,7 @@ mod tests {
             crate::cloud::demo::DemoCloud::new(crate::cloud::demo::DemoTimings::default()),
             &Config::builtin(),
         ));
-        let mut f = Feeds::new(store, "/g", "l", Pace::default());
+        let mut f = Feeds::new(store, &Config::builtin(), Pace::default());
         f.set_wish(false, Some(Source::Run), Some(InstanceState::Stopped));
         let first = f.wish().phase;
         f.set_wish(false, Some(Source::Console), Some(InstanceState::Stopped));

@@ -14,6 +14,9 @@ fn main() -> ExitCode {
     // A shell asking for completions gets them and nothing else.
     cli::complete::answer_if_asked();
     let args = Cli::parse();
+    if args.command.is_some() {
+        cli::exit::exit_quietly_on_closed_pipe();
+    }
     if let Some(done) = args.command.as_ref().and_then(cli::run_offline) {
         return done.map_or_else(|f| fail(&f), |()| ExitCode::SUCCESS);
     }
@@ -31,6 +34,10 @@ fn main() -> ExitCode {
 }
 
 fn fail(f: &Failure) -> ExitCode {
+    if f.code == cli::exit::READER_GONE {
+        // `… | head` has read what it wanted: nothing failed.
+        return ExitCode::SUCCESS;
+    }
     tracing::error!(code = f.code, message = %f.message, "exit");
     // One line, whatever outside text (an AWS or Slack error, a Name tag) it quotes.
     eprintln!("baseline-panel: {}", sanitize::field(&f.message));
@@ -41,12 +48,20 @@ fn fail(f: &Failure) -> ExitCode {
 async fn run(args: Cli, started: Instant) -> Result<(), Failure> {
     let cwd = std::env::current_dir()?;
     let mut flags = args.overrides();
-    let mut cfg = Config::load(&flags, &cwd, &ProcessEnv)?;
+    let json_doc = |before_run: bool, f: Failure| {
+        if cli::exit::wants_error_document(args.command.as_ref(), before_run)
+            && f.code != cli::exit::READER_GONE
+        {
+            cli::exit::print_error_document(&f);
+        }
+        f
+    };
+    let mut cfg = Config::load(&flags, &cwd, &ProcessEnv).map_err(|e| json_doc(true, e.into()))?;
     logging::remember_secrets(&cfg);
     let mut connector = Connector::default();
     let mut backends = connector.connect(&cfg).await;
     if let Some(cmd) = &args.command {
-        return cli::run(cmd, &cfg, &backends).await;
+        return cli::run(cmd, &cfg, &backends).await.map_err(|f| json_doc(false, f));
     }
     let stopped = |e: anyhow::Error| Failure { code: 1, message: format!("the panel stopped: {e}") };
     // Dropping the panel (also on an early return) restores the terminal.

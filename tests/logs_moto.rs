@@ -210,13 +210,13 @@ async fn a_missing_group_says_which_and_how_to_set_it() {
         assert_eq!(out.status.code(), Some(3), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("log group `/baseline-model/run` does not exist"), "{err}");
-        assert!(err.contains("logs.run_group"), "{err}");
+        assert!(err.contains("set `run_group` under [logs] in the config file"), "{err}");
         assert!(err.contains("assets/cloudwatch-agent.json"), "{err}");
         assert!(out.stdout.is_empty());
     }
     let out = moto.run(&["logs", "--source", "scheduler"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("schedule.lambda"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set `lambda` under [schedule]"));
 }
 
 #[tokio::test]

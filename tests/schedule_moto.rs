@@ -120,8 +120,24 @@ async fn show_json_describes_the_lab_rule() {
     assert_eq!(doc["dev_mode"], false);
     assert_eq!(doc["dev_mode_alarm"], Value::Null);
     assert_eq!(doc["disabled_note"], Value::Null);
-    assert_eq!(doc["last_fired"], Value::Null, "no log group: no error");
-    assert_eq!(doc["warnings"], serde_json::json!([]), "{doc}");
+    assert_eq!(doc["last_fired"], Value::Null);
+    // No Lambda log group: not "no fire in 8 days" but a missing group, and the key to set.
+    assert_eq!(
+        doc["warnings"],
+        serde_json::json!([
+            "last fired unknown: log group `/aws/lambda/start-baseline-instance` does not exist; set `lambda` under [schedule] in the config file to the Lambda that starts the box (its logs go to /aws/lambda/<name>)"
+        ]),
+        "{doc}"
+    );
+    let text = moto.run(&["schedule", "show"]);
+    let said = stdout(&text);
+    assert!(
+        said.contains(
+            "  last fired   unknown: log group `/aws/lambda/start-baseline-instance` does not exist\n"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("not in the last"), "{said}");
 
     // The AWS CLI, as an independent witness, agrees on the rule.
     if let Some(w) = moto.aws(&["events", "describe-rule", "--name", RULE]) {
@@ -158,7 +174,7 @@ async fn disable_and_enable_with_yes() {
     assert_eq!(doc["disabled_note"], "The rule is DISABLED: no Monday run until it is enabled again.");
     // No instance here: dev mode cannot be read, which is a warning, not a failure.
     let warnings = doc["warnings"].as_array().unwrap();
-    assert!(warnings[0].as_str().unwrap().starts_with("dev mode unknown"), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().starts_with("dev mode unknown")), "{warnings:?}");
 
     let again = moto.run(&["schedule", "disable", "--yes"]);
     assert!(again.status.success());
@@ -213,17 +229,32 @@ async fn no_terminal_without_yes_refuses() {
 #[tokio::test]
 async fn missing_rule_exits_3_with_one_line() {
     let Some(moto) = Moto::start() else { return };
+    let said = "EventBridge rule `MondayMorning9aEST` does not exist in us-east-1; set the right name as `rule` under [schedule] in the config file";
     for args in
         [&["schedule", "show"][..], &["schedule", "show", "--json"], &["schedule", "disable", "--yes"]]
     {
         let out = moto.run(args);
         assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
-        assert_eq!(
-            stderr(&out).trim(),
-            "baseline-panel: EventBridge rule `MondayMorning9aEST` does not exist in us-east-1; set the right name under [schedule] rule in the config file"
-        );
-        assert!(out.stdout.is_empty());
+        assert_eq!(stderr(&out).trim(), format!("baseline-panel: {said}"));
+        if args.contains(&"--json") {
+            // The error document, on stdout, says the same.
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(doc["error"]["kind"], "no_rule", "{doc}");
+            assert_eq!(doc["exit_code"], 3);
+        } else {
+            assert!(out.stdout.is_empty());
+        }
     }
+    // A box of its own table: the hint names that table, not [schedule].
+    let config = moto.dir.path().join("boxes.toml");
+    std::fs::write(&config, "[boxes.flu]\ninstance_name = \"flu model\"\nrule = \"FluWeekly\"\n").unwrap();
+    let out = moto.run(&["--config", config.to_str().unwrap(), "schedule", "show"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("set the right name as `rule` under [boxes.flu] in the config file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test]

@@ -62,12 +62,14 @@ fn source_arg() -> impl clap::builder::TypedValueParser<Value = Source> {
     clap::builder::PossibleValuesParser::new(Source::ALL.map(Source::name)).try_map(|s| s.parse::<Source>())
 }
 
-/// The failure of a log read of `source` in `group`, with its exit code.
-fn failure(source: Source, group: &str, e: LogError) -> Failure {
+/// The failure of a log read of `source` in `group` (set by `key` in the config file), with its
+/// exit code.
+fn failure(source: Source, group: &str, key: &str, e: LogError) -> Failure {
     match e {
-        LogError::GroupMissing { group: g } => {
-            Failure { code: 3, message: missing_group_message(source, if g.is_empty() { group } else { &g }) }
-        }
+        LogError::GroupMissing { group: g } => Failure {
+            code: 3,
+            message: missing_group_message(source, if g.is_empty() { group } else { &g }, key),
+        },
         LogError::Cloud(c) => c.into(),
         e @ LogError::LiveTailUnavailable(_) => Failure { code: 1, message: e.to_string() },
     }
@@ -138,7 +140,8 @@ pub async fn run_with(
             FollowRequest::scheduler(&cfg.lambda_name, since)
         }
     }
-    .with_filter(args.filter.as_deref());
+    .with_filter(args.filter.as_deref())
+    .with_group_key(&cfg.setting_keys);
     if !args.follow {
         let events = fetch_all(
             store.as_ref(),
@@ -149,15 +152,17 @@ pub async fn run_with(
             req.filter.as_deref(),
         )
         .await
-        .map_err(|e| failure(req.source, &req.group, e))?;
+        .map_err(|e| failure(req.source, &req.group, &req.group_key, e))?;
         write_out(&text_of(req.source, &events, args.raw))?;
         return Ok(());
     }
     if req.source != Source::Console {
         match store.group_exists(&req.group).await {
             Ok(true) => {}
-            Ok(false) => return Err(failure(req.source, &req.group, group_missing(&req.group))),
-            Err(e) => return Err(failure(req.source, &req.group, e)),
+            Ok(false) => {
+                return Err(failure(req.source, &req.group, &req.group_key, group_missing(&req.group)));
+            }
+            Err(e) => return Err(failure(req.source, &req.group, &req.group_key, e)),
         }
     }
     follow(req, cfg, cloud, store, active, args.raw).await
@@ -193,7 +198,7 @@ async fn print_console(
     filter: Option<&str>,
     raw: bool,
 ) -> Result<(), Failure> {
-    let text = store.console_output(&inst.id).await.map_err(|e| failure(Source::Console, "", e))?;
+    let text = store.console_output(&inst.id).await.map_err(|e| failure(Source::Console, "", "", e))?;
     let pattern = Pattern::parse(filter.unwrap_or(""));
     let text: String = text.lines().filter(|l| pattern.matches(l)).flat_map(|l| [l, "\n"]).collect();
     write_out(&shown(text, raw))?;
@@ -257,7 +262,7 @@ async fn export(
     store: &dyn LogStore,
 ) -> Result<(), Failure> {
     let boxes = cloud.instances().await?;
-    let read_failure = |e| failure(Source::Run, &cfg.log_group, e);
+    let read_failure = |e| failure(Source::Run, &cfg.log_group, &cfg.setting_keys.log_group, e);
     let now = Timestamp::now();
     let mut last: Option<(Entry, Option<Timestamp>)> = None;
     for i in boxes.iter().filter(|i| i.launch_time.is_some()) {
@@ -350,8 +355,9 @@ mod tests {
 
     #[test]
     fn a_missing_group_exits_3_and_says_what_to_set() {
-        let f = failure(Source::Run, "/baseline-model/run", group_missing("/baseline-model/run"));
+        let key = "`log_group` under [boxes.flu]";
+        let f = failure(Source::Run, "/baseline-model/run", key, group_missing("/baseline-model/run"));
         assert_eq!(f.code, 3);
-        assert!(f.message.contains("logs.run_group"), "{}", f.message);
+        assert!(f.message.contains("set `log_group` under [boxes.flu]"), "{}", f.message);
     }
 }

@@ -4,6 +4,7 @@ pub mod complete;
 pub mod confirm;
 mod dev;
 mod doctor;
+pub mod exit;
 mod guarded;
 pub mod logs;
 mod man;
@@ -268,8 +269,10 @@ impl From<ConfigError> for Failure {
 }
 
 impl From<std::io::Error> for Failure {
+    /// A closed stdout (`| head`) is no failure: [`exit::READER_GONE`] ends the command quietly.
     fn from(e: std::io::Error) -> Self {
-        Failure { code: 1, message: e.to_string() }
+        let code = if exit::reader_gone(&e) { exit::READER_GONE } else { 1 };
+        Failure { code, message: e.to_string() }
     }
 }
 

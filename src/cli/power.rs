@@ -98,7 +98,7 @@ pub async fn start(cfg: &Config, b: &Backends, wait: bool, yes: bool, all: bool)
         );
     }
     eprintln!("{}", start_note(mode).1);
-    confirm("Start?", "start the box", yes)?;
+    confirm(crate::run::text::start_question(mode), "start the box", yes)?;
     cloud.start(&ids, false).await?;
     println!("start requested: {}", ids.join(", "));
     Notices::from_config(cfg, b).post(ActionNotice::RunStarted(&ids)).await;

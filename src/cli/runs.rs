@@ -29,11 +29,11 @@ pub async fn current_kind(cfg: &Config, cloud: &dyn Cloud, i: &Instance) -> Opti
     DevInfo::read(&bytes, &pattern).ok().map(|d| Kind::from(d.mode))
 }
 
-/// A failed read of the run group, as the CLI reports it.
-pub fn log_failure(e: LogError) -> Failure {
+/// A failed read of the run group (set by `key` in the config file), as the CLI reports it.
+pub fn log_failure(e: LogError, key: &str) -> Failure {
     match e {
         LogError::GroupMissing { group } => {
-            Failure { code: 3, message: missing_group_message(crate::logs::Source::Run, &group) }
+            Failure { code: 3, message: missing_group_message(crate::logs::Source::Run, &group, key) }
         }
         LogError::Cloud(c) => Failure::from(c),
         other @ LogError::LiveTailUnavailable(_) => {
@@ -51,7 +51,9 @@ pub async fn timeline_for(
     from: Timestamp,
     now: Timestamp,
 ) -> Result<Timeline, Failure> {
-    let (t, warnings) = read_timeline(store, cfg, i, kind, from, now).await.map_err(log_failure)?;
+    let (t, warnings) = read_timeline(store, cfg, i, kind, from, now)
+        .await
+        .map_err(|e| log_failure(e, &cfg.setting_keys.log_group))?;
     for w in warnings {
         eprintln!("warning: {}", crate::sanitize::field(&w));
     }

@@ -11,7 +11,8 @@ use serde::Serialize;
 use super::Failure;
 use super::confirm::{confirm, refuse_if_read_only};
 use crate::backends::Backends;
-use crate::cloud::Cloud;
+use crate::cloud::error::split_hint;
+use crate::cloud::{Cloud, CloudError};
 use crate::config::Config;
 use crate::sanitize::field;
 use crate::schedule::rules::{LAST_FIRED_LOOKBACK, LastFired, RuleInfo};
@@ -128,10 +129,10 @@ async fn show(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
     let (cloud, rules, mode) = (b.cloud.as_ref(), b.rules.as_ref(), &b.account);
     let info = rules.describe().await?;
     let mut warnings = Vec::new();
-    let last = rules.last_fired().await.unwrap_or_else(|e| {
+    let last = rules.last_fired().await;
+    if let Err(e) = &last {
         warnings.push(format!("last fired unknown: {e}"));
-        None
-    });
+    }
     let dev = dev_mode(cfg, cloud).await.map_err(|e| {
         warnings.push(format!("dev mode unknown, no alarm checked: {e}"));
     });
@@ -149,7 +150,7 @@ async fn show(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
             exact: view.exact,
             next_fire: view.next.as_ref().map(|f| fire_json(f, now)),
             upcoming: view.upcoming.iter().map(|f| fire_json(f, now)).collect(),
-            last_fired: last.as_ref().map(|l| LastJson {
+            last_fired: last.as_ref().ok().and_then(Option::as_ref).map(|l| LastJson {
                 at: l.at.to_string(),
                 detail: &l.detail,
                 seconds_ago: now.duration_since(l.at).as_secs(),
@@ -168,7 +169,7 @@ async fn show(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
         eprintln!("warning: {}", field(w));
     }
     let lambda_group = format!("/aws/lambda/{}", cfg.lambda_name);
-    let text = table(&info, &view, last.as_ref(), dev.ok(), now, &tz, &lambda_group);
+    let text = table(&info, &view, last.as_ref().map(Option::as_ref), dev.ok(), now, &tz, &lambda_group);
     write!(out, "{text}")?;
     Ok(())
 }
@@ -185,16 +186,21 @@ fn rule_json(info: &RuleInfo) -> RuleJson<'_> {
     }
 }
 
-/// `Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 04:00 EST | in 4d 03h 12m`.
+/// `Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 04:00 EST | in 4d 03h 12m`; without the local
+/// time when it reads as UTC (`Mon 2026-11-30 09:00 UTC | in 4d 03h 12m`).
 fn fire_line(f: &FireTime) -> String {
-    format!("{} | {} | {}", f.utc, f.local, f.countdown)
+    if f.local_is_utc {
+        format!("{} | {}", f.utc, f.countdown)
+    } else {
+        format!("{} | {} | {}", f.utc, f.local, f.countdown)
+    }
 }
 
 /// The human text of `schedule show`.
 pub fn table(
     info: &RuleInfo,
     view: &ScheduleView,
-    last: Option<&LastFired>,
+    last: Result<Option<&LastFired>, &CloudError>,
     dev_mode: Option<bool>,
     now: Timestamp,
     tz: &TimeZone,
@@ -232,14 +238,16 @@ pub fn table(
         row(if n == 0 { label } else { "" }, &format!("{}{estimate}", fire_line(f)));
     }
     match last {
-        Some(l) => {
+        Ok(Some(l)) => {
             row("last fired", &fire_line(&fire_time(l.at, now, tz)));
             row("", &l.detail);
         }
-        None => row(
+        Ok(None) => row(
             "last fired",
             &format!("not in the last {} ({lambda_group})", human_duration(LAST_FIRED_LOOKBACK)),
         ),
+        // The warning above says what to do; here, what is known.
+        Err(e) => row("last fired", &format!("unknown: {}", split_hint(&e.to_string()).0)),
     }
     let dev = match dev_mode {
         Some(true) => "on: booting skips the script",
@@ -327,7 +335,7 @@ mod tests {
         let now = ts("2026-11-25T12:00:00Z");
         let tz = TimeZone::UTC;
         let view = ScheduleView::build(info, now, &tz, dev == Some(true), DEFAULT_ALARM_WINDOW);
-        table(info, &view, last, dev, now, &tz, "/aws/lambda/f")
+        table(info, &view, Ok(last), dev, now, &tz, "/aws/lambda/f")
     }
 
     #[test]
@@ -336,15 +344,41 @@ mod tests {
         assert!(t.contains("  state        DISABLED\n"), "{t}");
         assert!(t.contains("  targets      none: the rule starts nothing\n"), "{t}");
         assert!(t.contains("  next fire    none: the rule is DISABLED\n"), "{t}");
-        assert!(
-            t.contains(
-                "  would fire   Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 09:00 UTC | in 4d 21h 00m\n"
-            ),
-            "{t}"
-        );
+        assert!(t.contains("  would fire   Mon 2026-11-30 09:00 UTC | in 4d 21h 00m\n"), "{t}");
         assert!(t.contains("  last fired   not in the last 8d (/aws/lambda/f)\n"), "{t}");
         assert!(t.contains("  dev mode     unknown\n"), "{t}");
         assert!(t.contains("  ! The rule is DISABLED: no Monday run until it is enabled again.\n"), "{t}");
+    }
+
+    #[test]
+    fn the_local_time_shows_where_it_differs_from_utc() {
+        let now = ts("2026-11-25T12:00:00Z");
+        let ny = TimeZone::get("America/New_York").unwrap();
+        let rule = info("cron(0 9 ? * MON *)", RuleState::Enabled);
+        let view = ScheduleView::build(&rule, now, &ny, false, DEFAULT_ALARM_WINDOW);
+        let t = table(&rule, &view, Ok(None), None, now, &ny, "/aws/lambda/f");
+        assert!(
+            t.contains(
+                "  next fire    Mon 2026-11-30 09:00 UTC | Mon 2026-11-30 04:00 EST | in 4d 21h 00m\n"
+            ),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn a_missing_lambda_log_group_is_said_not_taken_for_no_fire() {
+        let now = ts("2026-11-25T12:00:00Z");
+        let tz = TimeZone::UTC;
+        let rule = info("cron(0 9 ? * MON *)", RuleState::Enabled);
+        let view = ScheduleView::build(&rule, now, &tz, false, DEFAULT_ALARM_WINDOW);
+        let missing = crate::cloud::CloudError::Missing(crate::logs::missing_group_message(
+            crate::logs::Source::Scheduler,
+            "/aws/lambda/f",
+            "`lambda` under [boxes.flu]",
+        ));
+        let t = table(&rule, &view, Err(&missing), None, now, &tz, "/aws/lambda/f");
+        assert!(t.contains("  last fired   unknown: log group `/aws/lambda/f` does not exist\n"), "{t}");
+        assert!(!t.contains("not in the last"), "{t}");
     }
 
     #[test]
@@ -354,14 +388,9 @@ mod tests {
             detail: "START RequestId: abc Version: $LATEST".into(),
         };
         let t = text(&info("rate(1 hour)", RuleState::Enabled), Some(&last), Some(false));
+        assert!(t.contains("  next fire    Wed 2026-11-25 13:00 UTC | in 1h 00m (estimate)\n"), "{t}");
         assert!(
-            t.contains(
-                "  next fire    Wed 2026-11-25 13:00 UTC | Wed 2026-11-25 13:00 UTC | in 1h 00m (estimate)\n"
-            ),
-            "{t}"
-        );
-        assert!(
-            t.contains("  last fired   Wed 2026-11-25 11:00 UTC | Wed 2026-11-25 11:00 UTC | 1h 00m ago\n               START RequestId: abc Version: $LATEST\n"),
+            t.contains("  last fired   Wed 2026-11-25 11:00 UTC | 1h 00m ago\n               START RequestId: abc Version: $LATEST\n"),
             "{t}"
         );
         assert!(t.contains("  dev mode     off: booting runs the script\n"), "{t}");

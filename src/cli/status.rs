@@ -340,7 +340,8 @@ fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: 
         };
         row("schedule", format!("{} {} ({})", v.rule, v.expression, v.state.as_str()));
         if let Some(f) = &v.next {
-            row("next run", format!("{} ({}, {})", f.utc, f.local, f.countdown));
+            let local = if f.local_is_utc { String::new() } else { format!("{}, ", f.local) };
+            row("next run", format!("{} ({local}{})", f.utc, f.countdown));
         }
     }
     s

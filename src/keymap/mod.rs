@@ -13,7 +13,7 @@ pub const FIXED_KEYS: &[(&str, &str)] = &[
     ("t  w", "timestamps off / UTC / local; wrap long lines"),
     ("l  1 2 3", "next log source; run log, scheduler log, console output"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),
-    ("Esc, Enter", "close an overlay or dismiss a message; Enter reads it whole"),
+    ("Esc, Enter", "Esc clears: overlay, search, message · Enter: read it whole"),
     ("Ctrl-Z", "suspend to the shell (fg to return)"),
 ];
 

@@ -24,7 +24,8 @@ pub(super) fn request(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let Some(i) = s.instance() else {
-        notice(s, Level::Warn, "no instance known yet: wait for EC2's answer or press r");
+        let why = super::guide::no_instance(s, "dev mode cannot be switched");
+        notice(s, Level::Warn, why);
         return vec![];
     };
     let id = i.id.clone();

@@ -56,6 +56,7 @@ pub(super) fn loaded(state: &mut State, seq: u64, result: Result<Vec<Instance>, 
             state.instances.value = Some(list);
             state.instances.ok_at = Some(state.now);
             state.instances.error = None;
+            state.instances_failure = None;
             if state.dev.value.as_ref().map(|(id, _)| id) != state.instance().map(|i| &i.id) {
                 state.dev.error = None;
             }
@@ -63,7 +64,15 @@ pub(super) fn loaded(state: &mut State, seq: u64, result: Result<Vec<Instance>, 
             fx.extend(dev::info_due(state).or_else(|| timeline::kind_due(state)));
             fx.extend(timeline::refresh(state));
         }
-        Err(e) => state.instances.error = Some(e.to_string()),
+        Err(e) => {
+            let new_cause = state.instances_failure.as_ref().map(CloudError::kind) != Some(e.kind());
+            state.instances.error = Some(e.to_string());
+            state.instances_failure = Some(e);
+            // A first screen that cannot show the box says why in the footer, once per cause.
+            if new_cause && state.notice.is_none() {
+                state.notice = super::guide::first_notice(state);
+            }
+        }
     }
     fx
 }

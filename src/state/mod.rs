@@ -3,6 +3,7 @@
 pub mod dev;
 pub mod dialog;
 pub mod doctor;
+pub mod guide;
 mod instances;
 pub mod logs;
 pub mod pace;
@@ -157,6 +158,9 @@ pub struct State {
     pub context: Context,
     /// The job box(es).
     pub instances: Fetched<Vec<Instance>>,
+    /// Why the latest instance poll failed (cleared by the next answer), for the first
+    /// screen's guide (see [`guide`]).
+    pub instances_failure: Option<crate::cloud::CloudError>,
     /// Index of the selected instance.
     pub selected: usize,
     /// The overlay on top, if any.
@@ -220,6 +224,7 @@ impl State {
             now,
             context: Context::from_config(cfg, mode),
             instances: Fetched::default(),
+            instances_failure: None,
             selected: 0,
             overlay: None,
             notice: None,

@@ -26,7 +26,8 @@ pub(super) fn request_start(s: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let Some(list) = s.instances.value.clone() else {
-        notice(s, Level::Warn, "no instance known yet: wait for EC2's answer or press r");
+        let why = super::guide::no_instance(s, "nothing to start");
+        notice(s, Level::Warn, why);
         return vec![];
     };
     if let Some(busy) = list.iter().find(|i| i.state != InstanceState::Stopped) {
@@ -40,6 +41,11 @@ pub(super) fn request_start(s: &mut State) -> Vec<Effect> {
 /// Key `x`: stop whatever is pending or running, after a permission check and a dialog.
 pub(super) fn request_stop(s: &mut State) -> Vec<Effect> {
     if read_only_refusal(s, "stopping") {
+        return vec![];
+    }
+    if s.instances.value.is_none() {
+        let why = super::guide::no_instance(s, "nothing to stop");
+        notice(s, Level::Warn, why);
         return vec![];
     }
     let ids: Vec<String> = s
@@ -107,11 +113,7 @@ fn start_dialog(s: &State, ids: Vec<String>) -> Dialog {
     let (warn, note) = crate::run::start_note(mode);
     lines.push((if warn { Level::Warn } else { Level::Info }, note));
     // In dev mode the boot is a dev session, not a run: the title says what starts.
-    let title = match mode {
-        Some(crate::userdata::Mode::Run) => "Start a run?",
-        Some(crate::userdata::Mode::Dev) => "Start a dev session?",
-        None => "Start the box?",
-    };
+    let title = crate::run::text::start_question(mode);
     Dialog::new(
         title,
         lines,

@@ -348,7 +348,8 @@ pub(super) fn past_due(state: &mut State, retry: bool) -> Option<Effect> {
 /// current boot.
 pub(super) fn export(state: &mut State) -> Vec<Effect> {
     let Some(i) = state.instance().cloned() else {
-        state.notice = Some(Notice { level: Level::Warn, text: "no instance known yet".into() });
+        let text = super::guide::no_instance(state, "no run log to save");
+        state.notice = Some(Notice { level: Level::Warn, text });
         return vec![];
     };
     let window = if state.show_history {

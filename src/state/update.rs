@@ -70,24 +70,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.overlay = Some(Overlay::Message);
             }
         }
+        // Esc, from the inside out: an overlay; the search or filter the log pane shows; the
+        // banner; the footer message; last, an opened past run (back to the followed log).
         Action::Dismiss => {
+            let view = &state.log_pane().view;
+            let searching =
+                !state.show_history && (view.search_query().is_some() || view.filter_query().is_some());
             if state.overlay.is_some() {
                 state.overlay = None;
+            } else if searching {
+                let height = state.log_height();
+                logs::apply(&mut state.logs, &mut state.log_source, crate::state::LogKey::Clear, height);
             } else if state.banner.is_some() {
                 state.banner = None;
             } else if state.notice.is_some() {
                 state.notice = None;
-            } else if state.runs.opened.is_some()
-                && state.log_source == crate::state::LogSource::Run
-                && state.log_pane().view.search_query().is_none()
-                && state.log_pane().view.filter_query().is_none()
-            {
+            } else if state.runs.opened.is_some() && state.log_source == crate::state::LogSource::Run {
                 // Back to the followed lines: read them again from the launch.
                 state.following = None;
                 fx.extend(instances::follow_due(state));
-            } else {
-                let height = state.log_height();
-                logs::apply(&mut state.logs, &mut state.log_source, crate::state::LogKey::Clear, height);
             }
         }
         Action::StartRequested => fx.extend(runs::request_start(state)),
@@ -98,17 +99,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::DialogPick(index) => {
-            if let Some(dlg) = state.dialog.take()
-                && let Some(intent) = dlg.pick(index)
-            {
-                if matches!(intent, Intent::Write(Write::Power(_)) | Intent::DevSwitch(_)) {
+            if let Some(dlg) = state.dialog.take() {
+                let intent = dlg.pick(index);
+                if matches!(intent, Some(Intent::Write(Write::Power(_)) | Intent::DevSwitch(_))) {
                     pace::after_action(state);
                 }
-                fx.extend(match intent {
-                    Intent::PostMessage => slack::confirm(state, dlg),
-                    Intent::Write(write) => runs::execute(state, write),
-                    Intent::DevSwitch(switch) => dev::execute(state, switch),
-                });
+                match intent {
+                    Some(Intent::PostMessage) => fx.extend(slack::confirm(state, dlg)),
+                    Some(Intent::Write(write)) => fx.extend(runs::execute(state, write)),
+                    Some(Intent::DevSwitch(switch)) => fx.extend(dev::execute(state, switch)),
+                    // Enter on "No" says what n and Esc say.
+                    None => state.notice = Some(cancelled()),
+                }
             }
         }
         Action::DialogYes => {
@@ -128,7 +130,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::DialogCancel => {
             if state.dialog.take().is_some() {
-                state.notice = Some(Notice { level: Level::Info, text: "cancelled: nothing changed".into() });
+                state.notice = Some(cancelled());
             }
         }
         Action::Log(key) => {
@@ -191,6 +193,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::InstancesLoaded { seq, result } => fx.extend(instances::loaded(state, seq, result)),
     }
     fx
+}
+
+/// The notice of a dialog closed without doing anything.
+fn cancelled() -> Notice {
+    Notice { level: Level::Info, text: "cancelled: nothing changed".into() }
 }
 
 #[cfg(test)]

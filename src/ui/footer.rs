@@ -12,6 +12,9 @@ use crate::ui::View;
 pub const HINTS: &[(&str, &str)] =
     &[("start", "start"), ("stop", "stop"), ("dev_mode", "dev mode"), ("slack", "slack")];
 
+/// The hinted commands that change the box, left out in read-only mode (they are refused).
+const WRITES: &[&str] = &["start", "stop", "dev_mode"];
+
 /// Draws the footer.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let t = state.theme;
@@ -24,10 +27,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
             spans.push(Span::styled(format!(" {what}  "), t.dim()));
         };
         // While the box runs it cannot be started: its place goes to the shell on the box (not
-        // in demo mode, where the simulated box has none).
+        // in demo mode, where the simulated box has none). In read-only mode the writes are
+        // refused, so not offered.
         let running = state.instance().is_some_and(|i| i.state == crate::cloud::InstanceState::Running)
             && state.context.mode != crate::backends::Account::Demo;
-        for (cmd, what) in HINTS {
+        for (cmd, what) in HINTS.iter().filter(|(cmd, _)| !(state.context.read_only && WRITES.contains(cmd)))
+        {
             let (cmd, what) = if running && *cmd == "start" { ("shell", "shell") } else { (*cmd, *what) };
             hint(state.key(cmd).to_string(), what);
         }
@@ -60,4 +65,29 @@ fn notice_line(state: &View, n: &crate::state::Notice, room: usize) -> Line<'sta
         Span::styled(super::fit::middle(&text, rest).into_owned(), t.level(n.level)),
         Span::styled(hint, t.dim()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::state::State;
+
+    fn footer(read_only: bool) -> String {
+        let mut cfg = Config::builtin();
+        cfg.read_only = read_only;
+        let s = State::new(&cfg, &crate::backends::Account::of(&cfg), crate::fixtures::now());
+        let screen = crate::ui::tests::render(&s, 100, 24);
+        screen.lines().last().unwrap().to_owned()
+    }
+
+    #[test]
+    fn read_only_offers_only_what_works() {
+        let rw = footer(false);
+        assert!(rw.contains("s start  x stop  d dev mode  m slack"), "{rw}");
+        let ro = footer(true);
+        assert!(ro.starts_with("\" m slack  / search"), "{ro}");
+        for refused in ["start", "stop", "dev mode"] {
+            assert!(!ro.contains(refused), "{refused}: {ro}");
+        }
+    }
 }

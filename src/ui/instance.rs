@@ -43,18 +43,31 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let inner = block.inner(area);
     let room = usize::from(inner.width);
     let mut items = Vec::new();
-    if let Some(e) = &state.instances.error {
-        let poll = &state.instance_poll;
-        let retry = match poll.next_at() {
-            _ if poll.busy() => "; retrying now…".to_string(),
-            Some(n) if n > state.now => {
-                format!("; retrying in {}", human_duration(n.duration_since(state.now)))
-            }
-            _ => "; retrying now…".to_string(),
-        };
+    let poll = &state.instance_poll;
+    let retry = match poll.next_at() {
+        _ if poll.busy() => "retrying now…".to_string(),
+        Some(n) if n > state.now => format!("retrying in {}", human_duration(n.duration_since(state.now))),
+        _ => "retrying now…".to_string(),
+    };
+    if let Some(guide) = super::guide::lines(state, &retry) {
+        // What is wrong first, then the steps (wrapped); the retry line goes first when short.
+        let final_step = guide.len().saturating_sub(1);
+        for (k, line) in guide.into_iter().enumerate() {
+            let rank = match k {
+                0 => Rank::Must,
+                k if k == final_step => Rank::Low,
+                _ => Rank::High,
+            };
+            items.push(Item::wrapped(rank, line, usize::MAX).indent(if k == 0 || k == final_step {
+                0
+            } else {
+                4
+            }));
+        }
+    } else if let Some(e) = &state.instances.error {
         // With nothing else to show the error takes the panel; else two rows at most.
         let rows = if state.instance().is_some() { 2 } else { usize::MAX };
-        items.push(Item::wrapped(Rank::Must, Line::styled(format!("✗ {e}{retry}"), t.error()), rows));
+        items.push(Item::wrapped(Rank::Must, Line::styled(format!("✗ {e}; {retry}"), t.error()), rows));
     }
     if list.len() > 1 {
         let text = format!(

@@ -138,6 +138,9 @@ pub struct LogDrawContext<'a> {
     /// Rules drawn above the first line at or after each time (ms, sorted): where each run
     /// begins.
     pub markers: &'a [(i64, String)],
+    /// What the body says while the source has no line yet (wrapped to the width), when there
+    /// is more to say than "waiting for log lines…": why nothing can be read.
+    pub empty: Option<&'a str>,
 }
 
 impl<'a> LogDrawContext<'a> {
@@ -153,6 +156,7 @@ impl<'a> LogDrawContext<'a> {
             focused: true,
             styles: LogStyles::default(),
             markers: &[],
+            empty: None,
         }
     }
 }
@@ -194,8 +198,13 @@ fn body_rows<'b>(body: Rect, buf: &'b LogBuffer, view: &LogView, ctx: &LogDrawCo
     let s = &ctx.styles;
     let visible = view.visible_lines(buf, height);
     if visible.is_empty() {
-        let hint = if buf.is_empty() { "waiting for log lines…" } else { "no line matches the filter" };
-        return vec![Line::from(Span::styled(hint, s.dim))];
+        return match (buf.is_empty(), ctx.empty) {
+            (true, Some(why)) => {
+                wrap_words(why, width).into_iter().take(height).map(|r| Line::styled(r, s.dim)).collect()
+            }
+            (true, None) => vec![Line::from(Span::styled("waiting for log lines…", s.dim))],
+            (false, _) => vec![Line::from(Span::styled("no line matches the filter", s.dim))],
+        };
     }
     let mut style = LineStyle {
         text: s.text,
@@ -336,6 +345,29 @@ fn draw_status_row(frame: &mut Frame, row: Rect, buf: &LogBuffer, view: &LogView
         spans.push(part);
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), row);
+}
+
+/// `text` in rows of at most `width` characters, each of its lines broken between words (a
+/// word longer than a row is cut).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let mut row = String::new();
+        for word in line.split_whitespace() {
+            let word: String = word.chars().take(width).collect();
+            let len = row.chars().count();
+            if len > 0 && len + 1 + word.chars().count() > width {
+                rows.push(std::mem::take(&mut row));
+            }
+            if !row.is_empty() {
+                row.push(' ');
+            }
+            row.push_str(&word);
+        }
+        rows.push(row);
+    }
+    rows
 }
 
 /// `n` with a space between groups of three digits: `1 234 567`.

@@ -7,6 +7,7 @@ mod dialog;
 mod doctor;
 mod fit;
 mod footer;
+mod guide;
 mod header;
 mod help;
 mod history;
@@ -81,11 +82,23 @@ fn log_pane(frame: &mut Frame, area: Rect, state: &View) {
         None => (state.log_source.title().to_owned(), "(l: next source · h: run history · e: save)"),
     };
     let markers = run_markers(state);
-    let mut ctx = logs::LogDrawContext::new(&title, &pane.status, state.tz());
+    // Before any follower answers: the reason nothing can be read, when it is known.
+    let (status, tone, empty) = match crate::state::guide::guide(state) {
+        Some(g) if state.following.is_none() => {
+            (g.short.to_owned(), crate::action::Health::Error, Some(format!("nothing to read: {}", g.text())))
+        }
+        _ if pane.health == crate::action::Health::Error => {
+            (pane.status.clone(), pane.health, Some(pane.status.clone()))
+        }
+        _ if state.following.is_none() => ("waiting for the instance".to_owned(), pane.health, None),
+        _ => (pane.status.clone(), pane.health, None),
+    };
+    let mut ctx = logs::LogDrawContext::new(&title, &status, state.tz());
     ctx.hints = hints;
     ctx.markers = &markers;
     ctx.failure = Some(&state.rules.failure);
-    ctx.tone = pane.health;
+    ctx.tone = tone;
+    ctx.empty = empty.as_deref();
     if !state.theme.color {
         ctx.styles = logs::LogStyles::plain();
     }

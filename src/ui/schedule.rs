@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
                 let countdown = Span::styled(f.countdown.clone(), t.key());
                 let mut next = vec![(Rank::Must, when.clone())];
                 // The local time only when it says something the UTC time does not.
-                if f.local != f.utc {
+                if !f.local_is_utc {
                     next.push((Rank::Mid, vec![Span::styled(format!(" · {}", f.local), t.dim())]));
                 }
                 next.push((Rank::Must, vec![Span::styled(" · ", t.dim()), countdown.clone()]));

@@ -101,9 +101,9 @@ fn stale() -> State {
 
 /// No credentials: nothing known yet.
 fn no_credentials() -> State {
-    with_result(Err(CloudError::Credentials(
-        "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
-            .into(),
+    with_result(Err(crate::cloud::error::Credentials::error(
+        crate::cloud::error::CredentialsKind::Missing,
+        "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`",
     )))
 }
 
@@ -112,7 +112,11 @@ fn read_only() -> State {
     let mut s = running();
     s.context.read_only = true;
     let group = crate::logs::scheduler_group("start-baseline-instance");
-    let why = crate::logs::missing_group_message(LogSource::Scheduler, &group);
+    let why = crate::logs::missing_group_message(
+        LogSource::Scheduler,
+        &group,
+        &crate::logs::default_group_key(LogSource::Scheduler),
+    );
     update(&mut s, Action::Log(crate::state::LogKey::Source(LogSource::Scheduler)));
     update(
         &mut s,

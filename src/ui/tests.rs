@@ -56,9 +56,9 @@ fn stopped_by_the_script() {
 
 #[test]
 fn no_credentials_before_any_data() {
-    let s = with_result(Err(CloudError::Credentials(
-        "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
-            .into(),
+    let s = with_result(Err(crate::cloud::error::Credentials::error(
+        crate::cloud::error::CredentialsKind::Missing,
+        "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure` or `aws sso login`, or try the panel on a simulated box with --demo",
     )));
     insta::assert_snapshot!(render(&s, 100, 24));
 }

@@ -105,6 +105,40 @@ fn help_toggles_and_escape_closes_overlay_before_notice() {
 }
 
 #[test]
+fn escape_clears_the_search_before_the_footer_message() {
+    let mut s = fresh();
+    let seq = loaded(&mut s);
+    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Running)]) });
+    let lines = vec![(1, "fitting baseline".to_string()), (2, "Error in fit".to_string())];
+    update(&mut s, Action::LogLines { source: crate::state::LogSource::Run, lines, status: None });
+    update(&mut s, Action::Log(crate::state::LogKey::Search));
+    for c in "error".chars() {
+        update(&mut s, Action::Log(crate::state::LogKey::Type(c)));
+    }
+    update(&mut s, Action::Log(crate::state::LogKey::Submit));
+    assert_eq!(s.log_pane().view.search_query(), Some("error"));
+    s.notice = Some(crate::state::Notice { level: crate::state::Level::Info, text: "saved".into() });
+    update(&mut s, Action::Dismiss);
+    assert_eq!(s.log_pane().view.search_query(), None, "the first Esc clears the search");
+    assert!(s.notice.is_some(), "the message stays for the next Esc");
+    update(&mut s, Action::Dismiss);
+    assert!(s.notice.is_none());
+}
+
+#[test]
+fn enter_on_no_says_cancelled_as_n_and_escape_do() {
+    let mut s = fresh();
+    let seq = loaded(&mut s);
+    update(&mut s, Action::InstancesLoaded { seq, result: Ok(vec![instance(InstanceState::Stopped)]) });
+    let ids = s.instance_ids();
+    update(&mut s, Action::Prechecked { power: crate::action::Power::Start(ids), result: Ok(()) });
+    assert_eq!(s.dialog.as_ref().unwrap().selected, 0, "No is highlighted");
+    assert_eq!(update(&mut s, Action::DialogPick(None)), vec![], "nothing is done");
+    assert!(s.dialog.is_none());
+    assert_eq!(s.notice.unwrap().text, "cancelled: nothing changed");
+}
+
+#[test]
 fn selection_wraps_over_several_instances() {
     let mut s = fresh();
     let seq = loaded(&mut s);

@@ -14,6 +14,8 @@ use aws_sdk_ec2::config::http::HttpResponse;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::error::display::DisplayErrorContext;
 
+pub use super::problem::{Credentials, CredentialsKind, kind_of_text, split_hint};
+
 /// A failed cloud call, classified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CloudError {
@@ -37,9 +39,9 @@ pub enum CloudError {
         /// Extra detail from AWS, prefixed with ` — `, or empty.
         detail: String,
     },
-    /// No credentials could be found, or they were refused.
+    /// No credentials could be found, or they were refused: what kind of problem, and the text.
     #[error("{0}")]
-    Credentials(String),
+    Credentials(Credentials),
     /// The endpoint could not be reached: the request never left (connection refused, DNS, TLS).
     #[error("cannot reach {endpoint}: {detail}")]
     Unreachable {
@@ -221,22 +223,37 @@ pub fn classify(f: &SdkFailure) -> CloudError {
     let sso_hint = format!("run `aws sso login --profile {profile}`");
     if let Some(cred) = &f.credentials {
         if mentions_sso(cred) {
-            return CloudError::Credentials(format!("the SSO session has expired or is missing; {sso_hint}"));
+            return Credentials::error(
+                CredentialsKind::SsoExpired,
+                format!("the SSO session has expired or is missing; {sso_hint}"),
+            );
+        }
+        // The provider's own words for a profile named but found nowhere.
+        if let (Some(p), true) = (&f.profile, cred.contains("was not defined")) {
+            return Credentials::error(
+                CredentialsKind::Missing,
+                format!(
+                    "no AWS credentials found for the profile `{p}` (it is not defined in ~/.aws/config or ~/.aws/credentials); run `aws configure --profile {p}` or `aws configure sso --profile {p}`, or name another with --profile"
+                ),
+            );
         }
         if cred.starts_with("not loaded: ") {
             // A profile was named: telling the operator to set one would send them in circles.
-            return CloudError::Credentials(match &f.profile {
+            return Credentials::error(CredentialsKind::Missing, match &f.profile {
                 Some(p) => format!(
                     "no AWS credentials found for the profile `{p}` (is it in ~/.aws/config or ~/.aws/credentials?); run `aws configure --profile {p}` or `aws sso login --profile {p}`"
                 ),
-                None => "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure`, or `aws sso login`"
+                None => "no AWS credentials found; set AWS_PROFILE (or --profile), run `aws configure` or `aws sso login`, or try the panel on a simulated box with --demo"
                     .into(),
             });
         }
-        return CloudError::Credentials(format!(
-            "the AWS credentials could not be loaded ({}); check the profile `{profile}` or the AWS_* variables",
-            first_line(cred)
-        ));
+        return Credentials::error(
+            CredentialsKind::NotLoaded,
+            format!(
+                "the AWS credentials could not be loaded ({}); check the profile `{profile}` or the AWS_* variables",
+                first_line(cred)
+            ),
+        );
     }
     if let Some(code) = f.code.as_deref() {
         let msg = f.message.clone().unwrap_or_default();
@@ -252,11 +269,17 @@ pub fn classify(f: &SdkFailure) -> CloudError {
             | "InvalidClientTokenId"
             | "UnrecognizedClientException"
             | "SignatureDoesNotMatch"
-            | "IncompleteSignature" => CloudError::Credentials(format!(
-                "AWS refused the credentials ({code}); check the profile `{profile}` or the AWS_* variables"
-            )),
+            | "IncompleteSignature" => Credentials::error(
+                CredentialsKind::Refused,
+                format!(
+                    "AWS refused the credentials ({code}); check the profile `{profile}` or the AWS_* variables"
+                ),
+            ),
             "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
-                CloudError::Credentials(format!("AWS credentials have expired; {sso_hint} (or refresh them)"))
+                Credentials::error(
+                    CredentialsKind::Expired,
+                    format!("AWS credentials have expired; {sso_hint} (or refresh them)"),
+                )
             }
             "RequestLimitExceeded" | "Throttling" | "ThrottlingException" | "TooManyRequestsException" => {
                 CloudError::Throttled(code.to_string())

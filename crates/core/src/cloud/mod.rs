@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod demo;
 pub mod error;
+mod problem;
 pub mod types;
 
 use async_trait::async_trait;

@@ -6,6 +6,7 @@ mod dotenv;
 mod file;
 pub mod keys;
 mod read;
+mod setting_keys;
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ pub use dotenv::{DotEnv, file_permission_warning, permission_warning};
 pub(crate) use file::nameable;
 pub use file::{BoxSection, FileConfig};
 pub use read::MAX_FILE_BYTES;
+pub use setting_keys::SettingKeys;
 
 /// Default Slack Web API base.
 pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api/";
@@ -179,6 +181,8 @@ pub struct Config {
     pub lambda_name: String,
     /// `CloudWatch` Logs group of the run's output.
     pub log_group: String,
+    /// Where the file sets (or would set) the rule, the Lambda and the log group.
+    pub setting_keys: SettingKeys,
     /// Maximum lines kept per log source.
     pub log_buffer_lines: usize,
     /// Disables every action that changes anything.
@@ -282,6 +286,7 @@ impl Config {
         let aws = &file.aws;
         let inst = &file.instance;
         let (box_name, boxes) = choose_box(file, flags)?;
+        let setting_keys = SettingKeys::for_box(file, &box_name);
         let none = BoxSection::default();
         // The box's table overrides the top-level sections.
         let bx = file.boxes.get(&box_name).unwrap_or(&none);
@@ -328,6 +333,7 @@ impl Config {
                 .unwrap_or_else(|| "start-baseline-instance".into()),
             log_group: pick(&bx.log_group, &file.logs.run_group)
                 .unwrap_or_else(|| "/baseline-model/run".into()),
+            setting_keys,
             log_buffer_lines: file.logs.buffer_lines.unwrap_or(100_000),
             read_only: flags.read_only || file.panel.read_only.unwrap_or(false),
             poll_fast_secs: file.panel.poll_fast_secs.unwrap_or(5),

@@ -66,7 +66,8 @@ pub enum ExportError {
     },
 }
 
-/// Writes the whole log of `instance`'s latest run (see [`run_log`]) to `path`, atomically.
+/// Writes the whole log of `instance`'s latest run (see [`run_log`]) to `path`, or to a
+/// numbered name next to it when `path` exists (see [`write_new`]); the result says where.
 pub async fn export_run(
     store: &dyn LogStore,
     group: &str,
@@ -75,12 +76,13 @@ pub async fn export_run(
 ) -> Result<Exported, ExportError> {
     let log = run_log(store, group, instance).await?;
     let text = render(&log.events);
-    write_atomic(path, &text).map_err(|source| ExportError::Write { path: path.to_path_buf(), source })?;
+    let written =
+        write_new(path, &text).map_err(|source| ExportError::Write { path: path.to_path_buf(), source })?;
     Ok(Exported {
         instance_id: log.instance_id,
         launched: log.launched,
         lines: text.matches('\n').count(),
-        path: path.to_path_buf(),
+        path: written,
     })
 }
 
@@ -126,6 +128,33 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Writes `text` to a new file at `path`, or, when that name is taken, at the first free
+/// `NAME-2.EXT`, `NAME-3.EXT`, …: never over an existing file (a run saved twice keeps both).
+/// Returns where it went. A failed write removes what it created.
+pub fn write_new(path: &Path, text: &str) -> std::io::Result<PathBuf> {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    for n in 1..=999 {
+        let candidate =
+            if n == 1 { path.to_path_buf() } else { path.with_file_name(format!("{stem}-{n}{ext}")) };
+        let mut f = match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        if let Err(e) = f.write_all(text.as_bytes()).and_then(|()| f.sync_all()) {
+            drop(f);
+            let _ = std::fs::remove_file(&candidate);
+            return Err(e);
+        }
+        return Ok(candidate);
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!("{} and 998 numbered copies exist already", path.display()),
+    ))
 }
 
 #[cfg(test)]
@@ -174,6 +203,21 @@ mod tests {
         ];
         assert_eq!(last_run(&list).unwrap().id, "i-b");
         assert!(last_run(&list[2..]).is_none());
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_an_existing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("baseline-run-i-1-20261123T0900Z.log");
+        assert_eq!(write_new(&p, "first\n").unwrap(), p);
+        let second = write_new(&p, "second\n").unwrap();
+        assert_eq!(second, dir.path().join("baseline-run-i-1-20261123T0900Z-2.log"));
+        let third = write_new(&p, "third\n").unwrap();
+        assert_eq!(third, dir.path().join("baseline-run-i-1-20261123T0900Z-3.log"));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "first\n", "the first save is kept");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "second\n");
+        let missing = dir.path().join("no/such/dir/run.log");
+        assert!(write_new(&missing, "x").is_err());
     }
 
     #[test]

@@ -20,8 +20,8 @@ use super::dedup::{Cursor, Window};
 use super::pace::PaceWish;
 use super::pattern::Pattern;
 use super::{
-    LiveOff, LogError, LogEvent, LogStore, Source, SourceStatus, fetch_all, missing_group_message,
-    scheduler_group,
+    LiveOff, LogError, LogEvent, LogStore, Source, SourceStatus, default_group_key, fetch_all,
+    missing_group_message, scheduler_group,
 };
 
 /// What to follow.
@@ -38,6 +38,8 @@ pub struct FollowRequest {
     pub since_ms: i64,
     /// A `CloudWatch` filter pattern, if any.
     pub filter: Option<String>,
+    /// Where the config file sets the group, for the message when it does not exist.
+    pub group_key: String,
 }
 
 impl FollowRequest {
@@ -49,6 +51,7 @@ impl FollowRequest {
             stream_prefix: instance_id.map(str::to_owned),
             since_ms: since.as_millisecond(),
             filter: None,
+            group_key: default_group_key(Source::Run),
         }
     }
 
@@ -60,6 +63,7 @@ impl FollowRequest {
             stream_prefix: None,
             since_ms: since.as_millisecond(),
             filter: None,
+            group_key: default_group_key(Source::Scheduler),
         }
     }
 
@@ -71,7 +75,19 @@ impl FollowRequest {
             stream_prefix: Some(instance_id.into()),
             since_ms: 0,
             filter: None,
+            group_key: String::new(),
         }
+    }
+
+    /// The same request naming where the config file sets its group (a box's own table).
+    #[must_use]
+    pub fn with_group_key(mut self, keys: &crate::config::SettingKeys) -> Self {
+        self.group_key = match self.source {
+            Source::Run => keys.log_group.clone(),
+            Source::Scheduler => keys.lambda.clone(),
+            Source::Console => String::new(),
+        };
+        self
     }
 
     /// The same request with a filter pattern.
@@ -350,7 +366,7 @@ impl Follower {
     fn error_status(&self, e: &LogError) -> SourceStatus {
         match e {
             LogError::GroupMissing { group } => {
-                SourceStatus::Error(missing_group_message(self.req.source, group))
+                SourceStatus::Error(missing_group_message(self.req.source, group, &self.req.group_key))
             }
             e if e.is_transient() => match self.last_ok {
                 Some(since) => SourceStatus::Stale { since, why: e.to_string() },

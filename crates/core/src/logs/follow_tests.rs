@@ -235,8 +235,15 @@ async fn throttling_backs_off_and_carries_on() {
 async fn a_missing_group_is_an_error_status_until_it_appears() {
     let store = Arc::new(Fake::default());
     *store.group_missing.lock().unwrap() = true;
-    let mut run = Run::start(store.clone(), req(), true);
-    run.until_status(|s| matches!(s, SourceStatus::Error(m) if m.contains("logs.run_group"))).await;
+    let keys = crate::config::SettingKeys {
+        log_group: "`log_group` under [boxes.flu]".into(),
+        ..crate::config::SettingKeys::top_level()
+    };
+    let mut run = Run::start(store.clone(), req().with_group_key(&keys), true);
+    run.until_status(
+        |s| matches!(s, SourceStatus::Error(m) if m.contains("set `log_group` under [boxes.flu] in the config file")),
+    )
+    .await;
     *store.group_missing.lock().unwrap() = false;
     store.put(5, "agent installed");
     run.until_lines(1).await;

@@ -26,7 +26,9 @@ use tokio::sync::mpsc;
 
 use crate::cloud::CloudError;
 
-pub use export::{ExportError, Exported, RunLog, export_run, last_run, render, run_log, write_atomic};
+pub use export::{
+    ExportError, Exported, RunLog, export_run, last_run, render, run_log, write_atomic, write_new,
+};
 pub use follow::{FollowHandle, FollowRequest, LogBatch, Pace, spawn_follow, spawn_follow_paced};
 pub use pace::PaceWish;
 
@@ -263,19 +265,26 @@ impl LogError {
     }
 }
 
-/// What to tell the operator when `group` of `source` does not exist.
-pub fn missing_group_message(source: Source, group: &str) -> String {
+/// What to tell the operator when `group` of `source` does not exist; `key` names where the
+/// config file sets it (see [`crate::config::SettingKeys`]).
+pub fn missing_group_message(source: Source, group: &str, key: &str) -> String {
     match source {
         Source::Scheduler => format!(
-            "log group `{group}` does not exist; set `schedule.lambda` in the config file to the \
-             Lambda that starts the box (its logs go to /aws/lambda/<name>)"
+            "log group `{group}` does not exist; set {key} in the config file to the Lambda that \
+             starts the box (its logs go to /aws/lambda/<name>)"
         ),
         _ => format!(
-            "log group `{group}` does not exist; set `logs.run_group` in the config file to the \
-             group the CloudWatch agent writes to, or install the agent with \
-             assets/cloudwatch-agent.json (see the README, section Logs)"
+            "log group `{group}` does not exist; set {key} in the config file to the group the \
+             CloudWatch agent writes to, or install the agent with assets/cloudwatch-agent.json \
+             (see the README, section Logs)"
         ),
     }
+}
+
+/// The config key of `source`'s log group in a file without `[boxes]`.
+pub fn default_group_key(source: Source) -> String {
+    let keys = crate::config::SettingKeys::top_level();
+    if source == Source::Scheduler { keys.lambda } else { keys.log_group }
 }
 
 /// The scheduler Lambda's log group.
@@ -453,11 +462,14 @@ mod tests {
 
     #[test]
     fn missing_group_names_the_group_and_the_fix() {
-        let m = missing_group_message(Source::Run, "/baseline-model/run");
+        let m = missing_group_message(Source::Run, "/baseline-model/run", &default_group_key(Source::Run));
         assert!(m.contains("`/baseline-model/run`"), "{m}");
-        assert!(m.contains("logs.run_group"), "{m}");
+        assert!(m.contains("set `run_group` under [logs] in the config file"), "{m}");
         assert!(m.contains("assets/cloudwatch-agent.json"), "{m}");
-        let m = missing_group_message(Source::Scheduler, "/aws/lambda/x");
-        assert!(m.contains("schedule.lambda"), "{m}");
+        let key = default_group_key(Source::Scheduler);
+        let m = missing_group_message(Source::Scheduler, "/aws/lambda/x", &key);
+        assert!(m.contains("set `lambda` under [schedule]"), "{m}");
+        let m = missing_group_message(Source::Scheduler, "/aws/lambda/x", "`lambda` under [boxes.flu]");
+        assert!(m.contains("set `lambda` under [boxes.flu]"), "{m}");
     }
 }

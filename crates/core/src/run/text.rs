@@ -78,6 +78,16 @@ pub fn progress_text(e: &Entry, now: Timestamp, tz: &TimeZone) -> Option<String>
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
+/// The question before a start, naming what starts: `Start a run?`, in dev mode `Start a dev
+/// session?`, and `Start the box?` while the dev mode is unknown.
+pub fn start_question(mode: Option<crate::userdata::Mode>) -> &'static str {
+    match mode {
+        Some(crate::userdata::Mode::Run) => "Start a run?",
+        Some(crate::userdata::Mode::Dev) => "Start a dev session?",
+        None => "Start the box?",
+    }
+}
+
 /// What starting the box will do, given its dev mode (unknown when `None`): `(warn, sentence)`,
 /// for the start dialog and `start`. `warn` is true unless the script is known to run.
 pub fn start_note(mode: Option<crate::userdata::Mode>) -> (bool, String) {

@@ -17,6 +17,9 @@ pub struct FireTime {
     pub utc: String,
     /// In the given zone, e.g. `Mon 2026-01-05 04:00 EST`.
     pub local: String,
+    /// True when the zone's clock reads as UTC's at that moment (the zone is UTC, or GMT in
+    /// winter): the local time then says nothing the UTC time does not, and is not shown twice.
+    pub local_is_utc: bool,
     /// Time left, e.g. `in 4d 03h 12m` (see [`countdown`]).
     pub countdown: String,
 }
@@ -66,7 +69,13 @@ fn span_text(minutes: i128) -> String {
 
 /// Everything the panel shows about the fire at `at`, seen from `now` in zone `tz`.
 pub fn fire_time(at: Timestamp, now: Timestamp, tz: &TimeZone) -> FireTime {
-    FireTime { at, utc: format_utc(at), local: format_in_zone(at, tz), countdown: countdown(now, at) }
+    FireTime {
+        at,
+        utc: format_utc(at),
+        local: format_in_zone(at, tz),
+        local_is_utc: tz.to_offset(at) == jiff::tz::Offset::UTC,
+        countdown: countdown(now, at),
+    }
 }
 
 /// The next `n` fires of `schedule` after `now`, ready to show in zone `tz`.
@@ -92,6 +101,18 @@ mod tests {
         let t = ts("2026-01-05T09:00:00Z");
         assert_eq!(format_utc(t), "Mon 2026-01-05 09:00 UTC");
         assert_eq!(format_in_zone(t, &new_york()), "Mon 2026-01-05 04:00 EST");
+    }
+
+    #[test]
+    fn the_local_time_is_marked_when_it_reads_as_utc() {
+        let t = ts("2026-01-05T09:00:00Z");
+        let now = ts("2026-01-01T00:00:00Z");
+        assert!(fire_time(t, now, &TimeZone::UTC).local_is_utc);
+        assert!(!fire_time(t, now, &new_york()).local_is_utc);
+        // London: GMT in winter reads as UTC; BST in summer does not.
+        let london = TimeZone::get("Europe/London").unwrap();
+        assert!(fire_time(t, now, &london).local_is_utc);
+        assert!(!fire_time(ts("2026-07-06T09:00:00Z"), now, &london).local_is_utc);
     }
 
     #[test]

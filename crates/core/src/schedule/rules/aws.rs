@@ -10,7 +10,8 @@ use jiff::Timestamp;
 use super::{LAST_FIRED_LOOKBACK, LastFired, RuleInfo, RuleState, Rules, pick_last_fired};
 use crate::cloud::CloudError;
 use crate::cloud::aws::{endpoint_label, sdk_config, sdk_failure};
-use crate::config::Config;
+use crate::config::{Config, SettingKeys};
+use crate::logs::{Source, missing_group_message};
 
 /// `CloudWatch` Logs filter pattern for the scheduler's invocation lines (either marker). The
 /// lines are also checked on this side, as some AWS-compatible servers ignore `?` terms.
@@ -25,6 +26,7 @@ pub struct AwsRules {
     logs: aws_sdk_cloudwatchlogs::Client,
     rule: String,
     lambda: String,
+    keys: SettingKeys,
     region: String,
     profile: Option<String>,
     events_endpoint: String,
@@ -40,6 +42,7 @@ impl AwsRules {
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             rule: cfg.rule_name.clone(),
             lambda: cfg.lambda_name.clone(),
+            keys: cfg.setting_keys.clone(),
             region: cfg.region.clone(),
             profile: cfg.profile.clone(),
             events_endpoint: endpoint_label(cfg, "events"),
@@ -65,8 +68,8 @@ impl AwsRules {
     {
         if err.code() == Some("ResourceNotFoundException") {
             return CloudError::Missing(format!(
-                "EventBridge rule `{}` does not exist in {}; set the right name under [schedule] rule in the config file",
-                self.rule, self.region
+                "EventBridge rule `{}` does not exist in {}; set the right name as {} in the config file",
+                self.rule, self.region, self.keys.rule
             ));
         }
         sdk_failure(action, &err, self.profile.as_deref(), &self.events_endpoint)
@@ -158,7 +161,13 @@ impl Rules for AwsRules {
         while let Some(page) = pages.next().await {
             let page = match page {
                 Ok(p) => p,
-                Err(e) if e.code() == Some("ResourceNotFoundException") => return Ok(None),
+                Err(e) if e.code() == Some("ResourceNotFoundException") => {
+                    return Err(CloudError::Missing(missing_group_message(
+                        Source::Scheduler,
+                        &self.log_group(),
+                        &self.keys.lambda,
+                    )));
+                }
                 Err(e) => {
                     return Err(sdk_failure(
                         "logs:FilterLogEvents",

@@ -159,8 +159,9 @@ pub trait Rules: Send + Sync {
     async fn set_enabled(&self, enabled: bool, dry_run: bool) -> Result<(), CloudError>;
 
     /// The scheduler Lambda's latest invocation within [`LAST_FIRED_LOOKBACK`], read from its
-    /// log group `/aws/lambda/<lambda_name>`. `Ok(None)` when nothing was logged in that time
-    /// or the log group does not exist.
+    /// log group `/aws/lambda/<lambda_name>`. `Ok(None)` when nothing was logged in that time;
+    /// [`CloudError::Missing`] when the log group does not exist (the Lambda never ran, or
+    /// another Lambda is configured).
     async fn last_fired(&self) -> Result<Option<LastFired>, CloudError>;
 
     /// The rule's name.
