@@ -46,6 +46,25 @@ fn spawn_server(port: u16, patched: bool) -> std::io::Result<Child> {
 }
 
 /// Waits until something accepts connections on `port`.
+/// Whether process `pid` holds the listening socket on `port` (from `/proc`); `None` when that
+/// cannot be read.
+fn listened_by(pid: u32, port: u16) -> Option<bool> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let want = format!(":{port:04X}");
+    let inodes: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.len() > 9 && f[1].ends_with(&want) && f[3] == "0A").then(|| format!("socket:[{}]", f[9]))
+        })
+        .collect();
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    Some(fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path()).is_ok_and(|l| inodes.iter().any(|i| l.to_string_lossy() == *i))
+    }))
+}
+
 fn wait_listening(port: u16) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -68,6 +87,20 @@ impl Moto {
     }
 
     fn launch_server(patched: bool) -> Option<Moto> {
+        // A port picked free may be taken by another test's server before this one binds it;
+        // then this one exits and the port answers for the other: pick again until it is ours.
+        for _ in 0..4 {
+            let port = free_port();
+            let Ok(mut child) = spawn_server(port, patched) else { break };
+            wait_listening(port);
+            if listened_by(child.id(), port) == Some(false) {
+                let _ = child.kill();
+                let _ = child.wait();
+                continue;
+            }
+            let url = format!("http://127.0.0.1:{port}");
+            return Some(Moto { child, url, port, patched, dir: tempfile::tempdir().unwrap() });
+        }
         let port = free_port();
         let child = match spawn_server(port, patched) {
             Ok(c) => c,
