@@ -10,49 +10,13 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-USER_DATA = os.path.join(ROOT, "assets", "user-data.txt")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, secs=30):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"moto did not start on {port}")
-
-
-def env_for(url, scratch):
-    home = os.path.join(scratch, "home")
-    os.makedirs(home, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        HOME=home,
-        XDG_CONFIG_HOME=os.path.join(home, ".config"),
-        XDG_STATE_HOME=os.path.join(home, ".state"),
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_ENDPOINT_URL=url,
-    )
-    return env
+from benchlib import ROOT, USER_DATA, env_for, free_port, memory_kb, ticks, wait_port
 
 
 def timed(cmd, env, runs, warmup=2):
@@ -92,22 +56,10 @@ def idle_cpu(binary, env, args, seconds):
     pid = subprocess.run(["pgrep", "-n", "-f", binary], capture_output=True, text=True).stdout.strip()
     hz = os.sysconf("SC_CLK_TCK")
 
-    def ticks():
-        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return int(f[11]) + int(f[12])
-
-    def rss_kb():
-        m = {}
-        for line in open(f"/proc/{pid}/status"):
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "RssAnon", "RssFile"):
-                m[key] = int(rest.split()[0])
-        return m
-
-    t0, c0 = time.time(), ticks()
+    t0, c0 = time.time(), ticks(pid)
     time.sleep(seconds)
-    t1, c1 = time.time(), ticks()
-    rss = rss_kb()
+    t1, c1 = time.time(), ticks(pid)
+    rss = memory_kb(pid)
     subprocess.run(["tmux", "-L", sock, "kill-server"], stderr=subprocess.DEVNULL)
     return (c1 - c0) / hz / (t1 - t0) * 100, rss
 

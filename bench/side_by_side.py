@@ -24,7 +24,6 @@ import http.client
 import http.server
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,26 +32,10 @@ import threading
 import time
 import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-USER_DATA = os.path.join(ROOT, "assets", "user-data.txt")
+from benchlib import ROOT, USER_DATA, env_for, free_port, memory_kb, ticks, wait_port
+
+
 NAME = "baseline model"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, secs=30):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"nothing listens on {port}")
 
 
 class Counter:
@@ -117,24 +100,6 @@ def proxy(moto_port, counter):
     return server, port
 
 
-def env_for(url, scratch):
-    home = os.path.join(scratch, "home")
-    os.makedirs(home, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        HOME=home,
-        XDG_CONFIG_HOME=os.path.join(home, ".config"),
-        XDG_STATE_HOME=os.path.join(home, ".state"),
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_REGION="us-east-1",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_ENDPOINT_URL=url,
-    )
-    return env
-
-
 def aws(env, *args):
     out = subprocess.run(["aws", *args, "--output", "text"], env=env, capture_output=True, text=True, check=True)
     return out.stdout.strip()
@@ -182,20 +147,6 @@ class Pane:
         subprocess.run(["tmux", "-L", self.sock, "kill-server"], stderr=subprocess.DEVNULL)
 
 
-def ticks(pid):
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return int(f[11]) + int(f[12])
-
-
-def memory(pid):
-    m = {}
-    for line in open(f"/proc/{pid}/status"):
-        key, _, rest = line.partition(":")
-        if key in ("RssAnon", "RssFile", "VmRSS"):
-            m[key] = int(rest.split()[0]) / 1024
-    return m
-
-
 def per_minute(counter, t0, t1):
     calls = counter.between(t0, t1)
     scale = 60.0 / (t1 - t0)
@@ -204,6 +155,18 @@ def per_minute(counter, t0, t1):
         by[a] = by.get(a, 0) + 1
     detail = ", ".join(f"{k} {v * scale:.0f}" for k, v in sorted(by.items(), key=lambda kv: -kv[1]))
     return len(calls) * scale, detail
+
+
+def window(r, phase, counter, pid, seconds):
+    """Calls a minute (in all and by action), CPU and memory of `pid` over `seconds`, stored in
+    `r` under `phase` ("stopped", "running")."""
+    hz = os.sysconf("SC_CLK_TCK")
+    t0, c0 = time.monotonic(), ticks(pid)
+    time.sleep(seconds)
+    t1, c1 = time.monotonic(), ticks(pid)
+    r[f"{phase}_calls"], r[f"{phase}_detail"] = per_minute(counter, t0, t1)
+    r[f"cpu_{phase}"] = (c1 - c0) / hz / (t1 - t0) * 100
+    r[f"mem_{phase}"] = {k: v / 1024 for k, v in memory_kb(pid).items()}
 
 
 def measure(name, cmd, env, moto_env, counter, instance, runs, minute):
@@ -223,13 +186,7 @@ def measure(name, cmd, env, moto_env, counter, instance, runs, minute):
     p.wait_for(instance, 60)
     time.sleep(5)
     pid = p.pid(cmd[0])
-    hz = os.sysconf("SC_CLK_TCK")
-    t0, c0 = time.monotonic(), ticks(pid)
-    time.sleep(minute)
-    t1, c1 = time.monotonic(), ticks(pid)
-    r["stopped_calls"], r["stopped_detail"] = per_minute(counter, t0, t1)
-    r["cpu_stopped"] = (c1 - c0) / hz / (t1 - t0) * 100
-    r["mem_stopped"] = memory(pid)
+    window(r, "stopped", counter, pid, minute)
 
     # Started elsewhere: straight to moto, as the Monday Lambda or the console would.
     aws(moto_env, "ec2", "start-instances", "--instance-ids", instance)
@@ -237,12 +194,7 @@ def measure(name, cmd, env, moto_env, counter, instance, runs, minute):
     seen = p.wait_for("running", 180)
     r["seen_after_s"] = None if seen is None else seen - t_start
     time.sleep(5)
-    t0, c0 = time.monotonic(), ticks(pid)
-    time.sleep(minute)
-    t1, c1 = time.monotonic(), ticks(pid)
-    r["running_calls"], r["running_detail"] = per_minute(counter, t0, t1)
-    r["cpu_running"] = (c1 - c0) / hz / (t1 - t0) * 100
-    r["mem_running"] = memory(pid)
+    window(r, "running", counter, pid, minute)
     p.close()
     aws(moto_env, "ec2", "stop-instances", "--instance-ids", instance)
     time.sleep(1)
