@@ -11,7 +11,7 @@ mod http_stub;
 mod slack_fake;
 mod support;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use baseline_panel::action::{Action, Effect, PostKind, Power, Write};
 use baseline_panel::backends::Account;
@@ -24,6 +24,7 @@ use http_stub::{HttpStub, Recorded};
 use serde_json::json;
 use slack_fake::{CHANNEL, TOKEN, fake_slack, slack_error};
 use support::moto::{Moto, SEED_USER_DATA};
+use support::output_off_thread as run;
 
 /// The binary on moto with Slack pointed at `slack`, `notify_actions` as given in its config file.
 fn cli(moto: &Moto, slack: &HttpStub, notify: bool) -> Command {
@@ -36,12 +37,6 @@ fn cli(moto: &Moto, slack: &HttpStub, notify: bool) -> Command {
         .env("CHANNEL_ID", CHANNEL)
         .env("USER", "labuser");
     c
-}
-
-/// Runs the binary off the async threads, so the stub keeps answering.
-async fn run(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.args(args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run baseline-panel")).await.unwrap()
 }
 
 fn text(b: &[u8]) -> String {

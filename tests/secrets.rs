@@ -17,6 +17,7 @@ use http_stub::{HttpStub, Recorded, Reply};
 use serde_json::json;
 use slack_fake::{CHANNEL, TOKEN, fake_slack, slack_error};
 use support::moto::{Moto, SEED_USER_DATA, dead_url, panel_command};
+use support::output_off_thread as run;
 
 /// A token the fake does not accept: Slack answers `invalid_auth`.
 const WRONG_TOKEN: &str = "xoxb-9999-8888-CanaryWr0ngT0ken7777";
@@ -67,11 +68,6 @@ async fn github(accept: bool) -> HttpStub {
 
 fn log_file(scratch: &Path) -> PathBuf {
     scratch.join("home/.state/baseline-panel/baseline-panel.log")
-}
-
-async fn run(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.args(args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run baseline-panel")).await.unwrap()
 }
 
 /// Asserts no secret appears in the output or the log, and that the log was written.

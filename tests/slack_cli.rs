@@ -10,12 +10,13 @@ mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use http_stub::HttpStub;
 use serde_json::json;
 use slack_fake::{CHANNEL, TOKEN, fake_slack, slack_error};
 use support::moto::{dead_url, panel_command};
+use support::output_off_thread as run;
 
 /// The binary with Slack pointed at `stub` (no AWS needed: these commands never call it).
 fn slack_cmd(stub: &HttpStub, scratch: &Path) -> Command {
@@ -25,12 +26,6 @@ fn slack_cmd(stub: &HttpStub, scratch: &Path) -> Command {
         .env("CHANNEL_ID", CHANNEL)
         .env("USER", "labuser");
     c
-}
-
-/// Runs the binary off the async threads, so the stub keeps answering.
-async fn run(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.args(args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run baseline-panel")).await.unwrap()
 }
 
 fn text(b: &[u8]) -> String {

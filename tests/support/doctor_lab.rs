@@ -154,10 +154,7 @@ pub fn doctor_cmd(moto: &Moto, slack: &HttpStub, github: &HttpStub) -> Command {
 }
 
 /// Runs the binary off the async threads, so the stubs keep answering.
-pub async fn run(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.args(args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run baseline-panel")).await.unwrap()
-}
+pub use crate::support::output_off_thread as run;
 
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

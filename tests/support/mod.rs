@@ -26,3 +26,10 @@ pub fn output_within(mut cmd: Command, args: &[&str], limit: Duration) -> Output
     }
     child.wait_with_output().unwrap()
 }
+
+/// Runs `cmd` with `args` on a blocking thread, so that stubs served by the test's own runtime
+/// keep answering while the binary waits for them.
+pub async fn output_off_thread(mut cmd: Command, args: &[&str]) -> Output {
+    cmd.args(args);
+    tokio::task::spawn_blocking(move || cmd.output().expect("run baseline-panel")).await.unwrap()
+}
