@@ -88,12 +88,22 @@ impl Moto {
 
     fn launch_server(patched: bool) -> Option<Moto> {
         // A port picked free may be taken by another test's server before this one binds it;
-        // then this one exits and the port answers for the other: pick again until it is ours.
-        for _ in 0..4 {
+        // then this one exits and the port answers for the other: pick again until it is ours
+        // (the fourth try is kept whatever `/proc` says).
+        for attempt in 1.. {
             let port = free_port();
-            let Ok(mut child) = spawn_server(port, patched) else { break };
+            let mut child = match spawn_server(port, patched) {
+                Ok(c) => c,
+                Err(e) => {
+                    assert!(std::env::var_os("CI").is_none(), "moto_server is required on CI: {e}");
+                    eprintln!(
+                        "\n\n*** SKIPPED: moto_server not found ({e}); run .ci/run or `pip install 'moto[server]'` ***\n"
+                    );
+                    return None;
+                }
+            };
             wait_listening(port);
-            if listened_by(child.id(), port) == Some(false) {
+            if attempt < 4 && listened_by(child.id(), port) == Some(false) {
                 let _ = child.kill();
                 let _ = child.wait();
                 continue;
@@ -101,21 +111,7 @@ impl Moto {
             let url = format!("http://127.0.0.1:{port}");
             return Some(Moto { child, url, port, patched, dir: tempfile::tempdir().unwrap() });
         }
-        let port = free_port();
-        let child = match spawn_server(port, patched) {
-            Ok(c) => c,
-            Err(e) => {
-                assert!(std::env::var_os("CI").is_none(), "moto_server is required on CI: {e}");
-                eprintln!(
-                    "\n\n*** SKIPPED: moto_server not found ({e}); run .ci/run or `pip install 'moto[server]'` ***\n"
-                );
-                return None;
-            }
-        };
-        let url = format!("http://127.0.0.1:{port}");
-        let moto = Moto { child, url, port, patched, dir: tempfile::tempdir().unwrap() };
-        wait_listening(port);
-        Some(moto)
+        unreachable!("the fourth try returns")
     }
 
     /// Kills the server (to test a dead endpoint mid-session).
