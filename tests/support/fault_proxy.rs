@@ -50,6 +50,9 @@ pub enum Fault {
     /// Forward it, then the same request again with this body (another writer right behind),
     /// and return the answer to the first.
     AndThen(Vec<u8>),
+    /// Answer with this function's reply, without forwarding: a stand-in for an action the
+    /// server behind does not implement (CloudTrail, the Price List API).
+    Answer(Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>),
 }
 
 impl Fault {
@@ -66,6 +69,7 @@ impl Fault {
             Fault::Truncate => "truncate",
             Fault::Rewrite(_) => "rewrite",
             Fault::AndThen(_) => "and-then",
+            Fault::Answer(_) => "answer",
         }
     }
 }
@@ -298,6 +302,7 @@ impl Shared {
                 assert_eq!(second.status, 200, "{}", String::from_utf8_lossy(&second.body));
                 r
             }
+            Fault::Answer(f) => f(&req),
         };
         let _ = write_reply(reader.into_inner(), &reply).await;
     }
