@@ -27,7 +27,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(activity::due(state));
         }
         Action::ToggleActivity => fx.extend(activity::toggle(state)),
-        Action::ActivityLoaded { seq, result } => activity::loaded(state, seq, result),
+        Action::ActivityLoaded { seq, result } => {
+            activity::loaded(state, seq, result);
+            fx.extend(timeline::refresh(state));
+        }
         Action::DevRequested => fx.extend(dev::request(state)),
         Action::ExportRequested => fx.extend(timeline::export(state)),
         Action::Exported(result) => {
