@@ -206,6 +206,15 @@ pub enum Action {
     DoctorChecked(Vec<Check>),
     /// Scroll the doctor overlay by rows.
     DoctorScroll(i16),
+    /// Show the activity feed instead of the logs, or back (key `a`).
+    ToggleActivity,
+    /// The answer to a [`Effect::FetchActivity`].
+    ActivityLoaded {
+        /// Request number, to drop stale answers.
+        seq: u64,
+        /// `CloudTrail`'s events (newest first), or why not.
+        result: Result<crate::activity::Feed, CloudError>,
+    },
     /// A warning for the footer (e.g. the `.env` file is open to other users).
     Warning(String),
 }
@@ -275,6 +284,16 @@ pub enum Effect {
         from: Timestamp,
         /// Its last moment, when a newer boot follows.
         to: Option<Timestamp>,
+    },
+    /// Read who did what to `names` since `since` (`CloudTrail`'s `LookupEvents`); answer
+    /// with [`Action::ActivityLoaded`].
+    FetchActivity {
+        /// Request number.
+        seq: u64,
+        /// The instance ids and the rule's name.
+        names: Vec<String>,
+        /// From when.
+        since: Timestamp,
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::activity::{ActivityLog, AwsActivity, DemoActivity};
 use crate::backup::BackupStore;
 use crate::chat::{self, Chat, ChatError, DemoChat};
 use crate::cloud::Cloud;
@@ -137,6 +138,8 @@ pub struct Backends {
     /// The box's instance profile and its role's policies (EC2 and IAM, or the demo's), for
     /// the doctor.
     pub box_roles: Arc<dyn BoxRoles>,
+    /// Who did what: `CloudTrail`'s event history (or the demo's simulated week).
+    pub activity: Arc<dyn ActivityLog>,
 }
 
 impl Backends {
@@ -154,7 +157,8 @@ impl Backends {
         let logs: Arc<dyn LogStore> = Arc::new(AwsLogStore::new(cloud.sdk(), cfg));
         let rules: Arc<dyn Rules> = Arc::new(AwsRules::new(cloud.sdk(), cfg));
         let box_roles: Arc<dyn BoxRoles> = Arc::new(AwsBoxRoles::new(cloud.sdk(), cfg));
-        Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles))
+        let activity: Arc<dyn ActivityLog> = Arc::new(AwsActivity::new(cloud.sdk(), cfg));
+        Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles), activity)
     }
 
     /// The simulated box `cloud`, its log, and the demo's rule.
@@ -162,7 +166,8 @@ impl Backends {
         let logs: Arc<dyn LogStore> = Arc::new(DemoLogStore::new(cloud.as_ref().clone(), cfg));
         let rules: Arc<dyn Rules> = Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name));
         let box_roles: Arc<dyn BoxRoles> = Arc::new(DemoBoxRoles::new(&cfg.log_group));
-        Backends::with(cfg, Account::Demo, cloud, (logs, rules, box_roles))
+        let activity: Arc<dyn ActivityLog> = Arc::new(DemoActivity::new(&cfg.rule_name, &cfg.lambda_name));
+        Backends::with(cfg, Account::Demo, cloud, (logs, rules, box_roles), activity)
     }
 
     fn with(
@@ -170,9 +175,19 @@ impl Backends {
         account: Account,
         cloud: Arc<dyn Cloud>,
         (logs, rules, box_roles): (Arc<dyn LogStore>, Arc<dyn Rules>, Arc<dyn BoxRoles>),
+        activity: Arc<dyn ActivityLog>,
     ) -> Backends {
         let chat = ChatLink::from_config(cfg);
-        Backends { account, cloud, logs, rules, backups: crate::devmode::backup_store(cfg), chat, box_roles }
+        Backends {
+            account,
+            cloud,
+            logs,
+            rules,
+            backups: crate::devmode::backup_store(cfg),
+            chat,
+            box_roles,
+            activity,
+        }
     }
 
     /// What the doctor examines: these backends, with chat and GitHub as the configuration

@@ -45,6 +45,8 @@ pub struct Runner {
     pub subjects: Arc<doctor_checks::Subjects>,
     /// The configuration (the doctor reads it).
     pub config: Arc<Config>,
+    /// Who did what (`CloudTrail`, or the demo's week).
+    pub activity: Arc<dyn crate::activity::ActivityLog>,
 }
 
 impl Runner {
@@ -59,6 +61,7 @@ impl Runner {
             config: Arc::new(cfg.clone()),
             chat: backends.chat.clone(),
             subjects: Arc::new(backends.doctor_subjects(cfg)),
+            activity: backends.activity.clone(),
             tx,
         }
     }
@@ -186,6 +189,14 @@ impl Runner {
                     .await
                     .map(|events| events.into_iter().map(|e| (e.ts_ms, e.message)).collect());
                     Action::RunLogLoaded { from, result }
+                });
+            }
+            Effect::FetchActivity { seq, names, since } => {
+                let log = self.activity.clone();
+                self.spawn_then(async move {
+                    let result =
+                        crate::activity::read(log.as_ref(), &names, since, jiff::Timestamp::now()).await;
+                    Action::ActivityLoaded { seq, result }
                 });
             }
             Effect::PostSlack { kind, text } => self.post_slack(kind, text),

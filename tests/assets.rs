@@ -33,6 +33,7 @@ const CALLED: &[&str] = &[
     "iam:GetPolicyVersion",
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
+    "cloudtrail:LookupEvents",
 ];
 
 /// Actions the code names but never calls: the doctor looks for them in the box's own role
@@ -48,6 +49,7 @@ const OPTIONAL: &[&str] = &[
     "iam:GetPolicyVersion",
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
+    "cloudtrail:LookupEvents",
 ];
 
 /// The calls that change something (a pushed key opens the box to a shell: not for watchers).
@@ -90,8 +92,10 @@ fn actions(p: &Value) -> BTreeSet<String> {
 /// Action names quoted in the source (`"ec2:StartInstances"`): every SDK call is classified
 /// with its action's name, so a new call shows up here.
 fn actions_in_source() -> BTreeSet<String> {
-    let re =
-        regex::Regex::new(r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam):[A-Z][A-Za-z]+)""#).unwrap();
+    let re = regex::Regex::new(
+        r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam|cloudtrail):[A-Z][A-Za-z]+)""#,
+    )
+    .unwrap();
     let mut found = BTreeSet::new();
     let mut dirs = vec![root().join("src"), root().join("crates")];
     while let Some(dir) = dirs.pop() {
@@ -181,8 +185,13 @@ fn every_statement_allows_named_actions_on_the_narrowest_resource() {
                 );
             }
             if resources.iter().any(|r| r == "*") {
-                let may_be_unscoped =
-                    ["ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "sts:GetCallerIdentity"];
+                // LookupEvents has no resource type in the service authorization reference.
+                let may_be_unscoped = [
+                    "ec2:DescribeInstances",
+                    "ec2:DescribeInstanceStatus",
+                    "sts:GetCallerIdentity",
+                    "cloudtrail:LookupEvents",
+                ];
                 assert!(
                     acts.iter().all(|a| may_be_unscoped.contains(&a.as_str())),
                     "{name} {sid}: only calls AWS cannot scope may use Resource \"*\": {acts:?}"

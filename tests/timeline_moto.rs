@@ -164,7 +164,17 @@ async fn status_runs_and_stop_tell_the_same_story_through_a_week() {
     assert_eq!(i["progress"], last["progress"]);
     assert_eq!(last["eta"]["basis"], "usual_duration", "one good run before: {last}");
     assert_eq!(runs[3]["started_by"], "schedule");
-    assert_eq!(runs[2]["started_by"], Value::Null, "the rerun was by hand");
+    assert_eq!(runs[3]["started_by_evidence"], "scheduler_log");
+    assert_eq!(
+        runs[2]["started_by"],
+        Value::Null,
+        "the rerun was by hand, and CloudTrail is not there to say by whom"
+    );
+    assert!(
+        runs[2]["started_by_unknown"].as_str().is_some_and(|w| w.starts_with("CloudTrail not read")),
+        "{}",
+        runs[2]
+    );
     assert_eq!(runs[3]["first_failure"], "Execution halted");
     same_but_evidence(last, &runs[0]);
     let out = moto.run(&["stop"]);

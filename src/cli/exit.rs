@@ -48,6 +48,7 @@ pub fn wants_error_document(cmd: Option<&Command>, before_run: bool) -> bool {
         Some(
             Command::Status { json }
             | Command::Runs { json, .. }
+            | Command::Activity { json, .. }
             | Command::Schedule { action: ScheduleCommand::Show { json } }
             | Command::Dev { command: super::DevCommand::Status { json } },
         ) => *json,

@@ -1,5 +1,6 @@
 //! The command line: global flags, subcommands, exit codes.
 
+pub mod activity;
 pub mod complete;
 pub mod confirm;
 mod dev;
@@ -176,6 +177,17 @@ pub enum Command {
     },
     /// Print the run's log (or the scheduler's, or the console), or follow it; export a run.
     Logs(logs::LogsArgs),
+    /// Who started, stopped and switched the box and its schedule (`CloudTrail`'s event
+    /// history: up to 15 minutes late), newest first.
+    Activity {
+        /// Machine-readable output (documented in the README).
+        #[arg(long)]
+        json: bool,
+        /// How far back: a duration (7d, 12h) or a time (2026-11-01); default 7 days, at most
+        /// the 90 days `CloudTrail` keeps.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+    },
     /// Open a shell on the running box: ssh with `dev.ssh_key`, else EC2 Instance Connect (a
     /// one-off key), else Session Manager (`aws ssm start-session`).
     Ssh,
@@ -304,5 +316,6 @@ pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failur
         Command::Logs(args) => logs::run(args, cfg, b).await,
         Command::Runs { json, since } => runs::run(cfg, b, *json, since.as_deref()).await,
         Command::Ssh => ssh::run(cfg, cloud).await,
+        Command::Activity { json, since } => activity::run(cfg, b, *json, since.as_deref()).await,
     }
 }

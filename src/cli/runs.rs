@@ -7,13 +7,14 @@ use std::io::Write;
 use jiff::Timestamp;
 
 use super::Failure;
+use crate::activity::Feed;
 use crate::backends::Backends;
 use crate::cloud::{Cloud, Instance, InstanceState};
 use crate::config::Config;
 use crate::logs::LogStore;
 use crate::logs::history::{HISTORY_SPAN, read_timeline};
 use crate::logs::{LogError, missing_group_message};
-use crate::run::{Entry, Kind, RunJson, Timeline};
+use crate::run::{Entry, Kind, RunJson, StartEvents, Timeline};
 use crate::timefmt::{human_duration, utc};
 use crate::userdata::DevInfo;
 use crate::userdata::ScriptLine;
@@ -69,10 +70,17 @@ pub async fn run(cfg: &Config, b: &Backends, json: bool, since: Option<&str>) ->
         Some(s) => crate::logs::since::parse_since(s, now).map_err(|message| Failure { code: 2, message })?,
         None => now - HISTORY_SPAN,
     };
+    let starts = start_events(b, &list, from, now).await;
     let mut all: Vec<Entry> = Vec::new();
     for i in &list {
         let kind = current_kind(cfg, cloud, i).await;
-        all.extend(timeline_for(cfg, b.logs.as_ref(), i, kind, from, now).await?.entries);
+        let mut t = timeline_for(cfg, b.logs.as_ref(), i, kind, from, now).await?;
+        let read = match &starts {
+            Ok(feed) => Ok(StartEvents { events: &feed.events, since: feed.since, as_of: feed.as_of }),
+            Err(why) => Err(why.as_str()),
+        };
+        crate::run::started::attribute(&mut t, read);
+        all.extend(t.entries);
     }
     all.sort_by_key(|e| std::cmp::Reverse(e.started));
     let mut out = std::io::stdout().lock();
@@ -90,6 +98,27 @@ pub async fn run(cfg: &Config, b: &Backends, json: bool, since: Option<&str>) ->
     Ok(())
 }
 
+/// `CloudTrail`'s events of the instances over `[from, now]` (at most its 90 days), for who
+/// started each boot; why not, when it cannot be read (the runs print all the same).
+async fn start_events(
+    b: &Backends,
+    list: &[Instance],
+    from: Timestamp,
+    now: Timestamp,
+) -> Result<Feed, String> {
+    let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
+    if ids.is_empty() {
+        return Err("no instance".into());
+    }
+    match crate::activity::read(b.activity.as_ref(), &ids, from, now).await {
+        Ok(feed) => Ok(feed),
+        Err(crate::cloud::CloudError::AccessDenied { .. }) => {
+            Err("no cloudtrail:LookupEvents permission".into())
+        }
+        Err(e) => Err(format!("CloudTrail not read: {e}")),
+    }
+}
+
 /// The human table, one row per run or dev session.
 pub fn table(entries: &[Entry], now: Timestamp) -> String {
     let mut s = format!(
@@ -100,7 +129,8 @@ pub fn table(entries: &[Entry], now: Timestamp) -> String {
     for e in entries {
         let kind = if e.kind == Kind::Run { "run" } else { "dev" };
         let outcome = if e.kind == Kind::Run { e.outcome.label() } else { "dev session" };
-        let mut note = e.first_failure.clone().unwrap_or_else(|| e.evidence.clone());
+        let mut note =
+            format!("by {} · {}", e.started_by.short(), e.first_failure.as_deref().unwrap_or(&e.evidence));
         if let Some(p) = crate::run::text::progress_text(e, now, &tz) {
             note = format!("{p} · {note}");
         }

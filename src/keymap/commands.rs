@@ -17,6 +17,7 @@ fn action(name: &str) -> Option<Action> {
         "schedule" => Action::ScheduleToggleRequested,
         "export" => Action::ExportRequested,
         "history" => Action::ToggleHistory,
+        "activity" => Action::ToggleActivity,
         "slack" => Action::SlackCompose,
         "doctor" => Action::DoctorRequested,
         "help" => Action::ToggleHelp,

@@ -49,11 +49,11 @@ pub(super) fn after_action(state: &mut State) {
 }
 
 impl State {
-    /// The followed log source on screen: none while the run history is shown, or while the
-    /// run log pane shows a past run.
+    /// The followed log source on screen: none while the run history or the activity is
+    /// shown, or while the run log pane shows a past run.
     pub fn log_shown(&self) -> Option<LogSource> {
         let past = self.log_source == LogSource::Run && self.runs.opened.is_some();
-        (!self.show_history && !past).then_some(self.log_source)
+        (!self.show_history && !self.activity.shown && !past).then_some(self.log_source)
     }
 }
 

@@ -8,7 +8,17 @@ use crate::schedule::{LastFired, RuleInfo, RuleState, ScheduleView};
 /// What the panel shows about the schedule, built from the last answer; local times in `tz`.
 pub fn view(s: &State, tz: &jiff::tz::TimeZone) -> Option<ScheduleView> {
     let (info, _) = s.schedule.value.as_ref()?;
-    Some(ScheduleView::build(info, s.now, tz, s.dev_mode_on(), s.dev_config.alarm_window))
+    let mut v = ScheduleView::build(info, s.now, tz, s.dev_mode_on(), s.dev_config.alarm_window);
+    // The alarm names who left the box in dev mode, when CloudTrail says: first, so that a
+    // narrow panel keeps it.
+    if let (Some(alarm), Some(o)) = (v.dev_mode_alarm.as_mut(), super::activity::dev_owner(s)) {
+        let owner = format!("Dev mode is on ({})", super::activity::owner_text(&o, s.now));
+        *alarm = match alarm.strip_prefix("Dev mode is on") {
+            Some(rest) => format!("{owner}{rest}"),
+            None => format!("{owner}: {alarm}"),
+        };
+    }
+    Some(v)
 }
 
 /// The answer to the schedule poll numbered `seq`: stale answers are dropped.

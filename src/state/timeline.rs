@@ -158,6 +158,7 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
         rules: &s.rules,
         now: s.now,
     });
+    started_by(s);
     let entries = &s.runs.timeline.entries;
     s.runs.selected = match picked {
         // Nearest start: a boot's start may move by seconds once it is no longer the current
@@ -168,6 +169,19 @@ pub(super) fn refresh(s: &mut State) -> Vec<Effect> {
         None => s.runs.selected.min(entries.len().saturating_sub(1)),
     };
     alerts(s, &inst.id, inst.state)
+}
+
+/// Who started each boot, from the activity feed (the panel's own starts merged in).
+fn started_by(s: &mut State) {
+    let events = s.activity.events();
+    let why = super::activity::unknown_reason(s);
+    let read = match (&why, &s.activity.feed.value) {
+        (None, Some(feed)) => {
+            Ok(crate::run::StartEvents { events: &events, since: feed.since, as_of: feed.as_of })
+        }
+        (why, _) => Err(why.as_deref().unwrap_or("CloudTrail not read yet")),
+    };
+    crate::run::started::attribute(&mut s.runs.timeline, read);
 }
 
 /// The bell, the banner and the Slack notice: when the current run starts failing or looks

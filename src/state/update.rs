@@ -1,8 +1,8 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
 use super::{
-    Intent, Level, Notice, Overlay, State, dev, doctor, instances, logs, pace, runs, schedule, shell, slack,
-    timeline,
+    Intent, Level, Notice, Overlay, State, activity, dev, doctor, instances, logs, pace, runs, schedule,
+    shell, slack, timeline,
 };
 use crate::action::{Action, Effect, Power, Write};
 use crate::chat::notice::ActionNotice;
@@ -24,6 +24,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             fx.extend(timeline::refresh(state));
             fx.extend(dev::reread_due(state));
+            fx.extend(activity::due(state));
+        }
+        Action::ToggleActivity => fx.extend(activity::toggle(state)),
+        Action::ActivityLoaded { seq, result } => {
+            activity::loaded(state, seq, result);
+            fx.extend(timeline::refresh(state));
         }
         Action::DevRequested => fx.extend(dev::request(state)),
         Action::ExportRequested => fx.extend(timeline::export(state)),
@@ -38,6 +44,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ToggleHistory => {
             state.show_history = !state.show_history;
+            state.activity.shown &= !state.show_history;
             fx.extend(timeline::past_due(state, state.show_history));
         }
         Action::HistoryStep(delta) => timeline::step(state, delta),
@@ -49,6 +56,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DevPlanned(result) => dev::planned(state, result),
         Action::DevApplied { id, result } => {
             pace::after_action(state);
+            if let Ok(applied) = &result {
+                activity::own_dev(state, applied);
+            }
             fx.extend(dev::applied(state, id, result));
         }
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
@@ -153,6 +163,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Done { write, result } => {
             if let Write::Power(_) = &write {
                 pace::after_action(state);
+            }
+            if result.is_ok() {
+                activity::own_write(state, &write);
             }
             match (&write, &result) {
                 (Write::Power(Power::Start(ids)), Ok(())) => {

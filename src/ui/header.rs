@@ -20,20 +20,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     let c = &state.context;
     let mut fields: Vec<(Rank, Vec<Span>)> =
         vec![(Rank::Detail, vec![Span::styled(" baseline-panel ", t.title())])];
-    let mut badge = |text: &'static str, color: Color| {
+    let badge = |fields: &mut Vec<(Rank, Vec<Span>)>, text: &'static str, color: Color| {
         fields.push((Rank::Must, vec![Span::raw(" "), Span::styled(text, t.badge(color))]));
     };
     match c.mode {
-        Account::Demo => badge(" DEMO ", Color::Magenta),
-        Account::Aws { .. } => badge(" AWS ", Color::Cyan),
+        Account::Demo => badge(&mut fields, " DEMO ", Color::Magenta),
+        Account::Aws { .. } => badge(&mut fields, " AWS ", Color::Cyan),
     }
+    // Who and since when, from CloudTrail: goes before the region on a narrow terminal.
+    let owner =
+        crate::state::activity::dev_owner(state).map(|o| crate::state::activity::owner_text(&o, state.now));
     if state.dev_mode_on() {
-        badge(" DEV MODE ", Color::Red);
+        badge(&mut fields, " DEV MODE ", Color::Red);
+        if let Some(owner) = owner {
+            badge_field(&mut fields, Rank::High, format!("· {owner} "), t.badge(Color::Red));
+        }
     } else if state.dev_unknown().is_some() {
-        badge(" DEV MODE ? ", Color::Yellow);
+        badge(&mut fields, " DEV MODE ? ", Color::Yellow);
     }
     if c.read_only {
-        badge(" READ-ONLY ", Color::Yellow);
+        badge(&mut fields, " READ-ONLY ", Color::Yellow);
     }
     let mut field = |rank: Rank, label: &str, value: String| {
         fields.push((rank, vec![Span::styled(format!("  {label} "), t.dim()), Span::raw(value)]));
@@ -50,4 +56,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     }
     let line = fit::fields(fields, usize::from(area.width));
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A badge's continuation (no gap before it), dropped by `rank` on a narrow terminal.
+fn badge_field(
+    fields: &mut Vec<(Rank, Vec<Span<'static>>)>,
+    rank: Rank,
+    text: String,
+    style: ratatui::style::Style,
+) {
+    fields.push((rank, vec![Span::styled(text, style)]));
 }

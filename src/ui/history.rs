@@ -97,7 +97,8 @@ fn row<'a>(e: &'a Entry, t: &Theme, note_room: usize) -> Row<'a> {
         (None, false) => "-".into(),
     };
     let note = e.first_failure.as_deref().unwrap_or(&e.evidence);
-    let note = super::fit::middle(note, note_room.max(10)).into_owned();
+    let by = crate::sanitize::field(e.started_by.short()).into_owned();
+    let note = super::fit::middle(&format!("by {by} · {note}"), note_room.max(10)).into_owned();
     if e.kind == Kind::DevSession {
         return Row::new(vec![
             Cell::from(started),

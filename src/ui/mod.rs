@@ -3,6 +3,7 @@
 // taking it by value in the private helpers only would split the drawing code into two styles.
 #![allow(clippy::trivially_copy_pass_by_ref)]
 
+mod activity;
 mod dialog;
 mod doctor;
 mod fit;
@@ -54,7 +55,9 @@ pub fn draw(frame: &mut Frame, state: &View) {
     self::run::draw(frame, a.run, state);
     schedule::draw(frame, a.schedule, state);
     slack::draw(frame, a.slack, state);
-    if state.show_history {
+    if state.activity.shown {
+        activity::draw(frame, a.lower, state);
+    } else if state.show_history {
         history::draw(frame, a.lower, state);
     } else {
         log_pane(frame, a.lower, state);

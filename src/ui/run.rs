@@ -49,6 +49,17 @@ fn items(state: &View, room: usize) -> Vec<Item<'static>> {
             // A narrow panel breaks a time under its date.
             let started = Line::from(vec![label("Started"), Span::raw(utc(run.started))]);
             items.push(Item::wrapped(Rank::Mid, started, 2).indent(9));
+            let by = Line::from(vec![
+                label("By"),
+                Span::raw(crate::sanitize::field(&run.started_by.text()).into_owned()),
+            ]);
+            // Who started it, when known; the reason it is not, only where there is room.
+            let rank = if matches!(run.started_by, crate::run::StartedBy::Unknown(_)) {
+                Rank::Detail
+            } else {
+                Rank::Mid
+            };
+            items.push(Item::row(rank, by));
             match (running_for(run, now), run.ended) {
                 (Some(up), _) => items.push(Item::wrapped(Rank::High, Line::raw(up), 2)),
                 (None, Some(e)) => {

@@ -138,6 +138,55 @@ fn long_name() -> State {
     s
 }
 
+/// The Activity pane over a dev session: `CloudTrail`'s week, a refused stop, and the panel's
+/// own schedule switch not in `CloudTrail` yet.
+fn activity() -> State {
+    use crate::activity::{Via, What, Who};
+    use crate::state::activity::tests::{alice, answer, event};
+    let mut s = dev_owner();
+    let at = |m: i64| s.now - jiff::SignedDuration::from_mins(m);
+    let bob = || Who::Person("bob@lab.example".into());
+    let lambda = Who::Schedule { function: "start-baseline-instance".into() };
+    let mut refused =
+        event(4, at(60 * 28), What::Stop, Who::User("intern".into()), Via::Console, scenarios::ID);
+    refused.error = Some("Client.UnauthorizedOperation".into());
+    let events = vec![
+        event(1, at(125), What::DevOn, alice(), Via::Panel, scenarios::ID),
+        event(2, at(60 * 26), What::Stop, bob(), Via::Cli, scenarios::ID),
+        event(3, at(60 * 27), What::Start, lambda, Via::Sdk("Boto3".into()), scenarios::ID),
+        refused,
+        event(5, at(60 * 30), What::DisableRule, bob(), Via::Cli, "MondayMorning9aEST"),
+    ];
+    answer(&mut s, events);
+    update(&mut s, Action::ToggleActivity);
+    let write = crate::action::Write::SetSchedule(true);
+    update(&mut s, Action::Done { write, result: Ok(()) });
+    s.notice = None;
+    s
+}
+
+/// The Activity pane without `cloudtrail:LookupEvents`.
+fn activity_denied() -> State {
+    let mut s = running();
+    update(&mut s, Action::ToggleActivity);
+    let seq = s.activity.poll.issue();
+    let err = CloudError::AccessDenied { action: "cloudtrail:LookupEvents".into(), detail: String::new() };
+    update(&mut s, Action::ActivityLoaded { seq, result: Err(err) });
+    s
+}
+
+/// A dev session whose owner `CloudTrail` names: the header's badge and the schedule's alarm.
+fn dev_owner() -> State {
+    use crate::activity::{Via, What};
+    use crate::state::activity::tests::{alice, answer, event};
+    let mut s = dev_mode();
+    // An alarm window wide enough to reach next Monday's fire: the schedule's alarm shows.
+    s.dev_config.alarm_window = jiff::SignedDuration::from_hours(8 * 24);
+    let at = s.now - jiff::SignedDuration::from_mins(125);
+    answer(&mut s, vec![event(1, at, What::DevOn, alice(), Via::Panel, scenarios::ID)]);
+    s
+}
+
 /// Every state, by name.
 fn states() -> Vec<(&'static str, State)> {
     vec![
@@ -149,6 +198,9 @@ fn states() -> Vec<(&'static str, State)> {
         ("no_credentials", no_credentials()),
         ("read_only", read_only()),
         ("long_name", long_name()),
+        ("dev_owner", dev_owner()),
+        ("activity", activity()),
+        ("activity_denied", activity_denied()),
     ]
 }
 
@@ -196,8 +248,13 @@ fn row_text(buf: &Buffer, x: u16, y: u16, n: usize) -> String {
 /// The panels' titles: each must start its block's top border, whole.
 fn panel_titles(state: &State, w: u16, h: u16) -> Vec<(Rect, String)> {
     let a = layout::areas(w, h, state.banner.is_some());
-    let lower =
-        if state.show_history { "Run history".to_owned() } else { state.log_source.title().to_owned() };
+    let lower = if state.activity.shown {
+        "Activity".to_owned()
+    } else if state.show_history {
+        "Run history".to_owned()
+    } else {
+        state.log_source.title().to_owned()
+    };
     vec![
         (a.instance, " Instance ".into()),
         (a.run, " Last run ".into()),

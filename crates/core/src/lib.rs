@@ -2,6 +2,7 @@
 //! the user data and dev mode, what a run is, Slack, GitHub, the doctor's checks and the
 //! configuration. No terminal and no command line: the panel and the CLI sit on top.
 
+pub mod activity;
 pub mod backup;
 pub mod bounded;
 pub mod chat;

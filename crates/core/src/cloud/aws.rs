@@ -48,6 +48,9 @@ pub async fn sdk_config(cfg: &Config) -> SdkConfig {
                 .operation_timeout(Duration::from_secs(25))
                 .build(),
         );
+    if let Ok(name) = aws_config::AppName::new(crate::activity::APP_NAME) {
+        loader = loader.app_name(name);
+    }
     if let Some(p) = &cfg.profile {
         loader = loader.profile_name(p);
     }
@@ -108,7 +111,9 @@ impl AwsCloud {
     pub fn with_sdk(cfg: &Config, sdk: SdkConfig) -> Self {
         let endpoint = endpoint_label(cfg, "ec2");
         AwsCloud {
-            ec2: aws_sdk_ec2::Client::new(&sdk),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(&sdk).interceptor(super::agent::PanelAgent).build(),
+            ),
             sts: std::sync::OnceLock::new(),
             instance_connect: aws_sdk_ec2instanceconnect::Client::new(&sdk),
             instance_connect_endpoint: endpoint_label(cfg, "ec2-instance-connect"),

@@ -1,6 +1,7 @@
 //! The job box in the cloud: what the panel can ask of it, behind one small trait with a real
 //! (AWS SDK) and a simulated (demo) implementation.
 
+pub mod agent;
 pub mod aws;
 pub mod demo;
 pub mod error;

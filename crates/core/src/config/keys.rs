@@ -16,6 +16,7 @@ pub const COMMANDS: &[(&str, char, &str)] = &[
     ("schedule", 'S', "enable / disable the schedule rule"),
     ("export", 'e', "save a run's log to a file (current, opened or selected)"),
     ("history", 'h', "runs and dev sessions (↑/↓, Enter opens a log) / back"),
+    ("activity", 'a', "who started, stopped, switched the box (CloudTrail) / back"),
     ("slack", 'm', "write and post a test message to Slack"),
     ("doctor", 'D', "doctor: check AWS, Slack, GitHub and .env"),
     ("help", '?', "show / hide this help"),

@@ -149,6 +149,9 @@ pub struct Entry {
     pub boundary: Boundary,
     /// True when the scheduler Lambda's log says it started this boot.
     pub scheduled: bool,
+    /// Who started it: set by [`attribute`](super::started::attribute) from `CloudTrail`;
+    /// until then the schedule when its log says so, else unknown.
+    pub started_by: super::StartedBy,
     /// When it ended: EC2's stop time for the current boot, else its last log line. `None`
     /// while the box is up, or when nothing tells (a dev session's end is not logged).
     pub ended: Option<Timestamp>,

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::StartedBy;
 use super::entry::{Boundary, Entry, EtaBasis, Kind, KindFrom, Outcome};
 
 /// A run or dev session in JSON. Times are RFC 3339 UTC; absent values are `null`.
@@ -32,8 +33,15 @@ pub struct RunJson {
     /// What the start was found from: `launch_time`, `cloud_init`, `scheduler`, or the guesses
     /// `silence_gap` and `first_line`.
     pub boundary: Boundary,
-    /// `schedule` when the scheduler Lambda's log says it started this boot, else `null`.
-    pub started_by: Option<&'static str>,
+    /// Who started this boot: `schedule`, a person's short name (`alice`), a role's session,
+    /// `root`; `null` when unknown (see `started_by_unknown`).
+    pub started_by: Option<String>,
+    /// What says so: `cloudtrail` (a `StartInstances` event) or `scheduler_log`; `null` when
+    /// unknown.
+    pub started_by_evidence: Option<&'static str>,
+    /// Why `started_by` is `null` (no `cloudtrail:LookupEvents` permission, no event near the
+    /// boot, older than the read); `null` when known.
+    pub started_by_unknown: Option<String>,
     /// The first failure-marker line.
     pub first_failure: Option<String>,
     /// The last progress line's count: `{"done": 12, "total": 58, "at": "…"}`.
@@ -78,7 +86,19 @@ impl From<&Entry> for RunJson {
             last_line: e.last_line.map(|t| t.to_string()),
             evidence: e.evidence.clone(),
             boundary: e.boundary,
-            started_by: e.scheduled.then_some("schedule"),
+            started_by: match &e.started_by {
+                StartedBy::Unknown(_) => None,
+                by => Some(by.short().to_owned()),
+            },
+            started_by_evidence: match &e.started_by {
+                StartedBy::Schedule { cloudtrail: false } => Some("scheduler_log"),
+                StartedBy::Schedule { cloudtrail: true } | StartedBy::Person { .. } => Some("cloudtrail"),
+                StartedBy::Unknown(_) => None,
+            },
+            started_by_unknown: match &e.started_by {
+                StartedBy::Unknown(why) => Some(why.clone()),
+                _ => None,
+            },
             first_failure: e.first_failure.clone(),
             progress: e.progress.map(|p| ProgressJson { done: p.done, total: p.total, at: p.at.to_string() }),
             eta: e.eta.map(|x| EtaJson {

@@ -116,6 +116,11 @@ pub(super) fn judge(seg: &Segment<'_>, input: &TimelineInput<'_>) -> Entry {
         started: seg.start,
         boundary: seg.boundary,
         scheduled: seg.scheduled,
+        started_by: if seg.scheduled {
+            super::StartedBy::Schedule { cloudtrail: false }
+        } else {
+            super::StartedBy::Unknown("CloudTrail not read".into())
+        },
         ended,
         duration: ended.map(|e| e.duration_since(seg.start)),
         outcome,

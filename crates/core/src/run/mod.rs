@@ -19,6 +19,7 @@ pub mod json;
 mod judge;
 #[cfg(any(test, feature = "test-support"))]
 pub mod scenarios;
+pub mod started;
 pub mod text;
 mod timeline;
 #[cfg(test)]
@@ -27,6 +28,7 @@ mod timeline_tests;
 pub use entry::{Boundary, Entry, Eta, EtaBasis, Kind, KindFrom, Outcome, Progress, TimelineInput};
 pub use facts::{Fact, Mark, classify, scheduler_start};
 pub use json::RunJson;
+pub use started::{StartEvents, StartedBy};
 pub use text::start_note;
 pub use timeline::{Timeline, stop_warning, timeline};
 

@@ -38,7 +38,11 @@ impl AwsRules {
     /// rule `cfg.rule_name` and the Lambda `cfg.lambda_name`. No call is made yet.
     pub fn new(sdk: &SdkConfig, cfg: &Config) -> Self {
         AwsRules {
-            events: aws_sdk_eventbridge::Client::new(sdk),
+            events: aws_sdk_eventbridge::Client::from_conf(
+                aws_sdk_eventbridge::config::Builder::from(sdk)
+                    .interceptor(crate::cloud::agent::PanelAgent)
+                    .build(),
+            ),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             rule: cfg.rule_name.clone(),
             lambda: cfg.lambda_name.clone(),
