@@ -75,11 +75,7 @@ pub async fn run(cfg: &Config, b: &Backends, json: bool, since: Option<&str>) ->
     for i in &list {
         let kind = current_kind(cfg, cloud, i).await;
         let mut t = timeline_for(cfg, b.logs.as_ref(), i, kind, from, now).await?;
-        let read = match &starts {
-            Ok(feed) => Ok(StartEvents { events: &feed.events, since: feed.since, as_of: feed.as_of }),
-            Err(why) => Err(why.as_str()),
-        };
-        crate::run::started::attribute(&mut t, read);
+        attribute(&mut t, &starts);
         all.extend(t.entries);
     }
     all.sort_by_key(|e| std::cmp::Reverse(e.started));
@@ -100,7 +96,7 @@ pub async fn run(cfg: &Config, b: &Backends, json: bool, since: Option<&str>) ->
 
 /// `CloudTrail`'s events of the instances over `[from, now]` (at most its 90 days), for who
 /// started each boot; why not, when it cannot be read (the runs print all the same).
-async fn start_events(
+pub(crate) async fn start_events(
     b: &Backends,
     list: &[Instance],
     from: Timestamp,
@@ -117,6 +113,16 @@ async fn start_events(
         }
         Err(e) => Err(format!("CloudTrail not read: {e}")),
     }
+}
+
+/// Who started each boot of `t`, from what [`start_events`] read (or why it could not): the one
+/// attribution `runs` and `status` share.
+pub(crate) fn attribute(t: &mut Timeline, starts: &Result<Feed, String>) {
+    let read = match starts {
+        Ok(feed) => Ok(StartEvents { events: &feed.events, since: feed.since, as_of: feed.as_of }),
+        Err(why) => Err(why.as_str()),
+    };
+    crate::run::started::attribute(t, read);
 }
 
 /// The human table, one row per run or dev session.

@@ -241,8 +241,15 @@ pub async fn run(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> 
     let now = Timestamp::now();
     let mut warns = warnings(cfg, &list);
     let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
-    let (checks, extra, described) =
-        tokio::join!(cloud.status_checks(&ids), extras(cfg, b, &list, now, &mut warns), b.rules.describe());
+    let (checks, mut extra, described, starts) = tokio::join!(
+        cloud.status_checks(&ids),
+        extras(cfg, b, &list, now, &mut warns),
+        b.rules.describe(),
+        super::runs::start_events(b, &list, now - HISTORY_SPAN, now)
+    );
+    for e in &mut extra {
+        super::runs::attribute(&mut e.timeline, &starts);
+    }
     let list = crate::cloud::with_status_checks(list, checks);
     let dev = extra.iter().any(|e| e.dev_mode == Some(Mode::Dev));
     let sched = schedule(cfg, described, dev, now, &mut warns);
