@@ -61,7 +61,12 @@ async fn run(args: Cli, started: Instant) -> Result<(), Failure> {
     let mut connector = Connector::default();
     let mut backends = connector.connect(&cfg).await;
     if let Some(cmd) = &args.command {
-        return cli::run(cmd, &cfg, &backends).await.map_err(|f| json_doc(false, f));
+        let load = |name: &str| {
+            let mut f = flags.clone();
+            f.box_name = Some(name.to_owned());
+            Config::load(&f, &cwd, &ProcessEnv)
+        };
+        return cli::run(cmd, &cfg, &backends, &load).await.map_err(|f| json_doc(false, f));
     }
     let stopped = |e: anyhow::Error| Failure { code: 1, message: format!("the panel stopped: {e}") };
     // Dropping the panel (also on an early return) restores the terminal.
