@@ -1,5 +1,6 @@
 //! Everything that can happen to the panel: user intents and the results of async work.
 
+pub mod fleet;
 mod intent;
 mod logs;
 

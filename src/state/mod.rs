@@ -3,6 +3,7 @@
 pub mod dev;
 pub mod dialog;
 pub mod doctor;
+pub mod fleet;
 pub mod guide;
 mod instances;
 pub mod logs;
