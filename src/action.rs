@@ -51,6 +51,8 @@ pub enum Action {
     Quit,
     /// Switch the panel to the next configured box (key `b`).
     NextBox,
+    /// Show every configured box at a glance (key `f`).
+    ShowFleet,
     /// Ask the cloud again now.
     Refresh,
     /// Show or hide the key help.

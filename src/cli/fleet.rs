@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::time::Duration;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -11,14 +10,11 @@ use super::Failure;
 use crate::backends::Backends;
 use crate::config::{Config, ConfigError};
 use crate::fleet::json::BoxJson;
-use crate::fleet::{self, Judging, Place, Row, text};
+use crate::fleet::{self, Judging, LOOK_LIMIT, Place, Row, text};
 use crate::sanitize::field;
 
 /// Version of the `status --all --json` document; bumped only on incompatible changes.
 pub const SCHEMA: u32 = 1;
-
-/// How long one box may take to answer before its row says it did not.
-pub const LOOK_LIMIT: Duration = Duration::from_secs(60);
 
 /// The configuration of the box named, with the same flags (see `main.rs`).
 pub type LoadBox<'a> = &'a (dyn Fn(&str) -> Result<Config, ConfigError> + Sync);

@@ -8,8 +8,7 @@ pub use commands::{COMMANDS, KeyBindings, Keymap, LOG_KEYS};
 /// list them after the commands.
 pub const FIXED_KEYS: &[(&str, &str)] = &[
     ("↑↓ PgUp PgDn", "scroll the log (mouse wheel too); g top, G / End follow"),
-    ("/  n  N", "search the log, next / previous match"),
-    ("|", "filter: show only matching lines (Esc clears)"),
+    ("/  n  N  |", "search the log, next / previous; | only matching lines"),
     ("t  w", "timestamps off / UTC / local; wrap long lines"),
     ("l  1 2 3", "next log source; run log, scheduler log, console output"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),

@@ -189,10 +189,17 @@ impl FleetState {
         self.boxes.get(self.selected)
     }
 
-    /// Comes back from a box's panel: selected where it was, the box's name cleared.
-    pub fn back(&mut self) {
+    /// Comes back from a box's panel: selected where it was, the box's name cleared; looks that
+    /// were out when the view closed are asked again (their answers went nowhere).
+    pub fn back(&mut self, now: Timestamp) {
         self.should_quit = false;
         self.open = None;
+        self.now = now;
+        for b in &mut self.boxes {
+            if b.asked.take().is_some() {
+                b.next_look = Some(now);
+            }
+        }
     }
 
     /// How many boxes have answered at least once (or cannot be asked).
@@ -221,12 +228,18 @@ pub fn update(s: &mut FleetState, action: FleetAction) -> Vec<FleetEffect> {
                 s.selected = usize::try_from(at.max(0)).unwrap_or(0).min(n - 1);
             }
         }
-        FleetAction::Open => {
-            if let Some(b) = s.selected() {
+        FleetAction::Open => match s.selected() {
+            Some(b) if b.setup_error.is_some() => {
+                let text =
+                    format!("{} cannot be opened: its configuration: {}", b.name, b.problem().unwrap_or(""));
+                s.notice = Some(Notice { level: Level::Error, text });
+            }
+            Some(b) => {
                 s.open = Some(b.name.clone());
                 s.should_quit = true;
             }
-        }
+            None => {}
+        },
         FleetAction::Refresh => {
             for b in s.boxes.iter_mut().filter(|b| b.next_look.is_some()) {
                 b.next_look = Some(s.now);

@@ -6,6 +6,7 @@
 mod dialog;
 mod doctor;
 mod fit;
+pub mod fleet;
 mod footer;
 mod guide;
 mod header;

@@ -80,7 +80,7 @@ fn arrows_move_the_selection_enter_opens_and_back_returns() {
     update(&mut s, FleetAction::Step(2));
     update(&mut s, FleetAction::Open);
     assert_eq!((s.open.as_deref(), s.should_quit), (Some("c"), true));
-    s.back();
+    s.back(t0());
     assert_eq!((s.open.as_deref(), s.should_quit, s.selected), (None, false, 2));
 }
 
@@ -150,4 +150,24 @@ fn a_box_whose_configuration_failed_is_never_asked_and_says_why() {
     assert_eq!(s.arrived(), 1);
     let fx = update(&mut s, FleetAction::Refresh);
     assert!(!looks(&fx).iter().any(|(i, _)| *i == 4));
+    s.selected = 4;
+    update(&mut s, FleetAction::Open);
+    assert!(!s.should_quit, "a box without a configuration does not open");
+    assert!(s.notice.as_ref().unwrap().text.contains("no profile `gone`"));
+}
+
+#[test]
+fn looks_out_when_a_box_was_opened_are_asked_again_on_return() {
+    let mut s = fleet();
+    update(&mut s, FleetAction::Tick(t0()));
+    answer(&mut s, 0, Ok(reading(InstanceState::Stopped, true)));
+    update(&mut s, FleetAction::Open);
+    let back = t0() + SignedDuration::from_mins(2);
+    s.back(back);
+    let fx = update(&mut s, FleetAction::Tick(back));
+    assert_eq!(
+        looks(&fx).iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        vec![1, 2, 3],
+        "box 0 answered: not yet"
+    );
 }

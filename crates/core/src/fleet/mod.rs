@@ -22,6 +22,9 @@ use crate::run::{Kind, Outcome, RunRules};
 use crate::schedule::{RuleInfo, Rules, ScheduleView};
 use crate::userdata::{DevInfo, Mode, ScriptLine};
 
+/// How long one look at a box may take before its row says it did not answer.
+pub const LOOK_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Where a box lives: region, profile and endpoint, as its configuration says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {

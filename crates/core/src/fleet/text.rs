@@ -6,7 +6,6 @@ use jiff::Timestamp;
 
 use super::{LastRun, Row};
 use crate::sanitize::field;
-use crate::schedule::countdown;
 use crate::timefmt::human_duration;
 use crate::userdata::Mode;
 
@@ -49,10 +48,13 @@ fn run_words(r: &LastRun) -> String {
     s
 }
 
-/// `Mon 09:00 UTC (in 4d 03h 12m)`, or `none (disabled)` / `unknown`.
+/// `Mon 09:00 UTC (in 4d03h)`, or `none (rule disabled)` / `unknown`.
 pub fn next_fire(row: &Row, now: Timestamp) -> String {
     match &row.next_fire {
-        Ok(at) => format!("{} ({})", at.strftime("%a %H:%M UTC"), countdown(now, *at)),
+        Ok(at) if *at > now => {
+            format!("{} (in {})", at.strftime("%a %H:%M UTC"), human_duration(at.duration_since(now)))
+        }
+        Ok(at) => format!("{} (now)", at.strftime("%a %H:%M UTC")),
         Err(why) if why.contains("DISABLED") => "none (rule disabled)".to_owned(),
         Err(_) => "unknown".to_owned(),
     }
