@@ -1,5 +1,6 @@
 //! Everything that can happen to the panel: user intents and the results of async work.
 
+pub mod fleet;
 mod intent;
 mod logs;
 
@@ -50,6 +51,8 @@ pub enum Action {
     Quit,
     /// Switch the panel to the next configured box (key `b`).
     NextBox,
+    /// Show every configured box at a glance (key `f`).
+    ShowFleet,
     /// Ask the cloud again now.
     Refresh,
     /// Show or hide the key help.

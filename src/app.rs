@@ -59,6 +59,17 @@ pub trait Console<B: Backend> {
     fn drawn(&mut self, _term: &Terminal<B>) {}
 }
 
+/// Why a box's panel ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leave {
+    /// The user quit.
+    Quit,
+    /// Another box's panel (key `b`).
+    Box(String),
+    /// The fleet view (key `f`, or `Esc` with nothing else to close).
+    Fleet,
+}
+
 /// The panel's terminal, kept across box switches so the screen does not flicker back to the
 /// shell; restored when dropped.
 pub struct Panel {
@@ -71,14 +82,8 @@ impl Panel {
         Ok(Panel { term: tui::enter()? })
     }
 
-    /// Runs the panel on one box until the user quits (`None`) or asks for another box
-    /// (`Some(name)`).
-    pub async fn run(
-        &mut self,
-        cfg: &Config,
-        backends: &Backends,
-        started: Instant,
-    ) -> Result<Option<String>> {
+    /// Runs the panel on one box until the user quits or asks for another box or the fleet.
+    pub async fn run(&mut self, cfg: &Config, backends: &Backends, started: Instant) -> Result<Leave> {
         // No clear: the first frame is drawn as a diff against the last box's, which is what the
         // screen shows (and clearing would query the cursor while the old event reader lingers).
         let (input, grip) = input::held(|| Ok(Box::new(terminal_input()?)))?;
@@ -195,8 +200,8 @@ impl<B: Backend, C: Console<B>> Host for LoopHost<'_, B, C> {
     }
 }
 
-/// Runs the panel on `term` until the user quits (`None`) or asks for another box
-/// (`Some(name)`), reading `input`.
+/// Runs the panel on `term` until the user quits or asks for another box or the fleet view,
+/// reading `input`.
 pub async fn run_loop<B, C, I>(
     term: &mut Terminal<B>,
     console: &mut C,
@@ -204,7 +209,7 @@ pub async fn run_loop<B, C, I>(
     cfg: &Config,
     backends: &Backends,
     started: Instant,
-) -> Result<Option<String>>
+) -> Result<Leave>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
@@ -277,11 +282,15 @@ where
             }
         }
         if state.should_quit {
-            return Ok(state.switch_to.take());
+            if state.to_fleet {
+                return Ok(Leave::Fleet);
+            }
+            return Ok(state.switch_to.take().map_or(Leave::Quit, Leave::Box));
         }
     }
 }
 
+pub mod fleet;
 mod input;
 #[cfg(test)]
 mod loop_tests;

@@ -146,7 +146,7 @@ impl Backends {
     /// The backends the configuration asks for: the AWS account, or a fresh simulated box.
     pub async fn connect(cfg: &Config) -> Backends {
         if cfg.demo {
-            Backends::demo(cfg, Arc::new(DemoCloud::named(DemoTimings::default(), &demo_box_name(cfg))))
+            Backends::demo(cfg, Arc::new(demo_cloud(cfg)))
         } else {
             Backends::aws(cfg, AwsCloud::connect(cfg).await)
         }
@@ -219,13 +219,33 @@ impl Connector {
         if !cfg.demo {
             return Backends::connect(cfg).await;
         }
-        let cloud = self
-            .demos
-            .entry(cfg.box_name.clone())
-            .or_insert_with(|| Arc::new(DemoCloud::named(DemoTimings::default(), &demo_box_name(cfg))))
-            .clone();
+        let cloud =
+            self.demos.entry(cfg.box_name.clone()).or_insert_with(|| Arc::new(demo_cloud(cfg))).clone();
         Backends::demo(cfg, cloud)
     }
+}
+
+/// A box's simulated cloud. With several boxes they differ, so the fleet view has something to
+/// show: the second box has dev mode left on, the third is running a run.
+fn demo_cloud(cfg: &Config) -> DemoCloud {
+    let cloud = DemoCloud::named(DemoTimings::default(), &demo_box_name(cfg));
+    let at = cfg.boxes.iter().position(|b| *b == cfg.box_name);
+    let now = jiff::Timestamp::now();
+    match at {
+        Some(1) => cloud.with_box(|b| {
+            let dev = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())
+                .ok()
+                .and_then(|p| crate::userdata::set_dev_mode(b.user_data(), &p, true).ok());
+            if let Some(rewrite) = dev {
+                let _ = b.set_user_data(now, &rewrite.bytes);
+            }
+        }),
+        Some(2) => cloud.with_box(|b| {
+            let _ = b.start(now);
+        }),
+        _ => {}
+    }
+    cloud
 }
 
 #[cfg(test)]

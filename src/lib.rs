@@ -4,8 +4,8 @@
 //! panel and the CLI name them as before (`crate::cloud`, `crate::config`, …).
 
 pub use baseline_core::{
-    activity, backup, bounded, chat, cloud, config, devmode, doctor, github, logs, run, sanitize, schedule,
-    shell, timefmt, userdata,
+    activity, backup, bounded, chat, cloud, config, devmode, doctor, fleet, github, logs, run, sanitize,
+    schedule, shell, timefmt, userdata,
 };
 
 pub mod action;

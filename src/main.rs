@@ -3,6 +3,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use baseline_panel::app::Leave;
+use baseline_panel::app::fleet::FleetExit;
 use baseline_panel::backends::Connector;
 use baseline_panel::cli::{self, Cli, Failure};
 use baseline_panel::config::{Config, ProcessEnv};
@@ -61,18 +63,51 @@ async fn run(args: Cli, started: Instant) -> Result<(), Failure> {
     let mut connector = Connector::default();
     let mut backends = connector.connect(&cfg).await;
     if let Some(cmd) = &args.command {
-        return cli::run(cmd, &cfg, &backends).await.map_err(|f| json_doc(false, f));
+        let load = |name: &str| {
+            let mut f = flags.clone();
+            f.box_name = Some(name.to_owned());
+            Config::load(&f, &cwd, &ProcessEnv)
+        };
+        return cli::run(cmd, &cfg, &backends, &load).await.map_err(|f| json_doc(false, f));
     }
     let stopped = |e: anyhow::Error| Failure { code: 1, message: format!("the panel stopped: {e}") };
     // Dropping the panel (also on an early return) restores the terminal.
     let mut panel = app::Panel::open().map_err(stopped)?;
-    // Key `b` ends one box's panel with the next box's name: load its configuration with the
-    // same flags and come back, without leaving the alternate screen.
-    while let Some(next) = panel.run(&cfg, &backends, started).await.map_err(stopped)? {
-        flags.box_name = Some(next);
-        cfg = Config::load(&flags, &cwd, &ProcessEnv)?;
-        logging::remember_secrets(&cfg);
-        backends = connector.connect(&cfg).await;
+    // With several boxes and none asked for, the fleet view comes first. Enter opens a box's
+    // panel; `f` (or Esc with nothing left to close) comes back; `b` goes to the next box. Each
+    // box's configuration is loaded with the same flags, without leaving the alternate screen.
+    let mut next = if cfg.boxes.len() > 1 && flags.box_name.is_none() {
+        Leave::Fleet
+    } else {
+        Leave::Box(cfg.box_name.clone())
+    };
+    let mut fleet = None;
+    let look = baseline_panel::ui::Look::from_config(&cfg);
+    loop {
+        next = match next {
+            Leave::Quit => break,
+            Leave::Fleet => {
+                let (state, sources) = match fleet.as_mut() {
+                    Some(f) => f,
+                    None => fleet
+                        .insert(app::fleet::connect(&cfg, &flags, &cwd, &ProcessEnv, &mut connector).await),
+                };
+                state.back(jiff::Timestamp::now());
+                match panel.fleet(state, sources, &look, &cfg.keys).await.map_err(stopped)? {
+                    FleetExit::Quit => Leave::Quit,
+                    FleetExit::Open(name) => Leave::Box(name),
+                }
+            }
+            Leave::Box(name) => {
+                if name != cfg.box_name {
+                    flags.box_name = Some(name);
+                    cfg = Config::load(&flags, &cwd, &ProcessEnv)?;
+                    logging::remember_secrets(&cfg);
+                    backends = connector.connect(&cfg).await;
+                }
+                panel.run(&cfg, &backends, started).await.map_err(stopped)?
+            }
+        };
     }
     Ok(())
 }

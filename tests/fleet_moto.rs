@@ -41,3 +41,30 @@ async fn box_flag_chooses_the_instance() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no box named `nope`") && err.contains("baseline, flu"), "{err}");
 }
+
+#[tokio::test]
+async fn status_all_lists_every_box_and_exits_0_when_all_answer() {
+    let Some(moto) = Moto::start() else { return };
+    let baseline = moto.launch("baseline model", SEED_USER_DATA).await;
+    moto.stop(&baseline).await;
+    moto.launch("flu model", SEED_USER_DATA).await;
+    let config = moto.dir.path().join("fleet.toml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let config = config.to_str().unwrap();
+
+    let out = moto.run(&["--config", config, "status", "--all", "--json", "--box", "flu"]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let boxes = doc["boxes"].as_array().unwrap();
+    let names: Vec<&str> = boxes.iter().map(|b| b["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["baseline", "flu"], "--box is ignored: every box");
+    assert_eq!((boxes[0]["state"].as_str(), boxes[1]["state"].as_str()), (Some("stopped"), Some("running")));
+    assert!(boxes.iter().all(|b| b["answered"] == true && b["error"].is_null()));
+
+    let out = moto.run(&["--config", config, "status", "--all"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("BOX"), "{text}");
+    let flu = text.lines().find(|l| l.starts_with("flu")).unwrap();
+    assert!(flu.contains("running") && flu.contains("off"), "{text}");
+}

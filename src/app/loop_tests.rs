@@ -112,7 +112,7 @@ async fn start_a_run_confirm_and_see_it_starting() {
     };
     let (ended, ()) =
         tokio::join!(run_loop(&mut term, &mut console, input, &cfg, &backends, Instant::now()), drive);
-    assert_eq!(ended.unwrap(), None, "q quits without asking for another box");
+    assert_eq!(ended.unwrap(), super::Leave::Quit, "q quits without asking for another box");
     let state = backends.cloud.instances().await.unwrap()[0].state;
     assert_ne!(state, crate::cloud::InstanceState::Stopped, "the demo box was really started");
 }
@@ -137,7 +137,7 @@ async fn cancelling_the_dialog_changes_nothing() {
     };
     let (ended, ()) =
         tokio::join!(run_loop(&mut term, &mut console, input, &cfg, &backends, Instant::now()), drive);
-    assert_eq!(ended.unwrap(), None);
+    assert_eq!(ended.unwrap(), super::Leave::Quit);
     assert_eq!(backends.cloud.instances().await.unwrap()[0].state, crate::cloud::InstanceState::Stopped);
     assert_eq!(console.bells, 0);
 }

@@ -205,5 +205,5 @@ async fn the_console_is_read_when_shown_and_once_after_a_state_change_never_by_t
     };
     let (ended, ()) =
         tokio::join!(run_loop(&mut term, &mut console, input, &cfg, &backends, Instant::now()), drive);
-    assert_eq!(ended.unwrap(), None);
+    assert_eq!(ended.unwrap(), crate::app::Leave::Quit);
 }

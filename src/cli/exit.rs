@@ -46,13 +46,15 @@ pub fn wants_error_document(cmd: Option<&Command>, before_run: bool) -> bool {
     use super::schedule::ScheduleCommand;
     match cmd {
         Some(
-            Command::Status { json }
+            Command::Status { json, all: false }
             | Command::Runs { json, .. }
             | Command::Activity { json, .. }
             | Command::Schedule { action: ScheduleCommand::Show { json } }
             | Command::Dev { command: super::DevCommand::Status { json } },
         ) => *json,
-        Some(Command::Doctor { json, .. }) => *json && before_run,
+        // `doctor --json` and `status --all --json` print their document even when some
+        // checks or boxes fail.
+        Some(Command::Doctor { json, .. } | Command::Status { json, all: true }) => *json && before_run,
         _ => false,
     }
 }

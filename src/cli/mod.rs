@@ -6,6 +6,7 @@ pub mod confirm;
 mod dev;
 mod doctor;
 pub mod exit;
+mod fleet;
 mod guarded;
 pub mod logs;
 mod man;
@@ -87,6 +88,10 @@ pub enum Command {
         /// Machine-readable output (documented in the README).
         #[arg(long)]
         json: bool,
+        /// Every configured box, one row each (`[boxes.NAME]`), asked at once; `--box` is
+        /// ignored. Exits 0 when every box answered, else with the first failing box's code.
+        #[arg(long)]
+        all: bool,
     },
     /// Start a run: boot the box (refused while it is up). Asks first unless --yes.
     Start {
@@ -300,12 +305,14 @@ pub fn run_offline(cmd: &Command) -> Option<Result<(), Failure>> {
     }
 }
 
-/// Runs a subcommand.
-pub async fn run(cmd: &Command, cfg: &Config, b: &Backends) -> Result<(), Failure> {
+/// Runs `cmd` on the box `cfg` configures; `load` gives another box's configuration (for
+/// `status --all`).
+pub async fn run(cmd: &Command, cfg: &Config, b: &Backends, load: fleet::LoadBox<'_>) -> Result<(), Failure> {
     let cloud = b.cloud.as_ref();
     match cmd {
         Command::Completions { .. } | Command::Man => run_offline(cmd).unwrap_or(Ok(())),
-        Command::Status { json } => status::run(cfg, b, *json).await,
+        Command::Status { json, all: false } => status::run(cfg, b, *json).await,
+        Command::Status { json, all: true } => fleet::run(cfg, *json, load).await,
         Command::Start { wait, yes, all } => power::start(cfg, b, *wait, *yes, *all).await,
         Command::Stop { wait, yes, all } => power::stop(cfg, b, *wait, *yes, *all).await,
         Command::Schedule { action } => schedule::run(action, cfg, b).await,

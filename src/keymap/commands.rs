@@ -9,6 +9,7 @@ fn action(name: &str) -> Option<Action> {
         "quit" => Action::Quit,
         "refresh" => Action::Refresh,
         "next_box" => Action::NextBox,
+        "fleet" => Action::ShowFleet,
         "start" => Action::StartRequested,
         "stop" => Action::StopRequested,
         "dev_mode" => Action::DevRequested,

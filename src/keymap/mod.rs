@@ -9,8 +9,7 @@ pub use commands::{COMMANDS, KeyBindings, Keymap, LOG_KEYS};
 pub const FIXED_KEYS: &[(&str, &str)] = &[
     ("↑↓ PgUp PgDn", "scroll the log (mouse wheel too); g top, G / End follow"),
     ("/ n N  |", "search the log, next / previous match; | shows only matches"),
-    ("t  w", "timestamps off / UTC / local; wrap long lines"),
-    ("l  1 2 3", "next log source; run log, scheduler log, console output"),
+    ("t w l 1 2 3", "timestamps, wrap; next log / run, scheduler, console log"),
     ("Tab, Shift-Tab", "next / previous instance (when several match)"),
     ("Esc, Enter", "Esc clears: overlay, search, message · Enter: read it whole"),
     ("Ctrl-Z", "suspend to the shell (fg to return)"),

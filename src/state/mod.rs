@@ -4,6 +4,7 @@ pub mod activity;
 pub mod dev;
 pub mod dialog;
 pub mod doctor;
+pub mod fleet;
 pub mod guide;
 mod instances;
 pub mod logs;
@@ -176,6 +177,9 @@ pub struct State {
     pub should_quit: bool,
     /// Set with `should_quit` when the panel should come back on another box.
     pub switch_to: Option<String>,
+    /// Set with `should_quit` when the fleet view should come back (key `f`, or `Esc` with
+    /// nothing else to close when several boxes are configured).
+    pub to_fleet: bool,
     /// Instance polling.
     pub instance_poll: Poller,
     /// The open dialog, if any (drawn above everything).
@@ -235,6 +239,7 @@ impl State {
             log_rows: LogRows::default(),
             should_quit: false,
             switch_to: None,
+            to_fleet: false,
             instance_poll: Poller::new(
                 SignedDuration::from_secs(i64::try_from(cfg.poll_fast_secs).unwrap_or(i64::MAX)),
                 SignedDuration::from_secs(i64::try_from(cfg.poll_slow_secs).unwrap_or(i64::MAX)),

@@ -71,6 +71,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ScheduleLoaded { seq, result } => schedule::loaded(state, seq, result),
         Action::Quit => state.should_quit = true,
         Action::NextBox => instances::next_box(state),
+        Action::ShowFleet => {
+            state.to_fleet = true;
+            state.should_quit = true;
+        }
         Action::Refresh => fx.extend(instances::refresh(state)),
         Action::ToggleHelp => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
@@ -81,7 +85,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         // Esc, from the inside out: an overlay; the search or filter the log pane shows; the
-        // banner; the footer message; last, an opened past run (back to the followed log).
+        // banner; the footer message; an opened past run (back to the followed log); last, with
+        // several boxes, the fleet view.
         Action::Dismiss => {
             let view = &state.log_pane().view;
             let searching =
@@ -99,6 +104,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 // Back to the followed lines: read them again from the launch.
                 state.following = None;
                 fx.extend(instances::follow_due(state));
+            } else if state.context.boxes.len() > 1 {
+                // Nothing left to close: back to the fleet view.
+                state.to_fleet = true;
+                state.should_quit = true;
             }
         }
         Action::StartRequested => fx.extend(runs::request_start(state)),

@@ -7,6 +7,7 @@ mod activity;
 mod dialog;
 mod doctor;
 mod fit;
+pub mod fleet;
 mod footer;
 mod guide;
 mod header;

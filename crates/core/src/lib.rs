@@ -10,6 +10,7 @@ pub mod cloud;
 pub mod config;
 pub mod devmode;
 pub mod doctor;
+pub mod fleet;
 pub mod github;
 pub mod logs;
 pub mod run;

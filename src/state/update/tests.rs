@@ -184,6 +184,22 @@ fn next_box_asks_for_the_following_box_and_wraps() {
 }
 
 #[test]
+fn f_and_esc_with_nothing_to_close_go_back_to_the_fleet_view() {
+    let mut s = on_box("flu", &["baseline", "flu"]);
+    update(&mut s, Action::ShowFleet);
+    assert!(s.to_fleet && s.should_quit);
+    let mut s = on_box("flu", &["baseline", "flu"]);
+    s.notice = Some(Notice { level: Level::Info, text: "saved".into() });
+    update(&mut s, Action::Dismiss);
+    assert!(!s.should_quit, "Esc closes the message first");
+    update(&mut s, Action::Dismiss);
+    assert!(s.to_fleet && s.should_quit, "then goes back to the fleet");
+    let mut s = fresh();
+    update(&mut s, Action::Dismiss);
+    assert!(!s.should_quit, "one box: Esc never leaves the panel");
+}
+
+#[test]
 fn next_box_with_one_box_only_says_so() {
     let mut s = fresh();
     update(&mut s, Action::NextBox);

@@ -8,6 +8,7 @@ pub const COMMANDS: &[(&str, char, &str)] = &[
     ("quit", 'q', "quit (Ctrl-C too)"),
     ("refresh", 'r', "refresh now"),
     ("next_box", 'b', "switch to the next box (when the config lists several)"),
+    ("fleet", 'f', "every box at a glance (Enter opens one, Esc comes back)"),
     ("start", 's', "start a run (asks first; refused while the box is up)"),
     ("stop", 'x', "stop the box (asks first; warns when a run is in progress)"),
     ("dev_mode", 'd', "dev mode on/off (shows the diff; can stop the box first)"),
