@@ -70,24 +70,29 @@ pub enum Leave {
     Fleet,
 }
 
-/// The panel's terminal, kept across box switches so the screen does not flicker back to the
-/// shell; restored when dropped.
+/// The panel's terminal and its one input, kept across box switches and the fleet view so the
+/// screen does not flicker back to the shell and no key typed during a switch is lost; restored
+/// when dropped.
 pub struct Panel {
     term: tui::Term,
+    input: input::Held,
+    grip: input::Grip,
 }
 
 impl Panel {
-    /// Enters the alternate screen.
+    /// Enters the alternate screen and starts reading the terminal.
     pub fn open() -> Result<Panel> {
-        Ok(Panel { term: tui::enter()? })
+        let term = tui::enter()?;
+        let (input, grip) = input::held(|| Ok(Box::new(terminal_input()?)))?;
+        Ok(Panel { term, input, grip })
     }
 
     /// Runs the panel on one box until the user quits or asks for another box or the fleet.
     pub async fn run(&mut self, cfg: &Config, backends: &Backends, started: Instant) -> Result<Leave> {
         // No clear: the first frame is drawn as a diff against the last box's, which is what the
-        // screen shows (and clearing would query the cursor while the old event reader lingers).
-        let (input, grip) = input::held(|| Ok(Box::new(terminal_input()?)))?;
-        run_loop(&mut self.term, &mut Tty { grip }, input, cfg, backends, started).await
+        // screen shows. The input is the panel's own, read by one reader from the first box on.
+        let tty = &mut Tty { grip: self.grip.clone() };
+        run_loop(&mut self.term, tty, &mut self.input, cfg, backends, started).await
     }
 }
 

@@ -59,6 +59,9 @@ fn b_switches_between_the_configured_boxes_in_one_screen() {
     assert!(screen.contains("flu model"), "the flu box's own simulated instance:\n{screen}");
     t.keys(&["b"]);
     t.wait_for("box baseline (b: 1/2)", 10);
+    // Three presses typed faster than a box switch: none is lost to the switch.
+    t.keys(&["b", "b", "b"]);
+    t.wait_for("box flu (b: 2/2)", 10);
     t.keys(&["q"]);
     let after = t.wait_for("PANEL-EXITED 0", 10);
     assert!(!after.contains("Instance"), "the alternate screen is gone after quitting:\n{after}");

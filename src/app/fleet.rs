@@ -14,7 +14,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::time::{MissedTickBehavior, interval};
 
-use super::{Input, Panel, input, terminal_input};
+use super::{Input, Panel};
 use crate::action::fleet::{FleetAction, FleetEffect};
 use crate::backends::{Account, Backends, Connector};
 use crate::config::keys::KeyBindings;
@@ -84,8 +84,7 @@ impl Panel {
         look: &Look,
         keys: &KeyBindings,
     ) -> Result<FleetExit> {
-        let (input, _grip) = input::held(|| Ok(Box::new(terminal_input()?)))?;
-        fleet_loop(&mut self.term, input, fleet, sources, look, keys).await
+        fleet_loop(&mut self.term, &mut self.input, fleet, sources, look, keys).await
     }
 }
 

@@ -29,6 +29,7 @@ pub struct Held {
 
 /// The side that lets go of the input and takes it back (on the loop's thread, between two
 /// reads of the stream).
+#[derive(Clone)]
 pub struct Grip {
     inner: Rc<RefCell<Inner>>,
     open: fn() -> io::Result<Events>,
