@@ -7,6 +7,7 @@ pub mod bounded;
 pub mod chat;
 pub mod cloud;
 pub mod config;
+pub mod cost;
 pub mod devmode;
 pub mod doctor;
 pub mod github;
