@@ -12,6 +12,9 @@ use crate::cloud::Cloud;
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::demo::{DemoCloud, DemoTimings};
 use crate::config::{Config, Target};
+use crate::cost::PriceSource;
+use crate::cost::aws::AwsPrices;
+use crate::cost::demo::DemoPrices;
 use crate::doctor::{AwsBoxRoles, BoxRoles, DemoBoxRoles, Subjects, probes_for};
 use crate::logs::LogStore;
 use crate::logs::aws::AwsLogStore;
@@ -137,6 +140,8 @@ pub struct Backends {
     /// The box's instance profile and its role's policies (EC2 and IAM, or the demo's), for
     /// the doctor.
     pub box_roles: Arc<dyn BoxRoles>,
+    /// The Price List API and the box's volumes (or the demo's prices), for the cost figures.
+    pub prices: Arc<dyn PriceSource>,
 }
 
 impl Backends {
@@ -154,7 +159,10 @@ impl Backends {
         let logs: Arc<dyn LogStore> = Arc::new(AwsLogStore::new(cloud.sdk(), cfg));
         let rules: Arc<dyn Rules> = Arc::new(AwsRules::new(cloud.sdk(), cfg));
         let box_roles: Arc<dyn BoxRoles> = Arc::new(AwsBoxRoles::new(cloud.sdk(), cfg));
-        Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles))
+        let prices: Arc<dyn PriceSource> = Arc::new(AwsPrices::new(cloud.sdk(), cfg));
+        let mut b = Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles));
+        b.prices = prices;
+        b
     }
 
     /// The simulated box `cloud`, its log, and the demo's rule.
@@ -172,7 +180,16 @@ impl Backends {
         (logs, rules, box_roles): (Arc<dyn LogStore>, Arc<dyn Rules>, Arc<dyn BoxRoles>),
     ) -> Backends {
         let chat = ChatLink::from_config(cfg);
-        Backends { account, cloud, logs, rules, backups: crate::devmode::backup_store(cfg), chat, box_roles }
+        Backends {
+            account,
+            cloud,
+            logs,
+            rules,
+            backups: crate::devmode::backup_store(cfg),
+            chat,
+            box_roles,
+            prices: Arc::new(DemoPrices),
+        }
     }
 
     /// What the doctor examines: these backends, with chat and GitHub as the configuration

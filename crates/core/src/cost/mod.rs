@@ -15,8 +15,10 @@ pub mod aws;
 pub mod bill;
 pub mod cache;
 pub mod demo;
+pub mod json;
 pub mod lookup;
 pub mod price_list;
+pub mod text;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
