@@ -45,6 +45,8 @@ pub struct Runner {
     pub subjects: Arc<doctor_checks::Subjects>,
     /// The configuration (the doctor reads it).
     pub config: Arc<Config>,
+    /// The Price List API and the box's volumes (or the demo's prices).
+    pub prices: Arc<dyn crate::cost::PriceSource>,
 }
 
 impl Runner {
@@ -59,6 +61,7 @@ impl Runner {
             config: Arc::new(cfg.clone()),
             chat: backends.chat.clone(),
             subjects: Arc::new(backends.doctor_subjects(cfg)),
+            prices: backends.prices.clone(),
             tx,
         }
     }
@@ -199,6 +202,15 @@ impl Runner {
                 });
             }
             Effect::RunShell(plan) => self.run_shell(&plan, host)?,
+            Effect::FetchPrices(instance) => {
+                let (src, cfg) = (self.prices.clone(), self.config.clone());
+                self.spawn_then(async move {
+                    let now = jiff::Timestamp::now();
+                    let prices =
+                        crate::cost::lookup(src.as_ref(), &cfg.cost, &cfg.region, &instance, now).await;
+                    Action::PricesLoaded(Box::new(prices))
+                });
+            }
         }
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! The panel's state and the one pure function that changes it.
 
+pub mod cost;
 pub mod dev;
 pub mod dialog;
 pub mod doctor;
@@ -215,6 +216,8 @@ pub struct State {
     pub doctor: doctor::DoctorView,
     /// The instance a shell is being opened on (key `o`), until it is ready or refused.
     pub shell_opening: Option<String>,
+    /// The prices of the selected instance, for the cost figures.
+    pub cost: cost::CostState,
 }
 
 impl State {
@@ -255,6 +258,7 @@ impl State {
             slack: slack::SlackState::new(cfg),
             doctor: doctor::DoctorView::default(),
             shell_opening: None,
+            cost: cost::CostState::default(),
         }
     }
 
