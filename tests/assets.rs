@@ -33,6 +33,8 @@ const CALLED: &[&str] = &[
     "iam:GetPolicyVersion",
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
+    "pricing:GetProducts",
+    "ec2:DescribeVolumes",
 ];
 
 /// Actions the code names but never calls: the doctor looks for them in the box's own role
@@ -48,6 +50,9 @@ const OPTIONAL: &[&str] = &[
     "iam:GetPolicyVersion",
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
+    // The cost figures: without them they are absent with the reason, nothing else changes.
+    "pricing:GetProducts",
+    "ec2:DescribeVolumes",
 ];
 
 /// The calls that change something (a pushed key opens the box to a shell: not for watchers).
@@ -91,7 +96,7 @@ fn actions(p: &Value) -> BTreeSet<String> {
 /// with its action's name, so a new call shows up here.
 fn actions_in_source() -> BTreeSet<String> {
     let re =
-        regex::Regex::new(r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam):[A-Z][A-Za-z]+)""#).unwrap();
+        regex::Regex::new(r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam|pricing):[A-Z][A-Za-z]+)""#).unwrap();
     let mut found = BTreeSet::new();
     let mut dirs = vec![root().join("src"), root().join("crates")];
     while let Some(dir) = dirs.pop() {
@@ -181,8 +186,13 @@ fn every_statement_allows_named_actions_on_the_narrowest_resource() {
                 );
             }
             if resources.iter().any(|r| r == "*") {
-                let may_be_unscoped =
-                    ["ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "sts:GetCallerIdentity"];
+                let may_be_unscoped = [
+                    "ec2:DescribeInstances",
+                    "ec2:DescribeInstanceStatus",
+                    "sts:GetCallerIdentity",
+                    "pricing:GetProducts",
+                    "ec2:DescribeVolumes",
+                ];
                 assert!(
                     acts.iter().all(|a| may_be_unscoped.contains(&a.as_str())),
                     "{name} {sid}: only calls AWS cannot scope may use Resource \"*\": {acts:?}"
