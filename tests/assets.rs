@@ -96,7 +96,8 @@ fn actions(p: &Value) -> BTreeSet<String> {
 /// with its action's name, so a new call shows up here.
 fn actions_in_source() -> BTreeSet<String> {
     let re =
-        regex::Regex::new(r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam|pricing):[A-Z][A-Za-z]+)""#).unwrap();
+        regex::Regex::new(r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam|pricing):[A-Z][A-Za-z]+)""#)
+            .unwrap();
     let mut found = BTreeSet::new();
     let mut dirs = vec![root().join("src"), root().join("crates")];
     while let Some(dir) = dirs.pop() {

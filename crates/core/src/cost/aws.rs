@@ -33,8 +33,12 @@ pub struct AwsPrices {
 impl AwsPrices {
     /// Clients on `sdk` (the pricing client in [`PRICING_REGION`]).
     pub fn new(sdk: &SdkConfig, cfg: &Config) -> Self {
-        let pricing_conf =
-            aws_sdk_pricing::config::Builder::from(sdk).region(Region::new(PRICING_REGION)).build();
+        // Two attempts: a throttled call is asked once more; an endpoint without the Price List
+        // (moto, LocalStack) does not hold `status` up for long.
+        let pricing_conf = aws_sdk_pricing::config::Builder::from(sdk)
+            .region(Region::new(PRICING_REGION))
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
+            .build();
         AwsPrices {
             pricing: aws_sdk_pricing::Client::from_conf(pricing_conf),
             ec2: aws_sdk_ec2::Client::new(sdk),

@@ -1,5 +1,6 @@
-//! The simulated box's prices: a t3.large's on-demand price and one 100 GiB gp3 volume, so a
-//! user without AWS sees the cost figures. Labelled as the demo's everywhere they show.
+//! The simulated box's prices: us-east-1 list prices of a few instance types (the demo's box is
+//! an r5.2xlarge) and one 100 GiB gp3 volume, so a user without AWS sees the cost figures.
+//! Labelled as the demo's everywhere they show.
 
 use async_trait::async_trait;
 
@@ -12,8 +13,14 @@ pub struct DemoPrices;
 
 #[async_trait]
 impl PriceSource for DemoPrices {
-    async fn hourly(&self, _region: &str, _instance_type: &str) -> Result<Quote, CloudError> {
-        Ok(Quote { usd: 0.0832, note: None })
+    async fn hourly(&self, _region: &str, instance_type: &str) -> Result<Quote, CloudError> {
+        let usd = match instance_type {
+            "r5.2xlarge" => 0.504,
+            "r5.4xlarge" => 1.008,
+            "t3.large" => 0.0832,
+            _ => 0.10,
+        };
+        Ok(Quote { usd, note: None })
     }
 
     async fn storage(&self, _region: &str, _volume_type: &str) -> Result<Quote, CloudError> {

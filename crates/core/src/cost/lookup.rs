@@ -33,7 +33,13 @@ pub async fn lookup(
     let mut cache = cfg.cache_path.as_deref().map(PriceCache::load).unwrap_or_default();
     let before = cache.clone();
     let hourly = hourly(src, cfg, &mut cache, region, instance, now).await;
-    let storage = storage(src, cfg, &mut cache, region, &instance.id, now).await;
+    // The Price List just failed: its storage prices are not asked for again (the same reason).
+    let api_failed =
+        hourly.as_ref().err().filter(|_| cfg.hourly_usd.is_none() && instance.instance_type.is_some());
+    let storage = match api_failed {
+        Some(why) if cfg.storage_usd_per_gb_month.is_none() => Err(format!("no storage price: {why}")),
+        _ => storage(src, cfg, &mut cache, region, &instance.id, now).await,
+    };
     if let Some(path) = &cfg.cache_path
         && cache != before
         && let Err(e) = cache.save(path)

@@ -17,7 +17,8 @@ pub fn price_text(h: &Hourly) -> String {
 fn trim_price(p: f64) -> String {
     let s = format!("{p:.4}");
     let s = s.trim_end_matches('0');
-    if s.ends_with('.') { format!("{s}00") } else { s.to_owned() }
+    let decimals = s.split_once('.').map_or(0, |(_, d)| d.len());
+    format!("{s}{}", "0".repeat(2usize.saturating_sub(decimals)))
 }
 
 /// What a boot cost: `this run so far $0.84` while it is up, `cost $1.23` once ended.
