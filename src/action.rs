@@ -192,6 +192,8 @@ pub enum Action {
         /// The instances, or why there are none.
         result: Result<Vec<Instance>, CloudError>,
     },
+    /// The answer to a [`Effect::FetchPrices`]: the prices, each part or why it is unknown.
+    PricesLoaded(Box<crate::cost::Prices>),
     /// Write a test message to Slack (key `m`).
     SlackCompose,
     /// The answer to a [`Effect::PostSlack`].
@@ -225,6 +227,9 @@ pub enum Action {
 /// Work `update` asks the app to do; each reports back as an [`Action`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// Look up the instance's hourly price and its volumes' storage price (the cache first);
+    /// answer with [`Action::PricesLoaded`].
+    FetchPrices(Box<Instance>),
     /// Describe the instance(s); answer with [`Action::InstancesLoaded`].
     FetchInstances {
         /// Request number.

@@ -13,6 +13,9 @@ use crate::cloud::Cloud;
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::demo::{DemoCloud, DemoTimings};
 use crate::config::{Config, Target};
+use crate::cost::PriceSource;
+use crate::cost::aws::AwsPrices;
+use crate::cost::demo::DemoPrices;
 use crate::doctor::{AwsBoxRoles, BoxRoles, DemoBoxRoles, Subjects, probes_for};
 use crate::logs::LogStore;
 use crate::logs::aws::AwsLogStore;
@@ -140,6 +143,8 @@ pub struct Backends {
     pub box_roles: Arc<dyn BoxRoles>,
     /// Who did what: `CloudTrail`'s event history (or the demo's simulated week).
     pub activity: Arc<dyn ActivityLog>,
+    /// The Price List API and the box's volumes (or the demo's prices), for the cost figures.
+    pub prices: Arc<dyn PriceSource>,
 }
 
 impl Backends {
@@ -158,7 +163,11 @@ impl Backends {
         let rules: Arc<dyn Rules> = Arc::new(AwsRules::new(cloud.sdk(), cfg));
         let box_roles: Arc<dyn BoxRoles> = Arc::new(AwsBoxRoles::new(cloud.sdk(), cfg));
         let activity: Arc<dyn ActivityLog> = Arc::new(AwsActivity::new(cloud.sdk(), cfg));
-        Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles), activity)
+        let prices: Arc<dyn PriceSource> = Arc::new(AwsPrices::new(cloud.sdk(), cfg));
+        let mut b =
+            Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles), activity);
+        b.prices = prices;
+        b
     }
 
     /// The simulated box `cloud`, its log, and the demo's rule.
@@ -187,6 +196,7 @@ impl Backends {
             chat,
             box_roles,
             activity,
+            prices: Arc::new(DemoPrices),
         }
     }
 

@@ -47,6 +47,8 @@ pub struct Runner {
     pub config: Arc<Config>,
     /// Who did what (`CloudTrail`, or the demo's week).
     pub activity: Arc<dyn crate::activity::ActivityLog>,
+    /// The Price List API and the box's volumes (or the demo's prices).
+    pub prices: Arc<dyn crate::cost::PriceSource>,
 }
 
 impl Runner {
@@ -62,6 +64,7 @@ impl Runner {
             chat: backends.chat.clone(),
             subjects: Arc::new(backends.doctor_subjects(cfg)),
             activity: backends.activity.clone(),
+            prices: backends.prices.clone(),
             tx,
         }
     }
@@ -210,6 +213,15 @@ impl Runner {
                 });
             }
             Effect::RunShell(plan) => self.run_shell(&plan, host)?,
+            Effect::FetchPrices(instance) => {
+                let (src, cfg) = (self.prices.clone(), self.config.clone());
+                self.spawn_then(async move {
+                    let now = jiff::Timestamp::now();
+                    let prices =
+                        crate::cost::lookup(src.as_ref(), &cfg.cost, &cfg.region, &instance, now).await;
+                    Action::PricesLoaded(Box::new(prices))
+                });
+            }
         }
         Ok(())
     }

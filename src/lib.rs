@@ -3,6 +3,7 @@
 //! The domain lives in the `baseline-core` crate; its modules are re-exported here so the
 //! panel and the CLI name them as before (`crate::cloud`, `crate::config`, …).
 
+pub use baseline_core::cost;
 pub use baseline_core::{
     activity, backup, bounded, chat, cloud, config, devmode, doctor, fleet, github, logs, run, sanitize,
     schedule, shell, timefmt, userdata,

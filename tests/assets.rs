@@ -34,6 +34,8 @@ const CALLED: &[&str] = &[
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
     "cloudtrail:LookupEvents",
+    "pricing:GetProducts",
+    "ec2:DescribeVolumes",
 ];
 
 /// Actions the code names but never calls: the doctor looks for them in the box's own role
@@ -50,6 +52,9 @@ const OPTIONAL: &[&str] = &[
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
     "cloudtrail:LookupEvents",
+    // The cost figures: without them they are absent with the reason, nothing else changes.
+    "pricing:GetProducts",
+    "ec2:DescribeVolumes",
 ];
 
 /// The calls that change something (a pushed key opens the box to a shell: not for watchers).
@@ -93,7 +98,7 @@ fn actions(p: &Value) -> BTreeSet<String> {
 /// with its action's name, so a new call shows up here.
 fn actions_in_source() -> BTreeSet<String> {
     let re = regex::Regex::new(
-        r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam|cloudtrail):[A-Z][A-Za-z]+)""#,
+        r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam|cloudtrail|pricing):[A-Z][A-Za-z]+)""#,
     )
     .unwrap();
     let mut found = BTreeSet::new();
@@ -191,6 +196,8 @@ fn every_statement_allows_named_actions_on_the_narrowest_resource() {
                     "ec2:DescribeInstanceStatus",
                     "sts:GetCallerIdentity",
                     "cloudtrail:LookupEvents",
+                    "pricing:GetProducts",
+                    "ec2:DescribeVolumes",
                 ];
                 assert!(
                     acts.iter().all(|a| may_be_unscoped.contains(&a.as_str())),

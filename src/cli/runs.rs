@@ -72,16 +72,26 @@ pub async fn run(cfg: &Config, b: &Backends, json: bool, since: Option<&str>) ->
     };
     let starts = start_events(b, &list, from, now).await;
     let mut all: Vec<Entry> = Vec::new();
+    let mut prices = Vec::new();
     for i in &list {
         let kind = current_kind(cfg, cloud, i).await;
-        let mut t = timeline_for(cfg, b.logs.as_ref(), i, kind, from, now).await?;
+        let (t, p) = tokio::join!(
+            timeline_for(cfg, b.logs.as_ref(), i, kind, from, now),
+            crate::cost::lookup(b.prices.as_ref(), &cfg.cost, &cfg.region, i, now)
+        );
+        let mut t = t?;
         attribute(&mut t, &starts);
         all.extend(t.entries);
+        prices.push(p);
     }
     all.sort_by_key(|e| std::cmp::Reverse(e.started));
+    let cost = |e: &Entry| match prices.iter().find(|p| p.instance_id == e.instance_id) {
+        Some(p) => crate::cost::json::entry_cost(e, p, now),
+        None => Err("not priced".to_owned()),
+    };
     let mut out = std::io::stdout().lock();
     if json {
-        let docs: Vec<RunJson> = all.iter().map(RunJson::from).collect();
+        let docs: Vec<RunJson> = all.iter().map(|e| RunJson::from(e).with_cost(cost(e))).collect();
         crate::sanitize::write_json(&mut out, &docs)?;
         return Ok(());
     }
@@ -90,7 +100,7 @@ pub async fn run(cfg: &Config, b: &Backends, json: bool, since: Option<&str>) ->
         writeln!(out, "no runs in {} over the last {span}", cfg.log_group)?;
         return Ok(());
     }
-    write!(out, "{}", table(&all, now))?;
+    write!(out, "{}", table(&all, now, &cost))?;
     Ok(())
 }
 
@@ -126,10 +136,10 @@ pub(crate) fn attribute(t: &mut Timeline, starts: &Result<Feed, String>) {
 }
 
 /// The human table, one row per run or dev session.
-pub fn table(entries: &[Entry], now: Timestamp) -> String {
+pub fn table(entries: &[Entry], now: Timestamp, cost: &dyn Fn(&Entry) -> Result<f64, String>) -> String {
     let mut s = format!(
-        "{:<24} {:<4} {:<9} {:<7} {:<16} {:>6}  note\n",
-        "started (UTC)", "kind", "ended", "took", "outcome", "lines"
+        "{:<24} {:<4} {:<9} {:<7} {:<16} {:>6} {:>9}  note\n",
+        "started (UTC)", "kind", "ended", "took", "outcome", "lines", "cost"
     );
     let tz = jiff::tz::TimeZone::system();
     for e in entries {
@@ -142,11 +152,12 @@ pub fn table(entries: &[Entry], now: Timestamp) -> String {
         }
         let _ = writeln!(
             s,
-            "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6}  {}",
+            "{:<24} {kind:<4} {:<9} {:<7} {outcome:<16} {:>6} {:>9}  {}",
             utc(e.started),
             e.ended.map_or_else(|| "-".into(), |t| t.strftime("%H:%M:%S").to_string()),
             e.duration.map_or_else(|| "-".into(), human_duration),
             e.lines,
+            cost(e).map_or_else(|_| "-".into(), crate::cost::usd),
             crate::sanitize::field(&note),
         );
     }

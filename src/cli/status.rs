@@ -76,6 +76,8 @@ struct InstanceJson<'a> {
     progress: Option<crate::run::json::ProgressJson>,
     /// The going run's ETA (as in `last_run`), when it is up.
     eta: Option<crate::run::json::EtaJson>,
+    /// The price and the last 30 days' cost (figures `null` with their reason when unknown).
+    cost: Option<crate::cost::json::CostJson>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +100,13 @@ struct StatusJson<'a> {
 }
 
 fn instance_json<'a>(i: &'a Instance, now: Timestamp, extra: &Extra) -> InstanceJson<'a> {
+    let priced = |e: &crate::run::Entry| {
+        let j = RunJson::from(e);
+        match &extra.prices {
+            Some(p) => j.with_cost(crate::cost::json::entry_cost(e, p, now)),
+            None => j,
+        }
+    };
     let live = extra.timeline.last_run().filter(|r| r.current && r.outcome.is_live()).map(RunJson::from);
     InstanceJson {
         id: &i.id,
@@ -116,10 +125,14 @@ fn instance_json<'a>(i: &'a Instance, now: Timestamp, extra: &Extra) -> Instance
         },
         status_checks: i.status_checks.as_ref(),
         dev_mode: extra.dev_mode.map(|m| m.to_string()),
-        last_run: extra.timeline.last_run().map(RunJson::from),
-        current_boot: extra.timeline.current().map(RunJson::from),
+        last_run: extra.timeline.last_run().map(priced),
+        current_boot: extra.timeline.current().map(priced),
         progress: live.as_ref().and_then(|r| r.progress.clone()),
         eta: live.and_then(|r| r.eta),
+        cost: extra
+            .prices
+            .as_ref()
+            .map(|p| crate::cost::json::CostJson::new(p, &extra.timeline.entries, now)),
     }
 }
 
@@ -131,13 +144,15 @@ pub(crate) fn instance_value(
     dev_mode: Option<Mode>,
     timeline: Timeline,
 ) -> serde_json::Value {
-    serde_json::to_value(instance_json(i, now, &Extra { dev_mode, timeline })).unwrap()
+    serde_json::to_value(instance_json(i, now, &Extra { dev_mode, timeline, prices: None })).unwrap()
 }
 
 /// What `status` adds to EC2's answer for one instance.
 struct Extra {
     dev_mode: Option<Mode>,
     timeline: Timeline,
+    /// The prices (`None` in tests that leave cost out).
+    prices: Option<crate::cost::Prices>,
 }
 
 /// Reads each instance's dev mode and judges its last run, every instance at once and, for each,
@@ -169,9 +184,10 @@ async fn extra(
 ) -> (Extra, Vec<String>) {
     let mut warns = Vec::new();
     let store = b.logs.as_ref();
-    let (user_data, past) = tokio::join!(
+    let (user_data, past, prices) = tokio::join!(
         b.cloud.user_data(&i.id),
-        crate::logs::history::read_past(store, cfg, &i.id, now - HISTORY_SPAN, None)
+        crate::logs::history::read_past(store, cfg, &i.id, now - HISTORY_SPAN, None),
+        crate::cost::lookup(b.prices.as_ref(), &cfg.cost, &cfg.region, i, now)
     );
     let dev_mode = match (user_data, pattern) {
         (Ok(bytes), Some(p)) => match DevInfo::read(&bytes, p) {
@@ -200,7 +216,7 @@ async fn extra(
         }
     };
     let timeline = crate::logs::history::timeline_of(i, &past, kind, &cfg.run_rules, now);
-    (Extra { dev_mode, timeline }, warns)
+    (Extra { dev_mode, timeline, prices: Some(prices) }, warns)
 }
 
 /// The schedule as the panel shows it, with the dev-mode alarm; problems become warnings.
@@ -338,6 +354,11 @@ fn table(list: &[Instance], extra: &[Extra], sched: Option<&ScheduleView>, now: 
         }
         if let Some(d) = e.timeline.current().filter(|c| c.kind == Kind::DevSession) {
             row("this boot", crate::run::text::summary(d));
+        }
+        if let Some(p) = &e.prices {
+            for (k, v) in crate::cost::text::lines(p, &e.timeline, now) {
+                row(k, v);
+            }
         }
     }
     if let Some(v) = sched {

@@ -63,6 +63,7 @@ pub(super) fn loaded(state: &mut State, seq: u64, result: Result<Vec<Instance>, 
             fx.extend(follow_due(state));
             fx.extend(dev::info_due(state).or_else(|| timeline::kind_due(state)));
             fx.extend(timeline::refresh(state));
+            fx.extend(super::cost::due(state));
         }
         Err(e) => {
             let new_cause = state.instances_failure.as_ref().map(CloudError::kind) != Some(e.kind());

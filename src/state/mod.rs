@@ -1,6 +1,7 @@
 //! The panel's state and the one pure function that changes it.
 
 pub mod activity;
+pub mod cost;
 pub mod dev;
 pub mod dialog;
 pub mod doctor;
@@ -222,6 +223,8 @@ pub struct State {
     pub shell_opening: Option<String>,
     /// Who did what: the Activity pane's feed (key `a`).
     pub activity: activity::ActivityState,
+    /// The prices of the selected instance, for the cost figures.
+    pub cost: cost::CostState,
 }
 
 impl State {
@@ -264,6 +267,7 @@ impl State {
             doctor: doctor::DoctorView::default(),
             shell_opening: None,
             activity: activity::ActivityState::new(&cfg.rule_name),
+            cost: cost::CostState::default(),
         }
     }
 

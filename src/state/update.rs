@@ -1,8 +1,8 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
 use super::{
-    Intent, Level, Notice, Overlay, State, activity, dev, doctor, instances, logs, pace, runs, schedule,
-    shell, slack, timeline,
+    Intent, Level, Notice, Overlay, State, activity, cost, dev, doctor, instances, logs, pace, runs,
+    schedule, shell, slack, timeline,
 };
 use crate::action::{Action, Effect, Power, Write};
 use crate::chat::notice::ActionNotice;
@@ -187,6 +187,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             fx.extend(runs::done(state, &write, result));
         }
+        Action::PricesLoaded(prices) => cost::loaded(state, *prices),
         Action::SlackCompose => slack::compose(state),
         Action::SlackPosted { kind, result, demo_channel } => {
             slack::posted(state, kind, result, demo_channel);

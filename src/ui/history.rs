@@ -41,8 +41,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         let lines = super::fit::place(&items, room, usize::from(area.height.saturating_sub(2)));
         return frame.render_widget(Paragraph::new(lines).block(block), area);
     }
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    if let Some(line) = month_line(state, usize::from(inner.width)) {
+        frame.render_widget(Paragraph::new(line), Rect { height: 1, ..inner });
+        inner.y += 1;
+        inner.height = inner.height.saturating_sub(1);
+    }
     let runs = timeline.runs().filter(|e| e.duration.is_some()).count().min(CHART_RUNS);
     let chart_w = if inner.width >= 90 && runs > 0 {
         (inner.width / 3)
@@ -68,15 +73,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
 /// The runs and dev sessions, one row each.
 fn table(frame: &mut Frame, area: Rect, state: &View, timeline: &Timeline) {
     let t = state.theme;
-    let header = Row::new(["started (UTC)", "outcome", "took", "lines", "evidence"]).style(t.dim());
+    let header = Row::new(["started (UTC)", "outcome", "took", "lines", "cost", "evidence"]).style(t.dim());
     // The evidence column: what the others, their gaps and the highlight symbol leave.
-    let note_room = usize::from(area.width).saturating_sub(15 + 15 + 7 + 6 + 4 + 1);
-    let rows = timeline.entries.iter().map(|e| row(e, &t, note_room));
+    let note_room = usize::from(area.width).saturating_sub(15 + 15 + 7 + 6 + 8 + 5 + 1);
+    let rows = timeline.entries.iter().map(|e| row(e, &t, note_room, cost_cell(state, e)));
     let widths = [
         Constraint::Length(15),
         Constraint::Length(15),
         Constraint::Length(7),
         Constraint::Length(6),
+        Constraint::Length(8),
         Constraint::Min(10),
     ];
     let table = Table::new(rows, widths)
@@ -89,7 +95,7 @@ fn table(frame: &mut Frame, area: Rect, state: &View, timeline: &Timeline) {
 
 /// One entry's row: dev sessions dimmed and labelled; the evidence shortened in its middle to
 /// `note_room` columns.
-fn row<'a>(e: &'a Entry, t: &Theme, note_room: usize) -> Row<'a> {
+fn row<'a>(e: &'a Entry, t: &Theme, note_room: usize, cost: String) -> Row<'a> {
     let started = e.started.strftime("%a %m-%d %H:%M").to_string();
     let took = match (e.duration, e.outcome.is_live()) {
         (Some(d), _) => human_duration(d),
@@ -105,6 +111,7 @@ fn row<'a>(e: &'a Entry, t: &Theme, note_room: usize) -> Row<'a> {
             Cell::from("dev session"),
             Cell::from(took),
             Cell::from(e.lines.to_string()),
+            Cell::from(cost),
             Cell::from(note),
         ])
         .style(t.dim());
@@ -114,8 +121,44 @@ fn row<'a>(e: &'a Entry, t: &Theme, note_room: usize) -> Row<'a> {
         Cell::from(Span::styled(e.outcome.label(), super::run::outcome_style(t, e.outcome))),
         Cell::from(took),
         Cell::from(e.lines.to_string()),
+        Cell::from(cost),
         Cell::from(note),
     ])
+}
+
+/// A boot's cost for its row: dollars, `?` when unknown (the 30-day line says why), blank
+/// before the prices arrive.
+fn cost_cell(state: &View, e: &Entry) -> String {
+    match crate::state::cost::entry_cost(state.state, e) {
+        Some(Ok(usd)) => crate::cost::usd(usd),
+        Some(Err(_)) => "?".into(),
+        None => String::new(),
+    }
+}
+
+/// "Last 30 days: runs $8.00 · dev sessions $1.20 · storage $3.10 = $12.30 · $0.564/h r5.2xlarge
+/// (AWS Price List)", or why the figures are unknown; shortened in its middle to `room`.
+fn month_line(state: &View, room: usize) -> Option<Line<'static>> {
+    let t = state.theme;
+    let id = &state.instance()?.id;
+    let prices = state.cost.for_instance(id)?;
+    if state.runs.reading {
+        return None;
+    }
+    let month = crate::cost::last_30_days(&state.timeline().entries, prices, state.now);
+    let mut text = format!("Last 30 days: {}", crate::cost::text::month_text(&month));
+    let why = crate::cost::text::month_reason(&month);
+    if let Some(w) = &why {
+        text = format!("{text} — unknown: {w}");
+    } else if let Ok(h) = &prices.hourly {
+        // The price only where it fits: the figures come first.
+        let with_price = format!("{text} · {}", crate::cost::text::price_text(h));
+        if super::fit::width(&with_price) <= room {
+            text = with_price;
+        }
+    }
+    let text = super::fit::middle(&text, room).into_owned();
+    Some(Line::styled(text, if why.is_some() { t.warn() } else { t.dim() }))
 }
 
 /// Run durations, oldest left, coloured by outcome; the selected run's bar reversed.

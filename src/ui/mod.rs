@@ -24,6 +24,8 @@ pub mod theme;
 mod view;
 
 #[cfg(test)]
+mod cost_tests;
+#[cfg(test)]
 mod screens_tests;
 #[cfg(test)]
 mod tests;

@@ -88,6 +88,7 @@ fn items(state: &View, room: usize) -> Vec<Item<'static>> {
                 let rank = if bad { Rank::High } else { Rank::Low };
                 items.push(Item::wrapped(rank, Line::styled(run.evidence.clone(), t.dim()), 3));
             }
+            items.extend(cost_item(state, run, &label));
             if matches!(run.outcome, Outcome::Failing | Outcome::Stuck) {
                 let x = state.key("stop");
                 let text = format!("{x}: stop the box (it is still billing)");
@@ -97,10 +98,32 @@ fn items(state: &View, room: usize) -> Vec<Item<'static>> {
     }
     if let Some(dev) = timeline.current().filter(|c| c.kind == Kind::DevSession && c.outcome.is_live()) {
         let up = human_duration(dev.elapsed(now));
-        let text = format!("Now: dev session up {up} (not a run)");
+        let so_far = match crate::state::cost::entry_cost(state.state, dev) {
+            Some(Ok(usd)) => format!(", {} so far", crate::cost::usd(usd)),
+            _ => String::new(),
+        };
+        let text = format!("Now: dev session up {up} (not a run{so_far})");
         items.push(Item::wrapped(Rank::Must, Line::styled(text, t.warn()), 2));
     }
     items
+}
+
+/// The run's cost: "this run so far $0.84" while it is up, "Cost $1.23" once ended, or why it
+/// is unknown; nothing before the prices arrive.
+fn cost_item(state: &View, run: &Entry, label: &dyn Fn(&str) -> Span<'static>) -> Option<Item<'static>> {
+    let t = state.theme;
+    let item = match crate::state::cost::entry_cost(state.state, run)? {
+        Ok(usd) if run.outcome.is_live() => {
+            let line = Line::from(vec![
+                Span::raw("this run so far "),
+                Span::styled(crate::cost::usd(usd), t.warn()),
+            ]);
+            Item::row(Rank::High, line)
+        }
+        Ok(usd) => Item::row(Rank::Mid, Line::from(vec![label("Cost"), Span::raw(crate::cost::usd(usd))])),
+        Err(why) => Item::wrapped(Rank::Low, Line::styled(format!("cost unknown: {why}"), t.dim()), 2),
+    };
+    Some(item)
 }
 
 /// `12/58 ████░░░░`: the progress as a bar `room` columns wide.

@@ -8,6 +8,7 @@ pub mod bounded;
 pub mod chat;
 pub mod cloud;
 pub mod config;
+pub mod cost;
 pub mod devmode;
 pub mod doctor;
 pub mod fleet;

@@ -205,6 +205,7 @@ fn loading_instances_reads_the_dev_mode_once() {
             Effect::FollowLogs { instance_id: "i-0db5237193478dd8d".into(), since },
             Effect::FetchPast { instance_id: "i-0db5237193478dd8d".into(), until: since },
             Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into(), seq: 1 },
+            Effect::FetchPrices(Box::new(instance(InstanceState::Stopped))),
         ]
     );
     set_dev(&mut s, Mode::Dev);

@@ -38,8 +38,9 @@ fn first_tick_fetches_and_answer_fills_the_instance_panel() {
                 until: "2026-11-23T08:59:04Z".parse().unwrap()
             },
             Effect::FetchDevInfo { id: "i-0db5237193478dd8d".into(), seq: 1 },
+            Effect::FetchPrices(Box::new(instance(InstanceState::Running))),
         ],
-        "follows the logs, reads back the past, then reads the dev mode"
+        "follows the logs, reads back the past, then reads the dev mode and the prices"
     );
     assert_eq!(s.instance().unwrap().state, InstanceState::Running);
     assert_eq!(s.instances.ok_at, Some(now()));

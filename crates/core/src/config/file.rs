@@ -89,6 +89,16 @@ pub struct PanelSection {
     pub default_box: Option<String>,
 }
 
+/// `[cost]` section: prices that override the AWS Price List's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostSection {
+    /// The instance's on-demand price, US dollars an hour.
+    pub hourly_usd: Option<f64>,
+    /// EBS storage, US dollars a GB-month (every volume type).
+    pub storage_usd_per_gb_month: Option<f64>,
+}
+
 /// `[boxes.NAME]`: one job box; each key overrides the top-level setting for this box only.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,6 +123,10 @@ pub struct BoxSection {
     pub slack_channel: Option<String>,
     /// Script line pattern (`instance.script_pattern`).
     pub script_pattern: Option<String>,
+    /// Hourly price (`cost.hourly_usd`).
+    pub cost_hourly_usd: Option<f64>,
+    /// Storage price per GB-month (`cost.storage_usd_per_gb_month`).
+    pub cost_storage_usd_per_gb_month: Option<f64>,
 }
 
 /// `[run]` section: how a run's outcome is judged.
@@ -176,6 +190,9 @@ pub struct FileConfig {
     /// `[dev]`.
     #[serde(default)]
     pub dev: DevSection,
+    /// `[cost]`.
+    #[serde(default)]
+    pub cost: CostSection,
     /// `[keys]`: command name → key, e.g. `start = "R"`.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, String>,

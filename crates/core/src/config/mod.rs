@@ -197,6 +197,8 @@ pub struct Config {
     pub dev: DevConfig,
     /// Keys of the panel's commands.
     pub keys: keys::KeyBindings,
+    /// Price overrides and the price cache.
+    pub cost: crate::cost::CostConfig,
     /// Colours on (`panel.theme = "color"`, the default) or off (`"mono"`; `NO_COLOR` too).
     pub color: bool,
     /// Slack settings.
@@ -316,6 +318,15 @@ impl Config {
             max_up: hours("dev.max_hours", file.dev.max_hours, 4.0)?,
             alarm_window: hours("dev.alarm_hours", file.dev.alarm_hours, 24.0)?,
         };
+        let cost = crate::cost::CostConfig {
+            hourly_usd: price("cost.hourly_usd", bx.cost_hourly_usd.or(file.cost.hourly_usd))?,
+            storage_usd_per_gb_month: price(
+                "cost.storage_usd_per_gb_month",
+                bx.cost_storage_usd_per_gb_month.or(file.cost.storage_usd_per_gb_month),
+            )?,
+            // The simulated box's prices are not kept.
+            cache_path: if flags.demo { None } else { crate::cost::cache::default_path() },
+        };
         let slack_url = key("SLACK_API_URL").or_else(|| file.slack.api_url.clone());
         let github_url = key("GITHUB_API_URL").or_else(|| file.github.api_url.clone());
         let cfg = Config {
@@ -340,6 +351,7 @@ impl Config {
             poll_slow_secs: file.panel.poll_slow_secs.unwrap_or(60),
             run_rules,
             dev,
+            cost,
             color: match file.panel.theme.as_deref() {
                 None | Some("color") => true,
                 Some("mono") => false,
@@ -483,6 +495,17 @@ fn choose_box(file: &FileConfig, flags: &Overrides) -> Result<(String, Vec<Strin
         });
     }
     Ok((wanted, boxes))
+}
+
+/// A price from the file: a number of US dollars, zero or more.
+fn price(key: &str, value: Option<f64>) -> Result<Option<f64>, ConfigError> {
+    match value {
+        Some(v) if !(v.is_finite() && v >= 0.0) => Err(ConfigError::Invalid {
+            key: key.into(),
+            message: "not a price; use a number of US dollars such as 0.0832".into(),
+        }),
+        v => Ok(v),
+    }
 }
 
 /// A positive number of hours from the file, or the default.

@@ -283,3 +283,20 @@ fn run_silence_and_progress_pattern_are_read_and_checked() {
     let e = resolve("[run]\nprogress_pattern = 'step \\d+'\n").unwrap_err().to_string();
     assert!(e.starts_with("run.progress_pattern: ") && e.contains("two capture groups"), "{e}");
 }
+
+#[test]
+fn cost_prices_come_from_the_file_and_a_box_overrides_them() {
+    let f = file(
+        "[cost]\nhourly_usd = 0.0832\nstorage_usd_per_gb_month = 0.08\n\
+         [boxes.baseline]\n[boxes.flu]\ncost_hourly_usd = 0.5\n",
+    );
+    let base = pick_box(&f, None).unwrap();
+    assert_eq!(base.cost.hourly_usd, Some(0.0832));
+    assert_eq!(base.cost.storage_usd_per_gb_month, Some(0.08));
+    let flu = pick_box(&f, Some("flu")).unwrap();
+    assert_eq!(flu.cost.hourly_usd, Some(0.5), "the box's own price");
+    assert_eq!(flu.cost.storage_usd_per_gb_month, Some(0.08), "not set in the box: the top level's");
+    assert_eq!(Config::builtin().cost.hourly_usd, None, "by default the Price List's");
+    let err = pick_box(&file("[cost]\nhourly_usd = -1.0\n"), None).unwrap_err();
+    assert_eq!(err.to_string(), "cost.hourly_usd: not a price; use a number of US dollars such as 0.0832");
+}

@@ -48,6 +48,11 @@ pub struct RunJson {
     pub progress: Option<ProgressJson>,
     /// When the run should end: `{"at": "…", "basis": "progress_rate", "usual_seconds": 5820}`.
     pub eta: Option<EtaJson>,
+    /// What the boot cost (so far, while it is up), US dollars to the cent; `null` with
+    /// `cost_reason` when the price or the boot's end is not known.
+    pub cost_usd: Option<serde_json::Number>,
+    /// Why `cost_usd` is `null`.
+    pub cost_reason: Option<String>,
 }
 
 /// Progress in JSON.
@@ -106,6 +111,26 @@ impl From<&Entry> for RunJson {
                 basis: x.basis,
                 usual_seconds: x.usual.map(|u| u.as_secs()),
             }),
+            cost_usd: None,
+            cost_reason: Some("not priced".into()),
         }
+    }
+}
+
+impl RunJson {
+    /// This entry with its cost, or the reason it is not known.
+    #[must_use]
+    pub fn with_cost(mut self, cost: Result<f64, String>) -> Self {
+        match cost {
+            Ok(usd) => {
+                self.cost_usd = crate::cost::json::amount(usd);
+                self.cost_reason = None;
+            }
+            Err(why) => {
+                self.cost_usd = None;
+                self.cost_reason = Some(why);
+            }
+        }
+        self
     }
 }
