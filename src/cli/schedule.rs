@@ -328,6 +328,8 @@ mod tests {
             description: None,
             targets: vec![],
             created_by: None,
+            scheduler: None,
+            other: crate::schedule::rules::Other::NotRead,
         }
     }
 

@@ -49,6 +49,8 @@ impl DemoRules {
             description: Some("Starts the baseline model instance every Monday".into()),
             targets: vec![format!("arn:aws:lambda:us-east-1:{DEMO_ACCOUNT}:function:{}", self.lambda)],
             created_by: Some(DEMO_ACCOUNT.into()),
+            scheduler: None,
+            other: super::Other::NotRead,
         }
     }
 }
