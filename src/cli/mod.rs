@@ -12,6 +12,7 @@ mod notice;
 mod power;
 mod runs;
 pub mod schedule;
+mod schedule_move;
 mod slack;
 pub mod ssh;
 mod status;

@@ -22,6 +22,8 @@ pub mod theme;
 mod view;
 
 #[cfg(test)]
+mod schedule_tests;
+#[cfg(test)]
 mod screens_tests;
 #[cfg(test)]
 mod tests;

@@ -51,7 +51,7 @@ pub enum Fault {
     /// and return the answer to the first.
     AndThen(Vec<u8>),
     /// Answer with this function's reply, without forwarding: a stand-in for an action the
-    /// server behind does not implement (CloudTrail, the Price List API).
+    /// server behind does not implement (`CloudTrail`, the Price List API).
     Answer(Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>),
 }
 

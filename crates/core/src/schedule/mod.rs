@@ -15,6 +15,7 @@ pub mod display;
 mod error;
 mod field;
 pub mod hint;
+pub mod moving;
 pub mod rate;
 pub mod rules;
 pub mod view;

@@ -65,10 +65,7 @@ impl ScheduleView {
         window: SignedDuration,
     ) -> ScheduleView {
         let configured = info;
-        let info = match configured.other_firing() {
-            Some(o) if !configured.state.fires() => o,
-            _ => configured,
-        };
+        let info = configured.shown();
         let shown_instead = (!std::ptr::eq(info, configured)).then(|| {
             format!(
                 "{} is {}; {} starts the box and is shown here (set `kind` under [schedule] to make it the box's).",

@@ -19,8 +19,8 @@ use crate::cloud::CloudError;
 
 pub use aws::AwsRules;
 pub use both::BoxSchedule;
-pub use demo::DemoRules;
-pub use scheduler::AwsScheduler;
+pub use demo::{DemoRules, DemoScheduler};
+pub use scheduler::{AwsScheduler, NewSchedule, SchedulerStore};
 
 /// How far back [`Rules::last_fired`] looks: a weekly rule has fired at least once in 8 days.
 pub const LAST_FIRED_LOOKBACK: SignedDuration = SignedDuration::from_hours(8 * 24);
@@ -149,6 +149,15 @@ impl RuleInfo {
     /// Where the expression is evaluated: `UTC`, or the Scheduler schedule's zone name.
     pub fn zone_name(&self) -> &str {
         self.scheduler.as_ref().and_then(|s| s.time_zone.as_deref()).unwrap_or("UTC")
+    }
+
+    /// The schedule that starts the box: this one, unless it does not fire and the other kind
+    /// does (after `schedule move`, the disabled rule and the enabled Scheduler schedule).
+    pub fn shown(&self) -> &RuleInfo {
+        match self.other_firing() {
+            Some(o) if !self.state.fires() => o,
+            _ => self,
+        }
     }
 
     /// The other schedule when it exists and fires.

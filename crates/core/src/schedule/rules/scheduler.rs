@@ -17,6 +17,21 @@ use crate::cloud::aws::{endpoint_label, sdk_config, sdk_failure};
 use crate::config::Config;
 use crate::schedule::named_zone;
 
+/// The box's `EventBridge` Scheduler schedule with the writes `schedule move` needs.
+#[async_trait]
+pub trait SchedulerStore: Rules {
+    /// Whether the schedule exists: `Ok(false)` only when the Scheduler says it does not.
+    async fn exists(&self) -> Result<bool, CloudError>;
+    /// Creates the schedule, enabled. `client_token` makes a retry the same request.
+    async fn create(&self, new: &NewSchedule, client_token: &str) -> Result<(), CloudError>;
+    /// Deletes the schedule.
+    async fn delete(&self) -> Result<(), CloudError>;
+    /// The schedule group.
+    fn group(&self) -> &str;
+    /// The same schedule as a [`Rules`] (read, enable, disable).
+    fn as_rules(self: std::sync::Arc<Self>) -> std::sync::Arc<dyn Rules>;
+}
+
 /// A new Scheduler schedule, as `schedule move` creates it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSchedule {
@@ -64,11 +79,6 @@ impl AwsScheduler {
         Self::new(&sdk_config(cfg).await, cfg)
     }
 
-    /// The schedule group.
-    pub fn group(&self) -> &str {
-        &self.group
-    }
-
     #[allow(clippy::needless_pass_by_value, reason = "takes the error as `map_err` hands it over")]
     fn fail<E>(&self, action: &str, err: SdkError<E, HttpResponse>) -> CloudError
     where
@@ -91,56 +101,6 @@ impl AwsScheduler {
             .send()
             .await
             .map_err(|e| self.fail("scheduler:GetSchedule", e))
-    }
-
-    /// Whether the schedule exists: `Ok(false)` only when Scheduler says it does not.
-    pub async fn exists(&self) -> Result<bool, CloudError> {
-        match self.get().await {
-            Ok(_) => Ok(true),
-            Err(CloudError::Missing(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Creates the schedule, enabled, with no flexible window. A client token makes a retry of
-    /// an unanswered create the same request.
-    pub async fn create(&self, new: &NewSchedule, client_token: &str) -> Result<(), CloudError> {
-        let window = FlexibleTimeWindow::builder()
-            .mode(FlexibleTimeWindowMode::Off)
-            .build()
-            .map_err(|e| CloudError::Other(e.to_string()))?;
-        let target = Target::builder()
-            .arn(&new.target)
-            .role_arn(&new.role)
-            .build()
-            .map_err(|e| CloudError::Other(e.to_string()))?;
-        self.client
-            .create_schedule()
-            .name(&self.name)
-            .group_name(&self.group)
-            .schedule_expression(&new.expression)
-            .schedule_expression_timezone(&new.time_zone)
-            .description(&new.description)
-            .flexible_time_window(window)
-            .target(target)
-            .state(ScheduleState::Enabled)
-            .client_token(client_token)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| sdk_failure("scheduler:CreateSchedule", &e, self.profile.as_deref(), &self.endpoint))
-    }
-
-    /// Deletes the schedule.
-    pub async fn delete(&self) -> Result<(), CloudError> {
-        self.client
-            .delete_schedule()
-            .name(&self.name)
-            .group_name(&self.group)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| self.fail("scheduler:DeleteSchedule", e))
     }
 }
 
@@ -168,6 +128,67 @@ fn info_of(out: &GetScheduleOutput, name: &str, group: &str) -> RuleInfo {
             role: target.map(|t| t.role_arn().to_string()).filter(|r| !r.is_empty()),
         }),
         other: Other::NotRead,
+    }
+}
+
+#[async_trait]
+impl SchedulerStore for AwsScheduler {
+    /// Whether the schedule exists: `Ok(false)` only when Scheduler says it does not.
+    async fn exists(&self) -> Result<bool, CloudError> {
+        match self.get().await {
+            Ok(_) => Ok(true),
+            Err(CloudError::Missing(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates the schedule, enabled, with no flexible window. A client token makes a retry of
+    /// an unanswered create the same request.
+    async fn create(&self, new: &NewSchedule, client_token: &str) -> Result<(), CloudError> {
+        let window = FlexibleTimeWindow::builder()
+            .mode(FlexibleTimeWindowMode::Off)
+            .build()
+            .map_err(|e| CloudError::Other(e.to_string()))?;
+        let target = Target::builder()
+            .arn(&new.target)
+            .role_arn(&new.role)
+            .build()
+            .map_err(|e| CloudError::Other(e.to_string()))?;
+        self.client
+            .create_schedule()
+            .name(&self.name)
+            .group_name(&self.group)
+            .schedule_expression(&new.expression)
+            .schedule_expression_timezone(&new.time_zone)
+            .description(&new.description)
+            .flexible_time_window(window)
+            .target(target)
+            .state(ScheduleState::Enabled)
+            .client_token(client_token)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| sdk_failure("scheduler:CreateSchedule", &e, self.profile.as_deref(), &self.endpoint))
+    }
+
+    /// Deletes the schedule.
+    async fn delete(&self) -> Result<(), CloudError> {
+        self.client
+            .delete_schedule()
+            .name(&self.name)
+            .group_name(&self.group)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail("scheduler:DeleteSchedule", e))
+    }
+
+    fn group(&self) -> &str {
+        &self.group
+    }
+
+    fn as_rules(self: std::sync::Arc<Self>) -> std::sync::Arc<dyn Rules> {
+        self
     }
 }
 
