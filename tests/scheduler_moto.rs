@@ -212,3 +212,27 @@ async fn without_a_role_the_move_says_what_to_set() {
         assert!(list.is_empty());
     }
 }
+
+#[tokio::test]
+async fn two_enabled_schedules_are_a_status_warning() {
+    let Some(moto) = Moto::start() else { return };
+    moto.launch("baseline model", SEED_USER_DATA).await;
+    put_rule(&moto).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(&dir, "");
+    let out =
+        run(&moto, &cfg, &["schedule", "move", "--to-scheduler", "--at", "09:00 America/New_York", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // Someone enables the rule again by hand: both start the box now.
+    if moto.aws(&["events", "enable-rule", "--name", RULE]).is_none() {
+        return;
+    }
+    assert_eq!(enabled_count(&moto), Some(2));
+    let out = run(&moto, &cfg, &["status", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings: Vec<&str> = doc["warnings"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(warnings.iter().any(|w| w.starts_with("Two enabled schedules start this box")), "{warnings:?}");
+    let out = run(&moto, &cfg, &["schedule", "show"]);
+    assert!(text(&out).contains("! Two enabled schedules start this box"), "{}", text(&out));
+}

@@ -27,6 +27,9 @@ use crate::schedule::{RuleState, Schedule, upcoming_fires};
 /// Exit code when a write got no answer: it may have been applied.
 const MAY_BE_APPLIED: i32 = 8;
 
+/// What creating a schedule needs beside `scheduler:CreateSchedule`: passing the role.
+const PASS_ROLE: &str = "iam:PassRole";
+
 /// How many fires the side-by-side comparison lists.
 const COMPARED_FIRES: usize = 5;
 
@@ -138,10 +141,14 @@ async fn move_to_scheduler(cfg: &Config, b: &Backends, at: &At, yes: bool) -> Re
     );
     confirm(&question, "move the schedule", yes)?;
     let token = format!("baseline-panel-move-{}", Timestamp::now().as_second());
-    scheduler
-        .create(&p.new, &token)
-        .await
-        .map_err(|e| write_failed(e, "creating the Scheduler schedule", cfg))?;
+    scheduler.create(&p.new, &token).await.map_err(|e| {
+        let denied = matches!(e, CloudError::AccessDenied { .. });
+        let mut f = write_failed(e, "creating the Scheduler schedule", cfg);
+        if denied {
+            let _ = write!(f.message, " (creating a schedule also needs {PASS_ROLE} on {})", p.new.role);
+        }
+        f
+    })?;
     println!(
         "Created Scheduler schedule `{}/{}` (ENABLED).",
         field(scheduler.group()),
