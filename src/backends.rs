@@ -12,6 +12,7 @@ use crate::chat::{self, Chat, ChatError, DemoChat};
 use crate::cloud::Cloud;
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::demo::{DemoCloud, DemoTimings};
+use crate::config::ScheduleKind;
 use crate::config::{Config, Target};
 use crate::cost::PriceSource;
 use crate::cost::aws::AwsPrices;
@@ -21,7 +22,7 @@ use crate::logs::LogStore;
 use crate::logs::aws::AwsLogStore;
 use crate::logs::demo::DemoLogStore;
 use crate::schedule::Rules;
-use crate::schedule::rules::{AwsRules, DemoRules};
+use crate::schedule::rules::{AwsRules, AwsScheduler, BoxSchedule, DemoRules, DemoScheduler, SchedulerStore};
 
 /// Which account the backends belong to, for the header and the CLI's JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,8 +133,11 @@ pub struct Backends {
     pub cloud: Arc<dyn Cloud>,
     /// `CloudWatch` Logs (or the simulated box's log).
     pub logs: Arc<dyn LogStore>,
-    /// The `EventBridge` schedule rule (or the demo's).
+    /// The box's schedule: the `EventBridge` rule or Scheduler schedule `schedule.kind` names,
+    /// read with the other kind beside it (or the demo's).
     pub rules: Arc<dyn Rules>,
+    /// The rule and the Scheduler schedule one by one, for `schedule move`.
+    pub pair: SchedulePair,
     /// Where user-data backups go (a separate directory in demo mode).
     pub backups: BackupStore,
     /// The Slack channel (or the demo's).
@@ -157,47 +161,47 @@ impl Backends {
         }
     }
 
-    /// EC2, `CloudWatch` Logs and `EventBridge` on `cloud`'s SDK configuration.
+    /// EC2, `CloudWatch` Logs, `EventBridge` and `EventBridge` Scheduler on `cloud`'s SDK
+    /// configuration.
     pub fn aws(cfg: &Config, cloud: AwsCloud) -> Backends {
         let logs: Arc<dyn LogStore> = Arc::new(AwsLogStore::new(cloud.sdk(), cfg));
-        let rules: Arc<dyn Rules> = Arc::new(AwsRules::new(cloud.sdk(), cfg));
+        let pair = SchedulePair {
+            rule: Arc::new(AwsRules::new(cloud.sdk(), cfg)),
+            scheduler: Arc::new(AwsScheduler::new(cloud.sdk(), cfg)),
+        };
         let box_roles: Arc<dyn BoxRoles> = Arc::new(AwsBoxRoles::new(cloud.sdk(), cfg));
         let activity: Arc<dyn ActivityLog> = Arc::new(AwsActivity::new(cloud.sdk(), cfg));
         let prices: Arc<dyn PriceSource> = Arc::new(AwsPrices::new(cloud.sdk(), cfg));
-        let mut b =
-            Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, rules, box_roles), activity);
+        let mut b = Backends::with(cfg, Account::of(cfg), Arc::new(cloud), (logs, pair, box_roles), activity);
         b.prices = prices;
         b
     }
 
-    /// The simulated box `cloud`, its log, and the demo's rule.
+    /// The simulated box `cloud`, its log, and the demo's rule (and Scheduler schedule, absent
+    /// until `schedule move` creates it).
     pub fn demo(cfg: &Config, cloud: Arc<DemoCloud>) -> Backends {
         let logs: Arc<dyn LogStore> = Arc::new(DemoLogStore::new(cloud.as_ref().clone(), cfg));
-        let rules: Arc<dyn Rules> = Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name));
+        let pair = SchedulePair {
+            rule: Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
+            scheduler: Arc::new(DemoScheduler::new(&cfg.scheduler.name, &cfg.scheduler.group)),
+        };
         let box_roles: Arc<dyn BoxRoles> = Arc::new(DemoBoxRoles::new(&cfg.log_group));
         let activity: Arc<dyn ActivityLog> = Arc::new(DemoActivity::new(&cfg.rule_name, &cfg.lambda_name));
-        Backends::with(cfg, Account::Demo, cloud, (logs, rules, box_roles), activity)
+        Backends::with(cfg, Account::Demo, cloud, (logs, pair, box_roles), activity)
     }
 
     fn with(
         cfg: &Config,
         account: Account,
         cloud: Arc<dyn Cloud>,
-        (logs, rules, box_roles): (Arc<dyn LogStore>, Arc<dyn Rules>, Arc<dyn BoxRoles>),
+        (logs, pair, box_roles): (Arc<dyn LogStore>, SchedulePair, Arc<dyn BoxRoles>),
         activity: Arc<dyn ActivityLog>,
     ) -> Backends {
         let chat = ChatLink::from_config(cfg);
-        Backends {
-            account,
-            cloud,
-            logs,
-            rules,
-            backups: crate::devmode::backup_store(cfg),
-            chat,
-            box_roles,
-            activity,
-            prices: Arc::new(DemoPrices),
-        }
+        let rules = pair.box_schedule(cfg.scheduler.kind);
+        let backups = crate::devmode::backup_store(cfg);
+        let prices = Arc::new(DemoPrices);
+        Backends { account, cloud, logs, rules, pair, backups, chat, box_roles, activity, prices }
     }
 
     /// What the doctor examines: these backends, with chat and GitHub as the configuration
@@ -205,6 +209,27 @@ impl Backends {
     pub fn doctor_subjects(&self, cfg: &Config) -> Subjects {
         let probes = probes_for(self.logs.clone(), self.rules.clone(), self.box_roles.clone());
         Subjects::from_config(cfg, self.cloud.clone(), probes)
+    }
+}
+
+/// A box's `EventBridge` rule and its `EventBridge` Scheduler schedule, one by one.
+#[derive(Clone)]
+pub struct SchedulePair {
+    /// The rule (`schedule.rule`).
+    pub rule: Arc<dyn Rules>,
+    /// The Scheduler schedule (`schedule.name` in `schedule.group`).
+    pub scheduler: Arc<dyn SchedulerStore>,
+}
+
+impl SchedulePair {
+    /// The box's schedule of `kind`, read with the other kind beside it.
+    pub fn box_schedule(&self, kind: ScheduleKind) -> Arc<dyn Rules> {
+        let scheduler = self.scheduler.clone().as_rules();
+        let (main, other) = match kind {
+            ScheduleKind::Rule => (self.rule.clone(), scheduler),
+            ScheduleKind::Scheduler => (scheduler, self.rule.clone()),
+        };
+        Arc::new(BoxSchedule::new(main, Some(other)))
     }
 }
 

@@ -25,6 +25,11 @@ const CALLED: &[&str] = &[
     "events:ListTargetsByRule",
     "events:EnableRule",
     "events:DisableRule",
+    "scheduler:GetSchedule",
+    "scheduler:CreateSchedule",
+    "scheduler:UpdateSchedule",
+    "scheduler:DeleteSchedule",
+    "iam:PassRole",
     "sts:GetCallerIdentity",
     "ec2-instance-connect:SendSSHPublicKey",
     "iam:GetInstanceProfile",
@@ -65,6 +70,10 @@ const WRITES: &[&str] = &[
     "ec2:StopInstances",
     "events:EnableRule",
     "events:DisableRule",
+    "scheduler:CreateSchedule",
+    "scheduler:UpdateSchedule",
+    "scheduler:DeleteSchedule",
+    "iam:PassRole",
 ];
 
 fn root() -> PathBuf {
@@ -98,7 +107,7 @@ fn actions(p: &Value) -> BTreeSet<String> {
 /// with its action's name, so a new call shows up here.
 fn actions_in_source() -> BTreeSet<String> {
     let re = regex::Regex::new(
-        r#""((?:ec2|ec2-instance-connect|logs|events|sts|iam|cloudtrail|pricing):[A-Z][A-Za-z]+)""#,
+        r#""((?:ec2|ec2-instance-connect|logs|events|scheduler|sts|iam|cloudtrail|pricing):[A-Z][A-Za-z]+)""#,
     )
     .unwrap();
     let mut found = BTreeSet::new();
@@ -209,6 +218,21 @@ fn every_statement_allows_named_actions_on_the_narrowest_resource() {
                     resources.iter().all(|r| r.ends_with(":rule/MondayMorning9aEST")),
                     "{name} {sid}: {a} on {resources:?}"
                 );
+            }
+            for a in acts.iter().filter(|a| a.starts_with("scheduler:")) {
+                assert!(
+                    resources.iter().all(|r| r.ends_with(":schedule/default/MondayMorning9aEST")),
+                    "{name} {sid}: {a} on {resources:?}"
+                );
+            }
+            if acts.iter().any(|a| a == "iam:PassRole") {
+                assert_eq!(acts, ["iam:PassRole"], "{name} {sid}: PassRole stands alone");
+                assert_eq!(resources, ["arn:aws:iam::*:role/baseline-scheduler"], "{name} {sid}");
+                assert_eq!(
+                    s["Condition"]["StringEquals"]["iam:PassedToService"], "scheduler.amazonaws.com",
+                    "{name} {sid}: the role is passed to the Scheduler only"
+                );
+                continue;
             }
             for a in acts.iter().filter(|a| a.starts_with("iam:")) {
                 assert!(

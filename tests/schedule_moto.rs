@@ -111,7 +111,7 @@ async fn show_json_describes_the_lab_rule() {
     assert!(local.ends_with("04:00 EST") || local.ends_with("05:00 EDT"), "09:00 UTC in New York: {local}");
     assert!(next["countdown"].as_str().unwrap().starts_with("in "));
     let upcoming: Vec<Timestamp> = doc["upcoming"].as_array().unwrap().iter().map(|f| ts(&f["at"])).collect();
-    assert_eq!(upcoming.len(), 3);
+    assert_eq!(upcoming.len(), 5);
     assert_eq!(upcoming[0], at);
     assert_eq!(upcoming[2].duration_since(upcoming[1]), SignedDuration::from_hours(7 * 24));
 
@@ -170,7 +170,7 @@ async fn disable_and_enable_with_yes() {
     let doc = show_json(&moto);
     assert_eq!(doc["rule"]["state"], "DISABLED");
     assert_eq!(doc["next_fire"], Value::Null);
-    assert_eq!(doc["upcoming"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["upcoming"].as_array().unwrap().len(), 5);
     assert_eq!(doc["disabled_note"], "The rule is DISABLED: no Monday run until it is enabled again.");
     // No instance here: dev mode cannot be read, which is a warning, not a failure.
     let warnings = doc["warnings"].as_array().unwrap();

@@ -132,6 +132,8 @@ impl Rules for Stand {
             description: None,
             targets: vec![],
             created_by: None,
+            scheduler: None,
+            other: crate::schedule::rules::Other::NotRead,
         })
     }
 

@@ -14,6 +14,7 @@ mod notice;
 mod power;
 mod runs;
 pub mod schedule;
+mod schedule_move;
 mod slack;
 pub mod ssh;
 mod status;

@@ -44,6 +44,9 @@ pub enum ScheduleCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Move the rule to an `EventBridge` Scheduler schedule at the lab's own time and zone (the
+    /// same weekdays and Lambda), then disable the rule; or, with --undo, go back.
+    Move(super::schedule_move::MoveArgs),
 }
 
 /// Runs a `schedule` subcommand.
@@ -53,6 +56,7 @@ pub async fn run(cmd: &ScheduleCommand, cfg: &Config, b: &Backends) -> Result<()
         ScheduleCommand::Show { json } => show(cfg, b, *json).await,
         ScheduleCommand::Enable { yes } => switch(cfg, cloud, rules, true, *yes).await,
         ScheduleCommand::Disable { yes } => switch(cfg, cloud, rules, false, *yes).await,
+        ScheduleCommand::Move(args) => super::schedule_move::run(args, cfg, b).await,
     }
 }
 
@@ -76,6 +80,8 @@ struct FireJson {
     local: String,
     countdown: String,
     seconds: i64,
+    /// A daylight-saving change since the fire before, e.g. `from 8 Mar: 05:00 EDT`.
+    change: Option<String>,
 }
 
 fn fire_json(f: &FireTime, now: Timestamp) -> FireJson {
@@ -85,6 +91,7 @@ fn fire_json(f: &FireTime, now: Timestamp) -> FireJson {
         local: f.local.clone(),
         countdown: f.countdown.clone(),
         seconds: f.at.duration_since(now).as_secs(),
+        change: f.change.clone(),
     }
 }
 
@@ -97,6 +104,14 @@ struct RuleJson<'a> {
     description: Option<&'a str>,
     targets: &'a [String],
     created_by: Option<&'a str>,
+    /// `rule` or `scheduler`.
+    kind: &'a str,
+    /// Where the expression is evaluated: `UTC` or the Scheduler schedule's zone.
+    time_zone: &'a str,
+    /// The Scheduler schedule's group; `null` for a rule.
+    group: Option<&'a str>,
+    /// The role the Scheduler assumes; `null` for a rule.
+    role: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -122,6 +137,9 @@ struct ShowJson<'a> {
     disabled_note: Option<&'a str>,
     schedule_problem: Option<&'a str>,
     name_note: Option<&'a str>,
+    two_enabled: Option<&'a str>,
+    shown_instead: Option<&'a str>,
+    other_unknown: Option<&'a str>,
     warnings: Vec<String>,
 }
 
@@ -146,7 +164,7 @@ async fn show(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
             mode: mode.name(),
             region: &cfg.region,
             checked_at: now.to_string(),
-            rule: rule_json(&info),
+            rule: rule_json(info.shown()),
             exact: view.exact,
             next_fire: view.next.as_ref().map(|f| fire_json(f, now)),
             upcoming: view.upcoming.iter().map(|f| fire_json(f, now)).collect(),
@@ -160,6 +178,9 @@ async fn show(cfg: &Config, b: &Backends, json: bool) -> Result<(), Failure> {
             disabled_note: view.disabled_note.as_deref(),
             schedule_problem: view.problem.as_deref(),
             name_note: view.name_note.as_deref(),
+            two_enabled: view.two_enabled.as_deref(),
+            shown_instead: view.shown_instead.as_deref(),
+            other_unknown: view.other_unknown.as_deref(),
             warnings,
         };
         crate::sanitize::write_json(&mut out, &doc)?;
@@ -183,6 +204,10 @@ fn rule_json(info: &RuleInfo) -> RuleJson<'_> {
         description: info.description.as_deref(),
         targets: &info.targets,
         created_by: info.created_by.as_deref(),
+        kind: if info.scheduler.is_some() { "scheduler" } else { "rule" },
+        time_zone: info.zone_name(),
+        group: info.scheduler.as_ref().map(|s| s.group.as_str()),
+        role: info.scheduler.as_ref().and_then(|s| s.role.as_deref()),
     }
 }
 
@@ -206,16 +231,20 @@ pub fn table(
     tz: &TimeZone,
     lambda_group: &str,
 ) -> String {
+    let info = info.shown();
     let mut s = String::new();
     let mut row = |k: &str, v: &str| {
         let _ = writeln!(s, "  {k:<12} {}", field(v));
     };
-    row("rule", &info.name);
+    match &info.scheduler {
+        None => row("rule", &info.name),
+        Some(sc) => row("schedule", &format!("{}/{} (EventBridge Scheduler)", sc.group, info.name)),
+    }
     row("state", info.state.as_str());
     let expression = if info.expression.is_empty() {
         "none".to_string()
     } else {
-        format!("{} (evaluated in UTC)", info.expression)
+        format!("{} (evaluated in {})", info.expression, info.zone_name())
     };
     row("expression", &expression);
     if let Some(d) = &info.description {
@@ -230,11 +259,16 @@ pub fn table(
     let estimate = if view.exact { "" } else { " (estimate)" };
     match &view.next {
         Some(f) => row("next fire", &format!("{}{estimate}", fire_line(f))),
-        None if view.problem.is_none() => row("next fire", &format!("none: the rule is {}", info.state)),
+        None if view.problem.is_none() => {
+            row("next fire", &format!("none: the {} is {}", info.noun(), info.state));
+        }
         None => row("next fire", "unknown"),
     }
     let label = if view.next.is_some() { "upcoming" } else { "would fire" };
     for (n, f) in view.upcoming.iter().enumerate() {
+        if let Some(change) = &f.change {
+            row("", &format!("~ daylight saving: {change}"));
+        }
         row(if n == 0 { label } else { "" }, &format!("{}{estimate}", fire_line(f)));
     }
     match last {
@@ -269,12 +303,14 @@ async fn switch(
     yes: bool,
 ) -> Result<(), Failure> {
     let verb = if enable { "enable" } else { "disable" };
-    let what = format!("{verb} rule `{}`", rules.rule_name());
-    refuse_if_read_only(cfg.read_only, &format!("changing rule `{}`", rules.rule_name()))?;
+    let noun = rules.noun();
+    let what = format!("{verb} {noun} `{}`", rules.rule_name());
+    refuse_if_read_only(cfg.read_only, &format!("changing {noun} `{}`", rules.rule_name()))?;
     let info = rules.describe().await?;
+    let title = if info.scheduler.is_some() { "Schedule" } else { "Rule" };
     let wanted = if enable { RuleState::Enabled } else { RuleState::Disabled };
     if info.state == wanted {
-        println!("Rule `{}` is already {wanted}; nothing to do.", field(&info.name));
+        println!("{title} `{}` is already {wanted}; nothing to do.", field(&info.name));
         return Ok(());
     }
     let question = if enable {
@@ -283,17 +319,21 @@ async fn switch(
         let next = view.upcoming.first().map_or(String::new(), |f| {
             format!(" It next fires {} ({}) and starts the box.", f.utc, f.countdown)
         });
-        format!("Enable EventBridge rule `{}` ({})?{next}", info.name, info.expression)
+        let twice = info
+            .other_firing()
+            .map_or(String::new(), |o| format!(" {} is enabled too: the box would start twice.", o.what()));
+        format!("Enable {} ({})?{next}{twice}", info.what(), info.expression)
     } else {
         format!(
-            "Disable EventBridge rule `{}` ({})? The box will not start on schedule until the rule is enabled again.",
-            info.name, info.expression
+            "Disable {} ({})? The box will not start on schedule until it is enabled again.",
+            info.what(),
+            info.expression
         )
     };
     confirm(&question, &what, yes)?;
     rules.set_enabled(enable, false).await?;
     let after = rules.describe().await?;
-    println!("Rule `{}` is now {}.", field(&after.name), after.state);
+    println!("{title} `{}` is now {}.", field(&after.name), after.state);
     if enable {
         // The change that matters most right after enabling: a near run that would skip the script.
         if let Ok(dev) = dev_mode(cfg, cloud).await {
@@ -328,6 +368,8 @@ mod tests {
             description: None,
             targets: vec![],
             created_by: None,
+            scheduler: None,
+            other: crate::schedule::rules::Other::NotRead,
         }
     }
 

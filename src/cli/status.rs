@@ -228,7 +228,12 @@ fn schedule(
     warns: &mut Vec<String>,
 ) -> Option<ScheduleView> {
     match described {
-        Ok(info) => Some(ScheduleView::build(&info, now, &TimeZone::system(), dev, cfg.dev.alarm_window)),
+        Ok(info) => {
+            let view = ScheduleView::build(&info, now, &TimeZone::system(), dev, cfg.dev.alarm_window);
+            // Two enabled schedules (a rule and a Scheduler schedule) start the box twice.
+            warns.extend(view.two_enabled.clone());
+            Some(view)
+        }
         Err(e) => {
             warns.push(format!("schedule unknown: {e}"));
             None

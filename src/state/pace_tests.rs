@@ -32,6 +32,8 @@ fn rule(state: RuleState) -> RuleInfo {
         description: None,
         targets: vec![],
         created_by: None,
+        scheduler: None,
+        other: crate::schedule::rules::Other::NotRead,
     }
 }
 

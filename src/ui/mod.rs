@@ -26,6 +26,8 @@ mod view;
 #[cfg(test)]
 mod cost_tests;
 #[cfg(test)]
+mod schedule_tests;
+#[cfg(test)]
 mod screens_tests;
 #[cfg(test)]
 mod tests;

@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
                 RuleState::Other(s) => Span::styled(format!(" {s} "), t.warn()),
             };
             block = block.title_top(Line::from(badge).right_aligned());
-            if let Some(a) = &v.dev_mode_alarm {
+            for a in [&v.dev_mode_alarm, &v.two_enabled].into_iter().flatten() {
                 let alarm = Line::styled(format!("⚠ {a}"), t.badge(ratatui::style::Color::Red));
                 items.push(Item::wrapped(Rank::Must, alarm, 3).indent(2));
             }
@@ -42,6 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
                 vec![
                     (Rank::Must, vec![Span::styled(v.rule.clone(), t.text())]),
                     (Rank::Mid, vec![Span::styled(format!(" {}", v.expression), t.dim())]),
+                    (Rank::Mid, vec![Span::styled(zone_label(&v.zone), t.dim())]),
                     (
                         Rank::Low,
                         vec![Span::styled(target.map(|t| format!(" → {t}")).unwrap_or_default(), t.dim())],
@@ -71,6 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
                     items.push(Item::row(Rank::High, Line::from(vec![Span::raw(" ".repeat(6)), countdown])));
                 }
             }
+            later_fires(&mut items, &v.upcoming, room, &t);
             if let Some((_, Some(fired))) = &state.schedule.value {
                 let fired = fit::fields(
                     vec![
@@ -84,9 +86,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
                 );
                 items.push(Item::row(Rank::Mid, fired));
             }
-            for (note, rank) in
-                [(&v.disabled_note, Rank::High), (&v.problem, Rank::High), (&v.name_note, Rank::Low)]
-            {
+            for (note, rank) in [
+                (&v.disabled_note, Rank::High),
+                (&v.problem, Rank::High),
+                (&v.shown_instead, Rank::Mid),
+                (&v.name_note, Rank::Low),
+                (&v.other_unknown, Rank::Low),
+            ] {
                 if let Some(note) = note {
                     items.push(Item::wrapped(rank, Line::styled(format!("! {note}"), t.warn()), 3).indent(2));
                 }
@@ -98,4 +104,52 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     }
     let lines = fit::place(&items, room, usize::from(area.height.saturating_sub(2)));
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// ` in America/New_York` for a Scheduler schedule; nothing for a rule (cron in UTC).
+fn zone_label(zone: &str) -> String {
+    if zone == "UTC" { String::new() } else { format!(" in {zone}") }
+}
+
+/// `Mon 2 Mar 09:00 UTC · 04:00 EST`, or without the local time when it reads as UTC.
+fn short_fire(f: &crate::schedule::FireTime) -> String {
+    let utc = f.at.to_zoned(jiff::tz::TimeZone::UTC).strftime("%a %-d %b %H:%M UTC").to_string();
+    if f.local_is_utc {
+        utc
+    } else {
+        // `Mon 2026-03-02 04:00 EST` → `04:00 EST`.
+        let local = f.local.splitn(3, ' ').nth(2).unwrap_or(&f.local);
+        format!("{utc} · {local}")
+    }
+}
+
+/// The fires after the next, as many to a row as fit in `room`; a daylight-saving change
+/// between two fires gets its own row, ranked above the fires themselves.
+fn later_fires(
+    items: &mut Vec<Item>,
+    upcoming: &[crate::schedule::FireTime],
+    room: usize,
+    t: &super::theme::Theme,
+) {
+    let mut row: Vec<String> = Vec::new();
+    let flush = |row: &mut Vec<String>, items: &mut Vec<Item>| {
+        if !row.is_empty() {
+            let text = format!("      {}", row.join("   "));
+            items.push(Item::row(Rank::Detail, Line::styled(text, t.dim())));
+            row.clear();
+        }
+    };
+    for f in upcoming.iter().skip(1) {
+        if let Some(change) = &f.change {
+            flush(&mut row, items);
+            items.push(Item::row(Rank::Low, Line::styled(format!("      ~ {change}"), t.warn())));
+        }
+        let short = short_fire(f);
+        let used = 6 + row.iter().map(|c| fit::width(c) + 3).sum::<usize>();
+        if !row.is_empty() && used + fit::width(&short) > room {
+            flush(&mut row, items);
+        }
+        row.push(short);
+    }
+    flush(&mut row, items);
 }

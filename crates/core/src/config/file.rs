@@ -39,6 +39,14 @@ pub struct ScheduleSection {
     pub rule: Option<String>,
     /// Lambda function name.
     pub lambda: Option<String>,
+    /// `rule` (default) or `scheduler`: which kind of schedule starts the box.
+    pub kind: Option<String>,
+    /// `EventBridge` Scheduler schedule name (default: the rule's name).
+    pub name: Option<String>,
+    /// `EventBridge` Scheduler schedule group (default `default`).
+    pub group: Option<String>,
+    /// Role ARN the Scheduler assumes to invoke the Lambda.
+    pub role: Option<String>,
 }
 
 /// `[logs]` section.
@@ -119,6 +127,14 @@ pub struct BoxSection {
     pub rule: Option<String>,
     /// Scheduler Lambda (`schedule.lambda`).
     pub lambda: Option<String>,
+    /// Schedule kind (`schedule.kind`).
+    pub schedule_kind: Option<String>,
+    /// Scheduler schedule name (`schedule.name`).
+    pub schedule_name: Option<String>,
+    /// Scheduler schedule group (`schedule.group`).
+    pub schedule_group: Option<String>,
+    /// Scheduler role ARN (`schedule.role`).
+    pub schedule_role: Option<String>,
     /// Slack channel id (`slack.channel`).
     pub slack_channel: Option<String>,
     /// Script line pattern (`instance.script_pattern`).

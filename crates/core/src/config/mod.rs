@@ -6,6 +6,7 @@ mod dotenv;
 mod file;
 pub mod keys;
 mod read;
+mod scheduler;
 mod setting_keys;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ pub use dotenv::{DotEnv, file_permission_warning, permission_warning};
 pub(crate) use file::nameable;
 pub use file::{BoxSection, FileConfig};
 pub use read::MAX_FILE_BYTES;
+pub use scheduler::{DEFAULT_GROUP, ScheduleKind, SchedulerConfig};
 pub use setting_keys::SettingKeys;
 
 /// Default Slack Web API base.
@@ -179,6 +181,8 @@ pub struct Config {
     pub rule_name: String,
     /// Lambda the rule triggers.
     pub lambda_name: String,
+    /// The `EventBridge` Scheduler schedule: which kind starts the box, its name, group, role.
+    pub scheduler: SchedulerConfig,
     /// `CloudWatch` Logs group of the run's output.
     pub log_group: String,
     /// Where the file sets (or would set) the rule, the Lambda and the log group.
@@ -327,6 +331,8 @@ impl Config {
             // The simulated box's prices are not kept.
             cache_path: if flags.demo { None } else { crate::cost::cache::default_path() },
         };
+        let rule_name = pick(&bx.rule, &file.schedule.rule).unwrap_or_else(|| "MondayMorning9aEST".into());
+        let scheduler = scheduler::resolve(file, bx, &rule_name)?;
         let slack_url = key("SLACK_API_URL").or_else(|| file.slack.api_url.clone());
         let github_url = key("GITHUB_API_URL").or_else(|| file.github.api_url.clone());
         let cfg = Config {
@@ -339,7 +345,8 @@ impl Config {
             target,
             script_pattern: pick(&bx.script_pattern, &inst.script_pattern)
                 .unwrap_or_else(|| "run-baseline.sh".into()),
-            rule_name: pick(&bx.rule, &file.schedule.rule).unwrap_or_else(|| "MondayMorning9aEST".into()),
+            rule_name,
+            scheduler,
             lambda_name: pick(&bx.lambda, &file.schedule.lambda)
                 .unwrap_or_else(|| "start-baseline-instance".into()),
             log_group: pick(&bx.log_group, &file.logs.run_group)

@@ -142,6 +142,7 @@ mod tests {
             started,
             boundary: Boundary::CloudInit,
             scheduled: false,
+            started_by: crate::run::StartedBy::Unknown("not read in this test".into()),
             ended,
             duration: ended.map(|e| e.duration_since(started)),
             outcome,

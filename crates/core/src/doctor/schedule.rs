@@ -152,6 +152,8 @@ mod tests {
             description: None,
             targets: targets.iter().map(|t| (*t).to_owned()).collect(),
             created_by: None,
+            scheduler: None,
+            other: crate::schedule::rules::Other::NotRead,
         }
     }
 

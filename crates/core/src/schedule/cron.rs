@@ -1,6 +1,9 @@
 //! `EventBridge` cron expressions: `cron(minutes hours day-of-month month day-of-week year)`.
 //!
-//! `EventBridge` evaluates a rule's cron expression in UTC. The fields follow the `EventBridge`
+//! `EventBridge` evaluates a rule's cron expression in UTC; `EventBridge` Scheduler evaluates a
+//! schedule's in its time zone (`ScheduleExpressionTimezone`, see [`Cron::in_zone`]), with its
+//! daylight-saving semantics: a local time the spring change skips does not fire, and a local
+//! time the autumn change repeats fires once, at its first occurrence. The fields follow the `EventBridge`
 //! reference (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html>):
 //!
 //! | field        | values             | special characters |
@@ -29,9 +32,9 @@
 
 use std::fmt;
 
-use jiff::Timestamp;
 use jiff::civil::{DateTime, date};
-use jiff::tz::Offset;
+use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
+use jiff::{SignedDuration, Timestamp};
 
 use super::days::Days;
 use super::error::{CronField, ScheduleError};
@@ -41,9 +44,11 @@ use super::field::{Bits, Spec, YearBits};
 const FIRST_YEAR: i16 = 1970;
 const LAST_YEAR: i16 = 2199;
 
-/// A parsed `EventBridge` cron expression; its times are in UTC.
+/// A parsed `EventBridge` cron expression; its times are in UTC unless it has a zone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cron {
+    /// The zone the fields are read in (an `EventBridge` Scheduler schedule's); `None` is UTC.
+    zone: Option<TimeZone>,
     /// The six fields as written, separated by single spaces.
     text: String,
     minutes: Bits,
@@ -61,6 +66,7 @@ impl Cron {
             return Err(ScheduleError::FieldCount { found: parts.len() });
         };
         Ok(Cron {
+            zone: None,
             text: parts.join(" "),
             minutes: Spec::of(CronField::Minutes).parse(min)?,
             hours: Spec::of(CronField::Hours).parse(hour)?,
@@ -70,25 +76,55 @@ impl Cron {
         })
     }
 
+    /// The same expression read in `tz` (`EventBridge` Scheduler's `ScheduleExpressionTimezone`).
+    #[must_use]
+    pub fn in_zone(mut self, tz: TimeZone) -> Cron {
+        self.zone = Some(tz);
+        self
+    }
+
+    /// The zone the expression is read in; `None` is UTC.
+    pub fn zone(&self) -> Option<&TimeZone> {
+        self.zone.as_ref()
+    }
+
     /// The first fire time strictly after `t`, or `None` if there is none (e.g. every year
     /// the expression names is past, or it names only days that never exist, like 30 FEB).
     ///
     /// Jumps field by field (year, month, day, hour, minute); it never steps minute by minute.
+    /// In a zone, a local time skipped by a daylight-saving change is passed over, and a
+    /// repeated one fires at its first occurrence only.
     pub fn next_after(&self, t: Timestamp) -> Option<Timestamp> {
-        let next_minute = t.as_second().div_euclid(60).checked_add(1)? * 60;
-        let start = Offset::UTC.to_datetime(Timestamp::from_second(next_minute).ok()?);
-        let start = if start.year() < FIRST_YEAR { date(FIRST_YEAR, 1, 1).at(0, 0, 0, 0) } else { start };
-        self.first_from(start)
+        let next_minute = Timestamp::from_second(t.as_second().div_euclid(60).checked_add(1)? * 60).ok()?;
+        let Some(tz) = &self.zone else {
+            let start = Offset::UTC.to_datetime(next_minute);
+            return Offset::UTC.to_timestamp(self.first_from(clamp_year(start))?).ok();
+        };
+        let mut from = clamp_year(tz.to_datetime(next_minute));
+        loop {
+            let civil = self.first_from(from)?;
+            let at = match tz.to_ambiguous_timestamp(civil).offset() {
+                AmbiguousOffset::Unambiguous { offset } => offset.to_timestamp(civil).ok(),
+                // Skipped by the spring change: no fire.
+                AmbiguousOffset::Gap { .. } => None,
+                // Repeated by the autumn change: the first occurrence only.
+                AmbiguousOffset::Fold { before, .. } => before.to_timestamp(civil).ok(),
+            };
+            match at {
+                Some(at) if at > t => return Some(at),
+                _ => from = civil.checked_add(SignedDuration::from_mins(1)).ok()?,
+            }
+        }
     }
 
-    /// The first fire time at or after `s` (whole minutes, year 1970 or later).
+    /// The first matching wall-clock time at or after `s` (whole minutes, year 1970 or later).
     #[allow(
         clippy::cast_sign_loss,
         clippy::cast_possible_truncation,
         clippy::cast_possible_wrap,
         reason = "every value is a date or time field within its cron range (years 1970 to LAST_YEAR)"
     )]
-    fn first_from(&self, s: DateTime) -> Option<Timestamp> {
+    fn first_from(&self, s: DateTime) -> Option<DateTime> {
         let (sy, sm, sd) = (s.year() as u32, s.month() as u32, s.day() as u32);
         let (sh, smin) = (s.hour() as u32, s.minute() as u32);
         let span = (LAST_YEAR - FIRST_YEAR) as u32;
@@ -108,8 +144,7 @@ impl Cron {
                     while let Some(h) = self.hours.next_from(from_hour, 23) {
                         let from_min = if same_day && h == sh { smin } else { 0 };
                         if let Some(mi) = self.minutes.next_from(from_min, 59) {
-                            let at = date(y as i16, m as i8, d as i8).at(h as i8, mi as i8, 0, 0);
-                            return Offset::UTC.to_timestamp(at).ok();
+                            return Some(date(y as i16, m as i8, d as i8).at(h as i8, mi as i8, 0, 0));
                         }
                         from_hour = h + 1;
                     }
@@ -136,6 +171,11 @@ impl Cron {
     }
 }
 
+/// `s`, or the first minute of 1970 when `s` is earlier.
+fn clamp_year(s: DateTime) -> DateTime {
+    if s.year() < FIRST_YEAR { date(FIRST_YEAR, 1, 1).at(0, 0, 0, 0) } else { s }
+}
+
 impl fmt::Display for Cron {
     /// Writes `cron(<fields>)`, the fields separated by single spaces.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -145,3 +185,5 @@ impl fmt::Display for Cron {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod zone_tests;

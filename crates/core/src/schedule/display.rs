@@ -22,6 +22,9 @@ pub struct FireTime {
     pub local_is_utc: bool,
     /// Time left, e.g. `in 4d 03h 12m` (see [`countdown`]).
     pub countdown: String,
+    /// A daylight-saving change since the fire before it in a list (see [`upcoming_fires`]),
+    /// e.g. `from 8 Mar: 05:00 EDT`; `None` for the first fire and when the clock did not change.
+    pub change: Option<String>,
 }
 
 /// `t` in UTC, e.g. `Mon 2026-01-05 09:00 UTC`.
@@ -75,12 +78,43 @@ pub fn fire_time(at: Timestamp, now: Timestamp, tz: &TimeZone) -> FireTime {
         local: format_in_zone(at, tz),
         local_is_utc: tz.to_offset(at) == jiff::tz::Offset::UTC,
         countdown: countdown(now, at),
+        change: None,
     }
 }
 
-/// The next `n` fires of `schedule` after `now`, ready to show in zone `tz`.
+/// The next `n` fires of `schedule` after `now`, ready to show in zone `tz`, each fire after a
+/// daylight-saving change marked with the change's date and the new clock time.
+///
+/// The change is looked for in the schedule's own zone when it has one (an `EventBridge`
+/// Scheduler schedule: `from 8 Mar: 09:00 EDT = 13:00 UTC`), else in `tz` (a rule, whose fires
+/// stay at one UTC time while the local clock moves: `from 8 Mar: 05:00 EDT`).
 pub fn upcoming_fires(schedule: &Schedule, now: Timestamp, tz: &TimeZone, n: usize) -> Vec<FireTime> {
-    schedule.upcoming(now, n).into_iter().map(|at| fire_time(at, now, tz)).collect()
+    let mut fires: Vec<FireTime> =
+        schedule.upcoming(now, n).into_iter().map(|at| fire_time(at, now, tz)).collect();
+    let zoned = schedule.zone().is_some();
+    let zone = schedule.zone().unwrap_or(tz);
+    for i in 1..fires.len() {
+        let (before, at) = (fires[i - 1].at, fires[i].at);
+        if zone.to_offset(before) != zone.to_offset(at) {
+            fires[i].change = Some(change_text(zone, before, at, zoned));
+        }
+    }
+    fires
+}
+
+/// `from 8 Mar: 05:00 EDT`, or with the UTC time for a zoned schedule
+/// (`from 8 Mar: 09:00 EDT = 13:00 UTC`).
+fn change_text(zone: &TimeZone, before: Timestamp, at: Timestamp, zoned: bool) -> String {
+    let switch = zone.following(before).next().map_or(at, |t| t.timestamp());
+    let day = switch.to_zoned(zone.clone()).strftime("%-d %b").to_string();
+    let clock = at.to_zoned(zone.clone()).strftime("%H:%M").to_string();
+    let abbreviation = zone.to_offset_info(at).abbreviation().to_string();
+    if zoned {
+        let utc = at.to_zoned(TimeZone::UTC).strftime("%H:%M UTC").to_string();
+        format!("from {day}: {clock} {abbreviation} = {utc}")
+    } else {
+        format!("from {day}: {clock} {abbreviation}")
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +169,29 @@ mod tests {
         let fire = fire_time(ts("2026-11-02T09:00:00Z"), now, &new_york());
         assert_eq!(fire.countdown, "in 1d 17h 00m");
         assert_eq!(fire.utc, "Mon 2026-11-02 09:00 UTC");
+    }
+
+    #[test]
+    fn a_daylight_saving_change_between_fires_is_marked() {
+        // The UTC rule in New York's clock: 04:00 EST, then 05:00 EDT from Sunday 8 March 2026.
+        let lab = Schedule::parse("cron(0 9 ? * MON *)").unwrap();
+        let fires = upcoming_fires(&lab, ts("2026-02-20T00:00:00Z"), &new_york(), 5);
+        let marks: Vec<Option<&str>> = fires.iter().map(|f| f.change.as_deref()).collect();
+        // Mondays 23 Feb, 2 Mar (EST), then 9 Mar (EDT).
+        assert_eq!(marks, [None, None, Some("from 8 Mar: 05:00 EDT"), None, None]);
+        // A Scheduler schedule in New York, seen from UTC: marked in its own zone.
+        let zoned = lab.in_zone(new_york());
+        let fires = upcoming_fires(&zoned, ts("2026-10-20T00:00:00Z"), &TimeZone::UTC, 3);
+        // Mondays 26 Oct (EDT), then 2 Nov (EST).
+        assert_eq!(fires[1].change.as_deref(), Some("from 1 Nov: 09:00 EST = 14:00 UTC"));
+        assert_eq!(fires[2].change, None);
+        // No change in UTC.
+        let plain = Schedule::parse("cron(0 9 ? * MON *)").unwrap();
+        assert!(
+            upcoming_fires(&plain, ts("2026-02-20T00:00:00Z"), &TimeZone::UTC, 5)
+                .iter()
+                .all(|f| f.change.is_none())
+        );
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub fn check_name(rule_name: &str, schedule: &Schedule, now: Timestamp) -> Optio
         format!("on {day} at {clock} {abbreviation}")
     };
     let in_utc = hint.zone.is_none() || tz.to_fixed_offset().is_ok_and(|o| o.seconds() == 0);
-    if in_utc {
+    if in_utc || schedule.zone().is_some() {
         return Some(format!("Rule name says {claim}, but it fires {fires}."));
     }
     let utc = fire.to_zoned(TimeZone::UTC);
@@ -171,6 +171,17 @@ pub fn check_name(rule_name: &str, schedule: &Schedule, now: Timestamp) -> Optio
         ));
     }
     Some(format!("Rule name says {claim}, but it fires {fires} ({utc_text})."))
+}
+
+/// The `--at` of `schedule move` that makes a rule mean what its name says: the name's time in
+/// the name's zone, e.g. `09:00 America/New_York` for `MondayMorning9aEST`. `None` when the name
+/// claims no time, or no zone other than UTC.
+pub fn move_at(rule_name: &str) -> Option<String> {
+    let hint = name_hint(rule_name)?;
+    let time = hint.time?;
+    let zone = hint.zone?.tz;
+    let name = zone.iana_name().filter(|n| *n != "UTC")?;
+    Some(format!("{:02}:{:02} {name}", time.hour, time.minute))
 }
 
 impl NameHint {

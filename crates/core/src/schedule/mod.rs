@@ -15,6 +15,7 @@ pub mod display;
 mod error;
 mod field;
 pub mod hint;
+pub mod moving;
 pub mod rate;
 pub mod rules;
 pub mod view;
@@ -23,6 +24,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 pub use cron::Cron;
 pub use display::{FireTime, countdown, fire_time, format_in_zone, format_utc, upcoming_fires};
@@ -96,6 +98,24 @@ impl Schedule {
         }
     }
 
+    /// The same schedule read in `tz` (an `EventBridge` Scheduler schedule's
+    /// `ScheduleExpressionTimezone`); a rate fires on elapsed time and is returned unchanged.
+    #[must_use]
+    pub fn in_zone(self, tz: TimeZone) -> Schedule {
+        match self {
+            Schedule::Cron(c) => Schedule::Cron(c.in_zone(tz)),
+            rate @ Schedule::Rate(_) => rate,
+        }
+    }
+
+    /// The zone a cron schedule is read in; `None` for UTC and for a rate.
+    pub fn zone(&self) -> Option<&TimeZone> {
+        match self {
+            Schedule::Cron(c) => c.zone(),
+            Schedule::Rate(_) => None,
+        }
+    }
+
     /// Whether the fire times are exact: true for cron, and for a rate with an anchor.
     /// A rate without an anchor gives estimates (see [`Rate`]).
     pub fn is_exact(&self) -> bool {
@@ -104,6 +124,18 @@ impl Schedule {
             Schedule::Rate(r) => r.anchor().is_some(),
         }
     }
+}
+
+/// The time zone an IANA name stands for (`America/New_York`, `Europe/Berlin`, `UTC`), as
+/// `EventBridge` Scheduler's `ScheduleExpressionTimezone` names it. Read from the system's time
+/// zone database, or from the copy built into the program when the system has none.
+pub fn named_zone(name: &str) -> Result<TimeZone, String> {
+    if name.eq_ignore_ascii_case("UTC") || name == "Etc/UTC" {
+        return Ok(TimeZone::UTC);
+    }
+    TimeZone::get(name)
+        .or_else(|_| jiff::tz::TimeZoneDatabase::bundled().get(name))
+        .map_err(|_| format!("`{name}` is not a time zone name (e.g. America/New_York, Europe/Berlin, UTC)"))
 }
 
 impl FromStr for Schedule {

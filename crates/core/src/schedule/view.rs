@@ -4,14 +4,14 @@
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use super::rules::{RuleInfo, RuleState};
+use super::rules::{Other, RuleInfo, RuleState};
 use super::{FireTime, Schedule, check_name, countdown, upcoming_fires};
 
 /// How close the next fire must be for the dev-mode alarm: 24 hours.
 pub const DEFAULT_ALARM_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 
 /// How many upcoming fires a view lists.
-pub const UPCOMING_FIRES: usize = 3;
+pub const UPCOMING_FIRES: usize = 5;
 
 /// The rule, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,16 @@ pub struct ScheduleView {
     /// Dev mode is on and the rule fires within the alarm window: the coming run will boot
     /// without running the script.
     pub dev_mode_alarm: Option<String>,
+    /// `rule` or `schedule` (an `EventBridge` Scheduler schedule).
+    pub noun: &'static str,
+    /// Where the expression is evaluated: `UTC` or the Scheduler schedule's zone.
+    pub zone: String,
+    /// Two enabled schedules start the box (a rule and a Scheduler schedule): it starts twice.
+    pub two_enabled: Option<String>,
+    /// The configured schedule does not fire and the other kind does: the view shows that one.
+    pub shown_instead: Option<String>,
+    /// Whether a schedule of the other kind also starts the box could not be read: why.
+    pub other_unknown: Option<String>,
 }
 
 impl ScheduleView {
@@ -54,18 +64,47 @@ impl ScheduleView {
         dev_mode: bool,
         window: SignedDuration,
     ) -> ScheduleView {
+        let configured = info;
+        let info = configured.shown();
+        let shown_instead = (!std::ptr::eq(info, configured)).then(|| {
+            format!(
+                "{} is {}; {} starts the box and is shown here (set `kind` under [schedule] to make it the box's).",
+                configured.what(),
+                configured.state,
+                info.what()
+            )
+        });
+        let two_enabled = configured.other_firing().filter(|_| configured.state.fires()).map(|o| {
+            format!(
+                "Two enabled schedules start this box: {} and {}. It will start twice; disable one (`baseline-panel schedule move --undo` goes back to the rule).",
+                configured.what(),
+                o.what()
+            )
+        });
+        let other_unknown = match &configured.other {
+            Other::Unknown(why) => {
+                Some(format!("Whether another schedule also starts this box is unknown: {why}"))
+            }
+            _ => None,
+        };
         let fires = info.state.fires();
         let (upcoming, exact, problem, name_note) = match &info.schedule {
             Ok(s) => (
                 upcoming_fires(s, now, tz, UPCOMING_FIRES),
                 s.is_exact(),
                 None,
-                check_name(&info.name, s, now),
+                check_name(&info.name, s, now).map(|note| with_move_hint(note, info)),
             ),
-            Err(why) => (Vec::new(), false, Some(format!("The rule's schedule cannot be read: {why}")), None),
+            Err(why) => (
+                Vec::new(),
+                false,
+                Some(format!("The {}'s schedule cannot be read: {why}", info.noun())),
+                None,
+            ),
         };
         let next = upcoming.first().filter(|_| fires).cloned();
-        let disabled_note = (!fires).then(|| disabled_note(&info.state, &info.schedule, &upcoming));
+        let disabled_note =
+            (!fires).then(|| disabled_note(info.noun(), &info.state, &info.schedule, &upcoming));
         let dev_mode_alarm = next
             .as_ref()
             .filter(|n| dev_mode && n.at.duration_since(now) <= window)
@@ -82,16 +121,30 @@ impl ScheduleView {
             name_note,
             disabled_note,
             dev_mode_alarm,
+            noun: info.noun(),
+            zone: info.zone_name().to_string(),
+            two_enabled,
+            shown_instead,
+            other_unknown,
         }
     }
 
-    /// Every note worth a line, most urgent first: the alarm, the disabled note, the schedule
-    /// problem, the name note.
+    /// Every note worth a line, most urgent first: the alarm, two enabled schedules, the
+    /// disabled note, the schedule problem, which schedule is shown, the name note, an unread
+    /// other schedule.
     pub fn notes(&self) -> Vec<&str> {
-        [&self.dev_mode_alarm, &self.disabled_note, &self.problem, &self.name_note]
-            .into_iter()
-            .filter_map(|n| n.as_deref())
-            .collect()
+        [
+            &self.dev_mode_alarm,
+            &self.two_enabled,
+            &self.disabled_note,
+            &self.problem,
+            &self.shown_instead,
+            &self.name_note,
+            &self.other_unknown,
+        ]
+        .into_iter()
+        .filter_map(|n| n.as_deref())
+        .collect()
     }
 }
 
@@ -108,9 +161,26 @@ fn alarm(next: &FireTime, now: Timestamp, exact: bool) -> String {
     format!("Dev mode is on and the schedule fires {when}: that run will boot WITHOUT running the script.")
 }
 
+/// A rule's name note with the command that fixes the clock, when the name claims a time in a
+/// zone: `… Fix the clock: baseline-panel schedule move --to-scheduler --at "09:00 America/New_York"`.
+fn with_move_hint(note: String, info: &RuleInfo) -> String {
+    match super::hint::move_at(&info.name).filter(|_| info.scheduler.is_none()) {
+        Some(at) => {
+            format!("{note} Fix the clock: baseline-panel schedule move --to-scheduler --at \"{at}\"")
+        }
+        None => note,
+    }
+}
+
 /// `The rule is DISABLED: no Monday run until it is enabled again.`
-fn disabled_note(state: &RuleState, schedule: &Result<Schedule, String>, upcoming: &[FireTime]) -> String {
-    let weekday = |f: &FireTime| f.at.to_zoned(TimeZone::UTC).weekday();
+fn disabled_note(
+    noun: &str,
+    state: &RuleState,
+    schedule: &Result<Schedule, String>,
+    upcoming: &[FireTime],
+) -> String {
+    let zone = schedule.as_ref().ok().and_then(Schedule::zone).cloned().unwrap_or(TimeZone::UTC);
+    let weekday = |f: &FireTime| f.at.to_zoned(zone.clone()).weekday();
     let day = match (schedule, upcoming.first()) {
         (Ok(Schedule::Cron(_)), Some(first)) if upcoming.iter().all(|f| weekday(f) == weekday(first)) => {
             Some(super::hint::weekday_name(weekday(first)))
@@ -119,8 +189,8 @@ fn disabled_note(state: &RuleState, schedule: &Result<Schedule, String>, upcomin
     };
     let run = day.map_or("no scheduled run".to_string(), |d| format!("no {d} run"));
     match state {
-        RuleState::Disabled => format!("The rule is DISABLED: {run} until it is enabled again."),
-        other => format!("The rule's state is {other}, not ENABLED: {run} while it stays so."),
+        RuleState::Disabled => format!("The {noun} is DISABLED: {run} until it is enabled again."),
+        other => format!("The {noun}'s state is {other}, not ENABLED: {run} while it stays so."),
     }
 }
 

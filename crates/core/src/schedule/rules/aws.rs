@@ -123,6 +123,8 @@ impl Rules for AwsRules {
             description: out.description().filter(|d| !d.is_empty()).map(str::to_owned),
             targets: targets?,
             created_by: out.created_by().map(str::to_owned),
+            scheduler: None,
+            other: super::Other::NotRead,
         })
     }
 

@@ -1,11 +1,14 @@
-//! The simulated rule of the demo mode: the lab's rule, switched on and off in memory.
+//! The simulated rule of the demo mode: the lab's rule, switched on and off in memory; and a
+//! simulated `EventBridge` Scheduler schedule that `schedule move` creates and deletes in memory.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::{LastFired, RuleInfo, RuleState, Rules};
+use super::scheduler::{NewSchedule, SchedulerStore};
+use super::{LastFired, Other, RuleInfo, RuleState, Rules, SchedulerFacts};
 use crate::cloud::CloudError;
 use crate::timefmt::last_monday_0900;
 
@@ -49,6 +52,8 @@ impl DemoRules {
             description: Some("Starts the baseline model instance every Monday".into()),
             targets: vec![format!("arn:aws:lambda:us-east-1:{DEMO_ACCOUNT}:function:{}", self.lambda)],
             created_by: Some(DEMO_ACCOUNT.into()),
+            scheduler: None,
+            other: super::Other::NotRead,
         }
     }
 }
@@ -79,6 +84,110 @@ impl Rules for DemoRules {
 
     fn kind(&self) -> &'static str {
         "demo"
+    }
+}
+
+/// A Scheduler schedule that lives in memory: absent until `schedule move` creates it.
+pub struct DemoScheduler {
+    name: String,
+    group: String,
+    made: Mutex<Option<(NewSchedule, bool)>>,
+}
+
+impl DemoScheduler {
+    /// The schedule `group/name`, not created yet.
+    pub fn new(name: &str, group: &str) -> Self {
+        DemoScheduler { name: name.to_string(), group: group.to_string(), made: Mutex::new(None) }
+    }
+
+    fn missing(&self) -> CloudError {
+        CloudError::Missing(format!(
+            "EventBridge Scheduler schedule `{}` does not exist in group `{}` (demo)",
+            self.name, self.group
+        ))
+    }
+}
+
+#[async_trait]
+impl Rules for DemoScheduler {
+    async fn describe(&self) -> Result<RuleInfo, CloudError> {
+        let made = self.made.lock().map_err(|_| CloudError::Other("demo state poisoned".into()))?;
+        let (new, enabled) = made.as_ref().ok_or_else(|| self.missing())?;
+        let schedule = RuleInfo::parse_expression(&new.expression)
+            .and_then(|s| crate::schedule::named_zone(&new.time_zone).map(|tz| s.in_zone(tz)));
+        Ok(RuleInfo {
+            name: self.name.clone(),
+            arn: Some(format!(
+                "arn:aws:scheduler:us-east-1:{DEMO_ACCOUNT}:schedule/{}/{}",
+                self.group, self.name
+            )),
+            state: if *enabled { RuleState::Enabled } else { RuleState::Disabled },
+            expression: new.expression.clone(),
+            schedule,
+            description: Some(new.description.clone()),
+            targets: vec![new.target.clone()],
+            created_by: None,
+            scheduler: Some(SchedulerFacts {
+                group: self.group.clone(),
+                time_zone: Some(new.time_zone.clone()),
+                role: Some(new.role.clone()),
+            }),
+            other: Other::NotRead,
+        })
+    }
+
+    async fn set_enabled(&self, enabled: bool, dry_run: bool) -> Result<(), CloudError> {
+        let mut made = self.made.lock().map_err(|_| CloudError::Other("demo state poisoned".into()))?;
+        let (_, on) = made.as_mut().ok_or_else(|| self.missing())?;
+        if !dry_run {
+            *on = enabled;
+        }
+        Ok(())
+    }
+
+    async fn last_fired(&self) -> Result<Option<LastFired>, CloudError> {
+        Ok(None)
+    }
+
+    fn rule_name(&self) -> &str {
+        &self.name
+    }
+
+    fn noun(&self) -> &'static str {
+        "schedule"
+    }
+
+    fn kind(&self) -> &'static str {
+        "demo"
+    }
+}
+
+#[async_trait]
+impl SchedulerStore for DemoScheduler {
+    async fn exists(&self) -> Result<bool, CloudError> {
+        Ok(self.made.lock().map_err(|_| CloudError::Other("demo state poisoned".into()))?.is_some())
+    }
+
+    async fn create(&self, new: &NewSchedule, _client_token: &str) -> Result<(), CloudError> {
+        let mut made = self.made.lock().map_err(|_| CloudError::Other("demo state poisoned".into()))?;
+        if made.is_some() {
+            return Err(CloudError::Rejected(format!("schedule `{}` already exists (demo)", self.name)));
+        }
+        *made = Some((new.clone(), true));
+        Ok(())
+    }
+
+    async fn delete(&self) -> Result<(), CloudError> {
+        let mut made = self.made.lock().map_err(|_| CloudError::Other("demo state poisoned".into()))?;
+        made.take().map(|_| ()).ok_or_else(|| self.missing())
+    }
+
+    fn group(&self) -> &str {
+        &self.group
+    }
+
+    fn as_rules(self: std::sync::Arc<Self>) -> std::sync::Arc<dyn Rules> {
+        self
     }
 }
 

@@ -7,7 +7,9 @@
 //! lab's function prints `starting any instances`.
 
 pub mod aws;
+pub mod both;
 pub mod demo;
+pub mod scheduler;
 
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
@@ -16,7 +18,9 @@ use super::Schedule;
 use crate::cloud::CloudError;
 
 pub use aws::AwsRules;
-pub use demo::DemoRules;
+pub use both::BoxSchedule;
+pub use demo::{DemoRules, DemoScheduler};
+pub use scheduler::{AwsScheduler, NewSchedule, SchedulerStore};
 
 /// How far back [`Rules::last_fired`] looks: a weekly rule has fired at least once in 8 days.
 pub const LAST_FIRED_LOOKBACK: SignedDuration = SignedDuration::from_hours(8 * 24);
@@ -95,9 +99,75 @@ pub struct RuleInfo {
     /// does not report a creation time, so rate fire times stay estimates (see
     /// [`crate::schedule::Rate`]).
     pub created_by: Option<String>,
+    /// What only an `EventBridge` Scheduler schedule has (group, time zone, role); `None` for
+    /// an `EventBridge` rule.
+    pub scheduler: Option<SchedulerFacts>,
+    /// The box's schedule of the other kind: the Scheduler schedule beside a rule, or the rule
+    /// beside a Scheduler schedule (after `schedule move`, both exist).
+    pub other: Other,
+}
+
+/// What only an `EventBridge` Scheduler schedule has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedulerFacts {
+    /// The schedule group, e.g. `default`.
+    pub group: String,
+    /// `ScheduleExpressionTimezone`, e.g. `America/New_York`; `None` is UTC.
+    pub time_zone: Option<String>,
+    /// The role the Scheduler assumes to invoke the target.
+    pub role: Option<String>,
+}
+
+/// The box's schedule of the other kind, as far as it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Other {
+    /// Not looked for (the demo's single rule, tests).
+    #[default]
+    NotRead,
+    /// Looked for: it does not exist.
+    Absent,
+    /// It exists.
+    Found(Box<RuleInfo>),
+    /// It could not be read: why (e.g. no permission).
+    Unknown(String),
 }
 
 impl RuleInfo {
+    /// ``EventBridge rule `MondayMorning9aEST` `` or ``Scheduler schedule `default/MondayMorning9aEST` ``.
+    pub fn what(&self) -> String {
+        match &self.scheduler {
+            None => format!("EventBridge rule `{}`", self.name),
+            Some(s) => format!("Scheduler schedule `{}/{}`", s.group, self.name),
+        }
+    }
+
+    /// `rule` or `schedule`, for sentences like "The rule is DISABLED".
+    pub fn noun(&self) -> &'static str {
+        if self.scheduler.is_some() { "schedule" } else { "rule" }
+    }
+
+    /// Where the expression is evaluated: `UTC`, or the Scheduler schedule's zone name.
+    pub fn zone_name(&self) -> &str {
+        self.scheduler.as_ref().and_then(|s| s.time_zone.as_deref()).unwrap_or("UTC")
+    }
+
+    /// The schedule that starts the box: this one, unless it does not fire and the other kind
+    /// does (after `schedule move`, the disabled rule and the enabled Scheduler schedule).
+    pub fn shown(&self) -> &RuleInfo {
+        match self.other_firing() {
+            Some(o) if !self.state.fires() => o,
+            _ => self,
+        }
+    }
+
+    /// The other schedule when it exists and fires.
+    pub fn other_firing(&self) -> Option<&RuleInfo> {
+        match &self.other {
+            Other::Found(o) if o.state.fires() && o.schedule.is_ok() => Some(o),
+            _ => None,
+        }
+    }
+
     /// Parses a rule's schedule expression, or says why it cannot be used.
     pub fn parse_expression(expression: &str) -> Result<Schedule, String> {
         if expression.trim().is_empty() {
@@ -166,6 +236,11 @@ pub trait Rules: Send + Sync {
 
     /// The rule's name.
     fn rule_name(&self) -> &str;
+
+    /// `rule` or `schedule` (an `EventBridge` Scheduler schedule), for messages.
+    fn noun(&self) -> &'static str {
+        "rule"
+    }
 
     /// `aws` or `demo`.
     fn kind(&self) -> &'static str;

@@ -19,6 +19,8 @@ fn rule(expression: &str, state: RuleState) -> RuleInfo {
         description: None,
         targets: vec!["arn:aws:lambda:us-east-1:1:function:start-baseline-instance".into()],
         created_by: None,
+        scheduler: None,
+        other: crate::schedule::rules::Other::NotRead,
     }
 }
 
@@ -39,13 +41,26 @@ fn lab_rule_next_fires_in_utc_local_and_countdown() {
     assert_eq!(next.local, "Mon 2026-11-23 04:00 EST");
     assert_eq!(next.countdown, "in 2d 21h 00m");
     let at: Vec<Timestamp> = v.upcoming.iter().map(|f| f.at).collect();
-    assert_eq!(at, ["2026-11-23T09:00:00Z", "2026-11-30T09:00:00Z", "2026-12-07T09:00:00Z"].map(ts));
+    let want = [
+        "2026-11-23T09:00:00Z",
+        "2026-11-30T09:00:00Z",
+        "2026-12-07T09:00:00Z",
+        "2026-12-14T09:00:00Z",
+        "2026-12-21T09:00:00Z",
+    ];
+    assert_eq!(at, want.map(ts));
     assert!(v.exact);
     assert_eq!(v.state, RuleState::Enabled);
     assert_eq!(v.expression, "cron(0 9 ? * MON *)");
     let note = v.name_note.as_deref().unwrap();
     assert!(note.contains("EventBridge cron runs in UTC"), "{note}");
     assert!(note.contains("04:00 EST"), "{note}");
+    assert!(
+        note.ends_with(
+            "Fix the clock: baseline-panel schedule move --to-scheduler --at \"09:00 America/New_York\""
+        ),
+        "{note}"
+    );
     assert_eq!(v.disabled_note, None);
     assert_eq!(v.dev_mode_alarm, None, "dev mode off: no alarm");
     assert_eq!(v.notes(), vec![note]);
@@ -86,7 +101,7 @@ fn disabled_rule_has_no_next_fire_and_no_alarm() {
     let info = rule("cron(0 9 ? * MON *)", RuleState::Disabled);
     let v = view(&info, "2026-11-23T03:48:00Z", true);
     assert_eq!(v.next, None);
-    assert_eq!(v.upcoming.len(), 3, "what it would do once enabled");
+    assert_eq!(v.upcoming.len(), 5, "what it would do once enabled");
     assert_eq!(
         v.disabled_note.as_deref(),
         Some("The rule is DISABLED: no Monday run until it is enabled again.")
@@ -111,7 +126,7 @@ fn rate_rule_gives_estimates_and_a_within_alarm() {
     let v = view(&info, "2026-11-20T12:00:00Z", true);
     assert!(!v.exact);
     assert_eq!(v.next.as_ref().unwrap().at, ts("2026-11-20T13:00:00Z"));
-    assert_eq!(v.upcoming.len(), 3);
+    assert_eq!(v.upcoming.len(), 5);
     assert_eq!(v.name_note, None, "a rate has no time of day to check");
     assert_eq!(
         v.dev_mode_alarm.as_deref(),
@@ -155,4 +170,61 @@ fn other_states() {
         v.disabled_note.as_deref(),
         Some("The rule's state is PAUSED, not ENABLED: no Monday run while it stays so.")
     );
+}
+
+/// The lab's schedule moved to `EventBridge` Scheduler: 09:00 in New York.
+fn moved(state: RuleState) -> RuleInfo {
+    let mut info = rule("cron(0 9 ? * MON *)", state);
+    info.schedule =
+        info.schedule.map(|s| s.in_zone(crate::schedule::named_zone("America/New_York").unwrap()));
+    info.scheduler = Some(crate::schedule::rules::SchedulerFacts {
+        group: "default".into(),
+        time_zone: Some("America/New_York".into()),
+        role: None,
+    });
+    info
+}
+
+#[test]
+fn two_enabled_schedules_are_warned_of() {
+    let mut info = lab();
+    info.other = crate::schedule::rules::Other::Found(Box::new(moved(RuleState::Enabled)));
+    let v = view(&info, "2026-11-20T12:00:00Z", false);
+    let warning = v.two_enabled.as_deref().unwrap();
+    assert!(
+        warning.contains(
+            "EventBridge rule `MondayMorning9aEST` and Scheduler schedule `default/MondayMorning9aEST`"
+        ),
+        "{warning}"
+    );
+    assert_eq!(v.notes()[0], warning);
+    // One of them disabled: no warning.
+    info.other = crate::schedule::rules::Other::Found(Box::new(moved(RuleState::Disabled)));
+    assert_eq!(view(&info, "2026-11-20T12:00:00Z", false).two_enabled, None);
+}
+
+#[test]
+fn a_disabled_rule_beside_an_enabled_schedule_shows_the_schedule() {
+    let mut info = rule("cron(0 9 ? * MON *)", RuleState::Disabled);
+    info.name = "MondayMorning9aEST".into();
+    info.other = crate::schedule::rules::Other::Found(Box::new(moved(RuleState::Enabled)));
+    let v = view(&info, "2026-11-20T12:00:00Z", false);
+    assert_eq!(v.noun, "schedule");
+    assert_eq!(v.zone, "America/New_York");
+    assert_eq!(v.disabled_note, None, "the box still starts on schedule");
+    assert_eq!(v.next.as_ref().unwrap().at, ts("2026-11-23T14:00:00Z"), "09:00 EST");
+    assert!(
+        v.shown_instead.as_deref().unwrap().contains("EventBridge rule `MondayMorning9aEST` is DISABLED")
+    );
+    // The name now means what it says.
+    assert_eq!(v.name_note, None);
+}
+
+#[test]
+fn an_unread_other_schedule_is_unknown_not_absent() {
+    let mut info = lab();
+    info.other = crate::schedule::rules::Other::Unknown("not permitted: scheduler:GetSchedule".into());
+    let v = view(&info, "2026-11-20T12:00:00Z", false);
+    assert!(v.other_unknown.as_deref().unwrap().contains("unknown: not permitted"));
+    assert_eq!(v.two_enabled, None);
 }
