@@ -251,6 +251,35 @@ impl Env for NoEnv {
     }
 }
 
+/// The cost settings: the box's table over `[cost]`; the cache only outside the demo.
+fn cost_config(
+    file: &FileConfig,
+    bx: &BoxSection,
+    demo: bool,
+) -> Result<crate::cost::CostConfig, ConfigError> {
+    Ok(crate::cost::CostConfig {
+        hourly_usd: price("cost.hourly_usd", bx.cost_hourly_usd.or(file.cost.hourly_usd))?,
+        storage_usd_per_gb_month: price(
+            "cost.storage_usd_per_gb_month",
+            bx.cost_storage_usd_per_gb_month.or(file.cost.storage_usd_per_gb_month),
+        )?,
+        // The simulated box's prices are not kept.
+        cache_path: if demo { None } else { crate::cost::cache::default_path() },
+    })
+}
+
+/// `panel.theme`: colours (the default) or monochrome.
+fn color(theme: Option<&str>) -> Result<bool, ConfigError> {
+    match theme {
+        None | Some("color") => Ok(true),
+        Some("mono") => Ok(false),
+        Some(_) => Err(ConfigError::Invalid {
+            key: "panel.theme".into(),
+            message: "not a theme; use \"color\" or \"mono\"".into(),
+        }),
+    }
+}
+
 impl Config {
     /// The built-in defaults alone (no file, no environment, no flags).
     #[allow(clippy::expect_used, reason = "the built-in defaults are constants; a test resolves them")]
@@ -322,15 +351,7 @@ impl Config {
             max_up: hours("dev.max_hours", file.dev.max_hours, 4.0)?,
             alarm_window: hours("dev.alarm_hours", file.dev.alarm_hours, 24.0)?,
         };
-        let cost = crate::cost::CostConfig {
-            hourly_usd: price("cost.hourly_usd", bx.cost_hourly_usd.or(file.cost.hourly_usd))?,
-            storage_usd_per_gb_month: price(
-                "cost.storage_usd_per_gb_month",
-                bx.cost_storage_usd_per_gb_month.or(file.cost.storage_usd_per_gb_month),
-            )?,
-            // The simulated box's prices are not kept.
-            cache_path: if flags.demo { None } else { crate::cost::cache::default_path() },
-        };
+        let cost = cost_config(file, bx, flags.demo)?;
         let rule_name = pick(&bx.rule, &file.schedule.rule).unwrap_or_else(|| "MondayMorning9aEST".into());
         let scheduler = scheduler::resolve(file, bx, &rule_name)?;
         let slack_url = key("SLACK_API_URL").or_else(|| file.slack.api_url.clone());
@@ -359,16 +380,7 @@ impl Config {
             run_rules,
             dev,
             cost,
-            color: match file.panel.theme.as_deref() {
-                None | Some("color") => true,
-                Some("mono") => false,
-                Some(_) => {
-                    return Err(ConfigError::Invalid {
-                        key: "panel.theme".into(),
-                        message: "not a theme; use \"color\" or \"mono\"".into(),
-                    });
-                }
-            },
+            color: color(file.panel.theme.as_deref())?,
             keys: keys::KeyBindings::with_overrides(&file.keys)
                 .map_err(|message| ConfigError::Invalid { key: "keys".into(), message })?,
             slack: SlackConfig {
