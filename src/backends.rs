@@ -186,7 +186,9 @@ impl Backends {
             scheduler: Arc::new(DemoScheduler::new(&cfg.scheduler.name, &cfg.scheduler.group)),
         };
         let box_roles: Arc<dyn BoxRoles> = Arc::new(DemoBoxRoles::new(&cfg.log_group));
-        let activity: Arc<dyn ActivityLog> = Arc::new(DemoActivity::new(&cfg.rule_name, &cfg.lambda_name));
+        let activity =
+            DemoActivity::new(&cfg.rule_name, &cfg.lambda_name).with_dev_left_on(demo_dev_left_on(cfg));
+        let activity: Arc<dyn ActivityLog> = Arc::new(activity);
         Backends::with(cfg, Account::Demo, cloud, (logs, pair, box_roles), activity)
     }
 
@@ -260,6 +262,11 @@ impl Connector {
     }
 }
 
+/// Whether the demo's box starts with dev mode left on (the second of several boxes).
+fn demo_dev_left_on(cfg: &Config) -> bool {
+    cfg.boxes.iter().position(|b| *b == cfg.box_name) == Some(1)
+}
+
 /// A box's simulated cloud. With several boxes they differ, so the fleet view has something to
 /// show: the second box has dev mode left on, the third is running a run.
 fn demo_cloud(cfg: &Config) -> DemoCloud {
@@ -267,7 +274,7 @@ fn demo_cloud(cfg: &Config) -> DemoCloud {
     let at = cfg.boxes.iter().position(|b| *b == cfg.box_name);
     let now = jiff::Timestamp::now();
     match at {
-        Some(1) => cloud.with_box(|b| {
+        Some(1) if demo_dev_left_on(cfg) => cloud.with_box(|b| {
             let dev = crate::userdata::ScriptLine::new(cfg.script_pattern.clone())
                 .ok()
                 .and_then(|p| crate::userdata::set_dev_mode(b.user_data(), &p, true).ok());

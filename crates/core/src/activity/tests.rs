@@ -216,20 +216,24 @@ fn the_dev_owner_is_the_newest_user_data_change() {
 }
 
 #[tokio::test]
-async fn the_demo_history_is_a_plausible_week_with_alice_in_dev_mode() {
-    let d = DemoActivity::new("MondayMorning9aEST", "start-baseline-instance");
-    let now = t("2026-12-02T12:00:00Z");
+async fn the_demo_history_tells_the_story_of_the_demo_box() {
     let names = vec!["i-0demo".to_owned(), "MondayMorning9aEST".to_owned()];
+    let now = t("2026-12-02T12:00:00Z");
+    // A box in run mode: alice's dev session ended before Monday's scheduled run.
+    let d = DemoActivity::new("MondayMorning9aEST", "start-baseline-instance");
     let f = read(&d, &names, now - DEFAULT_SPAN, now).await.unwrap();
     assert!(f.events.windows(2).all(|w| w[0].at >= w[1].at));
     assert!(f.events.iter().any(|e| matches!(e.who, Who::Schedule { .. }) && e.what == What::Start));
+    assert_eq!(f.events[0].what, What::Start, "the newest is Monday's scheduled start");
+    assert_eq!(dev_owner(&f.events, "i-0demo"), None, "dev mode was switched back");
+    // A box left in dev mode: alice switched it on this morning, started it and stopped it.
+    let d = d.with_dev_left_on(true);
+    let f = read(&d, &names, now - DEFAULT_SPAN, now).await.unwrap();
     assert_eq!(dev_owner(&f.events, "i-0demo").map(|o| o.who), Some("alice".into()));
     let doc = serde_json::to_value(json::FeedJson::from(&f)).unwrap();
     assert_eq!(doc["schema"], 1);
-    assert_eq!(
-        (doc["events"][0]["what"].as_str(), doc["events"][1]["what"].as_str()),
-        (Some("start"), Some("dev_on"))
-    );
+    let whats: Vec<&str> = (0..3).map(|i| doc["events"][i]["what"].as_str().unwrap()).collect();
+    assert_eq!(whats, ["stop", "start", "dev_on"]);
 }
 
 #[test]
