@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-pub use intent::{DevSwitch, Intent, PostKind, Power, Write};
+pub use intent::{DevSwitch, Intent, Move, MoveStep, PostKind, Power, Write};
 pub use logs::{Health, LogKey, LogRows};
 
 use crate::chat::{ChatError, DemoEntry};
@@ -137,6 +137,18 @@ pub enum Action {
     },
     /// Enable or disable the schedule (key `S`).
     ScheduleToggleRequested,
+    /// Move the schedule to an `EventBridge` Scheduler schedule at the lab's time, or back
+    /// (key `M`).
+    MoveRequested,
+    /// One step of a schedule move was carried out, or failed.
+    MoveStepDone {
+        /// Which step.
+        step: MoveStep,
+        /// How it went.
+        result: Result<(), CloudError>,
+        /// True when no step follows (the last one, or one that failed).
+        last: bool,
+    },
     /// Copy the SSH command (key `c`).
     CopySsh,
     /// Open a shell on the running box (key `o`).
@@ -240,6 +252,9 @@ pub enum Effect {
     Precheck(Power),
     /// Carry out a confirmed write; answer with [`Action::Done`].
     Execute(Write),
+    /// Carry out a confirmed schedule move step by step; answer each step with
+    /// [`Action::MoveStepDone`].
+    MoveSchedule(Move),
     /// Carry out a confirmed dev-mode switch; answer with [`Action::DevApplied`].
     SwitchDev(DevSwitch),
     /// Read the instance's user data and its dev mode; answer with [`Action::DevInfoLoaded`].

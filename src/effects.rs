@@ -1,6 +1,7 @@
 //! Runs effects on tokio; each reports back as an action.
 
 mod doctor;
+mod moving;
 pub mod slack;
 #[cfg(test)]
 mod testing;
@@ -31,6 +32,8 @@ pub struct Runner {
     pub cloud: Arc<dyn Cloud>,
     /// The schedule rule.
     pub schedule: Arc<dyn Rules>,
+    /// The rule and the Scheduler schedule one by one, for the schedule move.
+    pub pair: crate::backends::SchedulePair,
     /// Where user-data backups go.
     pub backups: BackupStore,
     /// `CloudWatch` Logs (or the demo's).
@@ -57,6 +60,7 @@ impl Runner {
         Runner {
             cloud: backends.cloud.clone(),
             schedule: backends.rules.clone(),
+            pair: backends.pair.clone(),
             logs: backends.logs.clone(),
             backups: backends.backups.clone(),
             script_line: ScriptLine::new(cfg.script_pattern.clone()).unwrap_or_default(),
@@ -100,6 +104,7 @@ impl Runner {
                 };
                 Action::Prechecked { power, result }
             }),
+            Effect::MoveSchedule(mv) => self.move_schedule(mv),
             Effect::SwitchDev(DevSwitch { plan, stop_first }) => {
                 let backups = self.backups.clone();
                 self.spawn_then(async move {

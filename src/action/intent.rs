@@ -12,6 +12,54 @@ pub enum Intent {
     DevSwitch(DevSwitch),
     /// Post the dialog's text to the Slack channel.
     PostMessage,
+    /// Read the move dialog's time and zone and show both schedules side by side.
+    MoveCompare,
+    /// Carry out a confirmed schedule move (or its undo), step by step; each step answered
+    /// with [`super::Action::MoveStepDone`].
+    Move(Move),
+}
+
+/// A confirmed move of the box's schedule between the `EventBridge` rule and an `EventBridge`
+/// Scheduler schedule, in the order that keeps the box scheduled at every moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Move {
+    /// Create the Scheduler schedule, then (when the rule fires) disable the rule.
+    ToScheduler {
+        /// The schedule to create.
+        new: Box<crate::schedule::rules::NewSchedule>,
+        /// Whether the rule is to be disabled after (it fires now).
+        disable_rule: bool,
+    },
+    /// Back to the rule: enable it (when it does not fire), then delete the Scheduler schedule.
+    Back {
+        /// Whether the rule is to be enabled first.
+        enable_rule: bool,
+    },
+}
+
+/// One step of a [`Move`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveStep {
+    /// Creating the Scheduler schedule.
+    CreateSchedule,
+    /// Disabling the rule.
+    DisableRule,
+    /// Enabling the rule.
+    EnableRule,
+    /// Deleting the Scheduler schedule.
+    DeleteSchedule,
+}
+
+impl MoveStep {
+    /// What the step does, e.g. `creating the Scheduler schedule`.
+    pub fn doing(self) -> &'static str {
+        match self {
+            MoveStep::CreateSchedule => "creating the Scheduler schedule",
+            MoveStep::DisableRule => "disabling the rule",
+            MoveStep::EnableRule => "enabling the rule",
+            MoveStep::DeleteSchedule => "deleting the Scheduler schedule",
+        }
+    }
 }
 
 /// A write to EC2 or `EventBridge`, answered with [`super::Action::Done`].

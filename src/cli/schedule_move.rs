@@ -20,18 +20,15 @@ use crate::backends::Backends;
 use crate::cloud::CloudError;
 use crate::config::Config;
 use crate::sanitize::field;
-use crate::schedule::moving::{At, plan};
+use crate::schedule::moving::{self, At, plan};
 use crate::schedule::rules::RuleInfo;
-use crate::schedule::{RuleState, Schedule, upcoming_fires};
+use crate::schedule::{RuleState, Schedule};
 
 /// Exit code when a write got no answer: it may have been applied.
 const MAY_BE_APPLIED: i32 = 8;
 
 /// What creating a schedule needs beside `scheduler:CreateSchedule`: passing the role.
 const PASS_ROLE: &str = "iam:PassRole";
-
-/// How many fires the side-by-side comparison lists.
-const COMPARED_FIRES: usize = 5;
 
 /// `schedule move` arguments.
 #[derive(Debug, Args)]
@@ -82,28 +79,11 @@ fn write_failed(e: CloudError, step: &str, cfg: &Config) -> Failure {
 
 /// Both schedules' next fires side by side, in UTC and in the new schedule's zone.
 pub fn side_by_side(rule: &RuleInfo, new: &Schedule, zone: &TimeZone, now: Timestamp) -> String {
-    let old =
-        rule.schedule.as_ref().map(|s| upcoming_fires(s, now, zone, COMPARED_FIRES)).unwrap_or_default();
-    let new = upcoming_fires(new, now, zone, COMPARED_FIRES);
     let mut s = String::new();
-    let _ = writeln!(s, "  {:<40} after: Scheduler schedule", format!("now: rule {} (UTC)", rule.name));
-    for i in 0..old.len().max(new.len()) {
-        let cell = |f: Option<&crate::schedule::FireTime>| {
-            f.map_or(String::new(), |f| format!("{} = {}", &f.utc[4..], short_local(&f.local)))
-        };
-        let _ = writeln!(s, "  {:<40} {}", cell(old.get(i)), cell(new.get(i)));
-        for f in [new.get(i)].into_iter().flatten() {
-            if let Some(change) = &f.change {
-                let _ = writeln!(s, "  {:<40} ~ {change}", "");
-            }
-        }
+    for line in moving::side_by_side(rule, new, zone, now, 40) {
+        let _ = writeln!(s, "  {line}");
     }
     s
-}
-
-/// `Mon 2026-11-30 04:00 EST` → `04:00 EST`.
-fn short_local(local: &str) -> &str {
-    local.splitn(3, ' ').nth(2).unwrap_or(local)
 }
 
 async fn move_to_scheduler(cfg: &Config, b: &Backends, at: &At, yes: bool) -> Result<(), Failure> {

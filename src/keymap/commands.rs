@@ -16,6 +16,7 @@ fn action(name: &str) -> Option<Action> {
         "copy_ssh" => Action::CopySsh,
         "shell" => Action::ShellRequested,
         "schedule" => Action::ScheduleToggleRequested,
+        "move" => Action::MoveRequested,
         "export" => Action::ExportRequested,
         "history" => Action::ToggleHistory,
         "activity" => Action::ToggleActivity,

@@ -9,6 +9,7 @@ pub mod fleet;
 pub mod guide;
 mod instances;
 pub mod logs;
+pub mod moving;
 pub mod pace;
 mod poll;
 pub mod runs;
@@ -225,6 +226,8 @@ pub struct State {
     pub activity: activity::ActivityState,
     /// The prices of the selected instance, for the cost figures.
     pub cost: cost::CostState,
+    /// Key `M`: the schedule move's configuration and progress.
+    pub moving: moving::MoveState,
 }
 
 impl State {
@@ -268,6 +271,7 @@ impl State {
             shell_opening: None,
             activity: activity::ActivityState::new(&cfg.rule_name),
             cost: cost::CostState::default(),
+            moving: moving::MoveState::new(cfg, mode),
         }
     }
 

@@ -1,7 +1,7 @@
 //! `update`: the only place the state changes. Pure: no I/O, no clock.
 
 use super::{
-    Intent, Level, Notice, Overlay, State, activity, cost, dev, doctor, instances, logs, pace, runs,
+    Intent, Level, Notice, Overlay, State, activity, cost, dev, doctor, instances, logs, moving, pace, runs,
     schedule, shell, slack, timeline,
 };
 use crate::action::{Action, Effect, Power, Write};
@@ -62,6 +62,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(dev::applied(state, id, result));
         }
         Action::ScheduleToggleRequested => fx.extend(schedule::request_toggle(state)),
+        Action::MoveRequested => fx.extend(moving::request(state)),
+        Action::MoveStepDone { step, result, last } => {
+            fx.extend(moving::step_done(state, step, result, last));
+        }
         Action::CopySsh => fx.extend(dev::copy_ssh(state)),
         Action::ShellRequested => fx.extend(shell::request(state)),
         Action::ShellPrepared(result) => fx.extend(shell::prepared(state, result)),
@@ -125,6 +129,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 match intent {
                     Some(Intent::PostMessage) => fx.extend(slack::confirm(state, dlg)),
+                    Some(Intent::MoveCompare) => moving::compare(state, &dlg),
+                    Some(Intent::Move(mv)) => fx.extend(moving::execute(state, mv)),
                     Some(Intent::Write(write)) => fx.extend(runs::execute(state, write)),
                     Some(Intent::DevSwitch(switch)) => fx.extend(dev::execute(state, switch)),
                     // Enter on "No" says what n and Esc say.
@@ -225,6 +231,8 @@ fn cancelled() -> Notice {
 
 #[cfg(test)]
 mod dev_tests;
+#[cfg(test)]
+mod move_tests;
 #[cfg(test)]
 mod runs_tests;
 #[cfg(test)]

@@ -83,3 +83,55 @@ fn the_moved_schedule_shows_its_zone_and_the_november_change() {
     assert!(!text.contains("DISABLED: no Monday run"), "the box still starts: {text}");
     insta::assert_snapshot!(text);
 }
+
+/// The lab's rule read with no Scheduler schedule beside it, on Monday 23 November 2026 at
+/// 10:12 UTC, an hour after it fired (the role configured).
+fn movable() -> State {
+    let mut rule = DemoRules::lab().info();
+    rule.other = Other::Absent;
+    let mut s = state("2026-11-23T10:12:00Z", rule);
+    s.moving.role = Some("arn:aws:iam::123456789012:role/baseline-scheduler".into());
+    s
+}
+
+#[test]
+fn the_move_dialog_asks_the_time_the_rules_name_says() {
+    let mut s = movable();
+    update(&mut s, Action::MoveRequested);
+    let text = screens(&s);
+    assert!(text.contains("09:00 America/New_York"), "{text}");
+    assert!(text.contains("[ Compare ]"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_move_dialog_shows_both_schedules_side_by_side() {
+    let mut s = movable();
+    update(&mut s, Action::MoveRequested);
+    update(&mut s, Action::DialogPick(None));
+    let text = screens(&s);
+    assert!(text.contains("2026-11-30 09:00 UTC = 04:00 EST   2026-11-23 14:00 UTC = 09:00 EST"), "{text}");
+    assert!(text.contains("the box may start twice this week"), "{text}");
+    assert!(text.contains("[ Yes, move ]"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_move_back_dialog_lists_its_steps_in_order() {
+    let mut rule = DemoRules::lab().info();
+    rule.state = RuleState::Disabled;
+    let mut moved = DemoRules::lab().info();
+    moved.schedule = moved.schedule.map(|s| s.in_zone(new_york()));
+    moved.scheduler = Some(SchedulerFacts {
+        group: "default".into(),
+        time_zone: Some("America/New_York".into()),
+        role: None,
+    });
+    rule.other = Other::Found(Box::new(moved));
+    let mut s = state("2026-11-23T10:12:00Z", rule);
+    update(&mut s, Action::MoveRequested);
+    let text = screens(&s);
+    assert!(text.contains("1. enable EventBridge rule"), "{text}");
+    assert!(text.contains("[ Yes, move back ]"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -2,11 +2,17 @@
 //! `EventBridge` Scheduler schedule at the lab's own time and zone, with the same day fields and
 //! the same Lambda. Pure: the reading and the writing are the caller's.
 
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::rules::RuleInfo;
 use super::rules::scheduler::NewSchedule;
-use super::{Schedule, named_zone};
+use super::{FireTime, Schedule, named_zone, upcoming_fires};
+
+/// How many fires the side-by-side comparison lists.
+pub const COMPARED_FIRES: usize = 5;
 
 /// A time of day in a zone, as `--at "09:00 America/New_York"` writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +98,43 @@ pub fn plan(rule: &RuleInfo, at: &At, lambda_name: &str, role_arn: Option<&str>)
         },
         schedule,
     })
+}
+
+/// Both schedules' next fires side by side (the rule's now, the new schedule's after the
+/// move), in UTC and in `zone`, the new schedule's; a daylight-saving change of the new one is
+/// marked under its fire. The first column is `column` characters wide. The CLI and the
+/// panel's dialog both show these lines.
+pub fn side_by_side(
+    rule: &RuleInfo,
+    new: &Schedule,
+    zone: &TimeZone,
+    now: Timestamp,
+    column: usize,
+) -> Vec<String> {
+    let old =
+        rule.schedule.as_ref().map(|s| upcoming_fires(s, now, zone, COMPARED_FIRES)).unwrap_or_default();
+    let new = upcoming_fires(new, now, zone, COMPARED_FIRES);
+    let mut lines =
+        vec![format!("{:<column$} after: Scheduler schedule", format!("now: rule {} (UTC)", rule.name))];
+    let cell = |f: Option<&FireTime>| {
+        f.map_or(String::new(), |f| {
+            format!("{} = {}", f.utc.get(4..).unwrap_or(&f.utc), short_local(&f.local))
+        })
+    };
+    for i in 0..old.len().max(new.len()) {
+        lines.push(format!("{:<column$} {}", cell(old.get(i)), cell(new.get(i))));
+        if let Some(change) = new.get(i).and_then(|f| f.change.as_ref()) {
+            let mut l = String::new();
+            let _ = write!(l, "{:<column$} ~ {change}", "");
+            lines.push(l);
+        }
+    }
+    lines
+}
+
+/// `Mon 2026-11-30 04:00 EST` → `04:00 EST`.
+fn short_local(local: &str) -> &str {
+    local.splitn(3, ' ').nth(2).unwrap_or(local)
 }
 
 #[cfg(test)]
