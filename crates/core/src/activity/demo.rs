@@ -23,6 +23,7 @@ impl DemoActivity {
 
     /// The same history, with a dev session of this morning left on (for a demo box that
     /// starts in dev mode): its feed and its state tell the same story.
+    #[must_use]
     pub fn with_dev_left_on(mut self, on: bool) -> Self {
         self.dev_left_on = on;
         self
