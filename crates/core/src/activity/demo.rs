@@ -86,4 +86,8 @@ impl ActivityLog for DemoActivity {
     fn kind(&self) -> &'static str {
         "demo"
     }
+
+    async fn probe(&self) -> Result<(), CloudError> {
+        Ok(())
+    }
 }
