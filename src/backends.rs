@@ -209,7 +209,12 @@ impl Backends {
     /// What the doctor examines: these backends, with chat and GitHub as the configuration
     /// sets them up.
     pub fn doctor_subjects(&self, cfg: &Config) -> Subjects {
-        let probes = probes_for(self.logs.clone(), self.rules.clone(), self.box_roles.clone());
+        let probes = probes_for(
+            self.logs.clone(),
+            self.rules.clone(),
+            self.box_roles.clone(),
+            (self.activity.clone(), self.prices.clone()),
+        );
         Subjects::from_config(cfg, self.cloud.clone(), probes)
     }
 }

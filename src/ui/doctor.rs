@@ -152,6 +152,8 @@ mod tests {
             "✓ Box log permission    role baseline-model-box (profile baseline-model-box) may write",
             "✓ Schedule target       MondayMorning9aEST invokes the Lambda start-baseline-instance",
             "✓ Scheduler log group   /aws/lambda/start-baseline-instance exists",
+            "✓ CloudTrail history    cloudtrail:LookupEvents allowed",
+            "✓ Hourly price          $",
             "every required check passed",
         ] {
             assert!(screen.contains(row), "{row}\n{screen}");

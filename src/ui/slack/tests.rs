@@ -183,6 +183,20 @@ pub(crate) fn checks() -> Vec<Check> {
             Some("check that SLACK_API_TOKEN holds the app's current Bot User OAuth Token (xoxb-…)"),
             true,
         ),
+        check(
+            "CloudTrail history",
+            Status::Warn,
+            "no cloudtrail:LookupEvents permission: the activity pane, the dev-mode owner and who started a run are unknown",
+            Some("allow cloudtrail:LookupEvents (statement WhoDidWhat in assets/iam-policy.json)"),
+            false,
+        ),
+        check(
+            "Hourly price",
+            Status::Pass,
+            "$0.504/h r5.2xlarge (AWS Price List, cached) in us-east-1",
+            None,
+            false,
+        ),
         check("Slack post", Status::Skip, "the token check failed", None, true),
         check(
             "GitHub push",

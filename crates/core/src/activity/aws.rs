@@ -153,4 +153,15 @@ impl ActivityLog for AwsActivity {
     fn kind(&self) -> &'static str {
         "aws"
     }
+
+    async fn probe(&self) -> Result<(), CloudError> {
+        self.pace().await;
+        self.client
+            .lookup_events()
+            .max_results(1)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| sdk_failure(ACTION, &e, self.profile.as_deref(), &self.endpoint))
+    }
 }

@@ -98,4 +98,8 @@ impl ActivityLog for DemoActivity {
     fn kind(&self) -> &'static str {
         "demo"
     }
+
+    async fn probe(&self) -> Result<(), CloudError> {
+        Ok(())
+    }
 }

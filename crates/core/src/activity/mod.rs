@@ -234,6 +234,10 @@ pub trait ActivityLog: Send + Sync {
 
     /// `aws` or `demo`.
     fn kind(&self) -> &'static str;
+
+    /// May the event history be read at all? One `LookupEvents` asking for a single event (the
+    /// doctor's question); [`CloudError::AccessDenied`] without `cloudtrail:LookupEvents`.
+    async fn probe(&self) -> Result<(), CloudError>;
 }
 
 /// Reads the feed of `names` from `since` to `now` (newest first), stamped `as_of = now`.

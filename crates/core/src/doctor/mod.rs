@@ -8,11 +8,14 @@
 //! has its own time limit, so one dead endpoint cannot hold up the others. Nothing is changed:
 //! EC2 permissions are asked with `DryRun`, and Slack gets a message only when asked to (`post`).
 //!
-//! Which checks count: the AWS checks are required; the Slack checks are required when a Slack
-//! token is configured (or in demo mode); GitHub and the `.env` check never change the verdict.
+//! Which checks count: the AWS checks are required, except `CloudTrail`'s history and the price
+//! (optional: the panel works without them, with less to show); the Slack checks are required
+//! when a Slack token is configured (or in demo mode); GitHub and the `.env` check never change
+//! the verdict.
 
 mod advice;
 mod box_role;
+mod extras;
 pub mod policy;
 pub mod probes;
 pub mod roles;
@@ -197,11 +200,12 @@ pub async fn run_all(cfg: &Config, subjects: &Subjects, opts: &Options) -> Vec<C
     let limit = opts.timeout;
     let cloud = subjects.cloud.as_ref();
     let probes = subjects.probes.as_ref();
-    let (identity, ec2, group, schedule, slack, github) = tokio::join!(
+    let (identity, (ec2, price), group, schedule, trail, slack, github) = tokio::join!(
         identity_check(cloud, limit),
         instance_checks(cloud, probes, cfg, limit),
         log_group_check(probes, &cfg.log_group, limit),
         schedule::schedule_checks(probes, cfg, limit),
+        extras::trail_check(probes, limit),
         slack_checks(subjects.chat.as_ref(), cfg, opts),
         github_check(subjects.github.as_ref(), cfg, limit),
     );
@@ -209,6 +213,7 @@ pub async fn run_all(cfg: &Config, subjects: &Subjects, opts: &Options) -> Vec<C
     all.extend(ec2);
     all.push(group);
     all.extend(schedule);
+    all.extend([trail, price]);
     all.extend(slack);
     all.extend([github, dotenv_check(cfg)]);
     for c in &all {
@@ -225,14 +230,14 @@ async fn identity_check(cloud: &dyn Cloud, limit: Duration) -> Check {
     }
 }
 
-/// The instance, then (concurrently) the three permissions asked against it and the box's own
-/// permission to write the run log.
+/// The instance, then (concurrently) the three permissions asked against it, the box's own
+/// permission to write the run log, and (apart, being optional) the box's hourly price.
 async fn instance_checks(
     cloud: &dyn Cloud,
     probes: &dyn DoctorProbes,
     cfg: &Config,
     limit: Duration,
-) -> Vec<Check> {
+) -> (Vec<Check>, Check) {
     let found = match within(limit, cloud.instances()).await {
         None => Err(INSTANCE.timed_out(limit, AWS_ENDPOINT)),
         Some(Err(e)) => Err(INSTANCE.fail(cloud_advice(&e))),
@@ -246,17 +251,19 @@ async fn instance_checks(
         Ok(list) => list,
         Err(failed) => {
             let skip = |i: Item| i.skip("no instance to test against", None);
-            return vec![failed, skip(START), skip(STOP), skip(USER_DATA), skip(box_role::LOG_ROLE)];
+            let price = extras::price_check(probes, cfg, None, limit).await;
+            return (vec![failed, skip(START), skip(STOP), skip(USER_DATA), skip(box_role::LOG_ROLE)], price);
         }
     };
     let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
-    let (start, stop, user_data, log_role) = tokio::join!(
+    let (start, stop, user_data, log_role, price) = tokio::join!(
         dry_run_check(START, "ec2:StartInstances", limit, cloud.start(&ids, true)),
         dry_run_check(STOP, "ec2:StopInstances", limit, cloud.stop(&ids, true)),
         user_data_check(cloud, &ids[0], limit),
         box_role::log_role_check(probes, cfg, &ids[0], limit),
+        extras::price_check(probes, cfg, list.first(), limit),
     );
-    vec![instance_result(&list), start, stop, user_data, log_role]
+    (vec![instance_result(&list), start, stop, user_data, log_role], price)
 }
 
 /// Pass for one instance, a warning for several (the Lambda starts every one of them).

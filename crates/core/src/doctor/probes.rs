@@ -1,14 +1,18 @@
 //! The doctor's questions about services outside EC2's instance calls: does a log group
 //! exist, what does the schedule rule say (its state and targets), and what may the box itself
-//! do? Answered by the same log store and schedule rule the panel uses (`CloudWatch` Logs and
-//! `EventBridge`, or the demo's simulated account), and by the box's roles (EC2 and IAM).
+//! do? may `CloudTrail`'s event history be read, and what does the box cost an hour? Answered by
+//! the same log store, schedule rule, activity feed and price source the panel uses
+//! (`CloudWatch` Logs, `EventBridge`, `CloudTrail`, the Price List, or the demo's simulated
+//! account), and by the box's roles (EC2 and IAM).
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use super::roles::{BoxRoles, ProfileRoles};
+use crate::activity::ActivityLog;
 use crate::cloud::CloudError;
+use crate::cost::{PriceFrom, PriceSource, Quote};
 use crate::logs::{LogError, LogStore};
 use crate::schedule::Rules;
 use crate::schedule::rules::RuleInfo;
@@ -24,15 +28,22 @@ pub trait DoctorProbes: Send + Sync {
     async fn instance_profile(&self, id: &str) -> Result<Option<String>, CloudError>;
     /// The profile named by `arn`, its role and the role's policy documents.
     async fn profile_roles(&self, arn: &str) -> Result<ProfileRoles, CloudError>;
+    /// One `LookupEvents` asking for a single event: may the event history be read?
+    async fn trail(&self) -> Result<(), CloudError>;
+    /// The on-demand hourly price of `instance_type` in `region`, asked of the Price List.
+    async fn hourly_price(&self, region: &str, instance_type: &str) -> Result<Quote, CloudError>;
+    /// Where [`DoctorProbes::hourly_price`]'s answers come from (the Price List, or the demo's).
+    fn prices_from(&self) -> PriceFrom;
 }
 
-/// The probes answered by `logs`, `rules` and `box_roles`.
+/// The probes answered by `logs`, `rules`, `box_roles`, `activity` and `prices`.
 pub fn probes_for(
     logs: Arc<dyn LogStore>,
     rules: Arc<dyn Rules>,
     box_roles: Arc<dyn BoxRoles>,
+    (activity, prices): (Arc<dyn ActivityLog>, Arc<dyn PriceSource>),
 ) -> Arc<dyn DoctorProbes> {
-    Arc::new(StoreProbes { logs, rules, box_roles })
+    Arc::new(StoreProbes { logs, rules, box_roles, activity, prices })
 }
 
 /// Probes answered by a log store, a schedule rule and the box's roles.
@@ -43,6 +54,10 @@ pub struct StoreProbes {
     pub rules: Arc<dyn Rules>,
     /// EC2 and IAM, or the demo's.
     pub box_roles: Arc<dyn BoxRoles>,
+    /// `CloudTrail`'s event history, or the demo's.
+    pub activity: Arc<dyn ActivityLog>,
+    /// The Price List, or the demo's prices.
+    pub prices: Arc<dyn PriceSource>,
 }
 
 #[async_trait]
@@ -66,5 +81,17 @@ impl DoctorProbes for StoreProbes {
 
     async fn profile_roles(&self, arn: &str) -> Result<ProfileRoles, CloudError> {
         self.box_roles.profile_roles(arn).await
+    }
+
+    async fn trail(&self) -> Result<(), CloudError> {
+        self.activity.probe().await
+    }
+
+    async fn hourly_price(&self, region: &str, instance_type: &str) -> Result<Quote, CloudError> {
+        self.prices.hourly(region, instance_type).await
+    }
+
+    fn prices_from(&self) -> PriceFrom {
+        self.prices.answers_from()
     }
 }

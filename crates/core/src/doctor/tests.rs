@@ -55,7 +55,7 @@ fn instance(id: &str) -> Instance {
         id: id.into(),
         name: Some("baseline model".into()),
         state: InstanceState::Stopped,
-        instance_type: None,
+        instance_type: Some("t3.large".into()),
         launch_time: None,
         public_dns: None,
         public_ip: None,
@@ -108,6 +108,8 @@ struct FakeProbes {
     targets: Vec<String>,
     lambda_group: bool,
     iam_denied: bool,
+    trail: Answer,
+    price: Answer,
 }
 
 impl FakeProbes {
@@ -118,6 +120,8 @@ impl FakeProbes {
             targets: vec!["arn:aws:lambda:us-east-1:111122223333:function:start-baseline-instance".into()],
             lambda_group: true,
             iam_denied: false,
+            trail: Answer::Ok,
+            price: Answer::Ok,
         }
     }
 }
@@ -144,6 +148,15 @@ impl DoctorProbes for FakeProbes {
             });
         }
         DemoBoxRoles::new("/baseline-model/run").profile_roles(arn).await
+    }
+    async fn trail(&self) -> Result<(), CloudError> {
+        self.trail.give().await
+    }
+    async fn hourly_price(&self, _region: &str, _ty: &str) -> Result<crate::cost::Quote, CloudError> {
+        self.price.give().await.map(|()| crate::cost::Quote { usd: 0.0832, note: None })
+    }
+    fn prices_from(&self) -> crate::cost::PriceFrom {
+        crate::cost::PriceFrom::PriceList
     }
 }
 
@@ -192,6 +205,8 @@ async fn all_good_passes_in_a_fixed_order_and_only_dry_runs() {
             ("schedule.rule", Pass),
             ("schedule.target", Pass),
             ("logs.scheduler", Pass),
+            ("cloudtrail.lookup", Pass),
+            ("cost.price", Pass),
             ("slack.token", Pass),
             ("slack.post", Skip),
             ("github.push", Skip),
@@ -350,6 +365,10 @@ async fn the_demo_passes_everything_it_can() {
         Arc::new(crate::logs::demo::DemoLogStore::new(cloud.clone(), &cfg)),
         Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
         Arc::new(DemoBoxRoles::new(&cfg.log_group)),
+        (
+            Arc::new(crate::activity::DemoActivity::new(&cfg.rule_name, &cfg.lambda_name)),
+            Arc::new(crate::cost::demo::DemoPrices),
+        ),
     );
     let s = Subjects::from_config(&cfg, Arc::new(cloud), probes);
     let checks = run_all(&cfg, &s, &quick(true)).await;
@@ -396,4 +415,60 @@ async fn refused_iam_reads_leave_the_box_permission_unchecked() {
     assert_eq!(c.status, Status::Skip);
     assert_eq!(c.detail, "not checked: no iam:GetInstanceProfile permission");
     assert!(blocking(&checks).is_empty());
+}
+
+#[tokio::test]
+async fn without_cloudtrail_or_the_price_list_the_doctor_warns_and_still_passes() {
+    let cfg = Config::builtin();
+    let mut s = subjects(FakeCloud::with(&["i-0abc"]), None);
+    s.probes = Arc::new(FakeProbes {
+        trail: Answer::Deny("cloudtrail:LookupEvents"),
+        price: Answer::Deny("pricing:GetProducts"),
+        ..FakeProbes::good()
+    });
+    let checks = run_all(&cfg, &s, &quick(false)).await;
+    let trail = by_id(&checks, "cloudtrail.lookup");
+    assert_eq!((trail.status, trail.required), (Status::Warn, false));
+    assert_eq!(
+        trail.detail,
+        "no cloudtrail:LookupEvents permission: the activity pane, the dev-mode owner and who \
+         started a run are unknown"
+    );
+    assert!(trail.hint.as_deref().unwrap().contains("statement WhoDidWhat in assets/iam-policy.json"));
+    let price = by_id(&checks, "cost.price");
+    assert_eq!((price.status, price.required), (Status::Warn, false));
+    assert_eq!(price.detail, "no pricing:GetProducts permission: cost figures are absent");
+    assert!(price.hint.as_deref().unwrap().contains("statement PriceTheBox"));
+    assert!(blocking(&checks).is_empty());
+}
+
+#[tokio::test]
+async fn the_price_comes_from_the_config_the_cache_or_the_price_list_and_a_silent_trail_warns() {
+    let mut cfg = Config::builtin();
+    cfg.cost.cache_path = None;
+    let mut s = subjects(FakeCloud::with(&["i-0abc"]), None);
+    s.probes = Arc::new(FakeProbes { trail: Answer::Hang, ..FakeProbes::good() });
+    let checks = run_all(&cfg, &s, &quick(false)).await;
+    assert_eq!(by_id(&checks, "cost.price").detail, "$0.0832/h t3.large (AWS Price List) in us-east-1");
+    let trail = by_id(&checks, "cloudtrail.lookup");
+    assert_eq!(trail.status, Status::Warn);
+    assert!(trail.detail.starts_with("no answer within 0.3 s"), "{trail:?}");
+    cfg.cost.hourly_usd = Some(0.5);
+    s.probes = Arc::new(FakeProbes { price: Answer::Hang, ..FakeProbes::good() });
+    let checks = run_all(&cfg, &s, &quick(false)).await;
+    let price = by_id(&checks, "cost.price");
+    assert_eq!((price.status, price.detail.as_str()), (Status::Pass, "$0.50/h t3.large (from the config)"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prices.json");
+    let mut cache = crate::cost::cache::PriceCache::default();
+    let quote = crate::cost::Quote { usd: 0.09, note: None };
+    cache.record(&crate::cost::cache::instance_key("us-east-1", "t3.large"), &quote, jiff::Timestamp::now());
+    cache.save(&path).unwrap();
+    cfg.cost = crate::cost::CostConfig { cache_path: Some(path), ..crate::cost::CostConfig::default() };
+    let checks = run_all(&cfg, &s, &quick(false)).await;
+    assert_eq!(
+        by_id(&checks, "cost.price").detail,
+        "$0.09/h t3.large (AWS Price List, cached) in us-east-1",
+        "the cached price, without asking the hanging Price List"
+    );
 }
