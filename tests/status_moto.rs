@@ -251,3 +251,44 @@ async fn demo_status_needs_no_aws() {
     assert_eq!(doc["mode"], "demo");
     assert_eq!(doc["instances"][0]["name"], "baseline model");
 }
+
+#[tokio::test]
+async fn demo_status_all_names_who_left_the_second_box_in_dev_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    std::fs::write(&config, "[boxes.baseline]\n\n[boxes.flu]\n\n[boxes.rsv]\n").unwrap();
+    let run = |json: bool| {
+        let mut c = panel_command(&dead_url(), dir.path());
+        c.env_remove("AWS_ACCESS_KEY_ID").args([
+            "--demo",
+            "--config",
+            config.to_str().unwrap(),
+            "status",
+            "--all",
+        ]);
+        if json {
+            c.arg("--json");
+        }
+        c.output().unwrap()
+    };
+    let out = run(true);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let boxes = doc["boxes"].as_array().unwrap();
+    let owners: Vec<_> = boxes.iter().map(|b| (b["dev_mode"].as_str(), b["owner"].as_str())).collect();
+    assert_eq!(owners, [(Some("run"), None), (Some("dev"), Some("alice")), (Some("run"), None)], "{doc}");
+    let flu = &boxes[1];
+    assert_eq!(flu["owner_recorded"], true);
+    let since: jiff::Timestamp = flu["owner_since"].as_str().unwrap().parse().unwrap();
+    let checked: jiff::Timestamp = doc["checked_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        since < checked && checked.duration_since(since) < jiff::SignedDuration::from_hours(7 * 24),
+        "{flu}"
+    );
+    assert!(boxes.iter().all(|b| b["owner_unknown"].is_null()), "{doc}");
+
+    let out = run(false);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let flu = text.lines().find(|l| l.starts_with("flu")).unwrap();
+    assert!(flu.contains("on · alice · "), "{text}");
+}

@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 
+use crate::activity::DevOwner;
 use crate::fleet::Reading;
 
 /// One thing that happened in the fleet view.
@@ -30,6 +31,16 @@ pub enum FleetAction {
         /// What it read, or why not.
         result: Result<Box<Reading>, String>,
     },
+    /// The owner lookup numbered `seq` at box `index` ended: who put its instance in dev mode
+    /// (`None`: the history does not say), or why `CloudTrail` could not be read.
+    Owned {
+        /// The box, by its place in the list.
+        index: usize,
+        /// The lookup's number: an answer to an older one is dropped.
+        seq: u64,
+        /// Who, or why not.
+        result: Result<Option<DevOwner>, String>,
+    },
 }
 
 /// Work the fleet view asks for.
@@ -44,5 +55,15 @@ pub enum FleetEffect {
         seq: u64,
         /// Read the run log too.
         with_runs: bool,
+    },
+    /// Ask `CloudTrail` who put box `index`'s instance `instance` in dev mode (one
+    /// `LookupEvents` on the instance id). Answer with [`FleetAction::Owned`].
+    Owner {
+        /// The box.
+        index: usize,
+        /// The lookup's number.
+        seq: u64,
+        /// The instance id.
+        instance: String,
     },
 }

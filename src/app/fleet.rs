@@ -144,7 +144,12 @@ where
 
 /// Carries out a look on its own task: a slow or dead account delays only its own row.
 fn spawn(fx: &FleetEffect, sources: &Sources, tx: mpsc::UnboundedSender<FleetAction>) {
-    let FleetEffect::Look { index, seq, with_runs } = *fx;
+    let (index, seq, with_runs) = match fx {
+        FleetEffect::Look { index, seq, with_runs } => (*index, *seq, *with_runs),
+        FleetEffect::Owner { index, seq, instance } => {
+            return spawn_owner(*index, *seq, instance, sources, tx);
+        }
+    };
     let sources = sources.clone();
     tokio::spawn(async move {
         let result = match sources.get(index).and_then(Option::as_ref) {
@@ -167,6 +172,30 @@ fn spawn(fx: &FleetEffect, sources: &Sources, tx: mpsc::UnboundedSender<FleetAct
             }
         };
         let _ = tx.send(FleetAction::Looked { index, seq, result });
+    });
+}
+
+/// Asks, on its own task, who put box `index`'s instance in dev mode.
+fn spawn_owner(
+    index: usize,
+    seq: u64,
+    instance: &str,
+    sources: &Sources,
+    tx: mpsc::UnboundedSender<FleetAction>,
+) {
+    let sources = sources.clone();
+    let instance = instance.to_owned();
+    tokio::spawn(async move {
+        let result = match sources.get(index).and_then(Option::as_ref) {
+            None => Err("the box has no configuration".to_owned()),
+            Some(src) => {
+                let asked = crate::fleet::owner(src.backends.activity.as_ref(), &instance, Timestamp::now());
+                tokio::time::timeout(LOOK_LIMIT, asked)
+                    .await
+                    .unwrap_or_else(|_| Err(format!("no answer within {} s", LOOK_LIMIT.as_secs())))
+            }
+        };
+        let _ = tx.send(FleetAction::Owned { index, seq, result });
     });
 }
 

@@ -10,8 +10,9 @@ use super::Failure;
 use crate::backends::Backends;
 use crate::config::{Config, ConfigError};
 use crate::fleet::json::BoxJson;
-use crate::fleet::{self, Judging, LOOK_LIMIT, Place, Row, text};
+use crate::fleet::{self, Judging, LOOK_LIMIT, OwnerLookup, Place, Row, text};
 use crate::sanitize::field;
+use crate::userdata::Mode;
 
 /// Version of the `status --all --json` document; bumped only on incompatible changes.
 pub const SCHEMA: u32 = 1;
@@ -48,12 +49,25 @@ async fn ask(name: &str, fallback: &Place, load: LoadBox<'_>, now: Timestamp) ->
     .await;
     let row = match looked {
         Ok(Ok(reading)) => {
-            Ok(fleet::row(name, &place, &reading, reading.past.as_ref(), &Judging::of(&cfg), now))
+            let row = fleet::row(name, &place, &reading, reading.past.as_ref(), &Judging::of(&cfg), now);
+            let lookup = owner(&b, &reading, now).await;
+            let instance = reading.instances.first().map(|i| i.id.as_str());
+            Ok(row.with_owner(lookup.as_ref(), instance))
         }
         Ok(Err(e)) => Err(e.into()),
         Err(_) => Err(Failure { code: 5, message: format!("no answer within {} s", LOOK_LIMIT.as_secs()) }),
     };
     Answer { name: name.to_owned(), place, row }
+}
+
+/// Who put the box in dev mode, asked only while its user data says dev mode.
+async fn owner(b: &Backends, reading: &fleet::Reading, now: Timestamp) -> Option<OwnerLookup> {
+    let first = reading.instances.first().filter(|_| reading.dev_mode == Ok(Mode::Dev))?;
+    let asked = fleet::owner(b.activity.as_ref(), &first.id, now);
+    let result = tokio::time::timeout(LOOK_LIMIT, asked)
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer within {} s", LOOK_LIMIT.as_secs())));
+    Some(OwnerLookup { instance: first.id.clone(), result, at: now })
 }
 
 /// Prints every box's row. Exits 0 when every box answered; else with the first failing box's
@@ -106,7 +120,7 @@ fn table(answers: &[Answer], now: Timestamp) -> String {
                 let alarms = text::alarms(row);
                 cells.extend([
                     text::state(row),
-                    text::dev_mode(row),
+                    text::dev_mode(row, now),
                     text::last_run(row),
                     text::next_fire(row, now),
                     if alarms.is_empty() { "-".into() } else { alarms },

@@ -9,6 +9,10 @@
 //! it is up; and by at most [`RUNS_PER_PLACE`] boxes of one account and region at once
 //! (`FilterLogEvents` allows five requests a second per account and region, shared with
 //! everyone).
+//!
+//! While a box is in dev mode, who put it there is asked of `CloudTrail` (one `LookupEvents`
+//! filtered on its instance id) when dev mode is first seen on, then every [`OWNER_EVERY`]; a
+//! failed lookup is tried again after the box's own backoff. A box in run mode costs none.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -16,8 +20,9 @@ use super::{Level, Notice};
 use crate::action::fleet::{FleetAction, FleetEffect};
 use crate::backends::Account;
 use crate::cloud::InstanceState;
-use crate::fleet::{Judging, Place, Reading, Row};
+use crate::fleet::{Judging, OwnerLookup, Place, Reading, Row};
 use crate::logs::history::PastLog;
+use crate::userdata::Mode;
 
 /// How often a box that is up is looked at.
 pub const LOOK_UP: SignedDuration = SignedDuration::from_secs(60);
@@ -35,6 +40,9 @@ pub const BACKOFF_MAX: SignedDuration = SignedDuration::from_mins(5);
 pub const AFTER_FIRE: SignedDuration = SignedDuration::from_secs(45);
 /// How many boxes of one account and region read their run log at once.
 pub const RUNS_PER_PLACE: usize = 2;
+/// How often who put a box in dev mode is asked again while it stays on (`CloudTrail` delivers
+/// events up to 15 minutes late, and allows 2 `LookupEvents` a second per account and region).
+pub const OWNER_EVERY: SignedDuration = SignedDuration::from_mins(5);
 /// How often the rows are judged again between answers (stuck, overdue, countdowns).
 pub const REJUDGE: SignedDuration = SignedDuration::from_secs(30);
 
@@ -71,6 +79,14 @@ pub struct BoxSlot {
     seq: u64,
     /// The wait after the next failure (zero while the box answers).
     pub backoff: SignedDuration,
+    /// The latest answer on who put the box in dev mode (cleared when dev mode goes off).
+    pub owner: Option<OwnerLookup>,
+    /// When to ask who put it in dev mode next (`None`: as soon as dev mode is seen on).
+    owner_next: Option<Timestamp>,
+    /// The number of the owner lookup out, if any, and the instance it asks about.
+    pub owner_asked: Option<(u64, String)>,
+    /// The wait after the next failed owner lookup (zero while `CloudTrail` answers).
+    owner_backoff: SignedDuration,
 }
 
 impl BoxSlot {
@@ -91,6 +107,10 @@ impl BoxSlot {
             asked: None,
             seq: 0,
             backoff: SignedDuration::ZERO,
+            owner: None,
+            owner_next: None,
+            owner_asked: None,
+            owner_backoff: SignedDuration::ZERO,
         }
     }
 
@@ -139,8 +159,30 @@ impl BoxSlot {
 
     fn judge(&mut self, now: Timestamp) {
         if let (Some(reading), Some(judging)) = (&self.reading, &self.judging) {
-            self.row =
-                Some(crate::fleet::row(&self.name, &self.place, reading, self.past.as_ref(), judging, now));
+            let instance = reading.instances.first().map(|i| i.id.as_str());
+            let row = crate::fleet::row(&self.name, &self.place, reading, self.past.as_ref(), judging, now);
+            self.row = Some(row.with_owner(self.owner.as_ref(), instance));
+        }
+    }
+
+    /// The instance in dev mode whose owner is due to be asked, if any.
+    fn owner_due(&self, now: Timestamp) -> Option<String> {
+        let reading = self.reading.as_ref()?;
+        if reading.dev_mode != Ok(Mode::Dev) || self.owner_asked.is_some() {
+            return None;
+        }
+        let id = &reading.instances.first()?.id;
+        let fresh = self.owner.as_ref().is_some_and(|o| o.instance == *id);
+        (!fresh || self.owner_next.is_none_or(|t| t <= now)).then(|| id.clone())
+    }
+
+    /// Forgets the owner once dev mode is seen off: the next session is asked about at once.
+    fn forget_owner_unless_dev(&mut self) {
+        let dev = self.reading.as_ref().is_some_and(|r| r.dev_mode == Ok(Mode::Dev));
+        if !dev && self.reading.as_ref().is_some_and(|r| r.dev_mode.is_ok()) {
+            self.owner = None;
+            self.owner_next = None;
+            self.owner_backoff = SignedDuration::ZERO;
         }
     }
 }
@@ -199,6 +241,7 @@ impl FleetState {
             if b.asked.take().is_some() {
                 b.next_look = Some(now);
             }
+            b.owner_asked = None;
         }
     }
 
@@ -254,6 +297,7 @@ pub fn update(s: &mut FleetState, action: FleetAction) -> Vec<FleetEffect> {
             looked(s, index, seq, result);
             return due_looks(s);
         }
+        FleetAction::Owned { index, seq, result } => owned(s, index, seq, result),
     }
     Vec::new()
 }
@@ -285,7 +329,42 @@ fn due_looks(s: &mut FleetState) -> Vec<FleetEffect> {
         b.next_look = None;
         fx.push(FleetEffect::Look { index, seq: b.seq, with_runs });
     }
+    for (index, b) in s.boxes.iter_mut().enumerate() {
+        if let Some(instance) = b.owner_due(now) {
+            b.seq += 1;
+            b.owner_asked = Some((b.seq, instance.clone()));
+            fx.push(FleetEffect::Owner { index, seq: b.seq, instance });
+        }
+    }
     fx
+}
+
+fn owned(
+    s: &mut FleetState,
+    index: usize,
+    seq: u64,
+    result: Result<Option<crate::activity::DevOwner>, String>,
+) {
+    let now = s.now;
+    let Some(b) = s.boxes.get_mut(index) else { return };
+    let Some(instance) = b.owner_asked.take_if(|(n, _)| *n == seq).map(|(_, i)| i) else { return };
+    match result {
+        Ok(who) => {
+            b.owner_backoff = SignedDuration::ZERO;
+            b.owner_next = Some(now + OWNER_EVERY);
+            b.owner = Some(OwnerLookup { instance, result: Ok(who), at: now });
+        }
+        Err(why) => {
+            b.owner_backoff = (b.owner_backoff * 2).clamp(BACKOFF_FIRST, BACKOFF_MAX);
+            b.owner_next = Some(now + b.owner_backoff);
+            // An earlier answer on the same instance still stands; else the row says why.
+            let known = b.owner.as_ref().is_some_and(|o| o.instance == instance && o.result.is_ok());
+            if !known {
+                b.owner = Some(OwnerLookup { instance, result: Err(why), at: now });
+            }
+        }
+    }
+    b.judge(now);
 }
 
 fn looked(s: &mut FleetState, index: usize, seq: u64, result: Result<Box<Reading>, String>) {
@@ -299,6 +378,7 @@ fn looked(s: &mut FleetState, index: usize, seq: u64, result: Result<Box<Reading
         Ok(mut reading) => {
             let past = reading.past.take();
             b.reading = Some(*reading);
+            b.forget_owner_unless_dev();
             if let (Some(past), Some(key)) = (past, b.runs_key()) {
                 b.past = Some(past);
                 b.runs_for = Some((key, now));

@@ -2,7 +2,8 @@
 //!
 //! On a narrow terminal whole columns go, least important first (where the box lives, then the
 //! next fire, the last run, dev mode); the box, its state and its alarms stay, shortened in the
-//! middle when they must.
+//! middle when they must. Before a column goes, the dev-mode cell drops the owner's age, then the
+//! owner (`on · alice · 2h`, `on · alice`, `on`).
 
 use std::fmt::Write as _;
 
@@ -130,9 +131,9 @@ fn cells(b: &BoxSlot, s: &FleetState, t: &Theme) -> Vec<(String, Style)> {
         None => (text::state(row), t.warn()),
     };
     let dev = match &row.dev_mode {
-        Ok(crate::userdata::Mode::Dev) => (text::dev_mode(row), t.error()),
-        Ok(_) => (text::dev_mode(row), t.text()),
-        Err(_) => unknown(&text::dev_mode(row)),
+        Ok(crate::userdata::Mode::Dev) => (text::dev_mode(row, s.now), t.error()),
+        Ok(_) => (text::dev_mode(row, s.now), t.text()),
+        Err(_) => unknown(&text::dev_mode(row, s.now)),
     };
     let last_run = match &row.last_run {
         Ok(r) => match r.outcome {
@@ -164,8 +165,22 @@ fn cells(b: &BoxSlot, s: &FleetState, t: &Theme) -> Vec<(String, Style)> {
     ]
 }
 
+/// The dev-mode column.
+const DEV: usize = 2;
+
+/// The widest dev-mode cell at each level of shortening (see [`text::dev_mode_forms`]).
+fn dev_levels(forms: &[Vec<String>]) -> Vec<usize> {
+    let levels = forms.iter().map(Vec::len).max().unwrap_or(1);
+    (0..levels)
+        .map(|l| {
+            let widest = forms.iter().map(|f| f.get(l).or(f.last()).map_or(0, |t| fit::width(t))).max();
+            widest.unwrap_or(0).max(COLUMNS[DEV].title.len()).min(COLUMNS[DEV].max)
+        })
+        .collect()
+}
+
 /// Which columns fit in `room`, and their widths.
-fn widths(rows: &[Vec<(String, Style)>], room: usize) -> Vec<(usize, usize)> {
+fn widths(rows: &[Vec<(String, Style)>], forms: &[Vec<String>], room: usize) -> Vec<(usize, usize)> {
     let mut cols: Vec<(usize, usize)> = COLUMNS
         .iter()
         .enumerate()
@@ -179,6 +194,8 @@ fn widths(rows: &[Vec<(String, Style)>], room: usize) -> Vec<(usize, usize)> {
     // A long box name gives way before a column does.
     let over = total(&cols).saturating_sub(room);
     cols[0].1 -= over.min(cols[0].1.saturating_sub(12));
+    let levels = dev_levels(forms);
+    let mut level = 0;
     let mut dropped = Vec::new();
     while total(&cols) > room {
         let worst = cols
@@ -188,6 +205,14 @@ fn widths(rows: &[Vec<(String, Style)>], room: usize) -> Vec<(usize, usize)> {
             .max_by_key(|(_, (i, _))| (COLUMNS[*i].rank, *i))
             .map(|(k, _)| k);
         let Some(k) = worst else { break };
+        // The owner gives way before a column as important as dev mode does.
+        if COLUMNS[cols[k].0].rank <= COLUMNS[DEV].rank && level + 1 < levels.len() {
+            level += 1;
+            if let Some(c) = cols.iter_mut().find(|(i, _)| *i == DEV) {
+                c.1 = levels[level];
+            }
+            continue;
+        }
         dropped.push(cols.remove(k));
     }
     // A column dropped early may fit once a wider one went.
@@ -217,11 +242,24 @@ fn widths(rows: &[Vec<(String, Style)>], room: usize) -> Vec<(usize, usize)> {
 
 fn table(s: &FleetState, t: &Theme, room: usize, height: usize) -> Vec<Line<'static>> {
     let rows: Vec<Vec<(String, Style)>> = s.boxes.iter().map(|b| cells(b, s, t)).collect();
-    let cols = widths(&rows, room);
-    let line = |cells: &[(String, Style)], selected: bool| {
+    let forms: Vec<Vec<String>> = s
+        .boxes
+        .iter()
+        .zip(&rows)
+        .map(|(b, r)| {
+            b.row.as_ref().map_or_else(|| vec![r[DEV].0.clone()], |row| text::dev_mode_forms(row, s.now))
+        })
+        .collect();
+    let cols = widths(&rows, &forms, room);
+    let line = |cells: &[(String, Style)], forms: Option<&Vec<String>>, selected: bool| {
         let mut spans = Vec::new();
         for (i, w) in &cols {
             let (text, style) = &cells[*i];
+            // The dev-mode cell: its longest form that fits.
+            let text = match forms.filter(|_| *i == DEV) {
+                Some(f) => f.iter().find(|t| fit::width(t) <= *w).unwrap_or(text),
+                None => text,
+            };
             let text = fit::middle(text, *w);
             let pad = w.saturating_sub(fit::width(&text));
             let style = if selected { style.add_modifier(Modifier::REVERSED) } else { *style };
@@ -231,11 +269,11 @@ fn table(s: &FleetState, t: &Theme, room: usize, height: usize) -> Vec<Line<'sta
     };
     let head: Vec<(String, Style)> =
         COLUMNS.iter().map(|c| (c.title.to_owned(), t.dim().add_modifier(Modifier::BOLD))).collect();
-    let mut out = vec![line(&head, false)];
+    let mut out = vec![line(&head, None, false)];
     let shown = height.saturating_sub(1).max(1);
     let first = s.selected.saturating_sub(shown - 1);
     for (n, r) in rows.iter().enumerate().skip(first).take(shown) {
-        out.push(line(r, n == s.selected));
+        out.push(line(r, forms.get(n), n == s.selected));
     }
     out
 }

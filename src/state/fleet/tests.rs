@@ -41,7 +41,12 @@ fn reading(state: InstanceState, with_runs: bool) -> Reading {
 }
 
 fn looks(fx: &[FleetEffect]) -> Vec<(usize, bool)> {
-    fx.iter().map(|FleetEffect::Look { index, with_runs, .. }| (*index, *with_runs)).collect()
+    fx.iter()
+        .filter_map(|f| match f {
+            FleetEffect::Look { index, with_runs, .. } => Some((*index, *with_runs)),
+            FleetEffect::Owner { .. } => None,
+        })
+        .collect()
 }
 
 fn seq_of(s: &FleetState, i: usize) -> u64 {
@@ -170,4 +175,118 @@ fn looks_out_when_a_box_was_opened_are_asked_again_on_return() {
         vec![1, 2, 3],
         "box 0 answered: not yet"
     );
+}
+
+fn owner_asks(fx: &[FleetEffect]) -> Vec<(usize, u64, String)> {
+    fx.iter()
+        .filter_map(|f| match f {
+            FleetEffect::Owner { index, seq, instance } => Some((*index, *seq, instance.clone())),
+            FleetEffect::Look { .. } => None,
+        })
+        .collect()
+}
+
+fn in_mode(mut r: Reading, mode: crate::userdata::Mode) -> Reading {
+    r.dev_mode = Ok(mode);
+    r
+}
+
+fn alice(at: Timestamp) -> crate::activity::DevOwner {
+    crate::activity::DevOwner {
+        who: "alice".into(),
+        since: at - SignedDuration::from_hours(2),
+        recorded: true,
+    }
+}
+
+/// Box `b` (index 1) answered in dev mode, run log read.
+fn b_in_dev_mode() -> (FleetState, Vec<FleetEffect>) {
+    let mut s = fleet();
+    update(&mut s, FleetAction::Tick(t0()));
+    let r = in_mode(reading(InstanceState::Stopped, true), crate::userdata::Mode::Dev);
+    let fx = answer(&mut s, 1, Ok(r));
+    (s, fx)
+}
+
+#[test]
+fn a_box_in_dev_mode_asks_who_once_and_its_row_names_the_owner() {
+    let (mut s, fx) = b_in_dev_mode();
+    let asks = owner_asks(&fx);
+    let id = s.boxes[1].reading.as_ref().unwrap().instances[0].id.clone();
+    assert_eq!(asks.len(), 1, "{fx:?}");
+    assert_eq!((asks[0].0, asks[0].2.as_str()), (1, id.as_str()));
+    assert_eq!(s.boxes[1].row.as_ref().unwrap().owner_unknown.as_deref(), Some("CloudTrail not read yet"));
+    // Not asked again while out, nor on the next look.
+    let later = t0() + SignedDuration::from_secs(30);
+    assert!(owner_asks(&update(&mut s, FleetAction::Tick(later))).is_empty());
+    update(&mut s, FleetAction::Owned { index: 1, seq: asks[0].1, result: Ok(Some(alice(later))) });
+    let row = s.boxes[1].row.clone().unwrap();
+    assert_eq!(row.owner.map(|o| o.who), Some("alice".into()));
+    assert_eq!(crate::fleet::text::dev_mode(s.boxes[1].row.as_ref().unwrap(), later), "on · alice · 2h");
+    // The look after that (60 s or more later) asks nothing of CloudTrail: the slow pace.
+    let look = later + SignedDuration::from_mins(6);
+    let fx = update(&mut s, FleetAction::Tick(look - OWNER_EVERY + SignedDuration::from_mins(1)));
+    assert!(owner_asks(&fx).is_empty(), "{fx:?}");
+    let fx = update(&mut s, FleetAction::Tick(look));
+    assert_eq!(owner_asks(&fx).len(), 1, "asked again after {OWNER_EVERY:?}: {fx:?}");
+}
+
+#[test]
+fn boxes_in_run_mode_never_ask_cloudtrail() {
+    let mut s = fleet();
+    let mut fx = update(&mut s, FleetAction::Tick(t0()));
+    for i in 0..4 {
+        fx.extend(answer(&mut s, i, Ok(reading(InstanceState::Stopped, true))));
+    }
+    for m in 1..30 {
+        fx.extend(update(&mut s, FleetAction::Tick(t0() + SignedDuration::from_mins(m))));
+    }
+    assert!(owner_asks(&fx).is_empty(), "{fx:?}");
+    assert!(s.boxes.iter().all(|b| b.row.as_ref().is_some_and(|r| r.owner_unknown.is_none())));
+}
+
+#[test]
+fn a_denied_lookup_says_why_and_backs_off_without_touching_the_look() {
+    let (mut s, fx) = b_in_dev_mode();
+    let seq = owner_asks(&fx)[0].1;
+    let next_look = s.boxes[1].next_look;
+    let why = "access denied: cloudtrail:LookupEvents (not in the policy)";
+    update(&mut s, FleetAction::Owned { index: 1, seq, result: Err(why.into()) });
+    let b = &s.boxes[1];
+    assert_eq!(b.next_look, next_look, "the box's looks go on as before");
+    assert_eq!(b.error, None);
+    let row = b.row.as_ref().unwrap();
+    assert_eq!(row.owner, None);
+    assert!(row.owner_unknown.as_deref().unwrap().contains("cloudtrail:LookupEvents"), "{row:?}");
+    // Its own backoff: not before 15 s, then again.
+    let fx = update(&mut s, FleetAction::Tick(t0() + SignedDuration::from_secs(10)));
+    assert!(owner_asks(&fx).is_empty());
+    let fx = update(&mut s, FleetAction::Tick(t0() + BACKOFF_FIRST));
+    let again = owner_asks(&fx);
+    assert_eq!(again.len(), 1, "{fx:?}");
+    // A second failure doubles the wait.
+    update(&mut s, FleetAction::Owned { index: 1, seq: again[0].1, result: Err(why.into()) });
+    let fx = update(&mut s, FleetAction::Tick(t0() + BACKOFF_FIRST * 2));
+    assert!(owner_asks(&fx).is_empty());
+    let fx = update(&mut s, FleetAction::Tick(t0() + BACKOFF_FIRST * 3));
+    assert_eq!(owner_asks(&fx).len(), 1);
+}
+
+#[test]
+fn dev_mode_off_forgets_the_owner_and_a_stale_answer_is_dropped() {
+    let (mut s, fx) = b_in_dev_mode();
+    let seq = owner_asks(&fx)[0].1;
+    update(&mut s, FleetAction::Owned { index: 1, seq, result: Ok(Some(alice(t0()))) });
+    assert!(s.boxes[1].owner.is_some());
+    // Switched back to run mode: the next look says so and the owner goes.
+    let t = t0() + SignedDuration::from_mins(5);
+    update(&mut s, FleetAction::Tick(t));
+    answer(&mut s, 1, Ok(reading(InstanceState::Stopped, false)));
+    assert_eq!(s.boxes[1].owner, None);
+    let row = s.boxes[1].row.as_ref().unwrap();
+    assert_eq!((row.owner.as_ref(), row.owner_unknown.as_ref()), (None, None));
+    assert_eq!(crate::fleet::text::dev_mode(row, t), "off");
+    // An answer to an old lookup changes nothing.
+    update(&mut s, FleetAction::Owned { index: 1, seq, result: Ok(Some(alice(t))) });
+    assert_eq!(s.boxes[1].owner, None);
 }

@@ -132,3 +132,24 @@ fn fleet_while_boxes_are_still_answering() {
     assert!(!screen.contains("box-00"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn fleet_with_the_owner_of_a_box_in_dev_mode() {
+    let mut s = lab_fleet();
+    let (seq, instance) = s.boxes[5].owner_asked.clone().expect("rsv, in dev mode, asks who");
+    assert_eq!(Some(&instance), s.boxes[5].reading.as_ref().map(|r| &r.instances[0].id));
+    let who = crate::activity::DevOwner {
+        who: "alice".into(),
+        since: s.now - SignedDuration::from_mins(130),
+        recorded: true,
+    };
+    update(&mut s, FleetAction::Owned { index: 5, seq, result: Ok(Some(who)) });
+    update(&mut s, FleetAction::Step(5));
+    let screens = at_every_size(&s);
+    for (size, screen) in SIZES.iter().zip(screens.split("\n\n── ")) {
+        let rsv = screen.lines().find(|l| l.contains("│ rsv")).unwrap_or_else(|| panic!("{screen}"));
+        assert!(rsv.contains("on · alice"), "{size:?}: {rsv}");
+        assert!(rsv.contains("dev mode before fire"), "{size:?}: the alarm stays: {rsv}");
+    }
+    insta::assert_snapshot!(screens);
+}

@@ -57,8 +57,16 @@ pub struct BoxJson {
     pub dev_mode: Option<String>,
     /// Why dev mode is unknown.
     pub dev_mode_unknown: Option<String>,
-    /// Who last switched dev mode, when known.
+    /// Who put the box in dev mode (`alice`), from `CloudTrail`; `null` when dev mode is not on
+    /// or nobody can be named (`owner_unknown` says why).
     pub owner: Option<String>,
+    /// RFC 3339: when the owner switched it (the user-data change).
+    pub owner_since: Option<String>,
+    /// True when the change recorded dev mode on; false when `CloudTrail` hid the value and the
+    /// owner made the latest user-data change while the box is in dev mode.
+    pub owner_recorded: Option<bool>,
+    /// Why the owner is unknown while dev mode is on (e.g. no `cloudtrail:LookupEvents`).
+    pub owner_unknown: Option<String>,
     /// The newest run.
     pub last_run: Option<LastRunJson>,
     /// Why there is no last run to show.
@@ -87,7 +95,10 @@ impl BoxJson {
             instances: row.instances,
             dev_mode: row.dev_mode.as_ref().ok().map(ToString::to_string),
             dev_mode_unknown: row.dev_mode.as_ref().err().cloned(),
-            owner: row.owner.clone(),
+            owner: row.owner.as_ref().map(|o| o.who.clone()),
+            owner_since: row.owner.as_ref().map(|o| ts(o.since)),
+            owner_recorded: row.owner.as_ref().map(|o| o.recorded),
+            owner_unknown: row.owner_unknown.clone(),
             last_run: row.last_run.as_ref().ok().map(|r| LastRunJson {
                 outcome: r.outcome.kind(),
                 started: ts(r.started),
@@ -129,6 +140,9 @@ impl BoxJson {
             dev_mode: None,
             dev_mode_unknown: Some("the box did not answer".into()),
             owner: None,
+            owner_since: None,
+            owner_recorded: None,
+            owner_unknown: None,
             last_run: None,
             last_run_unknown: Some("the box did not answer".into()),
             next_fire: None,

@@ -14,6 +14,7 @@ pub mod text;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+use crate::activity::{ActivityLog, DEFAULT_SPAN, DevOwner};
 use crate::cloud::{Cloud, CloudError, Instance, InstanceState};
 use crate::config::Config;
 use crate::logs::LogStore;
@@ -177,14 +178,65 @@ pub struct Row {
     pub instances: usize,
     /// The first instance's dev mode, or why it is unknown.
     pub dev_mode: Result<Mode, String>,
-    /// Who last switched dev mode, when known (from the account's activity).
-    pub owner: Option<String>,
+    /// Who switched dev mode on and when, while dev mode is on and the account's activity says.
+    pub owner: Option<DevOwner>,
+    /// Why the owner is unknown while dev mode is on (`None` when it is known, or dev mode is
+    /// not on: there is nobody to name).
+    pub owner_unknown: Option<String>,
     /// The newest run, or why there is none to show.
     pub last_run: Result<LastRun, String>,
     /// The next fire, or why there is none (disabled, unreadable).
     pub next_fire: Result<Timestamp, String>,
     /// What needs a person.
     pub alarms: Vec<Alarm>,
+}
+
+impl Row {
+    /// The row with its owner, from the latest `lookup` of the account's activity: only while
+    /// dev mode is on, and only a lookup of the row's first instance counts.
+    #[must_use]
+    pub fn with_owner(mut self, lookup: Option<&OwnerLookup>, instance: Option<&str>) -> Row {
+        self.owner = None;
+        self.owner_unknown = None;
+        if self.dev_mode != Ok(Mode::Dev) {
+            return self;
+        }
+        match lookup.filter(|l| Some(l.instance.as_str()) == instance).map(|l| &l.result) {
+            None => self.owner_unknown = Some("CloudTrail not read yet".into()),
+            Some(Ok(Some(o))) => self.owner = Some(o.clone()),
+            Some(Ok(None)) => self.owner_unknown = Some(NO_SWITCH.into()),
+            Some(Err(e)) => self.owner_unknown = Some(format!("CloudTrail not read: {e}")),
+        }
+        self
+    }
+}
+
+/// Why the owner is unknown when `CloudTrail` answered but named nobody.
+pub const NO_SWITCH: &str = "CloudTrail's last 7 days show no user-data change that put the box in dev mode";
+
+/// One lookup of who put an instance in dev mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerLookup {
+    /// The instance asked about.
+    pub instance: String,
+    /// Who (`None`: the history does not say), or why `CloudTrail` could not be read.
+    pub result: Result<Option<DevOwner>, String>,
+    /// When the answer arrived.
+    pub at: Timestamp,
+}
+
+/// Who put `instance` in dev mode, from the last [`DEFAULT_SPAN`] of the account's activity:
+/// one `LookupEvents` filtered on the instance id (paged when long). Ask only while its user
+/// data says dev mode.
+pub async fn owner(
+    log: &dyn ActivityLog,
+    instance: &str,
+    now: Timestamp,
+) -> Result<Option<DevOwner>, String> {
+    let names = [instance.to_owned()];
+    let feed =
+        crate::activity::read(log, &names, now - DEFAULT_SPAN, now).await.map_err(|e| e.to_string())?;
+    Ok(crate::activity::dev_owner(&feed.events, instance))
 }
 
 /// What a row is judged with: the box's run rules and dev-mode alarm window.
@@ -249,6 +301,7 @@ pub fn row(
         instances: reading.instances.len(),
         dev_mode: reading.dev_mode.clone(),
         owner: None,
+        owner_unknown: None,
         last_run,
         next_fire,
         alarms,

@@ -18,16 +18,40 @@ pub fn state(row: &Row) -> String {
     }
 }
 
-/// `on`, `off`, or `unknown`; with the owner when known: `on (ana)`.
-pub fn dev_mode(row: &Row) -> String {
+/// `on`, `off`, or `unknown`; with the owner when known: `on · alice · 2h` (`alice?` when
+/// `CloudTrail` hid the value of her user-data change).
+pub fn dev_mode(row: &Row, now: Timestamp) -> String {
+    dev_mode_forms(row, now).swap_remove(0)
+}
+
+/// The dev-mode cell, longest first: `on · alice · 2h`, `on · alice`, `on`. A narrow view
+/// takes the first that fits.
+pub fn dev_mode_forms(row: &Row, now: Timestamp) -> Vec<String> {
     let word = match &row.dev_mode {
         Ok(Mode::Dev) => "on",
         Ok(Mode::Run) => "off",
         Err(_) => "unknown",
     };
     match &row.owner {
-        Some(o) => format!("{word} ({})", field(o)),
-        None => word.to_owned(),
+        Some(o) => {
+            let who = format!("{}{}", field(&o.who), if o.recorded { "" } else { "?" });
+            vec![
+                format!("{word} · {who} · {}", short_age(now.duration_since(o.since))),
+                format!("{word} · {who}"),
+                word.to_owned(),
+            ]
+        }
+        None => vec![word.to_owned()],
+    }
+}
+
+/// An age in its largest unit: `now`, `12m`, `2h`, `3d`.
+pub fn short_age(d: jiff::SignedDuration) -> String {
+    match d.as_secs() / 60 {
+        ..1 => "now".into(),
+        m @ 1..60 => format!("{m}m"),
+        m @ 60..2880 => format!("{}h", m / 60),
+        m => format!("{}d", m / 1440),
     }
 }
 
@@ -70,6 +94,9 @@ pub fn unknowns(row: &Row) -> Vec<String> {
     let mut v = Vec::new();
     if let Err(e) = &row.dev_mode {
         v.push(format!("dev mode unknown: {e}"));
+    }
+    if let Some(e) = &row.owner_unknown {
+        v.push(format!("dev mode owner unknown: {e}"));
     }
     if let Err(e) = &row.last_run {
         v.push(format!("last run unknown: {e}"));
