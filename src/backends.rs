@@ -185,7 +185,7 @@ impl Backends {
             rule: Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
             scheduler: Arc::new(DemoScheduler::new(&cfg.scheduler.name, &cfg.scheduler.group)),
         };
-        let box_roles: Arc<dyn BoxRoles> = Arc::new(DemoBoxRoles::new(&cfg.log_group));
+        let box_roles: Arc<dyn BoxRoles> = Arc::new(DemoBoxRoles::new(&cfg.log_group, &cfg.lambda_name));
         let activity =
             DemoActivity::new(&cfg.rule_name, &cfg.lambda_name).with_dev_left_on(demo_dev_left_on(cfg));
         let activity: Arc<dyn ActivityLog> = Arc::new(activity);

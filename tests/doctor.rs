@@ -43,6 +43,8 @@ async fn everything_in_place_passes_with_exit_zero() {
         ("logs.group", "pass"),
         ("schedule.rule", "pass"),
         ("schedule.target", "pass"),
+        // No Scheduler in use and no schedule.role: nothing to check.
+        ("schedule.scheduler_role", "skip"),
         ("logs.scheduler", "pass"),
         // moto has neither CloudTrail's event history nor the Price List: optional, so warnings.
         ("cloudtrail.lookup", "warn"),
@@ -85,7 +87,7 @@ async fn human_report_has_a_line_per_check_and_no_post_without_asking() {
     );
     // moto has neither CloudTrail's event history nor the Price List: two optional warnings.
     assert!(stdout.contains("! Hourly price          cost figures are absent: no price for "), "{stdout}");
-    assert!(stdout.ends_with("\n12 passed, 0 failed, 2 warnings, 2 skipped\n"), "{stdout}");
+    assert!(stdout.ends_with("\n12 passed, 0 failed, 2 warnings, 3 skipped\n"), "{stdout}");
     assert!(slack.requests_to("/api/chat.postMessage").is_empty());
     assert_eq!(slack.requests_to("/api/auth.test").len(), 1);
 }

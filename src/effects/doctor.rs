@@ -27,7 +27,9 @@ mod tests {
         r.run_doctor();
         let Some(Action::DoctorChecked(checks)) = rx.recv().await else { panic!() };
         assert_eq!(checks.first().map(|c| c.id), Some("aws.identity"));
-        for id in ["slack.token", "schedule.target", "logs.scheduler", "ec2.log_role"] {
+        for id in
+            ["slack.token", "schedule.target", "schedule.scheduler_role", "logs.scheduler", "ec2.log_role"]
+        {
             assert!(checks.iter().any(|c| c.id == id), "{id}: {checks:?}");
         }
         assert!(crate::doctor::blocking(&checks).is_empty(), "{checks:#?}");

@@ -151,6 +151,7 @@ mod tests {
         for row in [
             "✓ Box log permission    role baseline-model-box (profile baseline-model-box) may write",
             "✓ Schedule target       MondayMorning9aEST invokes the Lambda start-baseline-instance",
+            "✓ Scheduler role        role baseline-scheduler trusts scheduler.amazonaws.com and may invoke",
             "✓ Scheduler log group   /aws/lambda/start-baseline-instance exists",
             "✓ CloudTrail history    cloudtrail:LookupEvents allowed",
             "✓ Hourly price          $",

@@ -1,15 +1,16 @@
 //! The doctor: is everything the panel and the weekly run rely on in place?
 //!
 //! Besides the operator's own permissions, the doctor follows what the weekly run needs: the
-//! schedule rule invokes the configured Lambda, the Lambda's log group exists, and the box's
-//! instance profile may write the run log.
+//! schedule rule invokes the configured Lambda, the Lambda's log group exists, the box's
+//! instance profile may write the run log, and the Scheduler's role may invoke the Lambda.
 //!
 //! Each check asks one service one question, independent checks run at the same time, and each
 //! has its own time limit, so one dead endpoint cannot hold up the others. Nothing is changed:
 //! EC2 permissions are asked with `DryRun`, and Slack gets a message only when asked to (`post`).
 //!
 //! Which checks count: the AWS checks are required, except `CloudTrail`'s history and the price
-//! (optional: the panel works without them, with less to show); the Slack checks are required
+//! (optional: the panel works without them, with less to show) and the Scheduler's role
+//! (required only when the box's schedule is the Scheduler's); the Slack checks are required
 //! when a Slack token is configured (or in demo mode); GitHub and the `.env` check never change
 //! the verdict.
 
@@ -20,6 +21,8 @@ pub mod policy;
 pub mod probes;
 pub mod roles;
 mod schedule;
+mod scheduler_role;
+mod trust;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -34,7 +37,7 @@ use crate::github::{GithubClient, GithubError};
 
 use advice::{chat_advice, cloud_advice, github_advice};
 pub use probes::{DoctorProbes, StoreProbes, probes_for};
-pub use roles::{AwsBoxRoles, BoxRoles, DemoBoxRoles};
+pub use roles::{AwsBoxRoles, BoxRoles, DEMO_SCHEDULER_ROLE, DemoBoxRoles, RoleDocs};
 
 /// The text `post` sends to the channel.
 pub const POST_TEXT: &str = "baseline-panel doctor: can post";

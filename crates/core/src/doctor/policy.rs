@@ -80,14 +80,14 @@ fn url_decode(text: &str) -> Option<String> {
 }
 
 /// The document as JSON: plain text starts with `{`, URL-encoded text with `%7B`.
-fn parse(document: &str) -> Option<Value> {
+pub(super) fn parse(document: &str) -> Option<Value> {
     let text = document.trim();
     let plain = if text.starts_with('{') { text.to_owned() } else { url_decode(text)? };
     serde_json::from_str(&plain).ok()
 }
 
 /// IAM's wildcard match: `*` any run of characters, `?` exactly one.
-fn glob(pattern: &str, text: &str) -> bool {
+pub(super) fn glob(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti) = (0, 0);
     let mut back: Option<(usize, usize)> = None;
@@ -126,7 +126,7 @@ fn arn_matches(pattern: &str, arn: &str) -> Match {
 }
 
 /// A string or a list of strings; `None` for anything else.
-fn strings(v: &Value) -> Option<Vec<&str>> {
+pub(super) fn strings(v: &Value) -> Option<Vec<&str>> {
     match v {
         Value::String(s) => Some(vec![s.as_str()]),
         Value::Array(items) => items.iter().map(Value::as_str).collect(),

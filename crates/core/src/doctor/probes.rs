@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::roles::{BoxRoles, ProfileRoles};
+use super::roles::{BoxRoles, ProfileRoles, RoleDocs};
 use crate::activity::ActivityLog;
 use crate::cloud::CloudError;
 use crate::cost::{PriceFrom, PriceSource, Quote};
@@ -28,6 +28,8 @@ pub trait DoctorProbes: Send + Sync {
     async fn instance_profile(&self, id: &str) -> Result<Option<String>, CloudError>;
     /// The profile named by `arn`, its role and the role's policy documents.
     async fn profile_roles(&self, arn: &str) -> Result<ProfileRoles, CloudError>;
+    /// The role named `name`: its trust policy and its policy documents.
+    async fn role(&self, name: &str) -> Result<RoleDocs, CloudError>;
     /// One `LookupEvents` asking for a single event: may the event history be read?
     async fn trail(&self) -> Result<(), CloudError>;
     /// The on-demand hourly price of `instance_type` in `region`, asked of the Price List.
@@ -81,6 +83,10 @@ impl DoctorProbes for StoreProbes {
 
     async fn profile_roles(&self, arn: &str) -> Result<ProfileRoles, CloudError> {
         self.box_roles.profile_roles(arn).await
+    }
+
+    async fn role(&self, name: &str) -> Result<RoleDocs, CloudError> {
+        self.box_roles.role(name).await
     }
 
     async fn trail(&self) -> Result<(), CloudError> {

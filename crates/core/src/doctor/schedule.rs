@@ -1,6 +1,7 @@
 //! The schedule's checks: the rule's state, that it invokes the configured Lambda, and that the
 //! Lambda's log group (where "last fired" is read) exists. One `DescribeRule` +
-//! `ListTargetsByRule` answers the first two.
+//! `ListTargetsByRule` answers the first two; the Scheduler's role is checked once the schedule
+//! (which may name it) is read.
 
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ fn lambda_section(cfg: &Config) -> String {
     if cfg.boxes.len() > 1 { format!("[boxes.{}]", cfg.box_name) } else { "[schedule]".into() }
 }
 
-/// The rule, its target and the scheduler's log group, in that order.
+/// The rule, its target, the Scheduler's role and the scheduler's log group, in that order.
 pub(super) async fn schedule_checks(probes: &dyn DoctorProbes, cfg: &Config, limit: Duration) -> Vec<Check> {
     let group = scheduler_group(&cfg.lambda_name);
     let (rule, exists) =
@@ -44,7 +45,8 @@ pub(super) async fn schedule_checks(probes: &dyn DoctorProbes, cfg: &Config, lim
         Some(Ok(false)) => missing_log(cfg, &group, info.as_ref()),
         Some(Err(e)) => SCHEDULER_LOG.fail(cloud_advice(&e)),
     };
-    vec![rule_check, target_check, log_check]
+    let scheduler_role = super::scheduler_role::scheduler_role_check(probes, cfg, info.as_ref(), limit).await;
+    vec![rule_check, target_check, scheduler_role, log_check]
 }
 
 fn rule_state(info: &RuleInfo) -> Check {

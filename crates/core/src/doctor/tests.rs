@@ -138,7 +138,7 @@ impl DoctorProbes for FakeProbes {
         Ok(info)
     }
     async fn instance_profile(&self, id: &str) -> Result<Option<String>, CloudError> {
-        DemoBoxRoles::new("/baseline-model/run").instance_profile(id).await
+        DemoBoxRoles::new("/baseline-model/run", "start-baseline-instance").instance_profile(id).await
     }
     async fn profile_roles(&self, arn: &str) -> Result<roles::ProfileRoles, CloudError> {
         if self.iam_denied {
@@ -147,7 +147,10 @@ impl DoctorProbes for FakeProbes {
                 detail: String::new(),
             });
         }
-        DemoBoxRoles::new("/baseline-model/run").profile_roles(arn).await
+        DemoBoxRoles::new("/baseline-model/run", "start-baseline-instance").profile_roles(arn).await
+    }
+    async fn role(&self, name: &str) -> Result<roles::RoleDocs, CloudError> {
+        DemoBoxRoles::new("/baseline-model/run", "start-baseline-instance").role(name).await
     }
     async fn trail(&self) -> Result<(), CloudError> {
         self.trail.give().await
@@ -204,6 +207,7 @@ async fn all_good_passes_in_a_fixed_order_and_only_dry_runs() {
             ("logs.group", Pass),
             ("schedule.rule", Pass),
             ("schedule.target", Pass),
+            ("schedule.scheduler_role", Skip),
             ("logs.scheduler", Pass),
             ("cloudtrail.lookup", Pass),
             ("cost.price", Pass),
@@ -364,7 +368,7 @@ async fn the_demo_passes_everything_it_can() {
     let probes = probes_for(
         Arc::new(crate::logs::demo::DemoLogStore::new(cloud.clone(), &cfg)),
         Arc::new(DemoRules::new(&cfg.rule_name, &cfg.lambda_name)),
-        Arc::new(DemoBoxRoles::new(&cfg.log_group)),
+        Arc::new(DemoBoxRoles::new(&cfg.log_group, &cfg.lambda_name)),
         (
             Arc::new(crate::activity::DemoActivity::new(&cfg.rule_name, &cfg.lambda_name)),
             Arc::new(crate::cost::demo::DemoPrices),
@@ -376,6 +380,9 @@ async fn the_demo_passes_everything_it_can() {
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(by_id(&checks, "slack.post").status, Status::Pass);
     assert_eq!(by_id(&checks, "github.push").detail, "demo mode: GitHub is not contacted");
+    let role = by_id(&checks, "schedule.scheduler_role");
+    assert_eq!(role.status, Status::Pass, "the demo's Scheduler role is checked: {role:?}");
+    assert!(role.detail.starts_with("role baseline-scheduler trusts scheduler.amazonaws.com"), "{role:?}");
 }
 
 #[test]

@@ -1,13 +1,14 @@
 //! The box's profile and its role's policies as AWS answers: EC2 `DescribeInstances`, then IAM
 //! `GetInstanceProfile`, `ListAttachedRolePolicies` + `GetPolicy` + `GetPolicyVersion`, and
-//! `ListRolePolicies` + `GetRolePolicy`. Read calls only.
+//! `ListRolePolicies` + `GetRolePolicy`; for the Scheduler's role, `GetRole` and the same
+//! policy reads. Read calls only.
 
 use async_trait::async_trait;
 use aws_config::SdkConfig;
 use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 
-use super::{BoxRoles, ProfileRoles, RolePolicies, profile_name};
+use super::{BoxRoles, ProfileRoles, RoleDocs, RolePolicies, profile_name};
 use crate::cloud::CloudError;
 use crate::cloud::aws::{endpoint_label, sdk_failure};
 use crate::config::Config;
@@ -154,5 +155,35 @@ impl BoxRoles for AwsBoxRoles {
             });
         }
         Ok(ProfileRoles { profile: name.to_owned(), roles: found })
+    }
+
+    async fn role(&self, name: &str) -> Result<RoleDocs, CloudError> {
+        let out = self
+            .iam
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(|e| self.iam_fail("iam:GetRole", &format!("role {name}"), &e))?;
+        let Some(role) = out.role() else {
+            return Err(CloudError::Unreadable(format!(
+                "the answer from {} to iam:GetRole names no role",
+                self.iam_endpoint
+            )));
+        };
+        let mut policies = self.attached(name).await?;
+        policies.extend(self.inline(name).await?);
+        Ok(RoleDocs {
+            arn: role.arn().to_owned(),
+            trust: role.assume_role_policy_document().unwrap_or_default().to_owned(),
+            permissions: RolePolicies {
+                role: name.to_owned(),
+                policies,
+                boundary: role
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_owned),
+            },
+        })
     }
 }
