@@ -19,10 +19,9 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
-use base64::Engine;
+use aws_sdk_ec2::types::InstanceType;
 use serde_json::Value;
-use support::moto::{Moto, SEED_USER_DATA, dead_url};
+use support::moto::{Moto, SEED_USER_DATA, dead_url, run_tagged};
 use support::tmux::{self, Tmux};
 
 const REGIONS: [&str; 5] = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];
@@ -38,22 +37,7 @@ async fn launch(endpoint: &str, region: &str, name: &str) {
         .credentials_provider(creds)
         .load()
         .await;
-    aws_sdk_ec2::Client::new(&sdk)
-        .run_instances()
-        .image_id("ami-12c6146b")
-        .instance_type(InstanceType::T3Micro)
-        .min_count(1)
-        .max_count(1)
-        .user_data(base64::engine::general_purpose::STANDARD.encode(SEED_USER_DATA))
-        .tag_specifications(
-            TagSpecification::builder()
-                .resource_type(ResourceType::Instance)
-                .tags(Tag::builder().key("Name").value(name).build())
-                .build(),
-        )
-        .send()
-        .await
-        .expect("run_instances on moto");
+    run_tagged(&aws_sdk_ec2::Client::new(&sdk), name, SEED_USER_DATA, InstanceType::T3Micro).await;
 }
 
 /// The lab: three accounts (the first behind a counting proxy), a dead fourth, 50 boxes.

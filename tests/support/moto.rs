@@ -164,25 +164,7 @@ impl Moto {
 
     /// Launches an instance tagged `Name=<name>` with the given user data; returns its id.
     pub async fn launch(&self, name: &str, user_data: &str) -> String {
-        let out = self
-            .ec2()
-            .await
-            .run_instances()
-            .image_id("ami-12c6146b")
-            .instance_type(InstanceType::R52xlarge)
-            .min_count(1)
-            .max_count(1)
-            .user_data(base64::engine::general_purpose::STANDARD.encode(user_data))
-            .tag_specifications(
-                TagSpecification::builder()
-                    .resource_type(ResourceType::Instance)
-                    .tags(Tag::builder().key("Name").value(name).build())
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("run_instances on moto");
-        out.instances()[0].instance_id().unwrap().to_string()
+        run_tagged(&self.ec2().await, name, user_data, InstanceType::R52xlarge).await
     }
 
     /// Stops an instance through the SDK.
@@ -299,4 +281,31 @@ pub fn panel_command(endpoint: &str, scratch: &Path) -> Command {
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_ENDPOINT_URL", endpoint);
     c
+}
+
+/// Launches one `instance_type` instance tagged `Name=<name>` with `user_data` through `ec2` (any
+/// moto server, region or account); returns its id.
+pub async fn run_tagged(
+    ec2: &aws_sdk_ec2::Client,
+    name: &str,
+    user_data: &str,
+    instance_type: InstanceType,
+) -> String {
+    let out = ec2
+        .run_instances()
+        .image_id("ami-12c6146b")
+        .instance_type(instance_type)
+        .min_count(1)
+        .max_count(1)
+        .user_data(base64::engine::general_purpose::STANDARD.encode(user_data))
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::Instance)
+                .tags(Tag::builder().key("Name").value(name).build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("run_instances on moto");
+    out.instances()[0].instance_id().unwrap().to_string()
 }
