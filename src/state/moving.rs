@@ -17,8 +17,9 @@ use crate::schedule::hint::move_at;
 use crate::schedule::moving::{At, plan, side_by_side};
 use crate::schedule::rules::{Other, RuleInfo};
 
-/// The role demo mode's simulated Scheduler assumes when none is configured.
-const DEMO_ROLE: &str = "arn:aws:iam::123456789012:role/baseline-scheduler";
+/// The role demo mode's simulated Scheduler assumes when none is configured: the one the
+/// demo's doctor checks.
+use crate::doctor::roles::DEMO_SCHEDULER_ROLE as DEMO_ROLE;
 
 /// Width of the side-by-side comparison's first column in the dialog.
 const COLUMN: usize = 34;
